@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` (chat app on the embedded defaults)
+# and `make test` (the full suite, with lint and type checks). Both set up first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export GRADIO_ANALYTICS_ENABLED = False
+export ANONYMIZED_TELEMETRY = False
+export HF_HUB_OFFLINE = 1
+
+.PHONY: setup run test lint typecheck unit ingest clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first and pinned: the CPU build; an unpinned torch pulls a CUDA build of several GB
+	$(BIN)/python -m pip install --quiet "torch==2.13.0"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+ingest: setup
+	$(BIN)/rag ingest
+
+run: setup ingest
+	$(BIN)/rag serve
+
+lint: setup
+	$(BIN)/ruff check rag ui evals tests
+	$(BIN)/ruff format --check rag ui evals tests
+
+typecheck: setup
+	$(BIN)/mypy rag ui evals
+
+unit: setup
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+clean:
+	rm -rf $(VENV) .rag .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""evals: answer-quality datasets and their runner."""

@@ -1,0 +1,229 @@
+"""Clean raw article text: drop the boilerplate news sites wrap around an article.
+
+What it removes, each rule a named pattern below: navigation lines ("Skip to
+content"), "Advertisement", share/podcast/newsletter/correction footers,
+related-story teasers, breadcrumb and tag lines ("WorldAsiaRussia invades
+Ukraine"), timestamp lines, stray URLs, agency sign-offs ("zc/wd (AP, AFP)"),
+photo credits, image alt text, and a caption repeated on the next line. It
+unwraps WordPress `[caption ...]text[/caption]` shortcodes, keeping the text.
+A date line ("September 12, 2023", "date 2023-09-12") is removed from the body
+and returned as the publication date.
+
+What it deliberately does not do: rewrite, reorder or re-punctuate article
+sentences. Every line it keeps is the source line minus a matched credit or
+URL, so a quoted passage can be found in the original text. It does not read
+files or decide titles (`rag.documents` does).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+# A line that is only one of these is dropped (case-insensitive, whole line).
+NAV_LINE = re.compile(
+    r"^(\d+\.\s*)?skip to (the )?(content|main( content| menu)?|navigation|search|footer|more\b.*)$",
+    re.I,
+)
+AD_LINE = re.compile(
+    r"^(advertisement|advertisement - scroll to continue|story continues below( this)? advertisement"
+    r"|sponsored( content)?|ad feedback)$",
+    re.I,
+)
+SHARE_LINE = re.compile(
+    r"^(share|share this( article| story)?|share on (facebook|twitter|x|whatsapp|linkedin|email)"
+    r"|copy link|print|email|facebook|twitter|whatsapp|linkedin)$",
+    re.I,
+)
+FOOTER_LINE = re.compile(
+    r"(listen to (our|the) latest podcasts?|subscribe to (our|the) (podcast|newsletter)"
+    r"|sign up (for|to) (our|the) newsletter|^to suggest a correction|^you can also highlight the text"
+    r"|^(report|suggest) (a|an) (correction|error|typo)|^with inputs from (agencies|wire services)\.?$)",
+    re.I,
+)
+RELATED_HEADING = re.compile(
+    r"^(other topics of interest|related( stories| articles| coverage| topics| content)?"
+    r"|read more|more on this (story|topic)|you may also like|recommended( for you)?|most read"
+    r"|more from [\w ]{1,30})\s*:?$",
+    re.I,
+)
+TIME_LINE = re.compile(r"^\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?$", re.I)
+URL = re.compile(r"\bhttps?://\S+", re.I)
+AGENCY_SIGNOFF = re.compile(r"^[a-z]{1,4}(/[a-z]{1,4})+\s*\(([A-Z][A-Za-z.]*(,\s*)?)+\)$")
+# Breadcrumbs glue section names together: "ConflictsNorth Korea", "WorldAsiaRussia invades Ukraine".
+BREADCRUMB_JOIN = re.compile(r"[A-Z][a-z]{2,}[A-Z][a-z]")
+BREADCRUMB_MAX_WORDS = 8
+
+# A credit at the end of a line is cut off; the rest of the line is kept.
+CREDIT_SUFFIX = re.compile(
+    r"(\s*\((source|photo|image|credit):[^)]*\)|\s+credit:\s*[^.]{1,80}|(?<=\S)image:\s.*"
+    r"|(?<=[.!?\"”’])\s+(AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|TASS)"
+    r"|\s*with inputs from (agencies|wire services)\.?)$",
+    re.I,
+)
+# Caption markup: keep the text between the tags, on a line of its own.
+WP_CAPTION = re.compile(r"\[caption\b[^\]]*\](.*?)\[/caption\]", re.I | re.S)
+WP_SHORTCODE = re.compile(r"\[/?(caption|gallery|embed|video|audio)\b[^\]]*\]", re.I)
+
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+DATE_LINE_ISO = re.compile(
+    r"^(date|published|updated)?:?\s*(\d{4})-(\d{2})-(\d{2})(\s+[A-Za-z ]{1,30})?$", re.I
+)
+DATE_LINE_US = re.compile(rf"^(published|updated)?:?\s*({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})$", re.I)
+DATE_LINE_EU = re.compile(rf"^(published|updated)?:?\s*(\d{{1,2}}) ({MONTHS})\.?,? (\d{{4}})$", re.I)
+DATE_SEARCH_LINES = 12  # a dateline is only looked for near the top
+
+SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ":", ";", ")")
+ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    published: date | None
+
+
+def _month(name: str) -> int:
+    key = name.lower()[:3]
+    return [m[:3] for m in MONTHS.split("|")[:12]].index(key) + 1
+
+
+def parse_date_line(line: str) -> date | None:
+    """The date a dateline states, or None when the line is not a dateline."""
+    s = line.strip()
+    try:
+        if m := DATE_LINE_ISO.match(s):
+            return date(int(m[2]), int(m[3]), int(m[4]))
+        if m := DATE_LINE_US.match(s):
+            return date(int(m[4]), _month(m[2]), int(m[3]))
+        if m := DATE_LINE_EU.match(s):
+            return date(int(m[4]), _month(m[3]), int(m[2]))
+    except ValueError:
+        return None
+    return None
+
+
+def _headline_like(line: str) -> bool:
+    return bool(line) and not line.endswith(SENTENCE_END) and len(line.split()) <= 25
+
+
+def _is_breadcrumb(line: str) -> bool:
+    return (
+        len(line.split()) <= BREADCRUMB_MAX_WORDS
+        and not line.endswith(SENTENCE_END)
+        and bool(BREADCRUMB_JOIN.search(line))
+    )
+
+
+def _drop_line(line: str) -> bool:
+    bare = line.strip()
+    return bool(
+        NAV_LINE.match(bare)
+        or AD_LINE.match(bare)
+        or SHARE_LINE.match(bare)
+        or FOOTER_LINE.search(bare)
+        or TIME_LINE.match(bare)
+        or AGENCY_SIGNOFF.match(bare)
+        or _is_breadcrumb(bare)
+    )
+
+
+def _strip_credit(line: str) -> str:
+    return CREDIT_SUFFIX.sub("", line).rstrip()
+
+
+def _normalise(raw: str) -> str:
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = text.replace("\u00a0", " ")
+    text = ZERO_WIDTH.sub("", text)
+    text = WP_CAPTION.sub(lambda m: "\n\n" + " ".join(m[1].split()) + "\n\n", text)
+    return WP_SHORTCODE.sub("", text)
+
+
+def _drop_related_teasers(lines: list[str]) -> list[str]:
+    """Remove a related-story block: its heading, the teaser headline(s) and blurb."""
+    drop: set[int] = set()
+    nonblank = [i for i, line in enumerate(lines) if line]
+    for pos, i in enumerate(nonblank):
+        if not RELATED_HEADING.match(lines[i]):
+            continue
+        drop.add(i)
+        window = nonblank[max(0, pos - 2) : pos + 4]
+        seen: dict[str, list[int]] = {}
+        for j in window:
+            if j != i and _headline_like(lines[j]):
+                seen.setdefault(lines[j], []).append(j)
+        for occurrences in seen.values():
+            if len(occurrences) < 2:
+                continue
+            drop.update(occurrences)
+            after = [j for j in nonblank if j > occurrences[-1]]
+            if after and not _headline_like(lines[after[0]]):
+                drop.add(after[0])  # the teaser's one-paragraph blurb
+    return [line for i, line in enumerate(lines) if i not in drop]
+
+
+def _drop_repeated_captions(lines: list[str]) -> list[str]:
+    """A caption printed twice in a row (once with a credit) is kept once."""
+    out: list[str] = []
+    for line in lines:
+        prev = next((p for p in reversed(out) if p), None)
+        if line and prev is not None and (line == prev or (len(prev) > 20 and line.startswith(prev))):
+            continue
+        out.append(line)
+    return out
+
+
+def _drop_alt_text(raw_lines: list[str], lines: list[str]) -> list[str]:
+    """An image's alt text is the short line right above a credited caption."""
+    out = list(lines)
+    for i in range(len(raw_lines) - 1):
+        nxt = raw_lines[i + 1].strip()
+        if re.search(r"(?<=\S)image:\s", nxt, re.I) and _headline_like(raw_lines[i].strip()):
+            out[i] = ""
+    return out
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    """Re-join a sentence split across two lines ("where he" / "viewed ...")."""
+    out: list[str] = []
+    for line in lines:
+        if out and out[-1] and line and not out[-1].endswith(SENTENCE_END) and line[0].islower():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def clean(raw: str) -> Cleaned:
+    """Strip boilerplate from one article's raw text; keep every article sentence."""
+    raw_lines = [line.strip() for line in _normalise(raw).split("\n")]
+    published: date | None = None
+    lines: list[str] = []
+    for n, line in enumerate(raw_lines):
+        if n < DATE_SEARCH_LINES and (found := parse_date_line(line)) is not None:
+            published = published or found
+            lines.append("")
+            continue
+        if _drop_line(line):
+            lines.append("")
+            continue
+        line = " ".join(URL.sub("", _strip_credit(line)).split())
+        lines.append(line)
+    lines = _drop_alt_text(raw_lines, lines)
+    lines = _drop_related_teasers(lines)
+    lines = _drop_repeated_captions(lines)
+    lines = _join_broken_lines(lines)
+    paragraphs: list[str] = []
+    for line in lines:
+        if line:
+            paragraphs.append(line)
+        elif paragraphs and paragraphs[-1] != "":
+            paragraphs.append("")
+    text = "\n".join(paragraphs).strip()
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return Cleaned(text=text, published=published)

@@ -1,0 +1,126 @@
+"""Settings: the one place that reads the environment and `.env`.
+
+Every tunable the operator may change lives here, with its environment variable
+name and default; `.env.example` documents the same list. Nothing else in the
+project reads `os.environ`. Code asks `get_settings()`, and tests swap it with
+`get_settings.cache_clear()` plus environment variables, or pass a `Settings`
+object explicitly.
+
+It does not build clients or load models: that is `rag.index` and `rag.embed`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Runtime configuration, from the environment, then `.env`, then defaults."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # Where things live
+    data_dir: Path = Field(Path(".rag"), validation_alias=_env("RAG_DATA_DIR"))
+    sources: Annotated[list[Path], NoDecode] = Field(
+        default_factory=lambda: [Path("seeds")], validation_alias=_env("RAG_SOURCES")
+    )
+    collection: str = Field("news", validation_alias=_env("RAG_COLLECTION"))
+
+    # Chroma: embedded under data_dir unless a server is named
+    chroma_host: str | None = Field(None, validation_alias=_env("CHROMA_HOST"))
+    chroma_port: int = Field(8000, validation_alias=_env("CHROMA_PORT"))
+
+    # Embeddings
+    embed_backend: Literal["local", "openai"] = Field("local", validation_alias=_env("RAG_EMBED_BACKEND"))
+    embed_model: str | None = Field(None, validation_alias=_env("RAG_EMBED_MODEL"))
+    embed_batch_size: int = Field(32, ge=1, validation_alias=_env("RAG_EMBED_BATCH_SIZE"))
+
+    # Chunking, in tiktoken cl100k_base tokens
+    chunk_size: int = Field(192, ge=32, le=8192, validation_alias=_env("RAG_CHUNK_SIZE"))
+    chunk_overlap: int = Field(32, ge=0, validation_alias=_env("RAG_CHUNK_OVERLAP"))
+
+    # Retrieval
+    top_k: int = Field(5, ge=1, le=100, validation_alias=_env("RAG_TOP_K"))
+
+    # Answering
+    llm: Literal["auto", "extractive", "openai"] = Field("auto", validation_alias=_env("RAG_LLM"))
+    openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
+    openai_model: str = Field("gpt-4o-mini", validation_alias=_env("OPENAI_MODEL"))
+
+    # Serving
+    host: str = Field("127.0.0.1", validation_alias=_env("RAG_HOST"))
+    port: int = Field(7860, ge=1, le=65535, validation_alias=_env("RAG_PORT"))
+
+    @field_validator("chroma_host", "openai_base_url", "embed_model", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("openai_api_key", mode="before")
+    @classmethod
+    def _blank_key_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _split_sources(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.replace(",", " ").split() if part]
+        return value
+
+    @field_validator("collection")
+    @classmethod
+    def _check_collection(cls, value: str) -> str:
+        if not (3 <= len(value) <= 60) or not value.replace("-", "").replace("_", "").isalnum():
+            raise ValueError("RAG_COLLECTION must be 3-60 characters of letters, digits, '-' or '_'")
+        return value
+
+    @model_validator(mode="after")
+    def _check_overlap(self) -> Settings:
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError("RAG_CHUNK_OVERLAP must be smaller than RAG_CHUNK_SIZE")
+        return self
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def embed_model_name(self) -> str:
+        if self.embed_model:
+            return self.embed_model
+        return "all-MiniLM-L6-v2" if self.embed_backend == "local" else "text-embedding-3-small"
+
+    @property
+    def llm_backend(self) -> Literal["extractive", "openai"]:
+        """The answerer `auto` resolves to: an LLM only when one is configured."""
+        if self.llm == "auto":
+            return "openai" if (self.openai_api_key or self.openai_base_url) else "extractive"
+        return self.llm
+
+    @property
+    def chroma_location(self) -> str:
+        if self.chroma_host:
+            return f"http://{self.chroma_host}:{self.chroma_port} (Chroma server)"
+        return f"{self.chroma_path} (embedded Chroma)"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; `get_settings.cache_clear()` re-reads them."""
+    return Settings()

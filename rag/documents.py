@@ -1,0 +1,186 @@
+"""Read article files into cleaned documents with their metadata.
+
+It finds `.txt`, `.md` and `.html` files (in folders, recursively), decodes them
+(UTF-8, else a confidently detected legacy encoding), extracts an HTML page's
+main text with trafilatura, cleans the text (`rag.clean`) and derives each
+document's id (the file name without extension), title, publication date and
+content hash. A file it cannot use (binary, undecodable, empty, a duplicate id)
+becomes a `Skipped` record with the reason, so the caller can report it by name.
+
+It does not chunk, embed or store anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rag.clean import clean
+
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+MAX_FILE_BYTES = 20 * 1024 * 1024
+BINARY_SNIFF_BYTES = 8192
+TITLE_MAX_CHARS = 90
+TITLE_MAX_WORDS = 20
+MIN_TEXT_CHARS = 20
+LEGACY_ENCODING = "cp1252"
+PLAIN_PUNCTUATION = set(".,;:!?'\"()-–—’‘“”%&/$€£@#*+")
+MIN_PLAIN_RATIO = 0.95  # a legacy decode must look like prose
+
+MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.S)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    doc_id: str
+    title: str
+    text: str
+    published: date | None
+    source: str
+    content_hash: str
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    source: str
+    reason: str
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be turned into a document; the message is the reason."""
+
+
+def doc_id_for(path: Path) -> str:
+    return path.stem
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    """Every article file under `paths`, sorted; a path that does not exist is skipped."""
+    found: list[Path] = []
+    missing: list[Skipped] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            missing.append(Skipped(str(path), "no such file or folder"))
+    return found, missing
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name; raises UnreadableFile for binary or undecodable bytes."""
+    if b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        raise UnreadableFile("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # The one legacy encoding worth guessing for news text; guessing wider turns
+    # arbitrary bytes into plausible-looking CJK.
+    try:
+        text = data.decode(LEGACY_ENCODING)
+    except UnicodeDecodeError:
+        text = ""
+    plain = sum(ch.isalnum() or ch.isspace() or ch in PLAIN_PUNCTUATION for ch in text)
+    if not text or plain / len(text) < MIN_PLAIN_RATIO or " " not in text:
+        raise UnreadableFile("not UTF-8 text, and not readable as Windows-1252 either: save it as UTF-8")
+    return text, LEGACY_ENCODING
+
+
+def _html_to_text(html: str) -> tuple[str, str | None, date | None]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text:
+        raise UnreadableFile("HTML page has no extractable article text")
+    title = getattr(doc, "title", None) or None
+    published: date | None = None
+    raw_date = getattr(doc, "date", None)
+    if raw_date:
+        try:
+            published = date.fromisoformat(str(raw_date)[:10])
+        except ValueError:
+            published = None
+    return text, title, published
+
+
+def _shorten(sentence: str) -> str:
+    words = sentence.split()
+    short = " ".join(words[:TITLE_MAX_WORDS])
+    if len(short) > TITLE_MAX_CHARS:
+        short = short[:TITLE_MAX_CHARS].rsplit(" ", 1)[0]
+    return short if short == " ".join(words) else short.rstrip(",;:") + "…"
+
+
+def title_of(text: str) -> str:
+    """The headline when the text opens with one, else its first sentence, shortened."""
+    first = text.strip().split("\n", 1)[0].strip()
+    first = MARKDOWN_HEADING.sub("", first)
+    headline = first and not first.endswith((".", "!", "?", "”", '"', ":")) and len(first.split()) <= 25
+    if headline:
+        return first
+    match = SENTENCE.match(first)
+    return _shorten(match.group(1) if match else first)
+
+
+def load(path: Path) -> SourceDocument:
+    """One file as a cleaned document; raises UnreadableFile with the reason."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UnreadableFile(f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(f"cannot read file: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    raw, encoding = decode(data)
+    html_title: str | None = None
+    html_date: date | None = None
+    if path.suffix.lower() in (".html", ".htm"):
+        raw, html_title, html_date = _html_to_text(raw)
+    if path.suffix.lower() in (".md", ".markdown"):
+        raw = "\n".join(MARKDOWN_HEADING.sub("", line) for line in raw.split("\n"))
+    cleaned = clean(raw)
+    if len(cleaned.text) < MIN_TEXT_CHARS:
+        raise UnreadableFile("no article text left after cleaning")
+    return SourceDocument(
+        doc_id=doc_id_for(path),
+        title=html_title or title_of(cleaned.text),
+        text=cleaned.text,
+        published=cleaned.published or html_date,
+        source=str(path),
+        content_hash=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(),
+        encoding=encoding,
+    )
+
+
+def load_all(files: Iterable[Path]) -> Iterator[SourceDocument | Skipped]:
+    """Documents from `files` (see `discover`); unusable files come back as Skipped."""
+    seen: dict[str, str] = {}
+    for path in files:
+        doc_id = doc_id_for(path)
+        if doc_id in seen:
+            yield Skipped(str(path), f"duplicate document id {doc_id!r} (also {seen[doc_id]})")
+            continue
+        try:
+            doc = load(path)
+        except UnreadableFile as exc:
+            yield Skipped(str(path), str(exc))
+            continue
+        seen[doc_id] = str(path)
+        yield doc

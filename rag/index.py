@@ -1,0 +1,326 @@
+"""The index: chunks and a document registry in Chroma, behind llama-index's vector store.
+
+Two collections per index name:
+- `NAME` holds the chunks (text, embedding, doc_id, content hash, offsets),
+  written and queried through llama-index's `ChromaVectorStore`;
+- `NAME-docs` is the registry: one record per document with its title, date,
+  source, content hash and cleaned text. The registry is the commit point.
+  A document's new chunks are written first, then its registry record flips to
+  the new hash, then its old chunks are deleted. A run stopped at any moment
+  (a crash, Ctrl-C) leaves each document at its old or its new version; chunks
+  that no registry record points at are ignored by readers (`live_chunk`) and
+  removed by the next ingest (`repair`).
+
+The chunk collection's metadata records the embedding model and its dimension;
+`open_index` refuses a mismatch with a message that says to rebuild.
+
+It does not read files, chunk, embed, or rank results.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rag.chunk import Chunk
+from rag.config import Settings
+from rag.documents import SourceDocument
+from rag.errors import IndexMismatchError, IndexMissingError, StoreUnavailableError
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+REGISTRY_SUFFIX = "-docs"
+STAGING_SUFFIX = "-staging"
+WRITE_BATCH = 256
+READ_PAGE = 1000
+DISTANCE = "cosine"
+REBUILD_HINT = "Rebuild it with `rag ingest --rebuild`."
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    doc_id: str
+    title: str
+    published: str
+    source: str
+    content_hash: str
+    chunking: str
+    n_chunks: int
+    ingested_at: float
+
+
+def connect(settings: Settings) -> ClientAPI:
+    """A Chroma client: embedded under the data directory, or the configured server."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    try:
+        if settings.chroma_host:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+            client.heartbeat()
+            return client
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+    except Exception as exc:  # chromadb raises many types for the same outage
+        raise StoreUnavailableError(_unavailable_message(settings, exc)) from exc
+
+
+def _unavailable_message(settings: Settings, exc: BaseException) -> str:
+    if settings.chroma_host:
+        return (
+            f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
+            f"({type(exc).__name__}). Start it (`chroma run --path DIR --port "
+            f"{settings.chroma_port}`) or unset CHROMA_HOST to use the embedded store."
+        )
+    return (
+        f"Cannot open the index at {settings.chroma_path} ({type(exc).__name__}: {exc}). "
+        f"If it is damaged, move it away and rebuild it with `rag ingest --rebuild`; "
+        "your source files are not touched."
+    )
+
+
+def chunk_metadata(doc: SourceDocument, chunk: Chunk) -> dict[str, Any]:
+    return {
+        "doc_id": doc.doc_id,
+        "doc_hash": doc.content_hash,
+        "title": doc.title,
+        "published": doc.published.isoformat() if doc.published else "",
+        "source": doc.source,
+        "chunk_index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+
+
+class Index:
+    """One named index (chunks + registry) in one Chroma client."""
+
+    def __init__(self, client: ClientAPI, name: str, chunks: Collection, registry: Collection):
+        self.client = client
+        self.name = name
+        self.chunks = chunks
+        self.registry = registry
+        self._vector_store: ChromaVectorStore | None = None
+
+    # -- metadata -----------------------------------------------------------------
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return dict(self.chunks.metadata or {})
+
+    @property
+    def embedding(self) -> str:
+        return str(self.metadata.get("embedding", "?"))
+
+    @property
+    def dimension(self) -> int:
+        return int(self.metadata.get("dimension", 0))
+
+    @property
+    def version(self) -> str:
+        """Changes whenever ingestion changes the index; readers cache against it."""
+        return str((self.registry.metadata or {}).get("version", ""))
+
+    def check_embedding(self, signature: str, dimension: int | None = None) -> None:
+        """Refuse an index built with another embedding model."""
+        if self.embedding != signature or (dimension and self.dimension != dimension):
+            raise IndexMismatchError(
+                f"The index {self.name!r} was built with the embedding model {self.embedding} "
+                f"(dimension {self.dimension}), but the settings ask for {signature}"
+                + (f" (dimension {dimension})" if dimension else "")
+                + f". Its vectors cannot be compared. {REBUILD_HINT}"
+            )
+
+    def bump_version(self) -> None:
+        meta = dict(self.registry.metadata or {})
+        meta["version"] = f"{time.time():.6f}-{uuid.uuid4().hex[:8]}"
+        self.registry.modify(metadata=meta)
+
+    # -- reading ------------------------------------------------------------------
+    @property
+    def vector_store(self) -> ChromaVectorStore:
+        if self._vector_store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._vector_store = ChromaVectorStore(chroma_collection=self.chunks)
+        return self._vector_store
+
+    def documents(self) -> dict[str, DocRecord]:
+        """Every registered document, by id."""
+        out: dict[str, DocRecord] = {}
+        for ids, metas in _pages(self.registry, include=["metadatas"]):
+            for doc_id, meta in zip(ids, metas, strict=True):
+                out[doc_id] = DocRecord(
+                    doc_id=doc_id,
+                    title=str(meta.get("title", "")),
+                    published=str(meta.get("published", "")),
+                    source=str(meta.get("source", "")),
+                    content_hash=str(meta.get("content_hash", "")),
+                    chunking=str(meta.get("chunking", "")),
+                    n_chunks=int(meta.get("n_chunks", 0)),
+                    ingested_at=float(meta.get("ingested_at", 0.0)),
+                )
+        return out
+
+    def document_text(self, doc_id: str) -> str | None:
+        got = self.registry.get(ids=[doc_id], include=["documents"])
+        docs = got.get("documents") or []
+        return docs[0] if docs else None
+
+    def chunk_count(self) -> int:
+        return self.chunks.count()
+
+    # -- writing ------------------------------------------------------------------
+    def write_document(
+        self,
+        doc: SourceDocument,
+        chunks: Sequence[Chunk],
+        embeddings: Sequence[Sequence[float]],
+        *,
+        chunking: str,
+    ) -> None:
+        """Replace one document atomically: new chunks, then the registry flip, then cleanup."""
+        from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
+
+        nodes: list[BaseNode] = []
+        for chunk, vector in zip(chunks, embeddings, strict=True):
+            node = TextNode(
+                id_=chunk.chunk_id,
+                text=chunk.text,
+                embedding=list(vector),
+                metadata=chunk_metadata(doc, chunk),
+                start_char_idx=chunk.start,
+                end_char_idx=chunk.end,
+            )
+            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.doc_id)
+            nodes.append(node)
+        for start in range(0, len(nodes), WRITE_BATCH):
+            self.vector_store.add(nodes[start : start + WRITE_BATCH])
+        self.registry.upsert(
+            ids=[doc.doc_id],
+            embeddings=[[0.0]],  # type: ignore[arg-type]  # looked up by id, never by vector
+            documents=[doc.text],
+            metadatas=[
+                {
+                    "title": doc.title,
+                    "published": doc.published.isoformat() if doc.published else "",
+                    "source": doc.source,
+                    "content_hash": doc.content_hash,
+                    "chunking": chunking,
+                    "n_chunks": len(chunks),
+                    "ingested_at": time.time(),
+                }
+            ],
+        )
+        keep = {chunk.chunk_id for chunk in chunks}
+        stale = [cid for cid in self._chunk_ids(doc.doc_id) if cid not in keep]
+        self._delete_chunks(stale)
+
+    def remove_document(self, doc_id: str) -> None:
+        """Unregister first (the commit), then delete the chunks."""
+        self.registry.delete(ids=[doc_id])
+        self._delete_chunks(self._chunk_ids(doc_id))
+
+    def repair(self) -> int:
+        """Delete chunks no registry record points at (left by an interrupted run)."""
+        live = {d.doc_id: d.content_hash for d in self.documents().values()}
+        orphans = [
+            cid
+            for ids, metas in _pages(self.chunks, include=["metadatas"])
+            for cid, meta in zip(ids, metas, strict=True)
+            if live.get(str(meta.get("doc_id"))) != meta.get("doc_hash")
+        ]
+        self._delete_chunks(orphans)
+        return len(orphans)
+
+    def _chunk_ids(self, doc_id: str) -> list[str]:
+        return list(self.chunks.get(where={"doc_id": doc_id}, include=[]).get("ids") or [])
+
+    def _delete_chunks(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), WRITE_BATCH):
+            self.chunks.delete(ids=ids[start : start + WRITE_BATCH])
+
+
+def _pages(collection: Collection, *, include: list[str]) -> Iterable[tuple[list[str], list[Any]]]:
+    offset = 0
+    while True:
+        got = collection.get(include=include, limit=READ_PAGE, offset=offset)  # type: ignore[arg-type]
+        ids = list(got.get("ids") or [])
+        if not ids:
+            return
+        yield ids, list(got.get("metadatas") or [{}] * len(ids))
+        offset += len(ids)
+
+
+def _collection_names(client: ClientAPI) -> set[str]:
+    return {c if isinstance(c, str) else c.name for c in client.list_collections()}
+
+
+def open_index(
+    settings: Settings,
+    *,
+    create: bool = False,
+    signature: str | None = None,
+    dimension: int | None = None,
+    name: str | None = None,
+    client: ClientAPI | None = None,
+) -> Index:
+    """Open the index; `create` makes it (recording `signature`/`dimension`) if missing.
+
+    Raises IndexMissingError when there is none and `create` is false, and
+    IndexMismatchError when `signature` differs from the one it was built with.
+    """
+    client = client or connect(settings)
+    name = name or settings.collection
+    try:
+        exists = name in _collection_names(client)
+        if not exists and not create:
+            raise IndexMissingError(
+                f"No index yet in {settings.chroma_location}. Run `rag ingest` to build it."
+            )
+        if not exists and (signature is None or dimension is None):
+            raise ValueError("creating an index needs the embedding signature and dimension")
+        chunks = client.get_or_create_collection(
+            name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": DISTANCE}},  # type: ignore[arg-type]
+            metadata={"embedding": signature or "", "dimension": dimension or 0, "created": time.time()},
+        )
+        registry = client.get_or_create_collection(
+            name + REGISTRY_SUFFIX, embedding_function=None, metadata={"version": "0"}
+        )
+    except (IndexMissingError, ValueError):
+        raise
+    except Exception as exc:
+        raise StoreUnavailableError(_unavailable_message(settings, exc)) from exc
+    index = Index(client, name, chunks, registry)
+    if signature is not None:
+        index.check_embedding(signature, dimension)
+    return index
+
+
+def drop_index(client: ClientAPI, name: str) -> None:
+    existing = _collection_names(client)
+    for coll in (name, name + REGISTRY_SUFFIX):
+        if coll in existing:
+            client.delete_collection(coll)
+
+
+def promote(client: ClientAPI, staging: str, name: str) -> None:
+    """Make the fully built `staging` index the live `name` one."""
+    drop_index(client, name)
+    client.get_collection(staging).modify(name=name)
+    client.get_collection(staging + REGISTRY_SUFFIX).modify(name=name + REGISTRY_SUFFIX)
+
+
+def published_date(record: DocRecord) -> date | None:
+    return date.fromisoformat(record.published) if record.published else None

@@ -1,0 +1,220 @@
+"""Ingest article files into the index: incremental, idempotent, never half-written.
+
+For each file: load and clean it (`rag.documents`); skip it when its content
+hash and the chunking settings match what the index holds; otherwise chunk it
+(`rag.chunk`), embed the chunks and replace the document (`rag.index`), one
+document at a time. `prune` removes documents whose source file is gone;
+`rebuild` builds a fresh index beside the live one and swaps it in only when
+complete. Unusable files are reported by name and skipped.
+
+The embedding model is loaded only when something needs embedding, so a run
+over an unchanged corpus is quick. One ingest runs at a time per data
+directory (a lock file). It does not answer questions.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rag.chunk import Chunk, split
+from rag.config import Settings
+from rag.documents import Skipped, SourceDocument, discover, load_all
+from rag.embed import build_embed_model, embedding_signature
+from rag.errors import IndexMissingError, RagError
+from rag.index import STAGING_SUFFIX, Index, connect, drop_index, open_index, promote
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+DOC_BATCH = 64  # documents chunked and embedded together before they are written
+PROGRESS_MIN_CHUNKS = 200  # a progress bar appears only on runs at least this long
+EMBED_WITH_TITLE = True  # embed "title\nchunk": the headline places a chunk in its story
+LOCK_NAME = "ingest.lock"
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    chunks_written: int = 0
+    repaired: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+    def summary(self) -> str:
+        line = (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.removed)} removed, {len(self.skipped)} skipped; "
+            f"{self.chunks_written} chunks written in {self.seconds:.1f}s"
+        )
+        return ("rebuilt: " if self.rebuilt else "ingest: ") + line
+
+
+def chunking_signature(settings: Settings) -> str:
+    return f"cl100k/{settings.chunk_size}/{settings.chunk_overlap}"
+
+
+def embed_text(doc: SourceDocument, chunk: Chunk) -> str:
+    return f"{doc.title}\n{chunk.text}" if EMBED_WITH_TITLE else chunk.text
+
+
+@contextmanager
+def ingest_lock(settings: Settings) -> Iterator[None]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.data_dir / LOCK_NAME, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RagError(
+                f"Another `rag ingest` is running on {settings.data_dir}; wait for it to finish."
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class _Embedder:
+    """Loads the embedding model on first use and reports its dimension."""
+
+    def __init__(self, settings: Settings, model: BaseEmbedding | None):
+        self.settings = settings
+        self._model = model
+
+    @property
+    def model(self) -> BaseEmbedding:
+        if self._model is None:
+            self._model = build_embed_model(self.settings)
+        return self._model
+
+    def dimension(self) -> int:
+        return len(self.model.get_text_embedding("dimension probe"))
+
+    def embed(self, texts: Sequence[str], progress: Callable[[int], None]) -> list[list[float]]:
+        out: list[list[float]] = []
+        step = self.settings.embed_batch_size
+        for start in range(0, len(texts), step):
+            batch = list(texts[start : start + step])
+            out.extend(self.model.get_text_embedding_batch(batch))
+            progress(len(batch))
+        return out
+
+
+def _open_target(settings: Settings, embedder: _Embedder, rebuild: bool) -> tuple[Index, str | None]:
+    """The index to write into, and the staging name when rebuilding."""
+    client = connect(settings)
+    signature = embedding_signature(settings)
+    if rebuild:
+        staging = settings.collection + STAGING_SUFFIX
+        drop_index(client, staging)
+        dim = embedder.dimension()
+        return (
+            open_index(
+                settings, create=True, signature=signature, dimension=dim, name=staging, client=client
+            ),
+            staging,
+        )
+    try:
+        return open_index(settings, signature=signature, client=client), None
+    except IndexMissingError:
+        dim = embedder.dimension()
+        return open_index(settings, create=True, signature=signature, dimension=dim, client=client), None
+
+
+def _progress_bar(total: int, enabled: bool) -> Callable[[int], None]:
+    if not enabled or total < PROGRESS_MIN_CHUNKS:
+        return lambda n: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="chunk", desc="embedding", leave=False)
+    return bar.update
+
+
+def ingest(
+    paths: Sequence[Path] | None = None,
+    *,
+    settings: Settings,
+    embed_model: BaseEmbedding | None = None,
+    prune: bool = False,
+    rebuild: bool = False,
+    progress: bool = True,
+) -> IngestReport:
+    """Bring the index in step with the files under `paths` (default: settings.sources)."""
+    started = time.perf_counter()
+    report = IngestReport(rebuilt=rebuild)
+    embedder = _Embedder(settings, embed_model)
+    chunking = chunking_signature(settings)
+    with ingest_lock(settings):
+        index, staging = _open_target(settings, embedder, rebuild)
+        try:
+            report.repaired = index.repair()
+            known = index.documents()
+            files, missing = discover(paths or settings.sources)
+            report.skipped.extend(missing)
+            pending: list[SourceDocument] = []
+            for item in load_all(files):
+                if isinstance(item, Skipped):
+                    report.skipped.append(item)
+                    continue
+                record = known.get(item.doc_id)
+                if record and record.content_hash == item.content_hash and record.chunking == chunking:
+                    report.unchanged.append(item.doc_id)
+                else:
+                    pending.append(item)
+            _write(index, pending, known, embedder, settings, report, progress)
+            if prune:
+                for doc_id, record in known.items():
+                    if not Path(record.source).exists():
+                        index.remove_document(doc_id)
+                        report.removed.append(doc_id)
+            if staging is not None:
+                promote(index.client, staging, settings.collection)
+                index = open_index(settings, client=index.client)
+            if report.added or report.updated or report.removed or report.repaired or rebuild:
+                index.bump_version()
+        except BaseException:
+            if staging is not None:  # the live index was never touched
+                drop_index(index.client, staging)
+            raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write(
+    index: Index,
+    pending: list[SourceDocument],
+    known: Mapping[str, object],
+    embedder: _Embedder,
+    settings: Settings,
+    report: IngestReport,
+    progress: bool,
+) -> None:
+    batches = [pending[i : i + DOC_BATCH] for i in range(0, len(pending), DOC_BATCH)]
+    chunked = [
+        [
+            (doc, split(doc, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap))
+            for doc in batch
+        ]
+        for batch in batches
+    ]
+    total = sum(len(chunks) for batch in chunked for _, chunks in batch)
+    tick = _progress_bar(total, progress)
+    chunking = chunking_signature(settings)
+    for batch in chunked:
+        texts = [embed_text(doc, chunk) for doc, chunks in batch for chunk in chunks]
+        vectors = embedder.embed(texts, tick)
+        at = 0
+        for doc, chunks in batch:
+            index.write_document(doc, chunks, vectors[at : at + len(chunks)], chunking=chunking)
+            at += len(chunks)
+            report.chunks_written += len(chunks)
+            (report.updated if doc.doc_id in known else report.added).append(doc.doc_id)

@@ -1,0 +1,94 @@
+"""Shared fixtures: isolated settings per test, the real embedding model, a seeded index.
+
+Tests never touch the developer's `.rag/` or `.env`: every Settings object points
+at a temporary data directory and ignores `.env`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from rag.config import Settings, get_settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+SEED_IDS = [p.stem for p in SEED_FILES]
+
+# Every variable Settings reads: cleared so a developer's shell or .env cannot leak in.
+SETTINGS_ENV = [
+    "RAG_DATA_DIR", "RAG_SOURCES", "RAG_COLLECTION", "CHROMA_HOST", "CHROMA_PORT",
+    "RAG_EMBED_BACKEND", "RAG_EMBED_MODEL", "RAG_EMBED_BATCH_SIZE", "RAG_CHUNK_SIZE",
+    "RAG_CHUNK_OVERLAP", "RAG_TOP_K", "RAG_LLM", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+    "OPENAI_MODEL", "RAG_HOST", "RAG_PORT",
+]  # fmt: skip
+
+
+def make_settings(data_dir: Path, **overrides: Any) -> Settings:
+    """Settings for a test: a private data dir, no .env, seeds as the default source."""
+    values: dict[str, Any] = {"data_dir": data_dir, "sources": [SEEDS]}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    for name in SETTINGS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "default-data"))
+    monkeypatch.chdir(tmp_path)  # no project .env is read
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
+    def factory(**overrides: Any) -> Settings:
+        return make_settings(overrides.pop("data_dir", tmp_path / "data"), **overrides)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def embed_model() -> Any:
+    from rag.embed import build_embed_model
+
+    return build_embed_model(make_settings(Path("/nonexistent")))
+
+
+@pytest.fixture(scope="session")
+def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory, embed_model: Any) -> Path:
+    """An index of the five seeds, built once; tests copy it before changing it."""
+    from rag.ingest import ingest
+
+    data_dir = tmp_path_factory.mktemp("seeded") / "data"
+    ingest(settings=make_settings(data_dir), embed_model=embed_model, progress=False)
+    return data_dir
+
+
+@pytest.fixture
+def seeded_settings(seeded_data_dir: Path, tmp_path: Path) -> Settings:
+    """Settings on a private copy of the seeded index."""
+    data_dir = tmp_path / "seeded-copy"
+    shutil.copytree(seeded_data_dir, data_dir)
+    return make_settings(data_dir)
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed folder."""
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    return folder

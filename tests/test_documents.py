@@ -1,0 +1,127 @@
+"""Reading files: formats, encodings, titles, dates, and files that must be skipped."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from rag.documents import Skipped, SourceDocument, UnreadableFile, discover, load, load_all, title_of
+from tests.conftest import SEEDS
+
+SEED_TITLES = {
+    "000_e234b3a123fa6287": "Kim Jong Un leaves Russia for North Korea following six day trip",
+    "002_d5cbf879a7b1fe58": "Kim Jong Un arrives in Russia for first trip since pandemic",
+    "003_0aa987cd62713de8": "Kim Jong Un enters Russia in armoured train ahead of Putin meeting",
+    "004_233b49a59d445921": "North Korean leader Kim Jong Un is on his way home from Russia.",
+}
+
+
+def test_seed_metadata() -> None:
+    docs = {d.doc_id: d for d in load_all(discover([SEEDS])[0]) if isinstance(d, SourceDocument)}
+    assert sorted(docs) == [p.stem for p in sorted(SEEDS.glob("*.txt"))]
+    for doc_id, title in SEED_TITLES.items():
+        assert docs[doc_id].title == title
+    # no headline: the first sentence, shortened
+    title_001 = docs["001_8dcf05ad1b8e96bb"].title
+    assert title_001.startswith("North Korean leader Kim Jong Un left Russia on Sunday")
+    assert title_001.endswith("…") and len(title_001) <= 91
+    assert docs["002_d5cbf879a7b1fe58"].published == date(2023, 9, 12)
+    assert docs["000_e234b3a123fa6287"].published is None
+    assert all(len(d.content_hash) == 64 for d in docs.values())
+    assert docs["000_e234b3a123fa6287"].source.endswith("000_e234b3a123fa6287.txt")
+
+
+def test_bad_files_are_reported_by_name_and_others_loaded(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("A headline\n\nThe article body has a full sentence in it.\n")
+    (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "blank.md").write_text("   \n\n  ")
+    (tmp_path / "junk.txt").write_bytes(bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D]) * 40)
+    (tmp_path / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    files, missing = discover([tmp_path, tmp_path / "nope"])
+    assert [m.source for m in missing] == [str(tmp_path / "nope")]
+    assert "ignored.pdf" not in {f.name for f in files}
+    results = list(load_all(files))
+    loaded = [r for r in results if isinstance(r, SourceDocument)]
+    skipped = {Path(r.source).name: r.reason for r in results if isinstance(r, Skipped)}
+    assert [d.doc_id for d in loaded] == ["good"]
+    assert "binary" in skipped["binary.txt"]
+    assert skipped["empty.txt"] == "empty file"
+    assert skipped["blank.md"] == "empty file"
+    assert "not UTF-8" in skipped["junk.txt"]
+
+
+def test_legacy_encoding_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    text = "Café owners in Zürich said the naïve plan would fail, according to the mayor's office."
+    path.write_bytes((text + "\n\n" + text.replace("Café", "Crème")).encode("latin-1"))
+    doc = load(path)
+    assert "Café owners in Zürich" in doc.text
+    assert doc.encoding == "cp1252"
+
+
+def test_utf8_bom_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeffTitle line\r\n\r\nBody sentence one. Body sentence two.\r\n".encode())
+    doc = load(path)
+    assert doc.title == "Title line"
+    assert doc.text == "Title line\n\nBody sentence one. Body sentence two."
+
+
+def test_html_main_text_is_extracted(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        """<html><head><title>Kim visits Vladivostok | News</title>
+        <meta property="article:published_time" content="2023-09-16T10:00:00Z"></head>
+        <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+        <article><h1>Kim visits Vladivostok</h1>
+        <p>North Korean leader Kim Jong Un inspected a hypersonic missile system in Vladivostok on Saturday,
+        accompanied by Russian defence minister Sergei Shoigu.</p>
+        <p>He later boarded a warship of the Pacific fleet, state media reported on Sunday morning.</p>
+        </article><footer>Copyright 2023. All rights reserved. Cookie settings.</footer>
+        <script>alert('x')</script></body></html>""",
+        encoding="utf-8",
+    )
+    doc = load(path)
+    assert "hypersonic missile system" in doc.text
+    assert "warship of the Pacific fleet" in doc.text
+    assert "Cookie settings" not in doc.text and "alert(" not in doc.text
+    assert "Kim visits Vladivostok" in doc.title
+    assert doc.published == date(2023, 9, 16)
+
+
+def test_markdown_headings_are_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text("# Talks end in Vostochny\n\nThe two leaders met for several hours at the spaceport.\n")
+    doc = load(path)
+    assert doc.title == "Talks end in Vostochny"
+    assert "#" not in doc.text
+
+
+def test_duplicate_ids_are_skipped(tmp_path: Path) -> None:
+    for sub in ("a", "b"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "same.txt").write_text(f"Story {sub}\n\nA sentence about story {sub} here.")
+    results = list(load_all(discover([tmp_path])[0]))
+    assert sum(isinstance(r, SourceDocument) for r in results) == 1
+    assert any(isinstance(r, Skipped) and "duplicate document id" in r.reason for r in results)
+
+
+def test_unreadable_file_raises(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFile):
+        load(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Short headline\n\nBody.", "Short headline"),
+        ("A sentence that ends. Another one.", "A sentence that ends."),
+        ("w " * 40 + "end.", ("w " * 20).strip() + "…"),
+        ("longword " * 19 + "end.", ("longword " * 10).strip() + "…"),
+    ],
+)
+def test_title_of(text: str, title: str) -> None:
+    assert title_of(text) == title

@@ -1,0 +1,1 @@
+"""ui: the Gradio front end. It calls `rag`; `rag` never imports it."""
