@@ -39,7 +39,8 @@ BOILERPLATE = {
 # ... and raw sentences that cleaning is allowed to drop: exactly the boilerplate ones.
 DROPPABLE = re.compile(
     r"Want a quick and expert briefing|Listen to our latest podcasts|"
-    r"^Kim Jong Un's private train at the border of North Korea and Russia$|Fact-Checking|Social media got terribly excited|"
+    r"^Kim Jong Un's private train at the border of North Korea and Russia$|"
+    r"Fact-Checking|Social media got terribly excited|"
     r"To suggest a correction|You can also highlight|Skip to|ConflictsNorth|https?://|"
     r"Kim Jong Un waving on a train|Image:|zc/wd|date 2023-09-12|WorldAsiaRussia|"
     r"^\[caption|With inputs from agencies|^Advertisement$|Other Topics of Interest|^9:30pm$"

@@ -45,14 +45,20 @@ def test_ingest_cli_end_to_end(seeds_copy: Path, tmp_path: Path) -> None:
     (seeds_copy / "broken.txt").write_bytes(b"\x00\xff" * 64)
     env = {"RAG_DATA_DIR": str(tmp_path / "cli-data"), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     rag = [sys.executable, "-m", "rag.cli"]
-    first = subprocess.run([*rag, "ingest", str(seeds_copy)], capture_output=True, text=True, env=env, cwd=ROOT)
+    first = subprocess.run(
+        [*rag, "ingest", str(seeds_copy)], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert first.returncode == 0, first.stderr
     assert "ingest: 5 added, 0 updated, 0 unchanged, 0 removed, 1 skipped" in first.stdout
     assert "broken.txt: binary file" in first.stderr
-    again = subprocess.run([*rag, "ingest", str(seeds_copy)], capture_output=True, text=True, env=env, cwd=ROOT)
+    again = subprocess.run(
+        [*rag, "ingest", str(seeds_copy)], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert "0 added, 0 updated, 5 unchanged, 0 removed, 1 skipped; 0 chunks written" in again.stdout
     other = dict(env, RAG_EMBED_MODEL="another-model")
-    mismatch = subprocess.run([*rag, "ingest", str(seeds_copy)], capture_output=True, text=True, env=other, cwd=ROOT)
+    mismatch = subprocess.run(
+        [*rag, "ingest", str(seeds_copy)], capture_output=True, text=True, env=other, cwd=ROOT
+    )
     assert mismatch.returncode == 1
     assert "--rebuild" in mismatch.stderr and "Traceback" not in mismatch.stderr
 

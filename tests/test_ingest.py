@@ -159,7 +159,6 @@ def test_interrupted_update_keeps_every_document_whole(
     seeded_settings: Settings, embed_model: Any, seeds_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Stopped after new chunks are written but before the registry flips: old version stays live."""
-    from rag.index import Index
 
     edited = seeds_copy / "001_8dcf05ad1b8e96bb.txt"
     edited.write_text(edited.read_text() + "\n\nA new closing paragraph about the train journey home.\n")
