@@ -1,4 +1,4 @@
-"""The `rag` command line: ingest, status, serve.
+"""The `rag` command line: ingest, status, ask, chat, serve.
 
 Each subcommand is a thin wrapper over the library. Errors the user can fix are
 `RagError`s: their message is printed to stderr (no traceback) and the process
@@ -8,13 +8,16 @@ exits non-zero. Ctrl-C exits with 130 and a note that the index is consistent.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from rag.answer import Answer
 from rag.config import Settings, get_settings
+from rag.engine import QuestionError, clean_question
 from rag.errors import ConfigError, RagError
 
 
@@ -59,6 +62,78 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def format_answer(answer: Answer) -> str:
+    """The answer and its numbered sources with quoted passages, for a terminal."""
+    lines = [answer.answer]
+    if answer.searched_for:
+        lines.insert(0, f"(searched for: {answer.searched_for})")
+    checks = {(c.n, c.quote): c for c in answer.citations}
+    if answer.sources:
+        lines.append("\nSources:")
+    for src in answer.sources:
+        lines.append(f"  [{src.n}] {src.title} ({src.published or 'undated'}) - {src.doc_id}")
+        quotes = [c for (n, _), c in checks.items() if n == src.n]
+        for c in quotes:
+            mark = "verified" if c.verified else "UNVERIFIED: the passage may not support this"
+            lines.append(f"      \u201c{c.quote}\u201d ({mark})")
+    unsupported = [s.text for s in answer.sentences if not s.supported]
+    for text in unsupported:
+        lines.append(f"  ! no source supports: {text}")
+    if answer.refused and answer.related:
+        lines.append("\nRelated passages:")
+        for r in answer.related:
+            lines.append(f"  - {r.title} ({r.doc_id}): {r.text[:200]}...")
+    return "\n".join(lines)
+
+
+def _read_history(path: str | None) -> list[dict[str, str]]:
+    if not path:
+        return []
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise QuestionError(f"Cannot read history file {path}: {exc}") from exc
+    if not isinstance(data, list):
+        raise QuestionError(f"History file {path} must hold a JSON list of {{role, content}} turns.")
+    return data
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from rag.engine import engine_from_settings
+
+    settings = _settings()
+    clean_question(args.question)  # fail fast, before loading models
+    history = _read_history(args.history)
+    answer = engine_from_settings(settings).ask(args.question, history)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from rag.engine import engine_from_settings
+
+    engine = engine_from_settings(_settings())
+    history: list[dict[str, str]] = []
+    print(f"Ask about the articles ({engine.backend} answerer). Empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            return 0
+        if not question or question in ("exit", "quit"):
+            return 0
+        try:
+            answer = engine.ask(question, history)
+        except QuestionError as exc:
+            print(f"error: {exc}")
+            continue
+        print(format_answer(answer))
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.app import serve
 
@@ -82,6 +157,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("status", help="show the index: location, model, documents")
     p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("ask", help="answer one question with cited sources")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    p.add_argument("--history", help="JSON file with earlier turns: [{role, content}, ...]")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="interactive chat in the terminal, with follow-ups")
+    p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("serve", help="start the chat app")
     p.add_argument("--host", default=None)

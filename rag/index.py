@@ -130,6 +130,23 @@ class Index:
         """Changes whenever ingestion changes the index; readers cache against it."""
         return str((self.registry.metadata or {}).get("version", ""))
 
+    def current_version(self) -> str:
+        """The version as the store has it now, re-binding the collections if they were rebuilt."""
+        try:
+            chunks = self.client.get_collection(self.name)
+            registry = self.client.get_collection(self.name + REGISTRY_SUFFIX)
+        except Exception as exc:
+            raise StoreUnavailableError(
+                f"The index {self.name!r} cannot be read right now ({type(exc).__name__}: {exc}). "
+                "If the Chroma server is down, start it again; if the index was deleted, "
+                "run `rag ingest`."
+            ) from exc
+        if chunks.id != self.chunks.id or registry.id != self.registry.id:
+            self.chunks, self.registry, self._vector_store = chunks, registry, None
+        else:
+            self.registry = registry
+        return self.version
+
     def check_embedding(self, signature: str, dimension: int | None = None) -> None:
         """Refuse an index built with another embedding model."""
         if self.embedding != signature or (dimension and self.dimension != dimension):
@@ -251,14 +268,28 @@ class Index:
 
 
 def _pages(collection: Collection, *, include: list[str]) -> Iterable[tuple[list[str], list[Any]]]:
+    for ids, metas, _ in _raw_pages(collection, include=include):
+        yield ids, metas
+
+
+def _raw_pages(
+    collection: Collection, *, include: list[str]
+) -> Iterable[tuple[list[str], list[Any], list[str]]]:
     offset = 0
     while True:
         got = collection.get(include=include, limit=READ_PAGE, offset=offset)  # type: ignore[arg-type]
         ids = list(got.get("ids") or [])
         if not ids:
             return
-        yield ids, list(got.get("metadatas") or [{}] * len(ids))
+        metas = list(got.get("metadatas") or [{}] * len(ids))
+        docs = list(got.get("documents") or [""] * len(ids))
+        yield ids, metas, docs
         offset += len(ids)
+
+
+def chunk_pages(index: Index) -> Iterable[tuple[list[str], list[Any], list[str]]]:
+    """All chunks of the index, a page at a time: ids, metadata, texts."""
+    return _raw_pages(index.chunks, include=["metadatas", "documents"])
 
 
 def _collection_names(client: ClientAPI) -> set[str]:

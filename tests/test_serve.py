@@ -28,7 +28,7 @@ def test_app_serves_and_answers(seeded_settings: Settings) -> None:
             assert "gradio" in page.read().decode("utf-8", "replace").lower()
         client = Client(f"http://127.0.0.1:{port}/", verbose=False)
         reply = client.predict("What gifts did Kim receive?", api_name="/respond")
-        assert "drones" in str(reply)
+        assert "drones" in str(reply) and "Sources" in str(reply)
         empty = client.predict("   ", api_name="/respond")
         assert "Please type a question" in str(empty)
     finally:

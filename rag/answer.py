@@ -1,0 +1,104 @@
+"""The answer object every backend returns and the CLI, UI, API and evals read.
+
+An `Answer` holds the text with inline markers `[1]`, `[2]`; the numbered
+sources (one number per article within an answer, with the exact quoted
+passages and their offsets); per-sentence citation checks; whether it refused
+(and the related passages it offers instead); the retrieved chunks with
+scores; the backend; token usage; latency. `to_dict()` is its JSON form.
+
+It does not produce or verify answers (`rag.extractive`, `rag.llm`, `rag.verify`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+REFUSAL_TEXT = "I don't know based on these articles."
+
+
+@dataclass
+class Quote:
+    text: str
+    start: int  # offsets into the article's cleaned text
+    end: int
+    chunk_id: str = ""
+
+
+@dataclass
+class Source:
+    n: int
+    doc_id: str
+    title: str
+    published: str
+    source: str
+    quotes: list[Quote] = field(default_factory=list)
+
+
+@dataclass
+class Citation:
+    """One marker on one answer sentence, and whether the cited article supports it."""
+
+    n: int
+    doc_id: str
+    title: str
+    sentence: int  # index into Answer.sentences
+    quote: str  # the passage of the article that best supports the sentence
+    start: int
+    end: int
+    verified: bool
+    score: float
+    added: bool = False  # attached by verification to a sentence the backend left uncited
+
+
+@dataclass
+class AnswerSentence:
+    text: str  # without markers
+    citations: list[int] = field(default_factory=list)
+    supported: bool = True  # false: a factual sentence no source supports (flagged)
+
+
+@dataclass
+class Retrieved:
+    doc_id: str
+    chunk_id: str
+    score: float
+    title: str = ""
+    text: str = ""
+    start: int = 0
+    end: int = 0
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    refused: bool
+    backend: str
+    standalone_question: str = ""
+    model: str | None = None
+    sources: list[Source] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    sentences: list[AnswerSentence] = field(default_factory=list)
+    retrieved: list[Retrieved] = field(default_factory=list)
+    related: list[Retrieved] = field(default_factory=list)
+    refusal_reason: str = ""
+    usage: dict[str, int] = field(default_factory=dict)
+    latency_ms: float = 0.0
+
+    def source(self, n: int) -> Source | None:
+        return next((s for s in self.sources if s.n == n), None)
+
+    @property
+    def searched_for(self) -> str | None:
+        """The standalone query, when it differs from what was typed."""
+        query = self.standalone_question.strip()
+        return query if query and query != self.question.strip() else None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["searched_for"] = self.searched_for
+        data["latency_ms"] = round(self.latency_ms, 1)
+        return data

@@ -1,0 +1,343 @@
+"""The answer engine: question in, cited and verified `Answer` out.
+
+`build_engine(index, *, embed_model, llm=None, ...)` wires the stages with
+injected services: follow-up rewrite (`rag.followup`), hybrid retrieval
+(`rag.retrieve`), an answerer (extractive, or an LLM from `rag.llm`), source
+numbering (one number per article, in order of first citation), and citation
+verification (`rag.verify`). `ask()` returns the whole answer; `stream()`
+yields text deltas and then the final answer.
+
+It validates questions (empty, too long, too long a history) with clear errors.
+It builds no clients itself and never imports gradio.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from rag.answer import REFUSAL_TEXT, Answer, AnswerSentence, Quote, Retrieved, Source
+from rag.errors import RagError
+from rag.extractive import extract
+from rag.followup import rewrite, turns
+from rag.index import Index
+from rag.retrieve import HybridRetriever, Passage, Retrieval
+from rag.sentences import CITATION_MARKER, split_sentences
+from rag.tokens import count_tokens
+from rag.verify import Evidence, evidence_from_passages, verify
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+    from rag.config import Settings
+
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_TURNS = 20
+MAX_HISTORY_CHARS = 20000
+RELATED_PASSAGES = 3
+EMBED_CACHE_SIZE = 20000
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class LLMAnswerer(Protocol):
+    """What the engine needs of an LLM backend (`rag.llm.OpenAIAnswerer`)."""
+
+    model: str
+
+    def condense(self, question: str, history: list[dict[str, str]]) -> str: ...
+
+    def answer(
+        self, question: str, standalone: str, retrieval: Retrieval, history: list[dict[str, str]]
+    ) -> Generator[str, None, Draft]: ...
+
+
+class QuestionError(RagError):
+    """The question or history cannot be answered as given."""
+
+    exit_code = 2
+
+
+def clean_question(question: object) -> str:
+    """The question, normalised; raises QuestionError when it is empty or too long."""
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.")
+    text = CONTROL_CHARS.sub(" ", unicodedata.normalize("NFC", question))
+    text = " ".join(text.split())
+    if not text:
+        raise QuestionError("Please type a question.")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            f"The question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}. "
+            "Please shorten it."
+        )
+    return text
+
+
+def clean_history(history: Sequence[Any] | None) -> list[dict[str, str]]:
+    past = [{"role": r, "content": c} for r, c in turns(history)]
+    if len(past) > MAX_HISTORY_TURNS:
+        past = past[-MAX_HISTORY_TURNS:]  # older turns cannot change the answer
+    if sum(len(t["content"]) for t in past) > MAX_HISTORY_CHARS:
+        raise QuestionError(
+            f"The conversation is longer than {MAX_HISTORY_CHARS} characters; start a new chat."
+        )
+    return past
+
+
+class CachedEmbedder:
+    """Sentence embeddings with an LRU cache: article sentences recur across questions."""
+
+    def __init__(self, model: BaseEmbedding, size: int = EMBED_CACHE_SIZE):
+        self.model = model
+        self.size = size
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, texts: list[str]) -> list[list[float]]:
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = self.model.get_text_embedding_batch(missing)
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._cache[text] = vector
+                while len(self._cache) > self.size:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            out = []
+            for text in texts:
+                self._cache.move_to_end(text)
+                out.append(self._cache[text])
+            return out
+
+
+@dataclass
+class Draft:
+    """What an answerer produced, before numbering and verification."""
+
+    sentences: list[tuple[str, list[str]]]  # sentence text, cited doc_ids
+    quotes: dict[str, list[Quote]]  # doc_id -> passages the answerer used
+    refused: bool
+    reason: str = ""
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+def _retrieved(p: Passage) -> Retrieved:
+    return Retrieved(
+        doc_id=p.doc_id,
+        chunk_id=p.chunk_id,
+        score=round(p.score, 6),
+        title=p.title,
+        text=p.text,
+        start=p.start,
+        end=p.end,
+        dense_score=None if p.dense_score is None else round(p.dense_score, 4),
+        bm25_score=None if p.bm25_score is None else round(p.bm25_score, 4),
+    )
+
+
+def attach_markers(text: str) -> list[tuple[str, list[int]]]:
+    """Split answer text into sentences with the numbers of the markers each carries.
+
+    A marker written after the full stop ("... cameras. [1]") belongs to the
+    sentence before it.
+    """
+    text = re.sub(r"([.!?][\"'”’)]*)((?:\s*\[\d{1,3}\])+)", r"\2\1", text)
+    out: list[tuple[str, list[int]]] = []
+    for span in split_sentences(text):
+        numbers = [int(m) for m in CITATION_MARKER.findall(span.text)]
+        bare = CITATION_MARKER.sub("", span.text).strip()
+        bare = re.sub(r"\s+([.!?,;:])", r"\1", bare)
+        if bare:
+            out.append((bare, list(dict.fromkeys(numbers))))
+        elif out:
+            out[-1][1].extend(n for n in numbers if n not in out[-1][1])
+    return out
+
+
+class Engine:
+    """Answers questions over one index. Thread-safe; share one per process."""
+
+    def __init__(
+        self,
+        index: Index,
+        *,
+        embed_model: BaseEmbedding,
+        llm: LLMAnswerer | None = None,
+        top_k: int = 5,
+        cache_dir: Path | None = None,
+    ):
+        self.index = index
+        self.llm = llm
+        self.embed = CachedEmbedder(embed_model)
+        self.retriever = HybridRetriever(index, embed_model=embed_model, top_k=top_k, cache_dir=cache_dir)
+
+    @property
+    def backend(self) -> str:
+        return "openai" if self.llm else "extractive"
+
+    @property
+    def model(self) -> str | None:
+        return self.llm.model if self.llm else None
+
+    # -- public API ---------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
+        answer: Answer | None = None
+        for event in self.stream(question, history):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
+        """Yield answer text as it is produced, then the final verified `Answer`."""
+        started = time.perf_counter()
+        text = clean_question(question)
+        past = clean_history(history)
+        standalone = self.llm.condense(text, past) if (self.llm and past) else rewrite(text, past)
+        retrieval = self.retriever.retrieve(standalone)
+        if self.llm:
+            draft = yield from self.llm.answer(text, standalone, retrieval, past)
+        else:
+            draft = self._extractive(text, standalone, retrieval)
+        answer = self._finish(text, standalone, retrieval, draft)
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        if not self.llm:
+            yield answer.answer
+        yield answer
+
+    # -- stages ---------------------------------------------------------------------
+    def _extractive(self, question: str, standalone: str, retrieval: Retrieval) -> Draft:
+        snap = self.retriever.snapshot()
+        ex = extract(standalone, retrieval, embed=self.embed, idf=snap.idf, max_idf=snap.max_idf)
+        context = sum(count_tokens(p.text) for p in retrieval.passages)
+        if ex.refused:
+            return Draft([], {}, refused=True, reason=ex.reason, prompt_tokens=context)
+        sentences: list[tuple[str, list[str]]] = []
+        quotes: dict[str, list[Quote]] = {}
+        for cand in ex.chosen:
+            copies = [cand, *cand.also_in]
+            sentences.append((cand.span.text, [c.passage.doc_id for c in copies]))
+            for c in copies:
+                quotes.setdefault(c.passage.doc_id, []).append(
+                    Quote(c.span.text, c.span.start, c.span.end, c.passage.chunk_id)
+                )
+        return Draft(sentences, quotes, refused=False, prompt_tokens=context)
+
+    def _finish(self, question: str, standalone: str, retrieval: Retrieval, draft: Draft) -> Answer:
+        passages = {p.doc_id: p for p in reversed(retrieval.passages)}  # best chunk per article
+        answer = Answer(
+            question=question,
+            standalone_question=standalone,
+            answer="",
+            refused=draft.refused,
+            backend=self.backend,
+            model=self.model,
+            retrieved=[_retrieved(p) for p in retrieval.passages],
+        )
+        numbers: dict[str, int] = {}
+        sentences: list[AnswerSentence] = []
+        for text, doc_ids in draft.sentences:
+            cited = [d for d in doc_ids if d in passages]
+            for doc_id in cited:
+                numbers.setdefault(doc_id, len(numbers) + 1)
+            sentences.append(AnswerSentence(text=text, citations=[numbers[d] for d in cited]))
+        for doc_id, n in numbers.items():
+            p = passages[doc_id]
+            answer.sources.append(
+                Source(n, doc_id, p.title, p.published, p.source, draft.quotes.get(doc_id, []))
+            )
+        if draft.refused or not sentences:
+            answer.refused = True
+            answer.refusal_reason = draft.reason
+            answer.answer = REFUSAL_TEXT + (f" {draft.reason}" if draft.reason else "")
+            answer.related = answer.retrieved[:RELATED_PASSAGES]
+            answer.sources = []
+        else:
+            answer.citations = verify(sentences, self._evidence(retrieval, numbers), embed=self.embed)
+            answer.sentences = sentences
+            for c in answer.citations:  # a citation added by verification joins the source list
+                if answer.source(c.n) is None:
+                    p = passages[c.doc_id]
+                    answer.sources.append(Source(c.n, c.doc_id, p.title, p.published, p.source))
+            _renumber(answer)
+        completion = count_tokens(answer.answer)
+        prompt = draft.prompt_tokens or count_tokens(question)
+        answer.usage = {
+            "prompt_tokens": prompt,
+            "completion_tokens": draft.completion_tokens or completion,
+            "total_tokens": prompt + (draft.completion_tokens or completion),
+        }
+        return answer
+
+    def _evidence(self, retrieval: Retrieval, numbers: dict[str, int]) -> list[Evidence]:
+        """Each article's retrieved passages, split into sentences, numbered as in the answer."""
+        by_doc: dict[str, list[tuple[str, int, str]]] = {}
+        titles: dict[str, str] = {}
+        for p in retrieval.passages:
+            by_doc.setdefault(p.doc_id, []).append((p.text, p.start, p.chunk_id))
+            titles[p.doc_id] = p.title
+        evidence: list[Evidence] = []
+        next_n = max(numbers.values(), default=0) + 1
+        for doc_id, passages in by_doc.items():
+            if doc_id not in numbers:  # uncited article: a candidate for an added citation
+                numbers[doc_id] = next_n
+                next_n += 1
+            evidence.extend(evidence_from_passages(numbers[doc_id], doc_id, titles[doc_id], passages))
+        return evidence
+
+
+def _renumber(answer: Answer) -> None:
+    """Number sources 1..m in order of first citation in the answer text."""
+    order: dict[int, int] = {}
+    for sentence in answer.sentences:
+        for n in sentence.citations:
+            order.setdefault(n, len(order) + 1)
+    for sentence in answer.sentences:
+        sentence.citations = [order[n] for n in sentence.citations]
+    for citation in answer.citations:
+        citation.n = order.get(citation.n, citation.n)
+    answer.sources = sorted((s for s in answer.sources if s.n in order), key=lambda s: order[s.n])
+    for source in answer.sources:
+        source.n = order[source.n]
+    answer.answer = " ".join(
+        s.text + "".join(f"[{n}]" for n in s.citations) if s.citations else s.text for s in answer.sentences
+    )
+
+
+def build_engine(
+    index: Index,
+    *,
+    embed_model: BaseEmbedding,
+    llm: LLMAnswerer | None = None,
+    top_k: int = 5,
+    cache_dir: Path | None = None,
+) -> Engine:
+    """An engine over `index` with the given services (nothing is built here)."""
+    return Engine(index, embed_model=embed_model, llm=llm, top_k=top_k, cache_dir=cache_dir)
+
+
+def engine_from_settings(settings: Settings) -> Engine:
+    """The engine the settings describe: opens the index and loads the embedding model."""
+    from rag.embed import build_embed_model, embedding_signature
+    from rag.errors import ConfigError
+    from rag.index import open_index
+
+    if settings.llm_backend == "openai":
+        raise ConfigError(
+            "LLM answering (RAG_LLM=openai, or auto with OPENAI_API_KEY/OPENAI_BASE_URL set) is not "
+            "available in this version yet. Set RAG_LLM=extractive in .env."
+        )
+    index = open_index(settings, signature=embedding_signature(settings))
+    return build_engine(
+        index, embed_model=build_embed_model(settings), top_k=settings.top_k, cache_dir=settings.data_dir
+    )

@@ -1,0 +1,99 @@
+"""Sentence splitting with character offsets, and the word-level helpers shared by
+the extractive answerer and the citation verifier.
+
+Splitting is rule-based: a sentence ends at `.`, `!` or `?` (plus closing quotes
+or brackets) followed by space and a capital, digit or opening quote, unless the
+word before the stop is a known abbreviation; a line break always ends one. It
+does not tokenise for BM25 (bm25s does) or embed anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "adm", "gov", "sen", "rep",
+    "prof", "no", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "u.s", "u.n", "u.k", "e.g", "i.e", "inc", "ltd", "co", "jr", "sr",
+}  # fmt: skip
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our ours ourselves out over
+    own same she should so some such than that the their theirs them themselves then there these
+    they this those through to too under until up very was we were what when where which while who
+    whom why will with would you your yours yourself yourselves also said says say according
+    told tell get got one ones s t
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Span]:
+    """Sentences of `text` with offsets (plus `offset`) such that text[start:end] == sentence."""
+    spans: list[Span] = []
+    for line_match in re.finditer(r"[^\n]+", text):
+        line, base = line_match.group(0), line_match.start()
+        cut = 0
+        for end_match in SENTENCE_END.finditer(line):
+            before = line[cut : end_match.start()].split()
+            last = before[-1].lower().rstrip(".") if before else ""
+            if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                continue
+            _add(spans, text, base + cut, base + end_match.end(), offset)
+            cut = end_match.end()
+        _add(spans, text, base + cut, base + len(line), offset)
+    return spans
+
+
+def _add(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start + offset, end + offset, text[start:end]))
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word.lower()))  # type: ignore[attr-defined]
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in WORD.findall(text)]
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words, in order, without stopwords or possessive endings."""
+    out = []
+    for word in words(text):
+        word = re.sub(r"'s$", "", word)
+        if word not in STOPWORDS and len(word) > 1:
+            out.append(stem(word))
+    return out
+
+
+CITATION_MARKER = re.compile(r"\s*\[(\d{1,3})\]")
+
+
+def strip_markers(text: str) -> str:
+    return CITATION_MARKER.sub("", text).strip()

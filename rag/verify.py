@@ -1,0 +1,125 @@
+"""Citation verification, for every backend, offline.
+
+Given answer sentences with the article numbers they cite, it checks each
+citation against that article's passages: the best-matching sentence of the
+article (cosine similarity of local embeddings plus the share of the answer
+sentence's content words it contains) becomes the citation's quote, and the
+citation is verified when that support score clears `VERIFY_MIN`. A factual
+sentence with no citation gets one when some article clearly supports it
+(`ADD_MIN`), and is flagged unsupported otherwise. Markers that point at no
+source are dropped before this runs (`rag.engine`).
+
+It does not call an LLM judge (the evals offer one) or decide refusals.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rag.answer import REFUSAL_TEXT, AnswerSentence, Citation
+from rag.sentences import Span, content_terms, split_sentences
+
+W_COSINE = 0.5
+W_LEXICAL = 0.5
+VERIFY_MIN = 0.6  # support score for a citation to count as verified
+ADD_MIN = 0.75  # support score for attaching a citation to an uncited sentence
+MIN_FACTUAL_WORDS = 5  # shorter sentences ("Let's take a look.") need no citation
+NON_FACTUAL_PREFIXES = (REFUSAL_TEXT.lower()[:20], "i don't know", "i do not know", "the articles do not")
+
+
+@dataclass
+class Evidence:
+    """A sentence of an article that an answer sentence may be checked against."""
+
+    n: int
+    doc_id: str
+    title: str
+    span: Span
+    chunk_id: str = ""
+
+
+def evidence_from_passages(
+    n: int, doc_id: str, title: str, passages: Sequence[tuple[str, int, str]]
+) -> list[Evidence]:
+    """Split an article's passages (text, start offset, chunk id) into evidence sentences."""
+    seen: set[int] = set()
+    out = []
+    for text, start, chunk_id in passages:
+        for span in split_sentences(text, offset=start):
+            if span.start not in seen:
+                seen.add(span.start)
+                out.append(Evidence(n, doc_id, title, span, chunk_id))
+    return out
+
+
+def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    return dot / ((math.sqrt(sum(x * x for x in a)) or 1.0) * (math.sqrt(sum(y * y for y in b)) or 1.0))
+
+
+def is_factual(sentence: str) -> bool:
+    text = sentence.strip().lower()
+    return (
+        len(text.split()) >= MIN_FACTUAL_WORDS
+        and not text.endswith("?")
+        and not text.startswith(NON_FACTUAL_PREFIXES)
+    )
+
+
+def verify(
+    sentences: list[AnswerSentence],
+    evidence: list[Evidence],
+    *,
+    embed: Callable[[list[str]], list[list[float]]],
+) -> list[Citation]:
+    """Check every citation; attach or flag uncited factual sentences. Mutates `sentences`."""
+    if not sentences:
+        return []
+    vectors = embed([s.text for s in sentences] + [e.span.text for e in evidence])
+    s_vecs, e_vecs = vectors[: len(sentences)], vectors[len(sentences) :]
+    e_terms = [set(content_terms(e.span.text)) for e in evidence]
+
+    def support(i: int, j: int) -> float:
+        terms = set(content_terms(sentences[i].text))
+        lexical = len(terms & e_terms[j]) / len(terms) if terms else 0.0
+        return W_COSINE * _cosine(s_vecs[i], e_vecs[j]) + W_LEXICAL * lexical
+
+    citations: list[Citation] = []
+    for i, sentence in enumerate(sentences):
+        if not sentence.citations:
+            if not is_factual(sentence.text) or not evidence:
+                continue
+            j = max(range(len(evidence)), key=lambda j: support(i, j))
+            score = support(i, j)
+            if score >= ADD_MIN:
+                sentence.citations.append(evidence[j].n)
+                citations.append(_citation(i, evidence[j], score, verified=True, added=True))
+            else:
+                sentence.supported = False
+            continue
+        for n in sentence.citations:
+            own = [j for j, e in enumerate(evidence) if e.n == n]
+            if not own:
+                continue
+            j = max(own, key=lambda j: support(i, j))
+            score = support(i, j)
+            citations.append(_citation(i, evidence[j], score, verified=score >= VERIFY_MIN))
+        sentence.supported = any(c.verified for c in citations if c.sentence == i)
+    return citations
+
+
+def _citation(i: int, ev: Evidence, score: float, *, verified: bool, added: bool = False) -> Citation:
+    return Citation(
+        n=ev.n,
+        doc_id=ev.doc_id,
+        title=ev.title,
+        sentence=i,
+        quote=ev.span.text,
+        start=ev.span.start,
+        end=ev.span.end,
+        verified=verified,
+        score=round(score, 4),
+        added=added,
+    )

@@ -1,0 +1,74 @@
+"""Citation verification with the real local embedding model (offline)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rag.answer import Answer, AnswerSentence, Citation, Source
+from rag.engine import CachedEmbedder, _renumber
+from rag.verify import Evidence, evidence_from_passages, verify
+
+ARTICLE_1 = (
+    "TASS said Kim had been given five explosive drones and a bulletproof vest as gifts from a regional "
+    "governor. On Saturday he met the Russian defence minister in Vladivostok."
+)
+ARTICLE_2 = "Kim boarded his personal armored train in Pyongyang on Sunday, according to state media."
+
+
+def _evidence() -> list[Evidence]:
+    return evidence_from_passages(1, "a1", "Article one", [(ARTICLE_1, 0, "a1::x::0")]) + (
+        evidence_from_passages(2, "a2", "Article two", [(ARTICLE_2, 0, "a2::x::0")])
+    )
+
+
+def test_supported_citation_is_verified_and_quoted(embed_model: Any) -> None:
+    sentences = [AnswerSentence("Kim was given five explosive drones and a bulletproof vest.", [1])]
+    [citation] = verify(sentences, _evidence(), embed=CachedEmbedder(embed_model))
+    assert citation.verified and citation.n == 1 and citation.doc_id == "a1"
+    assert citation.quote.startswith("TASS said Kim had been given five explosive drones")
+    assert ARTICLE_1[citation.start : citation.end] == citation.quote
+    assert sentences[0].supported
+
+
+def test_planted_unsupported_sentence_is_flagged(embed_model: Any) -> None:
+    sentences = [
+        AnswerSentence("Kim boarded his armored train in Pyongyang on Sunday.", [2]),
+        AnswerSentence("Kim was also given a golden samovar by the mayor of Moscow.", [1]),  # planted
+        AnswerSentence("Putin promised to build a bridge across the Pacific Ocean next year.", []),  # planted
+    ]
+    citations = verify(sentences, _evidence(), embed=CachedEmbedder(embed_model))
+    by_sentence = {c.sentence: c for c in citations}
+    assert by_sentence[0].verified
+    assert not by_sentence[1].verified and not sentences[1].supported
+    assert 2 not in by_sentence and not sentences[2].supported
+
+
+def test_uncited_supported_sentence_gets_a_citation(embed_model: Any) -> None:
+    sentences = [AnswerSentence("On Saturday Kim met the Russian defence minister in Vladivostok.", [])]
+    [citation] = verify(sentences, _evidence(), embed=CachedEmbedder(embed_model))
+    assert citation.added and citation.verified and citation.n == 1
+    assert sentences[0].citations == [1] and sentences[0].supported
+
+
+def test_short_and_refusal_sentences_need_no_citation(embed_model: Any) -> None:
+    sentences = [AnswerSentence("I don't know based on these articles.", []), AnswerSentence("In short:", [])]
+    assert verify(sentences, _evidence(), embed=CachedEmbedder(embed_model)) == []
+    assert all(s.supported for s in sentences)
+
+
+def test_renumbering_follows_first_citation_order() -> None:
+    answer = Answer(question="q", answer="", refused=False, backend="extractive")
+    answer.sentences = [AnswerSentence("First.", [3]), AnswerSentence("Second.", [1, 3])]
+    answer.sources = [
+        Source(1, "d1", "T1", "", ""),
+        Source(3, "d3", "T3", "", ""),
+        Source(2, "d2", "T2", "", ""),
+    ]
+    answer.citations = [
+        Citation(3, "d3", "T3", 0, "q", 0, 1, True, 1.0),
+        Citation(1, "d1", "T1", 1, "q", 0, 1, True, 1.0),
+    ]
+    _renumber(answer)
+    assert answer.answer == "First.[1] Second.[2][1]"
+    assert [(s.n, s.doc_id) for s in answer.sources] == [(1, "d3"), (2, "d1")]  # d2 was never cited
+    assert [(c.n, c.doc_id) for c in answer.citations] == [(1, "d3"), (2, "d1")]
