@@ -23,7 +23,6 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rag.chunk import Chunk
@@ -351,7 +350,3 @@ def promote(client: ClientAPI, staging: str, name: str) -> None:
     drop_index(client, name)
     client.get_collection(staging).modify(name=name)
     client.get_collection(staging + REGISTRY_SUFFIX).modify(name=name + REGISTRY_SUFFIX)
-
-
-def published_date(record: DocRecord) -> date | None:
-    return date.fromisoformat(record.published) if record.published else None
