@@ -37,11 +37,11 @@ def main() -> None:
         top_k=settings.top_k,
         cache_dir=settings.data_dir,
     )
-    snap = engine.retriever.snapshot()
     rows = []
     for item in load_dataset(args.dataset):
         standalone = rewrite(item.question, clean_history(item.history))
         retrieval = engine.retriever.retrieve(standalone)
+        snap = retrieval.snapshot or engine.retriever.snapshot()
         ex = extractive.extract(standalone, retrieval, embed=engine.embed, idf=snap.idf, max_idf=snap.max_idf)
         text = " ".join(c.span.text for c in ex.chosen)
         rows.append((item, ex, fact_recall(text, item.facts) if item.answerable else 0.0))

@@ -217,7 +217,7 @@ class Engine:
 
     # -- stages ---------------------------------------------------------------------
     def _extractive(self, question: str, standalone: str, retrieval: Retrieval) -> Draft:
-        snap = self.retriever.snapshot()
+        snap = retrieval.snapshot or self.retriever.snapshot()
         ex = extract(standalone, retrieval, embed=self.embed, idf=snap.idf, max_idf=snap.max_idf)
         context = sum(count_tokens(p.text) for p in retrieval.passages)
         if ex.refused:
@@ -286,6 +286,7 @@ class Engine:
         for p in retrieval.passages:
             by_doc.setdefault(p.doc_id, []).append((p.text, p.start, p.chunk_id))
             titles[p.doc_id] = p.title
+        numbers = dict(numbers)
         evidence: list[Evidence] = []
         next_n = max(numbers.values(), default=0) + 1
         for doc_id, passages in by_doc.items():

@@ -19,13 +19,12 @@ It does not retrieve, verify citations or number sources (`rag.engine` does).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.retrieve import Passage, Retrieval
-from rag.sentences import STOPWORDS, Span, content_terms, split_sentences, stem, words
+from rag.sentences import STOPWORDS, Span, content_terms, cosine, split_sentences, stem, words
 
 # Scoring
 W_COSINE = 0.6
@@ -96,13 +95,6 @@ class Extract:
     answer_type_ok: bool = True
 
 
-def _cosine(a: list[float], b: list[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    na = math.sqrt(sum(x * x for x in a)) or 1.0
-    nb = math.sqrt(sum(y * y for y in b)) or 1.0
-    return dot / (na * nb)
-
-
 def candidates(retrieval: Retrieval) -> list[Candidate]:
     """Every sentence of the retrieved chunks once, with offsets into its article."""
     seen: set[tuple[str, int]] = set()
@@ -141,7 +133,7 @@ def _merge_duplicates(ranked: list[Candidate]) -> list[Candidate]:
 
 
 def _duplicate(a: Candidate, b: Candidate) -> bool:
-    if _cosine(a.vector, b.vector) >= DUPLICATE_COSINE:
+    if cosine(a.vector, b.vector) >= DUPLICATE_COSINE:
         return True
     smaller = min(len(a.terms), len(b.terms))
     return smaller > 0 and len(a.terms & b.terms) / smaller >= DUPLICATE_CONTAINMENT
@@ -183,7 +175,7 @@ def focus_coverage(
             vectors = embed(list(missing.values()) + evidence)
             m_vecs, e_vecs = vectors[: len(missing)], vectors[len(missing) :]
             for (term, _), vec in zip(missing.items(), m_vecs, strict=True):
-                if max(_cosine(vec, e) for e in e_vecs) >= SOFT_MATCH_COSINE:
+                if max(cosine(vec, e) for e in e_vecs) >= SOFT_MATCH_COSINE:
                     covered.add(term)
     total = sum(idf(t) for t in focus)
     return sum(idf(t) for t in focus if t in covered) / total
@@ -207,7 +199,7 @@ def extract(
     q_vec = retrieval.query_embedding or embed([question])[0]
     for cand, vec in zip(cands, vectors, strict=True):
         cand.vector = vec
-        cand.cosine = _cosine(q_vec, vec)
+        cand.cosine = cosine(q_vec, vec)
         cand.lexical = sum(idf(t) for t in q_terms if t in cand.terms) / q_weight
         cand.score = W_COSINE * cand.cosine + W_LEXICAL * cand.lexical
     ranked = _merge_duplicates(sorted(cands, key=lambda c: -c.score))
@@ -217,7 +209,7 @@ def extract(
     for cand in ranked[1:]:
         if len(chosen) >= MAX_SENTENCES or cand.score < KEEP_RATIO * best.score:
             break
-        if all(_cosine(cand.vector, c.vector) < REDUNDANT_COSINE for c in chosen):
+        if all(cosine(cand.vector, c.vector) < REDUNDANT_COSINE for c in chosen):
             chosen.append(cand)
 
     coverage = focus_coverage(question, q_terms, chosen, embed=embed, idf=idf, max_idf=max_idf)

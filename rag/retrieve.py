@@ -56,6 +56,7 @@ class Retrieval:
     query: str
     passages: list[Passage]
     query_embedding: list[float] = field(default_factory=list)
+    snapshot: _Snapshot | None = None  # the index version it ran against, with its term statistics
 
 
 def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
@@ -227,4 +228,4 @@ class HybridRetriever:
         for chunk_id, score in fused.items():
             found[chunk_id].score = score
         ranked = sorted(found.values(), key=lambda p: (-p.score, p.chunk_id))
-        return Retrieval(query=query, passages=ranked[:top_k], query_embedding=list(vector))
+        return Retrieval(query=query, passages=ranked[:top_k], query_embedding=list(vector), snapshot=snap)

@@ -9,7 +9,9 @@ does not tokenise for BM25 (bm25s does) or embed anything.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -90,6 +92,12 @@ def content_terms(text: str) -> list[str]:
         if word not in STOPWORDS and len(word) > 1:
             out.append(stem(word))
     return out
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    """Cosine similarity of two vectors (0 for a zero vector's norm treated as 1)."""
+    dot = sum(x * y for x, y in zip(a, b, strict=False))
+    return dot / ((math.sqrt(sum(x * x for x in a)) or 1.0) * (math.sqrt(sum(y * y for y in b)) or 1.0))
 
 
 CITATION_MARKER = re.compile(r"\s*\[(\d{1,3})\]")

@@ -14,12 +14,11 @@ It does not call an LLM judge (the evals offer one) or decide refusals.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rag.answer import REFUSAL_TEXT, AnswerSentence, Citation
-from rag.sentences import Span, content_terms, split_sentences
+from rag.sentences import Span, content_terms, cosine, split_sentences
 
 W_COSINE = 0.5
 W_LEXICAL = 0.5
@@ -54,11 +53,6 @@ def evidence_from_passages(
     return out
 
 
-def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b, strict=False))
-    return dot / ((math.sqrt(sum(x * x for x in a)) or 1.0) * (math.sqrt(sum(y * y for y in b)) or 1.0))
-
-
 def is_factual(sentence: str) -> bool:
     text = sentence.strip().lower()
     return (
@@ -84,7 +78,7 @@ def verify(
     def support(i: int, j: int) -> float:
         terms = set(content_terms(sentences[i].text))
         lexical = len(terms & e_terms[j]) / len(terms) if terms else 0.0
-        return W_COSINE * _cosine(s_vecs[i], e_vecs[j]) + W_LEXICAL * lexical
+        return W_COSINE * cosine(s_vecs[i], e_vecs[j]) + W_LEXICAL * lexical
 
     citations: list[Citation] = []
     for i, sentence in enumerate(sentences):
