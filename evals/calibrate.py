@@ -42,7 +42,9 @@ def main() -> None:
         standalone = rewrite(item.question, clean_history(item.history))
         retrieval = engine.retriever.retrieve(standalone)
         snap = retrieval.snapshot or engine.retriever.snapshot()
-        ex = extractive.extract(standalone, retrieval, embed=engine.embed, idf=snap.idf, max_idf=snap.max_idf)
+        ex = extractive.extract(
+            standalone, retrieval, embed=engine.embed, idf=snap.idf, max_idf=snap.max_idf, measure_focus=True
+        )
         text = " ".join(c.span.text for c in ex.chosen)
         rows.append((item, ex, fact_recall(text, item.facts) if item.answerable else 0.0))
         if (item.answerable and ex.refused) or (not item.answerable and not ex.refused):

@@ -188,8 +188,13 @@ def extract(
     embed: Callable[[list[str]], list[list[float]]],
     idf: Callable[[str], float],
     max_idf: float,
+    measure_focus: bool = False,
 ) -> Extract:
-    """Pick the sentences that answer `question`, or decide to refuse."""
+    """Pick the sentences that answer `question`, or decide to refuse.
+
+    Focus coverage costs word embeddings; it is computed only when a threshold
+    uses it or the caller asks to measure it (`evals/calibrate.py`).
+    """
     cands = candidates(retrieval)
     if not cands:
         return Extract(chosen=[], refused=True, reason=REFUSAL_NO_EVIDENCE)
@@ -212,7 +217,11 @@ def extract(
         if all(cosine(cand.vector, c.vector) < REDUNDANT_COSINE for c in chosen):
             chosen.append(cand)
 
-    coverage = focus_coverage(question, q_terms, chosen, embed=embed, idf=idf, max_idf=max_idf)
+    coverage = (
+        focus_coverage(question, q_terms, chosen, embed=embed, idf=idf, max_idf=max_idf)
+        if measure_focus or MIN_FOCUS_COVERAGE > 0
+        else 1.0
+    )
     type_ok = any(answer_type_ok(question, c.span.text) for c in chosen)
     result = Extract(
         chosen=chosen,
