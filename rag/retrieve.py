@@ -160,7 +160,7 @@ class HybridRetriever:
         tmp = path.with_name(path.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         try:
-            retriever.persist(str(tmp))
+            retriever.persist(str(tmp), show_progress=False)
             shutil.rmtree(path, ignore_errors=True)
             tmp.rename(path)
             for old in path.parent.glob(f"{self.index.name}-*"):

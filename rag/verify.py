@@ -24,7 +24,7 @@ W_COSINE = 0.5
 W_LEXICAL = 0.5
 VERIFY_MIN = 0.6  # support score for a citation to count as verified
 ADD_MIN = 0.75  # support score for attaching a citation to an uncited sentence
-MIN_FACTUAL_WORDS = 5  # shorter sentences ("Let's take a look.") need no citation
+MIN_FACTUAL_WORDS = 5  # shorter sentences ("Let's take a look.") need no citation; nor do lead-ins ending ":"
 NON_FACTUAL_PREFIXES = (REFUSAL_TEXT.lower()[:20], "i don't know", "i do not know", "the articles do not")
 
 
@@ -57,7 +57,7 @@ def is_factual(sentence: str) -> bool:
     text = sentence.strip().lower()
     return (
         len(text.split()) >= MIN_FACTUAL_WORDS
-        and not text.endswith("?")
+        and not text.endswith(("?", ":"))  # a question, or a lead-in to a list
         and not text.startswith(NON_FACTUAL_PREFIXES)
     )
 

@@ -1,0 +1,234 @@
+"""The LLM answerer: prompt and citation plumbing with a scripted fake, then end to end
+against a real OpenAI-compatible server (llama.cpp with SmolLM2 on loopback)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from rag.answer import REFUSAL_TEXT, Answer
+from rag.config import Settings
+from rag.engine import Engine, build_engine, engine_from_settings
+from rag.errors import ConfigError, LLMAuthError, LLMUnavailableError
+from rag.index import open_index
+from rag.llm import SYSTEM_PROMPT, OpenAIAnswerer, build_llm, is_refusal, number_sources
+from tests.llm_server import LlamaServer, free_port, llama_server
+
+GIFTS = "What gifts did Kim receive?"
+
+
+class ScriptedLLM:
+    """Replies with a fixed text, streamed in small pieces; records the messages it was sent."""
+
+    model = "scripted"
+
+    def __init__(self, reply: str, condensed: str = ""):
+        self.reply = reply
+        self.condensed = condensed
+        self.sent: list[Any] = []
+
+    def stream_chat(self, messages: list[Any], **_: Any) -> Iterator[Any]:
+        self.sent = messages
+        for i in range(0, len(self.reply), 7):
+            yield SimpleNamespace(delta=self.reply[i : i + 7])
+
+    def chat(self, messages: list[Any], **_: Any) -> Any:
+        self.sent = messages
+        return SimpleNamespace(message=SimpleNamespace(content=self.condensed))
+
+
+def _engine(settings: Settings, embed_model: Any, llm: Any) -> Engine:
+    return build_engine(open_index(settings), embed_model=embed_model, llm=OpenAIAnswerer(llm), top_k=5)
+
+
+def _stream(engine: Engine, question: str, history: list[dict[str, str]] | None = None) -> tuple[str, Answer]:
+    deltas: list[str] = []
+    answer = None
+    for event in engine.stream(question, history):
+        if isinstance(event, Answer):
+            answer = event
+        else:
+            deltas.append(event)
+    assert answer is not None
+    return "".join(deltas), answer
+
+
+# -- plumbing, with a scripted model --------------------------------------------------
+
+
+def test_prompt_numbers_each_article_once_and_keeps_the_rules(
+    seeded_settings: Settings, embed_model: Any
+) -> None:
+    llm = ScriptedLLM(REFUSAL_TEXT)
+    engine = _engine(seeded_settings, embed_model, llm)
+    retrieval = engine.retriever.retrieve(GIFTS)
+    block, numbers = number_sources(retrieval)
+    assert list(numbers) == list(range(1, len(numbers) + 1))
+    assert sorted(numbers.values()) == sorted({p.doc_id for p in retrieval.passages})
+    for n in numbers:
+        assert block.count(f"[{n}] ") == 1
+    _stream(engine, GIFTS)
+    system, user = llm.sent[0].content, llm.sent[-1].content
+    assert system == SYSTEM_PROMPT and REFUSAL_TEXT in system and "[1]" in system
+    assert user.startswith("Sources:") and GIFTS in user and "drones" in user
+
+
+def test_markers_map_to_articles_and_dangling_ones_are_dropped(
+    seeded_settings: Settings, embed_model: Any
+) -> None:
+    engine = _engine(seeded_settings, embed_model, ScriptedLLM(""))
+    _, numbers = number_sources(engine.retriever.retrieve(GIFTS))
+    drone_n = next(n for n, d in numbers.items() if d.startswith("004"))
+    reply = (
+        f"Kim received five explosive drones and a reconnaissance drone as gifts [{drone_n}][9]. "
+        "He also received a bulletproof vest. [99] The moon is made of green cheese and it is delicious."
+    )
+    streamed, answer = _stream(_engine(seeded_settings, embed_model, ScriptedLLM(reply)), GIFTS)
+    assert streamed == reply  # streamed as the model wrote it
+    assert answer.backend == "openai" and answer.model == "scripted" and not answer.refused
+    assert "[9]" not in answer.answer and "[99]" not in answer.answer  # markers pointing at no source
+    first = answer.sentences[0]
+    assert first.citations == [1] and answer.sources[0].doc_id.startswith("004")  # renumbered from 1
+    assert answer.sources[0].quotes, "an LLM answer's sources carry the passages verification found"
+    assert all(c.verified for c in answer.citations if c.sentence == 0)
+    # the vest sentence had only a dangling marker: verification attaches a supporting article
+    assert answer.sentences[1].citations and any(c.added for c in answer.citations if c.sentence == 1)
+    cheese = answer.sentences[2]
+    assert not cheese.supported and not cheese.citations  # a planted unsupported sentence is flagged
+    assert answer.usage["prompt_tokens"] > 200 and answer.usage["completion_tokens"] > 10
+
+
+def test_a_refusal_from_the_model_is_a_refusal(seeded_settings: Settings, embed_model: Any) -> None:
+    llm = ScriptedLLM("I don't know based on these articles.")
+    _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who won the 2022 football World Cup?")
+    assert answer.refused and answer.answer.startswith(REFUSAL_TEXT)
+    assert answer.related and not answer.sources and not answer.citations
+    assert is_refusal("I do not know from these sources.") and not is_refusal("Kim knows Putin [1].")
+
+
+def test_follow_up_is_condensed_by_the_model(seeded_settings: Settings, embed_model: Any) -> None:
+    llm = ScriptedLLM(REFUSAL_TEXT, condensed='"Who showed Kim the bombers in Vladivostok?"')
+    history = [
+        {"role": "user", "content": "What did Kim inspect in Vladivostok?"},
+        {"role": "assistant", "content": "He inspected strategic bombers [1]."},
+    ]
+    _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who showed them to him?", history)
+    assert answer.searched_for == "Who showed Kim the bombers in Vladivostok?"
+    sent_history = llm.sent[1:-1]  # system, the earlier turns, the question with sources
+    assert [m.role.value for m in sent_history] == ["user", "assistant"]
+    assert "bombers" in sent_history[1].content and "[1]" not in sent_history[1].content  # markers stripped
+    # a rambling condensation is not trusted
+    llm = ScriptedLLM(REFUSAL_TEXT, condensed="x " * 400)
+    _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who showed them to him?", history)
+    assert answer.searched_for is None
+
+
+def test_backend_selection(settings_factory: Any) -> None:
+    assert settings_factory().llm_backend == "extractive"
+    s = settings_factory(openai_base_url="http://127.0.0.1:1/v1", openai_model="m")
+    assert s.llm_backend == "openai"
+    llm = build_llm(s)
+    assert type(llm).__name__ == "OpenAILike" and llm.api_base == "http://127.0.0.1:1/v1"
+    assert type(build_llm(settings_factory(openai_api_key="sk-x"))).__name__ == "OpenAI"
+    with pytest.raises(ConfigError, match="OPENAI_BASE_URL"):
+        build_llm(settings_factory(llm="openai"))
+
+
+def test_unreachable_server_is_a_clear_error(seeded_settings: Settings) -> None:
+    url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens here
+    settings = seeded_settings.model_copy(update={"openai_base_url": url, "llm": "openai"})
+    with pytest.raises(LLMUnavailableError, match="Cannot reach the LLM server"):
+        engine_from_settings(settings).ask(GIFTS)
+
+
+def test_cli_reports_unreachable_server(
+    seeded_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rag.cli import main
+
+    monkeypatch.setenv("RAG_DATA_DIR", str(seeded_settings.data_dir))
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    assert main(["ask", GIFTS]) == 3
+    err = capsys.readouterr().err
+    assert "Cannot reach the LLM server" in err and "RAG_LLM=extractive" in err and "Traceback" not in err
+
+
+# -- end to end, against llama.cpp's OpenAI-compatible server ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    with llama_server(tmp_path_factory.mktemp("llama")) as srv:
+        yield srv
+
+
+def _llm_settings(settings: Settings, server: LlamaServer, key: str) -> Settings:
+    from pydantic import SecretStr
+
+    update = {
+        "openai_base_url": server.base_url,
+        "openai_model": server.model,
+        "openai_api_key": SecretStr(key),
+    }
+    return settings.model_copy(update=update)
+
+
+def test_real_server_streams_a_cited_verified_answer(seeded_settings: Settings, server: LlamaServer) -> None:
+    settings = _llm_settings(seeded_settings, server, server.api_key)
+    engine = engine_from_settings(settings)
+    pieces = [e for e in engine.stream(GIFTS) if isinstance(e, str)]
+    answer = engine.ask(GIFTS)
+    assert len(pieces) > 3, "the answer arrives token by token"
+    assert answer.backend == "openai" and answer.model == server.model
+    assert (
+        answer.usage["prompt_tokens"] > 200 and answer.usage["total_tokens"] > answer.usage["prompt_tokens"]
+    )
+    if not answer.refused:
+        numbers = {s.n for s in answer.sources}
+        assert numbers == set(range(1, len(numbers) + 1))
+        for sentence in answer.sentences:
+            assert set(sentence.citations) <= numbers
+        for c in answer.citations:  # every citation is checked against its article's passages
+            assert answer.source(c.n) is not None and c.quote and isinstance(c.verified, bool)
+    json.dumps(answer.to_dict())
+
+
+def test_real_server_follow_up_and_cli_json(
+    seeded_settings: Settings,
+    server: LlamaServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    from rag.cli import main
+
+    monkeypatch.setenv("RAG_DATA_DIR", str(seeded_settings.data_dir))
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_MODEL", server.model)
+    monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
+    history = tmp_path / "history.json"
+    history.write_text(
+        json.dumps(
+            [
+                {"role": "user", "content": "What did Kim inspect in Vladivostok?"},
+                {"role": "assistant", "content": "He inspected bombers and a frigate [1]."},
+            ]
+        )
+    )
+    assert main(["ask", "Who showed them to him?", "--json", "--history", str(history)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["backend"] == "openai" and data["model"] == server.model
+    assert data["standalone_question"] and data["standalone_question"] != ""
+    for key in ("question", "answer", "refused", "citations", "retrieved", "usage", "latency_ms"):
+        assert key in data
+
+
+def test_real_server_rejects_a_wrong_key(seeded_settings: Settings, server: LlamaServer) -> None:
+    settings = _llm_settings(seeded_settings, server, "wrong-key")
+    with pytest.raises(LLMAuthError, match="refused the API key \\(401\\)"):
+        engine_from_settings(settings).ask(GIFTS)
