@@ -68,6 +68,8 @@ def load_dataset(path: Path) -> list[Item]:
     """Every item of a JSONL dataset; raises DatasetError naming the first bad line."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise DatasetError(f"Dataset file {path} not found.") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise DatasetError(f"Cannot read dataset {path}: {exc}") from exc
     items: list[Item] = []
