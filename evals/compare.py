@@ -29,15 +29,16 @@ def _delta(key: str, a: Any, b: Any) -> tuple[str, str]:
     diff = float(b) - float(a)
     if abs(diff) < EPSILON:
         return "0", ""
-    text = (
-        f"{diff:+.0f} ms"
-        if key.endswith("_ms")
-        else (f"{diff:+.0f}" if key in COUNT_METRICS else f"{diff:+.3f}")
-    )
-    if key in COUNT_METRICS or key.startswith("n_") or key in ("judge_calls", "judge_unparsed"):
+    count = key in COUNT_METRICS or key.startswith("n_") or key in ("judge_calls", "judge_unparsed")
+    text = f"{diff:+.0f} ms" if key.endswith("_ms") else (f"{diff:+.0f}" if count else f"{diff:+.3f}")
+    if count:
         return text, ""
     better = diff < 0 if key in LOWER_IS_BETTER else diff > 0
     return text, "better" if better else "worse"
+
+
+def _cell(value: Any) -> str:
+    return "-" if value in (None, "") else str(value).replace("|", "\\|")
 
 
 def _changes(a: Result, b: Result) -> tuple[list[str], list[str]]:
@@ -66,7 +67,7 @@ def compare_runs(dir1: Path, dir2: Path) -> str:
     lines = [f"# Eval comparison: {dir1} (A) vs {dir2} (B)", ""]
     c1, c2 = metrics1.get("config") or {}, metrics2.get("config") or {}
     lines += [f"| config | {name1} | {name2} |", "|---|---|---|"]
-    lines += [f"| {k} | {c1.get(k, '')} | {c2.get(k, '')} |" for k in CONFIG_KEYS]
+    lines += [f"| {k} | {_cell(c1.get(k))} | {_cell(c2.get(k))} |" for k in CONFIG_KEYS]
     if c1.get("dataset") != c2.get("dataset"):
         lines += ["", "Note: the runs used different datasets; per-item changes cover shared ids only."]
     lines += ["", f"| metric | {name1} | {name2} | delta | |", "|---|---:|---:|---:|---|"]

@@ -155,7 +155,7 @@ def _eval_judge(settings: Settings) -> Judge | None:
 
         llm = build_llm(settings)
     except (ImportError, ConfigError) as exc:
-        print(f"judge metrics skipped: {exc}", file=sys.stderr)
+        print(f"judge metrics skipped (the run goes on without them): {exc}", file=sys.stderr)
         return None
     return Judge(llm, model=settings.openai_model)
 
