@@ -43,6 +43,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     report = ingest(paths, settings=settings, prune=args.prune, rebuild=args.rebuild, progress=not args.quiet)
     for skipped in report.skipped:
         print(f"skipped {skipped.source}: {skipped.reason}", file=sys.stderr)
+    if report.moved_aside:
+        print(f"the damaged index was moved aside to {report.moved_aside} and rebuilt", file=sys.stderr)
     if report.repaired:
         print(f"repaired: removed {report.repaired} chunks left by an interrupted run", file=sys.stderr)
     print(report.summary())

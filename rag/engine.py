@@ -28,6 +28,7 @@ from rag.extractive import extract
 from rag.followup import rewrite, turns
 from rag.index import Index
 from rag.retrieve import HybridRetriever, Passage, Retrieval
+from rag.safety import guarded
 from rag.sentences import CITATION_MARKER, split_sentences
 from rag.tokens import count_tokens
 from rag.verify import Evidence, evidence_from_passages, verify
@@ -205,11 +206,12 @@ class Engine:
         past = clean_history(history)
         standalone = self.llm.condense(text, past) if (self.llm and past) else rewrite(text, past)
         retrieval = self.retriever.retrieve(standalone)
+        safe = guarded(retrieval)  # answerers and verification never see instruction-like sentences
         if self.llm:
-            draft = yield from self.llm.answer(text, standalone, retrieval, past)
+            draft = yield from self.llm.answer(text, standalone, safe, past)
         else:
-            draft = self._extractive(text, standalone, retrieval)
-        answer = self._finish(text, standalone, retrieval, draft)
+            draft = self._extractive(text, standalone, safe)
+        answer = self._finish(text, standalone, safe, draft, shown=retrieval)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         if not self.llm:
             yield answer.answer
@@ -233,7 +235,15 @@ class Engine:
                 )
         return Draft(sentences, quotes, refused=False, prompt_tokens=context)
 
-    def _finish(self, question: str, standalone: str, retrieval: Retrieval, draft: Draft) -> Answer:
+    def _finish(
+        self,
+        question: str,
+        standalone: str,
+        retrieval: Retrieval,
+        draft: Draft,
+        shown: Retrieval | None = None,
+    ) -> Answer:
+        """Number, verify and package a draft; `shown` is the retrieval as users see it (unmasked)."""
         passages = {p.doc_id: p for p in reversed(retrieval.passages)}  # best chunk per article
         answer = Answer(
             question=question,
@@ -242,7 +252,7 @@ class Engine:
             refused=draft.refused,
             backend=self.backend,
             model=self.model,
-            retrieved=[_retrieved(p) for p in retrieval.passages],
+            retrieved=[_retrieved(p) for p in (shown or retrieval).passages],
         )
         numbers: dict[str, int] = {}
         sentences: list[AnswerSentence] = []

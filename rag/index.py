@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rag.chunk import Chunk
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
 REGISTRY_SUFFIX = "-docs"
+STORE_FILE = "chroma.sqlite3"  # the embedded store's database, inside settings.chroma_path
 STAGING_SUFFIX = "-staging"
 WRITE_BATCH = 256
 READ_PAGE = 1000
@@ -71,7 +73,27 @@ def connect(settings: Settings) -> ClientAPI:
         settings.chroma_path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
     except Exception as exc:  # chromadb raises many types for the same outage
+        if not settings.chroma_host:
+            _forget_embedded_system(settings)
         raise StoreUnavailableError(_unavailable_message(settings, exc)) from exc
+
+
+def _file_identity(path: Path | None) -> tuple[int, int] | None:
+    try:
+        return None if path is None else (path.stat().st_dev, path.stat().st_ino)
+    except OSError:
+        return None
+
+
+def _forget_embedded_system(settings: Settings) -> None:
+    """chromadb caches one system per path, even a half-built one; drop it so a retry starts clean."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(settings.chroma_path), None)
+        SharedSystemClient._identifier_to_refcount.pop(str(settings.chroma_path), None)
+    except (ImportError, AttributeError):  # a chromadb without this cache needs nothing
+        pass
 
 
 def _unavailable_message(settings: Settings, exc: BaseException) -> str:
@@ -83,8 +105,8 @@ def _unavailable_message(settings: Settings, exc: BaseException) -> str:
         )
     return (
         f"Cannot open the index at {settings.chroma_path} ({type(exc).__name__}: {exc}). "
-        f"If it is damaged, move it away and rebuild it with `rag ingest --rebuild`; "
-        "your source files are not touched."
+        "If it is damaged, rebuild it with `rag ingest --rebuild`: the damaged index is moved aside, "
+        "not deleted, and your source files are never touched."
     )
 
 
@@ -104,12 +126,25 @@ def chunk_metadata(doc: SourceDocument, chunk: Chunk) -> dict[str, Any]:
 class Index:
     """One named index (chunks + registry) in one Chroma client."""
 
-    def __init__(self, client: ClientAPI, name: str, chunks: Collection, registry: Collection):
+    def __init__(
+        self,
+        client: ClientAPI,
+        name: str,
+        chunks: Collection,
+        registry: Collection,
+        settings: Settings | None = None,
+    ):
         self.client = client
         self.name = name
         self.chunks = chunks
         self.registry = registry
         self._vector_store: ChromaVectorStore | None = None
+        self._settings = settings
+        # embedded store: the database file this client opened, to notice it being deleted or replaced
+        self._store_file = (
+            None if settings is None or settings.chroma_host else settings.chroma_path / STORE_FILE
+        )
+        self._store_id = _file_identity(self._store_file)
 
     # -- metadata -----------------------------------------------------------------
     @property
@@ -131,6 +166,8 @@ class Index:
 
     def current_version(self) -> str:
         """The version as the store has it now, re-binding the collections if they were rebuilt."""
+        if self._store_file is not None and _file_identity(self._store_file) != self._store_id:
+            self._reopen()
         try:
             chunks = self.client.get_collection(self.name)
             registry = self.client.get_collection(self.name + REGISTRY_SUFFIX)
@@ -145,6 +182,20 @@ class Index:
         else:
             self.registry = registry
         return self.version
+
+    def _reopen(self) -> None:
+        """The embedded store was deleted or replaced on disk: open what is there now."""
+        assert self._settings is not None and self._store_file is not None
+        _forget_embedded_system(self._settings)
+        if not self._store_file.exists():
+            raise IndexMissingError(
+                f"The index at {self._settings.chroma_path} was deleted while the app was running. "
+                "Run `rag ingest` to rebuild it from your source files (they are not touched), "
+                "then ask again."
+            )
+        fresh = open_index(self._settings, name=self.name)
+        self.client, self.chunks, self.registry = fresh.client, fresh.chunks, fresh.registry
+        self._vector_store, self._store_id = None, fresh._store_id
 
     def check_embedding(self, signature: str, dimension: int | None = None) -> None:
         """Refuse an index built with another embedding model."""
@@ -332,7 +383,7 @@ def open_index(
         raise
     except Exception as exc:
         raise StoreUnavailableError(_unavailable_message(settings, exc)) from exc
-    index = Index(client, name, chunks, registry)
+    index = Index(client, name, chunks, registry, settings)
     if signature is not None:
         index.check_embedding(signature, dimension)
     return index

@@ -26,10 +26,11 @@ from rag.chunk import Chunk, split
 from rag.config import Settings
 from rag.documents import Skipped, SourceDocument, discover, load_all
 from rag.embed import build_embed_model, embedding_signature
-from rag.errors import IndexMissingError, RagError
+from rag.errors import IndexMissingError, RagError, StoreUnavailableError
 from rag.index import STAGING_SUFFIX, Index, connect, drop_index, open_index, promote
 
 if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
 DOC_BATCH = 64  # documents chunked and embedded together before they are written
@@ -49,6 +50,7 @@ class IngestReport:
     repaired: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
+    moved_aside: Path | None = None  # a damaged embedded store, kept when --rebuild replaced it
 
     def summary(self) -> str:
         line = (
@@ -109,9 +111,26 @@ class _Embedder:
         return out
 
 
-def _open_target(settings: Settings, embedder: _Embedder, rebuild: bool) -> tuple[Index, str | None]:
+def _connect(settings: Settings, rebuild: bool, report: IngestReport) -> ClientAPI:
+    """A client; when rebuilding, an embedded store that cannot be opened is moved aside first."""
+    try:
+        return connect(settings)
+    except StoreUnavailableError:
+        if not rebuild or settings.chroma_host or not settings.chroma_path.exists():
+            raise
+    aside = settings.chroma_path.with_name(
+        f"{settings.chroma_path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+    )
+    settings.chroma_path.rename(aside)  # kept for inspection; the rebuild reads only the source files
+    report.moved_aside = aside
+    return connect(settings)
+
+
+def _open_target(
+    settings: Settings, embedder: _Embedder, rebuild: bool, report: IngestReport
+) -> tuple[Index, str | None]:
     """The index to write into, and the staging name when rebuilding."""
-    client = connect(settings)
+    client = _connect(settings, rebuild, report)
     signature = embedding_signature(settings)
     if rebuild:
         staging = settings.collection + STAGING_SUFFIX
@@ -154,7 +173,7 @@ def ingest(
     embedder = _Embedder(settings, embed_model)
     chunking = chunking_signature(settings)
     with ingest_lock(settings):
-        index, staging = _open_target(settings, embedder, rebuild)
+        index, staging = _open_target(settings, embedder, rebuild, report)
         try:
             report.repaired = index.repair()
             known = index.documents()
