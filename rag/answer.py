@@ -49,6 +49,7 @@ class Citation:
     verified: bool
     score: float
     added: bool = False  # attached by verification to a sentence the backend left uncited
+    method: str = "similarity"  # how `verified` was decided: "similarity" (offline) or "llm" (a judge)
 
 
 @dataclass

@@ -31,7 +31,7 @@ from rag.retrieve import HybridRetriever, Passage, Retrieval
 from rag.safety import guarded
 from rag.sentences import CITATION_MARKER, split_sentences
 from rag.tokens import count_tokens
-from rag.verify import Evidence, evidence_from_passages, verify
+from rag.verify import Evidence, Judge, evidence_from_passages, verify
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -176,9 +176,11 @@ class Engine:
         llm: LLMAnswerer | None = None,
         top_k: int = 5,
         cache_dir: Path | None = None,
+        judge: Judge | None = None,
     ):
         self.index = index
         self.llm = llm
+        self.judge = judge
         self.embed = CachedEmbedder(embed_model)
         self.retriever = HybridRetriever(index, embed_model=embed_model, top_k=top_k, cache_dir=cache_dir)
 
@@ -273,7 +275,8 @@ class Engine:
             answer.related = answer.retrieved[:RELATED_PASSAGES]
             answer.sources = []
         else:
-            answer.citations = verify(sentences, self._evidence(retrieval, numbers), embed=self.embed)
+            evidence = self._evidence(retrieval, numbers)
+            answer.citations = verify(sentences, evidence, embed=self.embed, judge=self.judge)
             answer.sentences = sentences
             for c in answer.citations:  # a citation added by verification joins the source list
                 source = answer.source(c.n)
@@ -337,9 +340,13 @@ def build_engine(
     llm: LLMAnswerer | None = None,
     top_k: int = 5,
     cache_dir: Path | None = None,
+    judge: Judge | None = None,
 ) -> Engine:
-    """An engine over `index` with the given services (nothing is built here)."""
-    return Engine(index, embed_model=embed_model, llm=llm, top_k=top_k, cache_dir=cache_dir)
+    """An engine over `index` with the given services (nothing is built here).
+
+    `judge` (claim, passage) -> bool | None lets an LLM decide citation checks (`rag.verify`).
+    """
+    return Engine(index, embed_model=embed_model, llm=llm, top_k=top_k, cache_dir=cache_dir, judge=judge)
 
 
 def engine_from_settings(settings: Settings) -> Engine:

@@ -9,7 +9,8 @@ sentence with no citation gets one when some article clearly supports it
 (`ADD_MIN`), and is flagged unsupported otherwise. Markers that point at no
 source are dropped before this runs (`rag.engine`).
 
-It does not call an LLM judge (the evals offer one) or decide refusals.
+An LLM judge, when one is injected, decides the citations the answerer made.
+It does not decide refusals.
 """
 
 from __future__ import annotations
@@ -62,13 +63,22 @@ def is_factual(sentence: str) -> bool:
     )
 
 
+Judge = Callable[[str, str], "bool | None"]  # (claim, passage) -> supported?; None when it cannot tell
+
+
 def verify(
     sentences: list[AnswerSentence],
     evidence: list[Evidence],
     *,
     embed: Callable[[list[str]], list[list[float]]],
+    judge: Judge | None = None,
 ) -> list[Citation]:
-    """Check every citation; attach or flag uncited factual sentences. Mutates `sentences`."""
+    """Check every citation; attach or flag uncited factual sentences. Mutates `sentences`.
+
+    With a `judge` (an LLM, see `rag.llm.OpenAIAnswerer.judge`), each citation the answerer made is
+    decided by the judge reading the cited article's passages; the similarity check still picks
+    the quote, and decides when the judge cannot.
+    """
     if not sentences:
         return []
     vectors = embed([s.text for s in sentences] + [e.span.text for e in evidence])
@@ -99,7 +109,11 @@ def verify(
                 continue
             j = max(own, key=lambda j: support(i, j))
             score = support(i, j)
-            citations.append(_citation(i, evidence[j], score, verified=score >= VERIFY_MIN))
+            citation = _citation(i, evidence[j], score, verified=score >= VERIFY_MIN)
+            verdict = judge(sentence.text, " ".join(evidence[k].span.text for k in own)) if judge else None
+            if verdict is not None:
+                citation.verified, citation.method = verdict, "llm"
+            citations.append(citation)
         sentence.supported = any(c.verified for c in citations if c.sentence == i)
     return citations
 

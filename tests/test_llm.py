@@ -128,6 +128,28 @@ def test_follow_up_is_condensed_by_the_model(seeded_settings: Settings, embed_mo
     assert answer.searched_for is None
 
 
+def test_an_llm_judge_decides_the_citations_the_answerer_made(
+    seeded_settings: Settings, embed_model: Any
+) -> None:
+    reply = "Kim received five explosive drones and a reconnaissance drone as gifts [1]."
+    judge_llm = ScriptedLLM("", condensed="No.")
+    engine = build_engine(
+        open_index(seeded_settings),
+        embed_model=embed_model,
+        llm=OpenAIAnswerer(ScriptedLLM(reply)),
+        judge=OpenAIAnswerer(judge_llm).judge,
+    )
+    answer = engine.ask(GIFTS)
+    assert answer.citations and all(c.method == "llm" and not c.verified for c in answer.citations)
+    assert "Claim: Kim received five explosive drones" in judge_llm.sent[0].content
+    assert not answer.sentences[0].supported
+    # an unclear verdict leaves the offline check in charge
+    unclear = OpenAIAnswerer(ScriptedLLM("", condensed="Perhaps, it depends."))
+    engine.judge = unclear.judge
+    answer = engine.ask(GIFTS)
+    assert all(c.method == "similarity" for c in answer.citations) and answer.citations[0].verified
+
+
 def test_backend_selection(settings_factory: Any) -> None:
     assert settings_factory().llm_backend == "extractive"
     s = settings_factory(openai_base_url="http://127.0.0.1:1/v1", openai_model="m")
@@ -226,6 +248,13 @@ def test_real_server_follow_up_and_cli_json(
     assert data["standalone_question"] and data["standalone_question"] != ""
     for key in ("question", "answer", "refused", "citations", "retrieved", "usage", "latency_ms"):
         assert key in data
+
+
+def test_real_server_judges_a_claim(server: LlamaServer, settings_factory: Any) -> None:
+    settings = _llm_settings(settings_factory(), server, server.api_key)
+    judge = OpenAIAnswerer(build_llm(settings)).judge
+    passage = "North Korean leader Kim Jong Un received five explosive drones as gifts."
+    assert judge("Kim received five explosive drones.", passage) is not None  # a parsed yes or no
 
 
 def test_real_server_rejects_a_wrong_key(seeded_settings: Settings, server: LlamaServer) -> None:
