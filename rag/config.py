@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     # Serving
     host: str = Field("127.0.0.1", validation_alias=_env("RAG_HOST"))
     port: int = Field(7860, ge=1, le=65535, validation_alias=_env("RAG_PORT"))
+    # Origins (scheme://host[:port], or *) that may embed the widget and call the API from a browser
+    embed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("RAG_EMBED_ORIGINS")
+    )
+    # Optional shared secret: ?token= on page URLs, `Authorization: Bearer` on the API
+    access_token: SecretStr | None = Field(None, validation_alias=_env("RAG_ACCESS_TOKEN"))
+    # Questions per minute per client IP; 0 turns the limit off
+    rate_limit: int = Field(0, ge=0, validation_alias=_env("RAG_RATE_LIMIT"))
+    # Answers computed at the same time (chat app, widget and API together)
+    concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("RAG_CONCURRENCY"))
 
     @field_validator("chroma_host", "openai_base_url", "embed_model", mode="before")
     @classmethod
@@ -75,6 +85,35 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_key_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("access_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("embed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.replace(",", " ").split() if part]
+        return value
+
+    @field_validator("embed_origins")
+    @classmethod
+    def _check_origins(cls, value: list[str]) -> list[str]:
+        out = []
+        for origin in value:
+            origin = origin.strip().rstrip("/")
+            scheme, sep, rest = origin.partition("://")
+            if origin != "*" and not (
+                sep and scheme in ("http", "https") and rest and not any(c in rest for c in "/?#* ")
+            ):
+                raise ValueError(
+                    f"RAG_EMBED_ORIGINS: {origin!r} is not an origin like https://intranet.example.com "
+                    "(scheme, host and optional port, no path) or *"
+                )
+            out.append(origin.lower())
+        return out
 
     @field_validator("sources", mode="before")
     @classmethod
@@ -112,6 +151,11 @@ class Settings(BaseSettings):
         if self.llm == "auto":
             return "openai" if (self.openai_api_key or self.openai_base_url) else "extractive"
         return self.llm
+
+    @property
+    def feedback_path(self) -> Path:
+        """Thumbs up/down from the chat app, widget and API, as JSON lines."""
+        return self.data_dir / "feedback.jsonl"
 
     @property
     def chroma_location(self) -> str:

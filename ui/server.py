@@ -1,0 +1,689 @@
+"""The server `rag serve` runs: FastAPI with the HTTP API, the widget and the Gradio app.
+
+Routes (all answers come from one shared `ChatService`):
+
+* `POST /api/ask` - `{question, history}` -> the answer object (`Answer.to_dict()`) as JSON;
+  with `Accept: text/event-stream` it streams like the next route.
+* `POST /api/ask/stream` - server-sent events: `delta` ({"text"}) as the answer is
+  produced, then one `answer` event (plus an `html` event first with `?html=true`), or
+  an `error` event.
+* `POST /api/feedback` - a thumbs up/down, appended to `RAG_DATA_DIR/feedback.jsonl`.
+* `GET /healthz` - liveness and the answer backend; never needs the token.
+* `GET /embed` - the compact chat widget for iframes; `/ui-assets/*` its script and styles.
+* `/openapi.json`, `/docs` - the API schema; `/` - the Gradio chat app and Gradio's API.
+
+Errors are JSON `{"error": message}`: 400 for a bad question, 422 for a malformed
+request, 413 for an oversized body, 429 over the rate limit, 503 when the index,
+Chroma or the LLM is unavailable, 500 (logged, no traceback) otherwise.
+
+`Guard`, an ASGI middleware in front of everything, enforces the embedding policy:
+`Content-Security-Policy: frame-ancestors 'self' <RAG_EMBED_ORIGINS>` on every
+response, 403 for requests whose `Origin` (or, for frames, referring page) is neither
+this server nor allowed, CORS for the allowed origins, the optional access token
+(`Authorization: Bearer`, `?token=` on page URLs, or a first-party cookie the main
+page sets; the widget needs no cookie) and a request-body size limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from http.cookies import SimpleCookie
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from string import Template
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from rag.answer import Answer
+from rag.engine import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, QuestionError
+from rag.errors import RagError
+from ui.render import answer_html, backend_label, esc
+from ui.service import UNEXPECTED, ChatService, RateLimited, Vote, friendly
+
+if TYPE_CHECKING:
+    from rag.config import Settings
+
+log = logging.getLogger("rag.ui")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_BODY_BYTES = 256 * 1024
+SHUTDOWN_GRACE_S = 3  # browsers keep Gradio's heartbeat stream open; do not wait for it
+TOKEN_COOKIE = "rag_access"
+PUBLIC_PATHS = frozenset({"/healthz"})
+PUBLIC_PREFIXES = ("/ui-assets/",)
+EMBED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+# -- request and response models ---------------------------------------------------------
+_OPEN = ConfigDict(extra="allow")  # fields the answer object gains later pass through unchanged
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=MAX_HISTORY_CHARS)
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"example": {"question": "What gifts did Kim receive?"}})
+
+    question: str = Field(
+        max_length=4 * MAX_QUESTION_CHARS,
+        description=f"The question; at most {MAX_QUESTION_CHARS} characters once whitespace is collapsed.",
+    )
+    history: list[Turn] = Field(
+        default_factory=list,
+        max_length=4 * MAX_HISTORY_TURNS,
+        description=f"Earlier turns, oldest first; the last {MAX_HISTORY_TURNS} are used, "
+        f"at most {MAX_HISTORY_CHARS} characters in all.",
+    )
+
+
+class QuoteModel(BaseModel):
+    model_config = _OPEN
+
+    text: str
+    start: int
+    end: int
+    chunk_id: str = ""
+
+
+class SourceModel(BaseModel):
+    model_config = _OPEN
+
+    n: int
+    doc_id: str
+    title: str
+    published: str
+    source: str
+    quotes: list[QuoteModel]
+
+
+class CitationModel(BaseModel):
+    model_config = _OPEN
+
+    n: int
+    doc_id: str
+    title: str
+    sentence: int
+    quote: str
+    start: int
+    end: int
+    verified: bool
+    score: float
+    added: bool = False
+    method: str = "similarity"
+
+
+class SentenceModel(BaseModel):
+    model_config = _OPEN
+
+    text: str
+    citations: list[int]
+    supported: bool
+
+
+class RetrievedModel(BaseModel):
+    model_config = _OPEN
+
+    doc_id: str
+    chunk_id: str
+    score: float
+    title: str = ""
+    text: str = ""
+    start: int = 0
+    end: int = 0
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+
+class AnswerModel(BaseModel):
+    """An answer with inline `[n]` markers, numbered sources and verified citations."""
+
+    model_config = _OPEN
+
+    question: str
+    answer: str
+    refused: bool
+    backend: str
+    standalone_question: str = ""
+    searched_for: str | None = None
+    model: str | None = None
+    sources: list[SourceModel]
+    citations: list[CitationModel]
+    sentences: list[SentenceModel]
+    retrieved: list[RetrievedModel]
+    related: list[RetrievedModel]
+    refusal_reason: str = ""
+    usage: dict[str, int]
+    latency_ms: float
+
+
+class ErrorModel(BaseModel):
+    error: str
+
+
+class HealthModel(BaseModel):
+    status: str
+    version: str
+    backend: str
+    model: str | None
+    engine_loaded: bool
+
+
+class FeedbackCitation(BaseModel):
+    n: int
+    doc_id: str = Field("", max_length=200)
+    title: str = Field("", max_length=1000)
+    quote: str = Field("", max_length=5000)
+    verified: bool = True
+
+
+class FeedbackRequest(BaseModel):
+    vote: Literal["up", "down"]
+    question: str = Field(max_length=4 * MAX_QUESTION_CHARS)
+    answer: str = Field(max_length=MAX_HISTORY_CHARS)
+    citations: list[FeedbackCitation] = Field(default_factory=list, max_length=100)
+    backend: str | None = Field(None, max_length=200)
+    model: str | None = Field(None, max_length=200)
+    channel: Literal["embed", "api"] = "api"
+
+
+class FeedbackResponse(BaseModel):
+    status: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorModel, "description": text}
+    for code, text in [
+        (400, "The question cannot be answered as given (empty, too long, history too long)."),
+        (401, "Missing or wrong access token."),
+        (403, "The request's origin is not allowed (RAG_EMBED_ORIGINS)."),
+        (413, "The request body is too large."),
+        (422, "The request is malformed."),
+        (429, "Too many questions from this client (RAG_RATE_LIMIT); see Retry-After."),
+        (503, "The index, Chroma or the LLM is unavailable, or the server is busy."),
+    ]
+}
+
+
+# -- errors -------------------------------------------------------------------------------
+def error_status(exc: BaseException) -> int:
+    if isinstance(exc, QuestionError):
+        return 400
+    if isinstance(exc, RateLimited):
+        return 429
+    if isinstance(exc, RagError):
+        return 503
+    return 500
+
+
+def error_response(exc: BaseException) -> JSONResponse:
+    status = error_status(exc)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return JSONResponse({"error": friendly(exc)}, status_code=status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    problems = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        problems.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "Invalid request: " + "; ".join(problems)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _sse(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+# -- the guard ------------------------------------------------------------------------------
+def _origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def frame_ancestors(settings: Settings) -> str:
+    """The CSP directive naming who may put this server's pages in a frame."""
+    if "*" in settings.embed_origins:
+        return "frame-ancestors *"
+    return "frame-ancestors " + " ".join(["'self'", *sorted(set(settings.embed_origins))])
+
+
+class Guard:
+    """Origin policy, access token, body size and security headers (see the module docstring)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings):
+        self.app = app
+        self.origins = set(settings.embed_origins)
+        self.any_origin = "*" in self.origins
+        self.token = settings.access_token.get_secret_value() if settings.access_token else None
+        self.cookie = (
+            hmac.new(self.token.encode(), b"rag-access-cookie", hashlib.sha256).hexdigest()
+            if self.token
+            else ""
+        )
+        self.frame_ancestors = frame_ancestors(settings)
+
+    # policy
+    def origin_allowed(self, origin: str, own: str) -> bool:
+        origin = origin.lower().rstrip("/")
+        return origin == own or self.any_origin or origin in self.origins
+
+    def token_ok(self, supplied: str | None) -> bool:
+        return bool(self.token and supplied) and hmac.compare_digest(
+            str(supplied).encode(), str(self.token).encode()
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        path: str = scope.get("path", "")
+        method: str = scope.get("method", "GET")
+        scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
+        own = f"{scheme}://{headers.get('host', '')}".lower()
+
+        origin = headers.get("origin")
+        if origin is not None and not self.origin_allowed(origin, own):
+            await self.refuse(
+                scope, receive, send, 403, f"Origin {origin} is not allowed to use this server."
+            )
+            return
+        if headers.get("sec-fetch-dest") in ("iframe", "frame") and headers.get("referer"):
+            parent = _origin_of(headers["referer"])
+            if parent and not self.origin_allowed(parent, own):
+                await self.refuse(scope, receive, send, 403, f"Pages on {parent} may not embed this server.")
+                return
+
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        if self.token and method != "OPTIONS" and not self.public(path):
+            auth = headers.get("authorization", "")
+            bearer = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+            cookie = SimpleCookie()
+            try:
+                cookie.load(headers.get("cookie", ""))
+            except Exception:  # a malformed cookie header is no cookie
+                cookie = SimpleCookie()
+            by_cookie = TOKEN_COOKIE in cookie and hmac.compare_digest(
+                cookie[TOKEN_COOKIE].value.encode(), self.cookie.encode()
+            )
+            by_query = self.token_ok(query.get("token"))
+            if not (self.token_ok(bearer) or by_query or by_cookie):
+                await self.refuse(
+                    scope,
+                    receive,
+                    send,
+                    401,
+                    "This server needs an access token: open pages with ?token=... "
+                    "or send 'Authorization: Bearer ...' with API requests.",
+                )
+                return
+            if by_query and method == "GET" and scope["type"] == "http" and self.sets_cookie(path):
+                await self.redirect_with_cookie(scope, send, query)
+                return
+
+        if scope["type"] == "http" and method in ("POST", "PUT", "PATCH"):
+            declared = headers.get("content-length")
+            if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+                await self.refuse(scope, receive, send, 413, self.too_large())
+                return
+            body, too_large = await self.read_body(receive)
+            if too_large:
+                await self.refuse(scope, receive, send, 413, self.too_large())
+                return
+            receive = self.replay(body, receive)
+
+        await self.app(scope, receive, self.with_headers(send, path))
+
+    @staticmethod
+    def public(path: str) -> bool:
+        return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES)
+
+    @staticmethod
+    def sets_cookie(path: str) -> bool:
+        """Pages opened in the top window get a first-party cookie; the widget and API do not."""
+        return not (path.startswith("/embed") or path.startswith("/api/"))
+
+    @staticmethod
+    def too_large() -> str:
+        return f"The request is larger than {MAX_BODY_BYTES // 1024} KiB."
+
+    @staticmethod
+    async def read_body(receive: Receive) -> tuple[bytes, bool]:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks), False
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                return b"", True
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks), False
+
+    @staticmethod
+    def replay(body: bytes, receive: Receive) -> Receive:
+        """The buffered body once, then the real channel (a streaming response waits on it)."""
+        sent = False
+
+        async def replayed() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return replayed
+
+    def with_headers(self, send: Send, path: str) -> Send:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                names = {k.lower() for k, _ in raw}
+                if b"content-security-policy" not in names:
+                    raw.append((b"content-security-policy", self.frame_ancestors.encode()))
+                if b"x-content-type-options" not in names:
+                    raw.append((b"x-content-type-options", b"nosniff"))
+                if path.startswith("/embed") and b"referrer-policy" not in names:
+                    raw.append((b"referrer-policy", b"no-referrer"))
+                message["headers"] = raw
+            await send(message)
+
+        return send_with_headers
+
+    async def refuse(self, scope: Scope, receive: Receive, send: Send, status: int, message: str) -> None:
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        extra = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+        response = JSONResponse({"error": message}, status_code=status, headers=extra)
+        await response(scope, receive, self.with_headers(send, scope.get("path", "")))
+
+    async def redirect_with_cookie(self, scope: Scope, send: Send, query: dict[str, str]) -> None:
+        """Swap ?token= for a first-party HttpOnly cookie, so the address bar loses the secret."""
+        rest = {k: v for k, v in query.items() if k != "token"}
+        location = scope.get("root_path", "") + scope["path"] + (f"?{urlencode(rest)}" if rest else "")
+        response = Response(status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
+        response.set_cookie(
+            TOKEN_COOKIE, self.cookie, httponly=True, samesite="strict", secure=scope.get("scheme") == "https"
+        )
+
+        async def noop() -> Message:
+            return {"type": "http.disconnect"}
+
+        await response(scope, noop, self.with_headers(send, scope["path"]))
+
+
+# -- the widget page ------------------------------------------------------------------------
+def embed_page(settings: Settings, service: ChatService, root: str) -> str:
+    from ui.app import EXAMPLES, TITLE
+
+    config = {
+        "stream_url": f"{root}/api/ask/stream?html=true",
+        "feedback_url": f"{root}/api/feedback",
+        "max_question": MAX_QUESTION_CHARS,
+        "max_history": 2 * MAX_HISTORY_TURNS,
+    }
+    # JSON inside <script type="application/json">: escape "<" so no "</script>" can end it
+    config_json = json.dumps(config).replace("<", "\\u003c")
+    examples = "".join(f'<button type="button" class="rag-example">{esc(q)}</button>' for q in EXAMPLES)
+    label = backend_label(service.backend, service.model)
+    template = Template((Path(__file__).parent / "templates" / "embed.html").read_text(encoding="utf-8"))
+    return template.substitute(
+        title=esc(TITLE),
+        root=esc(root),
+        backend=esc(label),
+        examples=examples,
+        max_question=MAX_QUESTION_CHARS,
+        config=config_json,
+    )
+
+
+# -- the app ----------------------------------------------------------------------------------
+def _version() -> str:
+    try:
+        return version("rag-news")
+    except PackageNotFoundError:
+        return "0"
+
+
+def create_app(settings: Settings, service: ChatService | None = None) -> FastAPI:
+    """The whole server as one ASGI app (nothing is loaded until the first question)."""
+    import gradio as gr
+
+    from ui.app import STATIC, assets, build_app
+
+    service = service or ChatService(settings)
+    app = FastAPI(
+        title="Ask the news",
+        version=_version(),
+        description="Answers about news articles with inline, verified citations. "
+        "Send `Authorization: Bearer <token>` when the server has RAG_ACCESS_TOKEN set.",
+        redoc_url=None,
+    )
+    app.state.service = service
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"] if "*" in settings.embed_origins else list(settings.embed_origins),
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Accept"],
+        allow_credentials=False,
+        max_age=600,
+    )
+    app.add_middleware(Guard, settings=settings)  # outermost: runs before CORS and routing
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": _validation_message(exc)}, status_code=422)
+
+    @app.get("/healthz", response_model=HealthModel, tags=["service"])
+    def healthz() -> dict[str, Any]:
+        """Liveness, and the answer backend in use. Needs no token."""
+        return {
+            "status": "ok",
+            "version": _version(),
+            "backend": service.backend,
+            "model": service.model,
+            "engine_loaded": service.loaded,
+        }
+
+    def stream_events(first: str | Answer, events: Iterator[str | Answer], html: bool) -> Iterator[str]:
+        try:
+            for event in _chain(first, events):
+                if isinstance(event, Answer):
+                    if html:
+                        yield _sse("html", {"html": answer_html(event)})
+                    yield _sse("answer", event.to_dict())
+                else:
+                    yield _sse("delta", {"text": event})
+        except Exception as exc:
+            yield _sse("error", {"error": friendly(exc), "status": error_status(exc)})
+
+    async def start_stream(body: AskRequest, request: Request, html: bool) -> Response:
+        events = service.stream(
+            body.question, [t.model_dump() for t in body.history], client=_client(request)
+        )
+        try:  # errors before the first event get a real status code
+            first = await run_in_threadpool(next, events)
+        except StopIteration:
+            return JSONResponse({"error": UNEXPECTED}, status_code=500)
+        except Exception as exc:
+            return error_response(exc)
+        return StreamingResponse(
+            stream_events(first, events, html),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @app.post(
+        "/api/ask",
+        response_model=AnswerModel,
+        responses={
+            **ERRORS,
+            200: {"content": {"text/event-stream": {}}, "description": "The answer (JSON, or SSE)"},
+        },
+        tags=["answers"],
+    )
+    async def ask(body: AskRequest, request: Request) -> Any:
+        """Answer a question with cited sources. `Accept: text/event-stream` streams it."""
+        if "text/event-stream" in request.headers.get("accept", ""):
+            return await start_stream(body, request, html=False)
+        try:
+            answer = await run_in_threadpool(
+                service.ask, body.question, [t.model_dump() for t in body.history], client=_client(request)
+            )
+        except Exception as exc:
+            return error_response(exc)
+        return answer.to_dict()
+
+    @app.post(
+        "/api/ask/stream",
+        responses={
+            **ERRORS,
+            200: {
+                "content": {"text/event-stream": {}},
+                "description": "Server-sent events: `delta` ({text}) events, then `answer` "
+                "(the answer object; preceded by `html` with ?html=true), or `error` ({error, status}).",
+            },
+        },
+        response_class=StreamingResponse,
+        tags=["answers"],
+    )
+    async def ask_stream(
+        body: AskRequest,
+        request: Request,
+        html: bool = Query(
+            False, description="Also send the rendered answer (escaped HTML) as an `html` event."
+        ),
+    ) -> Response:
+        """Answer a question, streaming the text as server-sent events."""
+        return await start_stream(body, request, html=html)
+
+    @app.post("/api/feedback", response_model=FeedbackResponse, responses=ERRORS, tags=["answers"])
+    def feedback(body: FeedbackRequest) -> dict[str, str]:
+        """Record a thumbs up/down for an answer (JSON lines under the data directory)."""
+        service.feedback.record(
+            Vote(
+                vote=body.vote,
+                question=body.question,
+                answer=body.answer,
+                citations=[c.model_dump() for c in body.citations],
+                channel=body.channel,
+                backend=body.backend,
+                model=body.model,
+            )
+        )
+        return {"status": "recorded"}
+
+    @app.get("/embed", response_class=HTMLResponse, include_in_schema=False)
+    def embed(request: Request) -> HTMLResponse:
+        page = embed_page(settings, service, request.scope.get("root_path", "").rstrip("/"))
+        csp = f"{EMBED_CSP}; {frame_ancestors(settings)}"
+        return HTMLResponse(page, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
+
+    app.mount("/ui-assets", StaticFiles(directory=STATIC), name="ui-assets")
+
+    css, js = assets()
+    blocks = build_app(settings, service)
+    return gr.mount_gradio_app(
+        app,
+        blocks,
+        path="/",
+        css=css,
+        head=f"<script>{js}</script>",
+        show_error=False,
+        ssr_mode=False,
+        footer_links=["api", "gradio"],
+    )
+
+
+def _chain(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str | Answer]:
+    yield first
+    yield from rest
+
+
+def run(settings: Settings, *, host: str, port: int) -> None:
+    """Serve until interrupted. Access logs are off: page URLs may carry the token."""
+    import uvicorn
+
+    service = ChatService(settings)
+    app = create_app(settings, service)
+    service.warm_up()
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"Chat app:  http://{shown}:{port}/   widget: /embed   API: /api/ask   schema: /openapi.json")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="warning",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )
+
+
+@contextmanager
+def serve_in_thread(app: Any, *, host: str = "127.0.0.1", port: int = 0, grace_s: int = 1) -> Iterator[str]:
+    """Run an ASGI app with uvicorn in a background thread; yields its base URL (tests, notebooks)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    if not port:
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            port = int(sock.getsockname()[1])
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=grace_s,
+        )
+    )
+    thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start on {host}:{port}")
+        time.sleep(0.05)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -1,0 +1,122 @@
+/* Citation badges: hover or click a [n] badge to see its source and the quoted passage.
+ *
+ * The answer HTML (ui/render.py) carries, next to each badge, a hidden .rag-pop with the
+ * escaped title, date and passage. This script copies that node (cloneNode, never
+ * innerHTML from strings) into one floating card attached to <body>, so it is not
+ * clipped by the chat's scrolling box. Click pins the card; Escape or a click elsewhere
+ * closes it. It works the same in the Gradio app and in the /embed widget.
+ */
+(function () {
+  if (window.__ragCitations) return;
+  window.__ragCitations = true;
+  document.documentElement.classList.add("rag-js");
+
+  var card = null;
+  var current = null;
+  var pinned = false;
+  var hideTimer = null;
+
+  function ensureCard() {
+    if (card) return card;
+    card = document.createElement("div");
+    card.id = "rag-card";
+    card.className = "rag-card";
+    card.setAttribute("role", "dialog");
+    card.hidden = true;
+    card.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+    card.addEventListener("mouseleave", function () { if (!pinned) scheduleHide(); });
+    document.body.appendChild(card);
+    return card;
+  }
+
+  function place(badge) {
+    var r = badge.getBoundingClientRect();
+    var w = Math.min(440, window.innerWidth - 16);
+    card.style.width = w + "px";
+    var left = Math.max(8, Math.min(r.left - 12, window.innerWidth - w - 8));
+    card.style.left = left + "px";
+    card.style.top = "0px";
+    var h = card.offsetHeight;
+    var below = r.bottom + 6;
+    var top = below + h > window.innerHeight - 8 && r.top - h - 6 > 8 ? r.top - h - 6 : below;
+    card.style.top = Math.max(8, top) + "px";
+  }
+
+  function show(badge, pin) {
+    var cite = badge.closest(".rag-cite");
+    var pop = cite && cite.querySelector(".rag-pop");
+    if (!pop) return;
+    ensureCard();
+    clearTimeout(hideTimer);
+    if (current && current !== badge) current.classList.remove("rag-active");
+    current = badge;
+    pinned = !!pin;
+    var copy = pop.cloneNode(true);
+    copy.className = "rag-card-body";
+    copy.removeAttribute("role");
+    card.replaceChildren(copy);
+    card.className = "rag-card " + (cite.classList.contains("rag-unverified") ? "rag-unverified" : "rag-verified");
+    card.hidden = false;
+    badge.classList.add("rag-active");
+    badge.setAttribute("aria-expanded", "true");
+    place(badge);
+  }
+
+  function hide() {
+    if (!card) return;
+    card.hidden = true;
+    pinned = false;
+    if (current) {
+      current.classList.remove("rag-active");
+      current.setAttribute("aria-expanded", "false");
+    }
+    current = null;
+  }
+
+  function scheduleHide() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(function () { if (!pinned) hide(); }, 250);
+  }
+
+  function badgeOf(target) {
+    return target && target.closest ? target.closest(".rag-cite > .rag-badge") : null;
+  }
+
+  document.addEventListener("click", function (e) {
+    var badge = badgeOf(e.target);
+    if (badge) {
+      e.preventDefault();
+      e.stopPropagation();
+      if (current === badge && pinned) hide();
+      else show(badge, true);
+      return;
+    }
+    if (card && !card.hidden && !card.contains(e.target)) hide();
+  }, true);
+
+  document.addEventListener("mouseover", function (e) {
+    var badge = badgeOf(e.target);
+    if (badge && !pinned) show(badge, false);
+  });
+
+  document.addEventListener("mouseout", function (e) {
+    if (badgeOf(e.target) && !pinned) scheduleHide();
+  });
+
+  document.addEventListener("focusin", function (e) {
+    var badge = badgeOf(e.target);
+    if (badge && !pinned) show(badge, false);
+  });
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") hide();
+  });
+
+  window.addEventListener("resize", function () { if (current && card && !card.hidden) place(current); });
+  document.addEventListener("scroll", function () {
+    if (current && card && !card.hidden) {
+      if (!document.body.contains(current)) hide();
+      else place(current);
+    }
+  }, true);
+})();
