@@ -60,7 +60,7 @@ def llama_server(log_dir: Path, *, api_key: str = API_KEY) -> Iterator[LlamaServ
         sys.executable, "-m", "llama_cpp.server",
         "--model", str(gguf_path()), "--model_alias", MODEL_ALIAS,
         "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", "4096", "--api_key", api_key, "--seed", "7",
+        "--n_ctx", "4096", "--n_threads", "2", "--api_key", api_key, "--seed", "7",
     ]  # fmt: skip
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)

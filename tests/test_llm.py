@@ -257,6 +257,36 @@ def test_real_server_judges_a_claim(server: LlamaServer, settings_factory: Any) 
     assert judge("Kim received five explosive drones.", passage) is not None  # a parsed yes or no
 
 
+def test_real_server_eval_with_judge(
+    seeded_settings: Settings,
+    server: LlamaServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    from rag.cli import main
+
+    dev = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "dev.jsonl"
+    items = [line for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text(items[0] + "\n")  # one item: a small model judging on 2 shared cores is slow
+    monkeypatch.setenv("RAG_DATA_DIR", str(seeded_settings.data_dir))
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_MODEL", server.model)
+    monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
+    monkeypatch.setenv("RAG_TOP_K", "2")  # short prompts
+    out = tmp_path / "run"
+    code = main(
+        ["eval", "--dataset", str(subset), "--backend", "openai", "--judge", "--out", str(out), "--quiet"]
+    )
+    assert code == 0, capsys.readouterr().err
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_items"] == 1 and metrics["config"]["backend"] == "openai"
+    judged = [k for k in metrics if k.startswith(("judge", "alce", "faithful", "correct", "citation_recall"))]
+    assert judged, f"no judge metrics in {sorted(metrics)}"
+    assert (out / "report.html").read_text().count("<html") == 1
+
+
 def test_real_server_rejects_a_wrong_key(seeded_settings: Settings, server: LlamaServer) -> None:
     settings = _llm_settings(seeded_settings, server, "wrong-key")
     with pytest.raises(LLMAuthError, match="refused the API key \\(401\\)"):
