@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -247,6 +249,56 @@ def test_engine_failure_is_friendly_and_the_server_keeps_serving(
     assert http.get("/healthz").status_code == 200
 
 
+def test_concurrent_questions_do_not_wait_for_each_other(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two streamed API answers and two Gradio answers at once: all four run at the same time."""
+    from gradio_client import Client
+
+    engine = server.service.engine()
+    spans: list[tuple[float, float]] = []
+
+    class Slow:  # the real engine, answering at a language model's pace
+        def stream(self, question: str, history: Any = None) -> Iterator[Any]:
+            start = time.monotonic()
+            for event in engine.stream(question, history):
+                if isinstance(event, str):
+                    for word in event.split(" "):
+                        time.sleep(0.01)
+                        yield word + " "
+                else:
+                    time.sleep(0.3)
+                    yield event
+            spans.append((start, time.monotonic()))
+
+    monkeypatch.setattr(server.service, "engine", Slow)
+    client = Client(server.url + "/", verbose=False)
+    results: dict[str, Any] = {}
+
+    def api(name: str) -> None:
+        with httpx.Client(base_url=server.url, timeout=60) as http:
+            results[name] = sse_events(http.post("/api/ask/stream", json={"question": QUESTION}).text)
+
+    def gradio(name: str) -> None:
+        results[name] = client.submit(QUESTION, [], api_name="/respond").result(timeout=60)
+
+    threads = [threading.Thread(target=f, args=(f"{f.__name__}{i}",)) for f in (api, gradio) for i in (1, 2)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=90)
+    finally:
+        client.close()
+    assert len(results) == 4 and len(spans) == 4
+    for name in ("api1", "api2"):
+        names = [event for event, _ in results[name]]
+        assert names.count("delta") > 5 and names[-1] == "answer"
+    for name in ("gradio1", "gradio2"):
+        check_cited_answer(results[name]["answer"])
+    assert max(start for start, _ in spans) < min(end for _, end in spans)  # all four overlapped
+
+
 def test_chroma_outage_is_a_503_with_the_fix(
     seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -277,6 +329,8 @@ def test_token_cors_and_rate_limit(
             assert refused.status_code == 401 and "access token" in refused.json()["error"]
             assert token not in refused.text
         assert http.get("/embed").status_code == 401
+        person = http.get("/", headers={"Accept": "text/html"})
+        assert person.status_code == 401 and "<p>This server needs an access token" in person.text
         assert http.get("/embed?token=wrong").status_code == 401
         assert http.get("/gradio_api/info").status_code == 401
         widget = http.get(f"/embed?token={token}")

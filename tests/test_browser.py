@@ -37,6 +37,18 @@ LAUNCH_ARGS = [
     "--disable-quic",
 ]
 
+# An article whose text carries markup: it must show as text, never run
+HOSTILE_ARTICLE = """Museum unveils golden violin <img src=x onerror="window.__xss='title'">
+
+The city museum unveiled a golden violin on Tuesday, its curator said. <script>window.__xss='body'</script>
+
+The curator <img src=x onerror="window.__xss='img'"> said the golden violin was made in 1720 and bought at \
+auction for four million euros.
+
+Visitors can see the golden violin from Friday in the museum's east wing, next to the harpsichords.
+"""
+HOSTILE_QUESTION = "What did the city museum unveil?"
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -60,12 +72,17 @@ def intranet_port() -> int:
 def server(
     seeded_data_dir: Path, embed_model: Any, tmp_path_factory: pytest.TempPathFactory, intranet_port: int
 ) -> Iterator[Server]:
+    from rag.ingest import ingest
+
     settings = seeded_copy(
         seeded_data_dir,
         tmp_path_factory,
         access_token=TOKEN,
         embed_origins=[f"http://localhost:{intranet_port}"],
     )
+    hostile = tmp_path_factory.mktemp("hostile") / "museum.txt"
+    hostile.write_text(HOSTILE_ARTICLE, encoding="utf-8")
+    ingest([hostile], settings=settings, embed_model=embed_model, progress=False)
     with running_server(settings, embed_model) as srv:
         yield srv
 
@@ -156,6 +173,10 @@ def test_main_page_answers_with_clickable_citations(browser: Any, server: Server
             timeout=60_000,
         )
         assert "Searched for:" in page.locator("#rag-chat .rag-answer").last.inner_text()
+
+        page.get_by_role("tab", name="Embed").click()  # the snippet, for this server's address
+        snippet = page.locator("#rag-embed-doc pre").first.inner_text()
+        assert f'<iframe src="{server.url}/embed?token=YOUR_ACCESS_TOKEN"' in snippet and TOKEN not in snippet
         assert not errors, errors
     finally:
         context.close()
@@ -196,5 +217,73 @@ def test_other_sites_cannot_frame_the_widget(browser: Any, server: Server, intra
         widget = page.frame_locator("#rag-widget")
         page.wait_for_timeout(500)
         assert widget.locator("#rag-form").count() == 0
+    finally:
+        context.close()
+
+
+def _ask_on_main_page(page: Any, question: str) -> Any:
+    before = page.locator("#rag-chat .rag-answer").count()
+    page.fill("#rag-question textarea", question)
+    page.click("#rag-ask")
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('#rag-chat .rag-answer')]"
+        ".filter(e => !e.matches('.rag-thinking, .rag-streaming')).length > n",
+        arg=before,
+        timeout=60_000,
+    )
+    return page.locator("#rag-chat .rag-answer").last
+
+
+def test_article_markup_is_shown_as_text_never_run(browser: Any, server: Server) -> None:
+    context = browser.new_context()
+    try:
+        main = context.new_page()
+        main.goto(f"{server.url}/?token={TOKEN}")
+        main.wait_for_selector("#rag-question textarea", timeout=30_000)
+        answer = _ask_on_main_page(main, HOSTILE_QUESTION)
+        assert "golden violin" in answer.inner_text()
+        answer.locator(".rag-text .rag-cite > .rag-badge").first.click()
+        main.locator("#rag-card").wait_for(state="visible", timeout=5_000)
+
+        widget = context.new_page()
+        widget.goto(f"{server.url}/embed?token={TOKEN}")
+        widget.fill("#rag-input", HOSTILE_QUESTION)
+        widget.click("#rag-send")
+        widget.locator(".rag-sources").wait_for(timeout=60_000)
+        widget.locator(".rag-text .rag-cite > .rag-badge").first.click()
+        widget.locator("#rag-card").wait_for(state="visible", timeout=5_000)
+
+        for page, root in ((main, "#rag-chat"), (widget, "#rag-log")):
+            shown = page.locator(root).inner_text() + page.locator("#rag-card").inner_text()
+            assert "<script>window.__xss='body'</script>" in shown or 'onerror="window.__xss' in shown
+            assert page.evaluate("() => window.__xss") is None
+            assert page.locator(f"{root} img, {root} script, #rag-card img").count() == 0
+    finally:
+        context.close()
+
+
+def test_failures_show_a_message_in_the_chat_and_it_keeps_working(
+    browser: Any, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.service import UNEXPECTED
+
+    engine = server.service.engine()
+
+    def outage(query: str) -> Any:
+        raise RuntimeError("Chroma exploded: internal detail")
+
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}/?token={TOKEN}")
+        page.wait_for_selector("#rag-question textarea", timeout=30_000)
+        monkeypatch.setattr(engine.retriever, "retrieve", outage)
+        failed = _ask_on_main_page(page, QUESTION)
+        assert "rag-error" in (failed.get_attribute("class") or "")
+        assert failed.inner_text().strip().lstrip("⚠").strip() == UNEXPECTED
+        assert "Traceback" not in page.content() and "exploded" not in page.content()
+        monkeypatch.undo()
+        answer = _ask_on_main_page(page, QUESTION)
+        assert "drones" in answer.inner_text() and answer.locator(".rag-sources").count() == 1
     finally:
         context.close()

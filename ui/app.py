@@ -62,9 +62,11 @@ def header_html(service: ChatService) -> str:
     )
 
 
-def embed_doc(settings: Settings) -> str:
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-    base = f"http://{host}:{settings.port}"
+def embed_doc(settings: Settings, base: str | None = None) -> str:
+    """The Embed tab: the iframe snippet, for the address the page was opened at."""
+    if base is None:
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
+        base = f"http://{host}:{settings.port}"
     token = "?token=YOUR_ACCESS_TOKEN" if settings.access_token else ""
     origins = ", ".join(settings.embed_origins) or "none yet (only this server's own pages)"
     return f"""### Embed the chat widget in an intranet page
@@ -185,6 +187,13 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
         )
         gr.Info("Thanks for the feedback.")
 
+    def on_load(request: gr.Request) -> tuple[str, str]:
+        headers = getattr(request, "headers", None) or {}
+        host = headers.get("x-forwarded-host") or headers.get("host")
+        scheme = headers.get("x-forwarded-proto") or "http"
+        base = f"{scheme}://{host}" if host else None
+        return header_html(service), embed_doc(settings, base)
+
     def api_respond(
         question: str,
         history: list[dict[str, str]] | None = None,
@@ -253,7 +262,7 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
                         min_width=100,
                     )
             with gr.Tab("Embed", id="embed"):
-                gr.Markdown(embed_doc(settings), elem_id="rag-embed-doc")
+                embed_md = gr.Markdown(embed_doc(settings), elem_id="rag-embed-doc")
             with gr.Tab("API", id="api"):
                 gr.Markdown(api_doc())
         conv = gr.State({"chat": [], "turns": []})
@@ -280,9 +289,7 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
             **private,
         )
         chatbot.like(on_like, inputs=[conv], outputs=None, api_name="chat_feedback", **private)
-        demo.load(
-            lambda: header_html(service), outputs=[header], queue=False, api_name="chat_header", **private
-        )
+        demo.load(on_load, outputs=[header, embed_md], queue=False, api_name="chat_load", **private)
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo
 

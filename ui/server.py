@@ -69,6 +69,11 @@ SHUTDOWN_GRACE_S = 3  # browsers keep Gradio's heartbeat stream open; do not wai
 TOKEN_COOKIE = "rag_access"
 PUBLIC_PATHS = frozenset({"/healthz"})
 PUBLIC_PREFIXES = ("/ui-assets/",)
+REFUSED_PAGE = (
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ask the news</title></head>'
+    '<body style="font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">'
+    "<h1>Ask the news</h1><p>{message}</p></body></html>"
+)
 EMBED_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
@@ -291,9 +296,11 @@ class Guard:
         self.frame_ancestors = frame_ancestors(settings)
 
     # policy
-    def origin_allowed(self, origin: str, own: str) -> bool:
+    def origin_allowed(self, origin: str, host: str) -> bool:
+        """This server's own pages (same host, whatever scheme a proxy terminated), or a listed origin."""
         origin = origin.lower().rstrip("/")
-        return origin == own or self.any_origin or origin in self.origins
+        own = bool(host) and origin.partition("://")[2] == host
+        return own or self.any_origin or origin in self.origins
 
     def token_ok(self, supplied: str | None) -> bool:
         return bool(self.token and supplied) and hmac.compare_digest(
@@ -307,8 +314,7 @@ class Guard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         path: str = scope.get("path", "")
         method: str = scope.get("method", "GET")
-        scheme = {"ws": "http", "wss": "https"}.get(scope.get("scheme", "http"), scope.get("scheme", "http"))
-        own = f"{scheme}://{headers.get('host', '')}".lower()
+        own = headers.get("host", "").lower()
 
         origin = headers.get("origin")
         if origin is not None and not self.origin_allowed(origin, own):
@@ -426,7 +432,14 @@ class Guard:
             await send({"type": "websocket.close", "code": 1008})
             return
         extra = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
-        response = JSONResponse({"error": message}, status_code=status, headers=extra)
+        accept = dict(scope.get("headers", [])).get(b"accept", b"").decode("latin-1")
+        response: Response
+        if "text/html" in accept:  # a person opening a page: a page, not JSON
+            response = HTMLResponse(
+                REFUSED_PAGE.format(message=esc(message)), status_code=status, headers=extra
+            )
+        else:
+            response = JSONResponse({"error": message}, status_code=status, headers=extra)
         await response(scope, receive, self.with_headers(send, scope.get("path", "")))
 
     async def redirect_with_cookie(self, scope: Scope, send: Send, query: dict[str, str]) -> None:
@@ -636,6 +649,7 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     """Serve until interrupted. Access logs are off: page URLs may carry the token."""
     import uvicorn
 
+    settings = settings.model_copy(update={"host": host, "port": port})  # --host/--port win
     service = ChatService(settings)
     app = create_app(settings, service)
     service.warm_up()
