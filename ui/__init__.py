@@ -1,1 +1,4 @@
-"""ui: the Gradio front end. It calls `rag`; `rag` never imports it."""
+"""ui: the chat app (Gradio), the /embed widget and the HTTP API (FastAPI).
+
+It calls `rag`; `rag` never imports it (nor gradio, nor fastapi).
+"""

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from rag.answer import Answer
-from rag.engine import MAX_QUESTION_CHARS, QuestionError
+from rag.engine import MAX_QUESTION_CHARS
 from ui.render import (
     answer_html,
     backend_label,
@@ -34,7 +34,7 @@ from ui.render import (
     thinking_html,
     user_html,
 )
-from ui.service import ChatService, Vote, citation_summary, friendly
+from ui.service import ChatService, Vote, citation_summary, error_status, friendly
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -218,10 +218,8 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
                 else:
                     text += event
                     yield {"done": False, "text": text}
-        except QuestionError as exc:
-            yield {"done": True, "error": str(exc), "status": 400}
         except Exception as exc:
-            yield {"done": True, "error": friendly(exc), "status": 503}
+            yield {"done": True, "error": friendly(exc), "status": error_status(exc)}
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         header = gr.HTML(header_html(service), elem_id="rag-header")
@@ -287,6 +285,9 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
             queue=False,
             api_name="chat_new",
             **private,
+        )
+        chatbot.clear(  # the chatbot's own trash button: forget the conversation too
+            lambda: {"chat": [], "turns": []}, outputs=[conv], queue=False, api_name="chat_clear", **private
         )
         chatbot.like(on_like, inputs=[conv], outputs=None, api_name="chat_feedback", **private)
         demo.load(on_load, outputs=[header, embed_md], queue=False, api_name="chat_load", **private)

@@ -48,10 +48,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from rag.answer import Answer
-from rag.engine import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, QuestionError
-from rag.errors import RagError
+from rag.engine import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 from ui.render import answer_html, backend_label, esc
-from ui.service import UNEXPECTED, ChatService, RateLimited, Vote, friendly
+from ui.service import UNEXPECTED, ChatService, RateLimited, Vote, error_status, friendly
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -233,16 +232,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 # -- errors -------------------------------------------------------------------------------
-def error_status(exc: BaseException) -> int:
-    if isinstance(exc, QuestionError):
-        return 400
-    if isinstance(exc, RateLimited):
-        return 429
-    if isinstance(exc, RagError):
-        return 503
-    return 500
-
-
 def error_response(exc: BaseException) -> JSONResponse:
     status = error_status(exc)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
@@ -547,11 +536,11 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
             body.question, [t.model_dump() for t in body.history], client=_client(request)
         )
         try:  # errors before the first event get a real status code
-            first = await run_in_threadpool(next, events)
-        except StopIteration:
-            return JSONResponse({"error": UNEXPECTED}, status_code=500)
+            first = await run_in_threadpool(next, events, None)
         except Exception as exc:
             return error_response(exc)
+        if first is None:  # the engine always ends with an Answer
+            return JSONResponse({"error": UNEXPECTED}, status_code=500)
         return StreamingResponse(
             stream_events(first, events, html),
             media_type="text/event-stream",

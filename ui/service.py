@@ -114,6 +114,19 @@ def citation_summary(answer: Answer) -> list[dict[str, Any]]:
     ]
 
 
+def error_status(exc: BaseException) -> int:
+    """The HTTP status for `exc`: 400 bad question, 429 rate limit, 503 unavailable, 500 else."""
+    from rag.engine import QuestionError
+
+    if isinstance(exc, QuestionError):
+        return 400
+    if isinstance(exc, RateLimited):
+        return 429
+    if isinstance(exc, RagError):
+        return 503
+    return 500
+
+
 def friendly(exc: BaseException) -> str:
     """The message a user sees for `exc`; never a traceback."""
     if isinstance(exc, RagError):
