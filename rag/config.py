@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(None, validation_alias=_env("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(None, validation_alias=_env("OPENAI_BASE_URL"))
     openai_model: str = Field("gpt-4o-mini", validation_alias=_env("OPENAI_MODEL"))
+    # Let the LLM decide citation checks (one short call per citation) instead of similarity alone
+    verify_with_llm: bool = Field(False, validation_alias=_env("RAG_VERIFY_WITH_LLM"))
 
     # Serving
     host: str = Field("127.0.0.1", validation_alias=_env("RAG_HOST"))

@@ -355,10 +355,12 @@ def engine_from_settings(settings: Settings) -> Engine:
     from rag.index import open_index
 
     llm: LLMAnswerer | None = None
+    judge: Judge | None = None
     if settings.llm_backend == "openai":
         from rag.llm import OpenAIAnswerer, build_llm
 
-        llm = OpenAIAnswerer(build_llm(settings))
+        answerer = OpenAIAnswerer(build_llm(settings))
+        llm, judge = answerer, (answerer.judge if settings.verify_with_llm else None)
     index = open_index(settings, signature=embedding_signature(settings))
     return build_engine(
         index,
@@ -366,4 +368,5 @@ def engine_from_settings(settings: Settings) -> Engine:
         llm=llm,
         top_k=settings.top_k,
         cache_dir=settings.data_dir,
+        judge=judge,
     )

@@ -150,6 +150,14 @@ def test_an_llm_judge_decides_the_citations_the_answerer_made(
     assert all(c.method == "similarity" for c in answer.citations) and answer.citations[0].verified
 
 
+def test_the_judge_is_wired_only_when_asked_for(seeded_settings: Settings) -> None:
+    base = seeded_settings.model_copy(update={"openai_base_url": "http://127.0.0.1:1/v1"})
+    assert engine_from_settings(base).judge is None
+    judged = engine_from_settings(base.model_copy(update={"verify_with_llm": True}))
+    assert judged.judge is not None and judged.llm is not None
+    assert engine_from_settings(seeded_settings.model_copy(update={"verify_with_llm": True})).judge is None
+
+
 def test_backend_selection(settings_factory: Any) -> None:
     assert settings_factory().llm_backend == "extractive"
     s = settings_factory(openai_base_url="http://127.0.0.1:1/v1", openai_model="m")
