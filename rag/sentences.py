@@ -84,6 +84,36 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in WORD.findall(text)]
 
 
+# Past forms of common irregular verbs, so "left" matches "leave" and "began" "begin". A general
+# list; ambiguous forms (won: a currency; found: to found; saw: a tool) are left out.
+IRREGULAR_VERBS = {
+    form: base
+    for base, forms in {
+        "be": "was were been", "become": "became", "begin": "began begun", "bring": "brought",
+        "build": "built", "buy": "bought", "choose": "chose chosen", "come": "came", "do": "did done",
+        "draw": "drew drawn", "drink": "drank drunk", "drive": "drove driven", "eat": "ate eaten",
+        "fall": "fell fallen", "feel": "felt", "fight": "fought", "find": "found", "fly": "flew flown",
+        "forget": "forgot forgotten", "get": "got gotten", "give": "gave given", "go": "went gone",
+        "grow": "grew grown", "have": "had", "hear": "heard", "hold": "held", "keep": "kept",
+        "know": "knew known", "lead": "led", "leave": "left", "lend": "lent", "lose": "lost",
+        "make": "made", "mean": "meant", "meet": "met", "pay": "paid", "ride": "rode ridden",
+        "rise": "rose risen", "run": "ran", "say": "said", "see": "seen", "seek": "sought",
+        "sell": "sold", "send": "sent", "show": "shown", "sing": "sang sung", "sit": "sat",
+        "speak": "spoke spoken", "spend": "spent", "stand": "stood", "steal": "stole stolen",
+        "strike": "struck", "swear": "swore sworn", "take": "took taken", "teach": "taught",
+        "tell": "told", "think": "thought", "throw": "threw thrown", "understand": "understood",
+        "wear": "wore worn", "win": "won", "write": "wrote written",
+    }.items()
+    for form in forms.split()
+    if form not in ("found", "won")
+}  # fmt: skip
+
+
+def base_form(word: str) -> str:
+    """The base form of an irregular past form ("left" -> "leave"); other words unchanged."""
+    return IRREGULAR_VERBS.get(word, word)
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words, in order, without stopwords or possessive endings."""
     out = []
@@ -91,6 +121,16 @@ def content_terms(text: str) -> list[str]:
         word = re.sub(r"'s$", "", word)
         if word not in STOPWORDS and len(word) > 1:
             out.append(stem(word))
+    return out
+
+
+def base_terms(text: str) -> list[str]:
+    """Like `content_terms`, with irregular past forms first brought to their base form."""
+    out = []
+    for word in words(text):
+        word = re.sub(r"'s$", "", word)
+        if word not in STOPWORDS and len(word) > 1:
+            out.append(stem(base_form(word)))
     return out
 
 

@@ -1,0 +1,302 @@
+"""The extractive answerer: question reading, answer-type evidence, duplicate merging, refusal.
+
+Pure logic runs on page-sized fake articles with a bag-of-words fake embedder;
+the last tests run the real engine on the seeded index.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+
+import pytest
+
+from rag import extractive
+from rag.answer import REFUSAL_TEXT
+from rag.config import Settings
+from rag.engine import engine_from_settings
+from rag.extractive import (
+    AGE,
+    COUNT,
+    DATE,
+    DISTANCE,
+    DURATION,
+    MONEY,
+    NAME,
+    PERSON,
+    PLACE,
+    ROLE,
+    SPEED,
+    TIME,
+    WEEKDAY,
+    analyse,
+    answer_types,
+    extract,
+)
+from rag.retrieve import Passage, Retrieval
+
+DIM = 512
+COMMON = {"kim": 0.05, "russia": 0.2, "north": 0.1, "korea": 0.1}  # topic words every article has
+
+
+def fake_embed(texts: list[str]) -> list[list[float]]:
+    """Bag of words hashed into a vector: cosine similarity follows shared words."""
+    out = []
+    for text in texts:
+        vec = [0.0] * DIM
+        for word in re.findall(r"[a-z0-9]+", text.lower()):
+            vec[zlib.crc32(word.encode()) % DIM] += 1.0
+        out.append(vec)
+    return out
+
+
+def idf(term: str) -> float:
+    return COMMON.get(term, 2.0)
+
+
+def retrieval(question: str, *articles: str, published: str = "") -> Retrieval:
+    passages = [
+        Passage(f"d{i}::c::0000", f"d{i}", f"Article {i}", published, "", text, 0, len(text))
+        for i, text in enumerate(articles)
+    ]
+    return Retrieval(question, passages, query_embedding=fake_embed([question])[0])
+
+
+def ask(question: str, *articles: str, published: str = "") -> extractive.Extract:
+    found = retrieval(question, *articles, published=published)
+    return extract(question, found, embed=fake_embed, idf=idf, max_idf=math.log(41))
+
+
+def answer_text(ex: extractive.Extract) -> str:
+    return " ".join(c.span.text for c in ex.chosen)
+
+
+# -- reading the question ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "types"),
+    [
+        ("How many drones did Kim receive?", (COUNT,)),
+        ("How many hours did the talks last?", (COUNT,)),
+        ("How long did their talks last?", (DURATION,)),
+        ("How much were the drones worth?", (MONEY,)),
+        ("What top speed can the armoured train reach?", (SPEED,)),
+        ("How far was the train from the border?", (DISTANCE,)),
+        ("How old is Kim?", (AGE,)),
+        ("When did Kim leave Russia?", (TIME,)),
+        ("On what date did Kim cross into Russia?", (DATE,)),
+        ("On what day of the week did Kim leave?", (WEEKDAY,)),
+        ("Who greeted Kim at the station?", (PERSON,)),
+        ("Which Russian official was with him when he did that?", (PERSON,)),  # not a "when" question
+        ("Where did Kim and Putin hold their summit?", (PLACE,)),
+        ("When and where did Kim board his train?", (TIME, PLACE)),
+        ("Which news agency reported the gifts?", (NAME,)),
+        ("What's his job?", (ROLE,)),
+        ("What did Kim wear at the summit?", ()),
+    ],
+)
+def test_question_answer_types(question: str, types: tuple[str, ...]) -> None:
+    assert analyse(question).types == types
+
+
+def test_question_focus_counted_noun_predicate_and_names() -> None:
+    q = analyse("How many kamikaze drones was Kim given by the governor?")
+    assert q.counted == "drone"
+    assert {w for _, w in q.focus} == {"kamikaze", "drones", "kim", "given", "governor"}  # no "how many"
+    wear = analyse("What did Kim wear at the summit?")
+    assert wear.predicate == "wear" and {w for _, w in wear.focus} == {"kim", "wear", "summit"}
+    assert analyse("How long did their talks last?").predicate == "last"
+    assert analyse("Who won the 2022 football World Cup?").names == ("world", "cup", "2022")
+    # the context words a follow-up rewrite appends are not part of the question's focus
+    follow = analyse("Who showed it to him? (kim inspect vladivostok)")
+    assert follow.text == "Who showed it to him?" and follow.types == (PERSON,)
+    assert "vladivostok" not in {w for _, w in follow.focus}
+
+
+# -- answer-type evidence ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("How many drones did Kim receive?", "Kim received five kamikaze drones.", True),
+        ("How many drones did Kim receive?", "Kim received drones and a bulletproof vest.", False),
+        ("How many drones did Kim receive?", "Five officials watched Kim receive drones.", False),
+        ("How many hours did the talks last?", "The talks lasted three hours.", True),
+        ("How many hours did the talks last?", "The flight lasted about an hour.", False),
+        ("How long did the flight last?", "The plane flew for about an hour.", True),
+        ("How long did the flight last?", "The plane flew to Vladivostok.", False),
+        ("What top speed can the train reach?", "The train travelled 250 kilometres.", False),
+        ("What top speed can the train reach?", "The train can reach 60 km/h.", True),
+        ("How far did the train travel?", "The train travelled 250 kilometres.", True),
+        ("How much were the drones worth?", "The drones were a gift worth noting.", False),
+        ("How much were the drones worth?", "The drones cost $20,000 each.", True),
+        ("When did Kim leave Russia?", "Kim left Russia on Sunday.", True),
+        ("When did Kim leave Russia?", "Kim left Russia after a farewell ceremony.", False),
+        ("When did the 2019 summit take place?", "The 2019 summit took place in Vladivostok.", False),
+        ("When did the 2019 summit take place?", "The 2019 summit took place in April.", True),
+        ("Who greeted Kim at the station?", "Governor Oleg Kozhemyako greeted Kim at the station.", True),
+        ("Who greeted Kim at the station?", "Kim was greeted at the station with music.", False),
+        ("Which officials greeted Kim?", "Local officials greeted Kim at Khasan.", False),
+        ("Where did Kim stop?", "Kim stopped at the border station of Khasan.", True),
+        ("Where did Kim stop?", "Kim stopped to meet local officials.", False),
+    ],
+)
+def test_answer_type_evidence(question: str, sentence: str, expected: bool) -> None:
+    q = analyse(question)
+    assert (set(answer_types(q, sentence)) >= set(q.types)) is expected
+
+
+def test_relative_day_counts_as_a_date_only_with_a_publication_date() -> None:
+    q = analyse("On what date did Kim cross into Russia?")
+    assert DATE in answer_types(q, "The train crossed into Russia early today.", "2023-09-12")
+    assert DATE not in answer_types(q, "The train crossed into Russia early today.", "")
+
+
+# -- selection -------------------------------------------------------------------------------
+
+WIRE_A = "Earlier Sunday, TASS said Kim had been given five explosive drones and a bulletproof vest as gifts."
+WIRE_B = "TASS said on Sunday that Kim had been given five explosive drones and a bulletproof vest as gifts."
+
+
+def test_duplicate_wire_sentence_is_merged_and_cites_both_articles() -> None:
+    ex = ask("What gifts was Kim given?", f"{WIRE_A} Kim later toured a factory.", WIRE_B)
+    assert not ex.refused
+    lead = ex.chosen[0]
+    assert {lead.passage.doc_id, *(c.passage.doc_id for c in lead.also_in)} == {"d0", "d1"}
+    assert sum("explosive drones" in c.span.text for c in ex.chosen) == 1  # one copy quoted
+    for cand in [lead, *lead.also_in]:  # each copy's offsets point into its own article
+        assert cand.passage.text[cand.span.start : cand.span.end] == cand.span.text
+
+
+def test_shorter_headline_does_not_swallow_a_sentence_that_says_more() -> None:
+    headline = "Kim leaves Russia for North Korea following six day trip"
+    full = "Kim left Russia for North Korea on Sunday following a six day trip, state media said."
+    ex = ask("On what day of the week did Kim leave Russia?", f"{headline}\n\n{full}")
+    assert not ex.refused and "Sunday" in answer_text(ex)
+
+
+def test_answer_continues_a_list_over_the_next_sentence() -> None:
+    article = (
+        "Kim received five drones as gifts from the governor. "
+        "The governor also offered Kim a bulletproof vest and clothing hidden from thermal cameras. "
+        "Kim later toured an aircraft factory in the east."
+    )
+    ex = ask("What gifts did Kim receive?", article)
+    text = answer_text(ex)
+    assert not ex.refused and "drones" in text and "thermal cameras" in text
+    assert "factory" not in text  # the next sentence changes subject
+
+
+def test_pronoun_lead_is_read_with_the_sentence_before() -> None:
+    article = (
+        "Kremlin spokesman Dmitry Peskov spoke to reporters in Moscow on Friday. "
+        '"The interests of our two countries matter to us, not warnings from Washington," he said.'
+    )
+    ex = ask(
+        "Which official said the interests of the two countries matter, not warnings from Washington?",
+        article,
+    )
+    assert not ex.refused and "Peskov" in answer_text(ex)
+
+
+# -- refusal -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "without", "with_answer", "phrase"),
+    [
+        (
+            "How many drones did Kim receive from the governor?",
+            "Kim received drones and a vest from the governor.",
+            "Kim received five drones from the governor.",
+            "how many",
+        ),
+        (
+            "When did Kim leave Russia by train?",
+            "Kim left Russia by train after a farewell ceremony.",
+            "Kim left Russia by train on Sunday.",
+            "when",
+        ),
+        (
+            "Who greeted Kim at the border station?",
+            "Kim was greeted at the border station with music.",
+            "Governor Oleg Kozhemyako greeted Kim at the border station.",
+            "who",
+        ),
+    ],
+)
+def test_typed_question_is_refused_without_evidence_of_its_type(
+    question: str, without: str, with_answer: str, phrase: str
+) -> None:
+    refused = ask(question, without)
+    assert refused.refused and not refused.answer_type_ok
+    assert refused.reason == extractive.REFUSAL_NO_TYPE.format(what=phrase)
+    answered = ask(question, without, with_answer)
+    assert not answered.refused and with_answer in answer_text(answered)
+
+
+def test_question_about_something_the_articles_never_state_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(extractive, "MIN_SCORE", 0.0)  # the focus check alone decides
+    article = "Kim attended a banquet in Vladivostok with the regional governor on Sunday evening."
+    ex = ask("What did Kim eat at the banquet with the governor?", article)
+    assert not ex.refused  # eat is missing, but banquet and governor are there: most of the focus
+    ex = ask("What did Kim eat for breakfast on the train?", article)
+    assert ex.refused and ex.focus_coverage < extractive.MIN_FOCUS_COVERAGE
+    assert "“breakfast”" in ex.reason or "“eat”" in ex.reason or "“train”" in ex.reason
+
+
+def test_off_topic_question_is_refused_on_score() -> None:
+    ex = ask("What is the boiling point of water at sea level?", "Kim received five drones as gifts.")
+    assert ex.refused and ex.reason == extractive.REFUSAL_NO_EVIDENCE
+
+
+def test_no_passages_is_a_refusal() -> None:
+    ex = extract("What gifts did Kim receive?", Retrieval("q", []), embed=fake_embed, idf=idf, max_idf=1.0)
+    assert ex.refused and ex.chosen == []
+
+
+# -- the real seeded index ---------------------------------------------------------------------
+
+GIFT_FACTS = {"drones": "drone", "bulletproof": "bulletproof", "thermal": "thermal"}
+
+
+def test_gift_answer_names_all_three_gifts_each_cited_to_an_article_that_says_it(
+    seeded_settings: Settings,
+) -> None:
+    engine = engine_from_settings(seeded_settings)
+    answer = engine.ask("What gifts did Kim receive?")
+    assert not answer.refused
+    text = answer.answer.lower()
+    for word in GIFT_FACTS:
+        assert word in text, word
+    for word, needle in GIFT_FACTS.items():
+        sentences = [s for s in answer.sentences if word in s.text.lower()]
+        assert sentences, word
+        for sentence in sentences:
+            assert sentence.citations and sentence.supported
+            for n in sentence.citations:
+                source = answer.source(n)
+                assert source is not None
+                article = (engine.index.document_text(source.doc_id) or "").lower()
+                assert needle in article, (word, source.doc_id)
+    assert all(c.verified for c in answer.citations)
+    assert len(answer.sentences) <= extractive.MAX_SENTENCES
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who won the 2022 football World Cup?", "How many hours did the talks last?"],
+)
+def test_unanswerable_questions_are_refused_with_a_clear_sentence(
+    seeded_settings: Settings, question: str
+) -> None:
+    answer = engine_from_settings(seeded_settings).ask(question)
+    assert answer.refused and answer.sources == [] and answer.citations == []
+    assert answer.answer.startswith(REFUSAL_TEXT)
+    reason = answer.answer[len(REFUSAL_TEXT) :].strip()
+    assert reason.endswith(".") and len(reason.split()) >= 5
