@@ -22,12 +22,14 @@ from tests.conftest import ROOT, make_settings
 
 DEV = ROOT / "evals/datasets/dev.jsonl"
 THRESHOLDS = ROOT / "evals/thresholds.toml"
-# single- and multi-source facts, a false refusal today, two follow-ups, two unanswerable items
+# single- and multi-source facts, items that fail today (kozlov_topics misses a fact), two follow-ups,
+# two unanswerable items
 SUBSET = [
     "gifts",
     "kamikaze_drone_count",
     "begging_quote",
     "protective_presents",
+    "kozlov_topics",
     "fu_miller_job",
     "fu_governor_name",
     "u_world_cup",
@@ -89,7 +91,7 @@ def subset_run(
 def test_run_writes_results_and_metrics(subset_run: Path) -> None:
     results, metrics = load_run(subset_run)
     assert set(metrics) >= METRIC_KEYS
-    assert (metrics["n_items"], metrics["n_answerable"], metrics["n_unanswerable"]) == (8, 6, 2)
+    assert (metrics["n_items"], metrics["n_answerable"], metrics["n_unanswerable"]) == (9, 7, 2)
     for key in METRIC_KEYS - {
         "n_items",
         "n_answerable",
@@ -118,8 +120,8 @@ def test_run_writes_results_and_metrics(subset_run: Path) -> None:
     assert by_id["fu_miller_job"]["searched_for"]  # the follow-up was rewritten with its history
     # the aggregate agrees with the per-item records
     answerable = [r for r in results if r["answerable"]]
-    assert metrics["false_refusal_rate"] == round(sum(r["refused"] for r in answerable) / 6, 4)
-    assert metrics["hit_rate"] == round(sum(r["scores"]["hit"] for r in answerable) / 6, 4)
+    assert metrics["false_refusal_rate"] == round(sum(r["refused"] for r in answerable) / 7, 4)
+    assert metrics["hit_rate"] == round(sum(r["scores"]["hit"] for r in answerable) / 7, 4)
 
 
 def test_report_is_self_contained_and_escapes_article_text(subset_run: Path, tmp_path: Path) -> None:
