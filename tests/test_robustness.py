@@ -217,9 +217,8 @@ _FUZZ_ENGINES: dict[str, Any] = {}
 def test_secrets_are_never_printed(
     seeded_settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.llm_server import free_port
-
     from rag.config import get_settings
+    from tests.llm_server import free_port
 
     secret = "sk-test-SECRET-value-0123456789"
     _use(monkeypatch, seeded_settings)
