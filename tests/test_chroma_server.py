@@ -116,3 +116,37 @@ def test_two_processes_share_one_server(
     assert not data["refused"] and {c["doc_id"] for c in data["citations"]} <= {
         p.stem for p in SEEDS.glob("*.txt")
     }
+
+
+def test_api_and_evals_run_against_the_server(
+    tmp_path: Path, server: ChromaServer, embed_model: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import httpx
+
+    from rag.cli import main
+    from tests.test_api import running_server
+
+    settings = _settings(tmp_path, server)
+    ingest(settings=settings, embed_model=embed_model, progress=False)
+    with running_server(settings, embed_model) as srv:
+        reply = httpx.post(f"{srv.url}/api/ask", json={"question": GIFTS}, timeout=120)
+        assert reply.status_code == 200 and "drone" in reply.json()["answer"]
+        server.stop()
+        down = httpx.post(f"{srv.url}/api/ask", json={"question": GIFTS}, timeout=120)
+        assert down.status_code == 503 and "Chroma server" in down.json()["error"]
+        server.start()
+        again = httpx.post(f"{srv.url}/api/ask", json={"question": GIFTS}, timeout=120)
+        assert again.status_code == 200 and "drone" in again.json()["answer"]
+
+    dev = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "dev.jsonl"
+    subset = tmp_path / "subset.jsonl"
+    subset.write_text(
+        "".join(dev.read_text(encoding="utf-8").splitlines(keepends=True)[:3]), encoding="utf-8"
+    )
+    monkeypatch.setenv("RAG_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("CHROMA_PORT", str(server.port))
+    out = tmp_path / "eval"
+    assert main(["eval", "--dataset", str(subset), "--out", str(out), "--quiet"]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_items"] == 3 and metrics["hit_rate"] == 1.0

@@ -235,3 +235,25 @@ def test_secrets_are_never_printed(
     monkeypatch.delenv("RAG_TOP_K")
     get_settings.cache_clear()
     assert secret not in repr(get_settings()) and secret not in str(get_settings().model_dump())
+
+
+@hyp_settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    question=st.text(min_size=0, max_size=120)
+    | st.sampled_from(["", " \t ", "\x00", "-h", "--json", "é" * 2500])
+)
+def test_fuzzed_cli_questions_exit_cleanly(
+    question: str, seeded_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RAG_DATA_DIR", str(seeded_data_dir))
+    try:
+        code = main(["ask", "--", question])
+    except SystemExit as exc:  # argparse: only for arguments it cannot parse, with a usage line
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    assert code in (0, 2), (code, out.err)
+    assert "Traceback" not in out.err + out.out
+    if code == 0:
+        assert out.out.strip()
+    else:
+        assert out.err.startswith(("error:", "usage:"))
