@@ -78,27 +78,12 @@ class Settings(BaseSettings):
     # Answers computed at the same time (chat app, widget and API together)
     concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("RAG_CONCURRENCY"))
 
-    @field_validator("chroma_host", "openai_base_url", "embed_model", mode="before")
+    @field_validator(
+        "chroma_host", "openai_base_url", "embed_model", "openai_api_key", "access_token", mode="before"
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("openai_api_key", mode="before")
-    @classmethod
-    def _blank_key_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("access_token", mode="before")
-    @classmethod
-    def _blank_token_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("embed_origins", mode="before")
-    @classmethod
-    def _split_origins(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part for part in value.replace(",", " ").split() if part]
-        return value
 
     @field_validator("embed_origins")
     @classmethod
@@ -117,9 +102,9 @@ class Settings(BaseSettings):
             out.append(origin.lower())
         return out
 
-    @field_validator("sources", mode="before")
+    @field_validator("sources", "embed_origins", mode="before")
     @classmethod
-    def _split_sources(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return [part for part in value.replace(",", " ").split() if part]
         return value

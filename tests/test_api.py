@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ import pytest
 
 from rag.config import Settings
 from tests.conftest import make_settings
+from tests.llm_server import free_port
 from ui.server import MAX_BODY_BYTES, create_app, serve_in_thread
 from ui.service import UNEXPECTED, ChatService
 
@@ -34,12 +34,6 @@ class Server:
     url: str
     service: ChatService
     settings: Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def seeded_copy(

@@ -197,6 +197,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
         yield srv
 
 
+def _use_server(monkeypatch: pytest.MonkeyPatch, settings: Settings, server: LlamaServer) -> None:
+    """Point the environment (what the CLI reads) at the seeded index and the llama.cpp server."""
+    monkeypatch.setenv("RAG_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_MODEL", server.model)
+    monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
+
+
 def _llm_settings(settings: Settings, server: LlamaServer, key: str) -> Settings:
     from pydantic import SecretStr
 
@@ -237,10 +245,7 @@ def test_real_server_follow_up_and_cli_json(
 ) -> None:
     from rag.cli import main
 
-    monkeypatch.setenv("RAG_DATA_DIR", str(seeded_settings.data_dir))
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_MODEL", server.model)
-    monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
+    _use_server(monkeypatch, seeded_settings, server)
     history = tmp_path / "history.json"
     history.write_text(
         json.dumps(
@@ -278,10 +283,7 @@ def test_real_server_eval_with_judge(
     items = [line for line in dev.read_text(encoding="utf-8").splitlines() if line.strip()]
     subset = tmp_path / "subset.jsonl"
     subset.write_text(items[0] + "\n")  # one item: a small model judging on 2 shared cores is slow
-    monkeypatch.setenv("RAG_DATA_DIR", str(seeded_settings.data_dir))
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_MODEL", server.model)
-    monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
+    _use_server(monkeypatch, seeded_settings, server)
     monkeypatch.setenv("RAG_TOP_K", "2")  # short prompts
     out = tmp_path / "run"
     code = main(
