@@ -44,11 +44,11 @@ bench: setup
 	$(BIN)/python -m bench.run
 
 lint: setup
-	$(BIN)/ruff check rag ui evals tests
-	$(BIN)/ruff format --check rag ui evals tests
+	$(BIN)/ruff check rag ui evals bench tests
+	$(BIN)/ruff format --check rag ui evals bench tests
 
 typecheck: setup
-	$(BIN)/mypy rag ui evals
+	$(BIN)/mypy rag ui evals bench
 
 unit: setup-test
 	$(BIN)/pytest -q
