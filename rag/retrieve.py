@@ -13,6 +13,7 @@ pick sentences or write answers.
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import threading
@@ -32,6 +33,7 @@ DENSE_CANDIDATES = 20  # chunks each side proposes before fusion
 BM25_CANDIDATES = 20
 RRF_K = 60  # the usual reciprocal-rank-fusion constant
 BM25_DIRNAME = "bm25"
+STATS_FILE = "stats.json"  # term statistics persisted beside the BM25 index, same version
 
 
 @dataclass
@@ -127,18 +129,33 @@ class HybridRetriever:
 
     def _load(self, version: str) -> _Snapshot:
         live = {doc_id: rec.content_hash for doc_id, rec in self.index.documents().items()}
+        stats = self._cached_stats(version)
+        if stats is not None:
+            bm25 = self._bm25(version, [])
+            if bm25 is not None:  # both caches of this version: no chunk is read
+                return _Snapshot(version, live, bm25, *stats)
         nodes = self._live_nodes(live)
         df: Counter[str] = Counter()
         for node in nodes:
             df.update(set(content_terms(node.get_content())))
-        return _Snapshot(version, live, self._bm25(version, nodes), df, len(nodes))
+        return _Snapshot(version, live, self._bm25(version, nodes, df), df, len(nodes))
+
+    def _cached_stats(self, version: str) -> tuple[Counter[str], int] | None:
+        path = self._bm25_path(version)
+        if path is None:
+            return None
+        try:
+            data = json.loads((path / STATS_FILE).read_text(encoding="utf-8"))
+            return Counter(data["df"]), int(data["n"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
     def _bm25_path(self, version: str) -> Path | None:
         if self.cache_dir is None:
             return None
         return self.cache_dir / BM25_DIRNAME / f"{self.index.name}-{version}"
 
-    def _bm25(self, version: str, nodes: list[Any]) -> BM25Retriever | None:
+    def _bm25(self, version: str, nodes: list[Any], df: Counter[str] | None = None) -> BM25Retriever | None:
         from llama_index.retrievers.bm25 import BM25Retriever
 
         path = self._bm25_path(version)
@@ -153,14 +170,15 @@ class HybridRetriever:
             nodes=nodes, similarity_top_k=min(BM25_CANDIDATES, len(nodes)), language="english"
         )
         if path is not None:
-            self._persist(retriever, path)
+            self._persist(retriever, path, df or Counter(), len(nodes))
         return retriever
 
-    def _persist(self, retriever: BM25Retriever, path: Path) -> None:
+    def _persist(self, retriever: BM25Retriever, path: Path, df: Counter[str], n: int) -> None:
         tmp = path.with_name(path.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         try:
             retriever.persist(str(tmp), show_progress=False)
+            (tmp / STATS_FILE).write_text(json.dumps({"n": n, "df": df}), encoding="utf-8")
             shutil.rmtree(path, ignore_errors=True)
             tmp.rename(path)
             for old in path.parent.glob(f"{self.index.name}-*"):

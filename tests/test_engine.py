@@ -164,3 +164,23 @@ def test_cli_ask_without_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "none"))
     assert main(["ask", "What gifts did Kim receive?"]) == 1
     assert "rag ingest" in capsys.readouterr().err
+
+
+def test_a_restart_reuses_the_persisted_bm25_and_term_statistics(
+    seeded_settings: Settings, embed_model: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.retrieve import HybridRetriever
+
+    def fresh() -> HybridRetriever:
+        index = open_index(seeded_settings)
+        return HybridRetriever(index, embed_model=embed_model, top_k=5, cache_dir=seeded_settings.data_dir)
+
+    first = fresh().snapshot()
+    cached = list((seeded_settings.data_dir / "bm25").glob(f"*-{first.version}/stats.json"))
+    assert len(cached) == 1
+    # a new process over the same version reads no chunks: both caches serve it
+    monkeypatch.setattr(HybridRetriever, "_live_nodes", lambda self, live: pytest.fail("chunks were read"))
+    second = fresh()
+    again = second.snapshot()
+    assert again.df == first.df and again.n_chunks == first.n_chunks and again.max_idf == first.max_idf
+    assert second.retrieve("What gifts did Kim receive?").passages[0].doc_id.startswith(("001", "004"))
