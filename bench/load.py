@@ -13,6 +13,7 @@ It does not start more than one server, go beyond loopback, or judge answer qual
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -26,6 +27,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from bench.measure import rss_mb
+from evals.metrics import percentile
 
 CLIENTS = 20
 REQUESTS = 200
@@ -42,25 +46,6 @@ def questions() -> list[str]:
     """The dev set's questions (98 distinct ones), in file order."""
     lines = DATASET.read_text(encoding="utf-8").splitlines()
     return [json.loads(line)["question"] for line in lines if line.strip()]
-
-
-def rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-def _percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * q / 100
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def _ask(base_url: str, question: str, headers: dict[str, str]) -> tuple[int, dict[str, Any] | None]:
@@ -127,9 +112,8 @@ def run_load(
 
     def sample() -> None:
         while pid is not None and not done.is_set():
-            mb = rss_mb(pid)
-            if mb is not None:
-                memory.append((time.perf_counter() - started, mb))
+            with contextlib.suppress(OSError):  # the server has exited; the run reports its errors
+                memory.append((time.perf_counter() - started, rss_mb(pid)))
             done.wait(MEMORY_SAMPLE_S)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -153,8 +137,8 @@ def run_load(
         "error_samples": sorted(set(errors))[:5],
         "seconds": round(elapsed, 2),
         "throughput_rps": round(len(latencies) / elapsed, 2) if elapsed else 0.0,
-        "latency_p50_ms": round(_percentile(latencies, 50), 1),
-        "latency_p95_ms": round(_percentile(latencies, 95), 1),
+        "latency_p50_ms": round(percentile(latencies, 50), 1),
+        "latency_p95_ms": round(percentile(latencies, 95), 1),
         "rss_first_quarter_mb": None if first is None else round(first, 1),
         "rss_last_quarter_mb": None if last is None else round(last, 1),
         "rss_peak_mb": round(max(mb for _, mb in memory), 1) if memory else None,

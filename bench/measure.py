@@ -43,16 +43,16 @@ PACKAGES = (
 )
 
 
-def _status_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
+def _status_kb(field: str, pid: int | str = "self") -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
 
-def rss_mb() -> float:
-    """Resident memory of this process now, in MiB."""
-    return _status_kb("VmRSS") / 1024
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process (this one by default) now, in MiB; OSError once it is gone."""
+    return _status_kb("VmRSS", pid) / 1024
 
 
 class PeakMemory:

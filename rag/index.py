@@ -79,10 +79,13 @@ def connect(settings: Settings) -> ClientAPI:
 
 
 def _file_identity(path: Path | None) -> tuple[int, int] | None:
+    if path is None:
+        return None
     try:
-        return None if path is None else (path.stat().st_dev, path.stat().st_ino)
+        stat = path.stat()
     except OSError:
         return None
+    return stat.st_dev, stat.st_ino
 
 
 def _forget_embedded_system(settings: Settings) -> None:
