@@ -156,9 +156,7 @@ def run(dataset: Path) -> list[Row]:
         standalone = rewrite(item.question, clean_history(item.history))
         retrieval = guarded(engine.retriever.retrieve(standalone))  # what the engine answers from
         snap = retrieval.snapshot or engine.retriever.snapshot()
-        ex = extractive.extract(
-            standalone, retrieval, embed=engine.embed, idf=snap.idf, max_idf=snap.max_idf, measure_focus=True
-        )
+        ex = extractive.extract(standalone, retrieval, embed=engine.embed, idf=snap.idf, measure_focus=True)
         text = " ".join(c.span.text for c in ex.chosen)
         rows.append(Row(item, ex, fact_recall(text, item.facts) if item.answerable else 0.0))
     return rows

@@ -222,7 +222,7 @@ class Engine:
     # -- stages ---------------------------------------------------------------------
     def _extractive(self, question: str, standalone: str, retrieval: Retrieval) -> Draft:
         snap = retrieval.snapshot or self.retriever.snapshot()
-        ex = extract(standalone, retrieval, embed=self.embed, idf=snap.idf, max_idf=snap.max_idf)
+        ex = extract(standalone, retrieval, embed=self.embed, idf=snap.idf)
         context = sum(count_tokens(p.text) for p in retrieval.passages)
         if ex.refused:
             return Draft([], {}, refused=True, reason=ex.reason, prompt_tokens=context)

@@ -697,15 +697,12 @@ def extract(
     *,
     embed: Embed,
     idf: Callable[[str], float],
-    max_idf: float,
     measure_focus: bool = False,
 ) -> Extract:
     """Pick the sentences that answer `question`, or decide to refuse.
 
-    `max_idf` is accepted for callers of the earlier focus measure; `measure_focus`
-    makes the focus coverage computed even when no threshold uses it.
+    `measure_focus` makes the focus coverage computed even when no threshold uses it.
     """
-    del max_idf
     q = analyse(question)
     cands = candidates(retrieval)
     if not cands:

@@ -94,7 +94,6 @@ class _Snapshot:
         self.bm25 = bm25
         self.df = df
         self.n_chunks = n
-        self.max_idf = math.log((n + 1) / 0.5)
 
     def idf(self, term: str) -> float:
         """Smoothed inverse chunk frequency of a stemmed term (high for rare or unseen terms)."""

@@ -6,7 +6,6 @@ the last tests run the real engine on the seeded index.
 
 from __future__ import annotations
 
-import math
 import re
 import zlib
 
@@ -65,7 +64,7 @@ def retrieval(question: str, *articles: str, published: str = "") -> Retrieval:
 
 def ask(question: str, *articles: str, published: str = "") -> extractive.Extract:
     found = retrieval(question, *articles, published=published)
-    return extract(question, found, embed=fake_embed, idf=idf, max_idf=math.log(41))
+    return extract(question, found, embed=fake_embed, idf=idf)
 
 
 def answer_text(ex: extractive.Extract) -> str:
@@ -256,7 +255,7 @@ def test_off_topic_question_is_refused_on_score() -> None:
 
 
 def test_no_passages_is_a_refusal() -> None:
-    ex = extract("What gifts did Kim receive?", Retrieval("q", []), embed=fake_embed, idf=idf, max_idf=1.0)
+    ex = extract("What gifts did Kim receive?", Retrieval("q", []), embed=fake_embed, idf=idf)
     assert ex.refused and ex.chosen == []
 
 
