@@ -4,13 +4,15 @@ An `Answer` holds the text with inline markers `[1]`, `[2]`; the numbered
 sources (one number per article within an answer, with the exact quoted
 passages and their offsets); per-sentence citation checks; whether it refused
 (and the related passages it offers instead); the retrieved chunks with
-scores; the backend; token usage; latency. `to_dict()` is its JSON form.
+scores; the backend; token usage; latency; a notice when another
+route than the configured one answered; an id that feedback refers to. `to_dict()` is its JSON form.
 
 It does not produce or verify answers (`rag.extractive`, `rag.llm`, `rag.verify`).
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -88,6 +90,11 @@ class Answer:
     refusal_reason: str = ""
     usage: dict[str, int] = field(default_factory=dict)
     latency_ms: float = 0.0
+    # One line for the reader when the answer came by another route than asked for
+    # (for example: the language model was unavailable, so the offline reader answered).
+    notice: str = ""
+    # Names this answer for feedback: votes refer to the answer the server actually gave.
+    id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def source(self, n: int) -> Source | None:
         return next((s for s in self.sources if s.n == n), None)
