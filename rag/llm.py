@@ -1,7 +1,7 @@
 """The LLM answerer: any OpenAI-compatible chat model writes the cited answer.
 
 `build_llm(settings)` makes llama-index's `OpenAI` LLM (api.openai.com) or its
-`OpenAILike` LLM when `OPENAI_BASE_URL` points at another OpenAI-compatible
+`CompatibleOpenAI` LLM (rag.openai_compat) when `OPENAI_BASE_URL` points at another OpenAI-compatible
 server (vLLM, llama.cpp, Ollama). `OpenAIAnswerer` numbers the retrieved
 articles as sources (one number per article), sends `SYSTEM_PROMPT` plus the
 sources and the question, streams the reply token by token, and parses its
@@ -56,7 +56,7 @@ TEMPERATURE = 0.1
 MAX_ANSWER_TOKENS = 400
 MAX_CONDENSE_TOKENS = 80
 MAX_JUDGE_TOKENS = 3
-CONTEXT_WINDOW = 8192  # what OpenAILike assumes of an unknown server model
+CONTEXT_WINDOW = 8192  # what is assumed of an unknown server model
 TIMEOUT_S = 60.0
 MAX_RETRIES = 1
 HISTORY_TURNS = 6  # earlier turns sent with the question
@@ -76,12 +76,11 @@ def build_llm(settings: Settings) -> LLM:
         "max_retries": MAX_RETRIES,
     }
     if settings.openai_base_url:
-        from llama_index.llms.openai_like import OpenAILike
+        from rag.openai_compat import CompatibleOpenAI
 
-        return OpenAILike(
+        return CompatibleOpenAI(
             api_base=settings.openai_base_url,
             api_key=key or "not-needed",  # local servers often take no key
-            is_chat_model=True,
             context_window=CONTEXT_WINDOW,
             **common,
         )

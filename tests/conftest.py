@@ -36,6 +36,20 @@ SETTINGS_ENV = [
 ]  # fmt: skip
 
 
+# `make test-fast` runs `pytest -m "not slow"`: these start servers, browsers or the LLM.
+SLOW_MODULES = {
+    "test_api", "test_api_fuzz", "test_browser", "test_chroma_server", "test_load", "test_serve",
+}  # fmt: skip
+SLOW_FIXTURES = {"server", "llama", "chroma_server", "live_server", "app_server"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""  # type: ignore[attr-defined]
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def make_settings(data_dir: Path, **overrides: Any) -> Settings:
     """Settings for a test: a private data dir, no .env, seeds as the default source."""
     values: dict[str, Any] = {"data_dir": data_dir, "sources": [SEEDS]}

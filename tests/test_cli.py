@@ -18,7 +18,7 @@ def test_status_lists_documents(seeded_settings: Settings, monkeypatch: pytest.M
     assert main(["status"]) == 0
     out = capsys.readouterr().out
     assert "embedded Chroma" in out and "collection 'news'" in out
-    assert "local:all-MiniLM-L6-v2 (384 dimensions)" in out
+    assert "local:all-MiniLM-L6-v2:onnx-int8 (384 dimensions)" in out
     assert "documents:  5" in out
     for doc_id in SEED_IDS:
         assert doc_id in out

@@ -40,7 +40,7 @@ def test_seeds_index_and_reingest_is_idempotent(
     index = open_index(settings)
     assert sorted(index.documents()) == SEED_IDS
     assert index.chunk_count() == first.chunks_written
-    assert index.embedding == "local:all-MiniLM-L6-v2" and index.dimension == 384
+    assert index.embedding == "local:all-MiniLM-L6-v2:onnx-int8" and index.dimension == 384
     ids_before = _chunk_ids(settings)
 
     second = ingest([seeds_copy], settings=settings, embed_model=embed_model, progress=False)

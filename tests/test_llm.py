@@ -163,7 +163,7 @@ def test_backend_selection(settings_factory: Any) -> None:
     s = settings_factory(openai_base_url="http://127.0.0.1:1/v1", openai_model="m")
     assert s.llm_backend == "openai"
     llm = build_llm(s)
-    assert type(llm).__name__ == "OpenAILike" and llm.api_base == "http://127.0.0.1:1/v1"
+    assert type(llm).__name__ == "CompatibleOpenAI" and llm.api_base == "http://127.0.0.1:1/v1"
     assert type(build_llm(settings_factory(openai_api_key="sk-x"))).__name__ == "OpenAI"
     with pytest.raises(ConfigError, match="OPENAI_BASE_URL"):
         build_llm(settings_factory(llm="openai"))
