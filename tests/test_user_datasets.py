@@ -1,0 +1,127 @@
+"""The user-style evaluation sets: well-formed, grounded in their articles, split before use.
+
+Each set comes in two files, `NAME.calib.jsonl` and `NAME.heldout.jsonl`; an item
+belongs to the split chosen by the first byte of sha1(id) (even: calib, odd:
+heldout), so the split is fixed by the ids and cannot drift towards results.
+Every fact alternative of an answerable item must occur (case-insensitive) in the
+cleaned text of at least one of its sources, loaded as ingest loads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evals.dataset import Item, load_dataset
+from rag.documents import load
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = ROOT / "evals" / "datasets"
+CORPORA = {"user_seeds": ROOT / "seeds", "lookalike": ROOT / "evals" / "corpora" / "lookalike"}
+SPLITS = ("calib", "heldout")
+TAGS = {
+    "typo", "lowercase", "chatty", "short", "long", "paraphrase", "why", "how", "list", "number",
+    "who_said", "yesno", "false_premise", "followup", "unanswerable_attribute",
+    "unanswerable_later_event", "unanswerable_opinion", "unanswerable_unknown_entity",
+    "unanswerable_nearmiss", "offtopic", "multi_article",
+}  # fmt: skip
+MIN_ITEMS = {"user_seeds": 260, "lookalike": 160}
+MIN_FOLLOWUPS = 25
+MIN_UNANSWERABLE_ON_TOPIC = 0.30
+MIN_LOOKALIKE_ARTICLES = 36
+ARTICLE_WORDS = (250, 600)
+
+FILES = [DATASETS / f"{name}.{split}.jsonl" for name in CORPORA for split in SPLITS]
+
+
+def split_of(item_id: str) -> str:
+    return SPLITS[hashlib.sha1(item_id.encode("utf-8")).digest()[0] % 2]
+
+
+@cache
+def cleaned_text(corpus: str, doc_id: str) -> str:
+    return load(CORPORA[corpus] / f"{doc_id}.txt").text.lower()
+
+
+def items_of(name: str) -> list[tuple[Path, Item]]:
+    return [(path, item) for path in FILES if path.name.startswith(name + ".") for item in load_dataset(path)]
+
+
+def raw_rows(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_items_are_in_their_split_and_well_formed(path: Path) -> None:
+    split = path.name.split(".")[1]
+    rows = raw_rows(path)
+    for item, row in zip(load_dataset(path), rows, strict=True):
+        assert split_of(item.id) == split, f"{item.id} belongs to {split_of(item.id)}, found in {path.name}"
+        tags = row.get("tags")
+        assert isinstance(tags, list) and tags, f"{item.id}: no tags"
+        assert set(tags) <= TAGS, f"{item.id}: unknown tags {set(tags) - TAGS}"
+        assert item.reference.strip(), f"{item.id}: no reference answer"
+        if item.answerable:
+            assert item.facts and item.sources, f"{item.id}: answerable without facts or sources"
+        else:
+            assert not item.facts and not item.sources, f"{item.id}: unanswerable with facts or sources"
+            assert any(t.startswith("unanswerable_") or t == "offtopic" for t in tags), (
+                f"{item.id}: no reason tag"
+            )
+        assert ("followup" in tags) == bool(item.history), f"{item.id}: followup tag and history disagree"
+        if item.history:
+            roles = [turn["role"] for turn in item.history]
+            assert roles == ["user", "assistant"] * (len(roles) // 2) and roles, (
+                f"{item.id}: bad history turns"
+            )
+
+
+@pytest.mark.parametrize("name", list(CORPORA))
+def test_facts_occur_in_a_source(name: str) -> None:
+    missing = []
+    for _, item in items_of(name):
+        for doc_id in item.sources:
+            assert (CORPORA[name] / f"{doc_id}.txt").is_file(), f"{item.id}: unknown source {doc_id}"
+        for group in item.facts:
+            for alternative in group:
+                if not any(alternative.lower() in cleaned_text(name, d) for d in item.sources):
+                    missing.append(f"{item.id}: {alternative!r}")
+    assert not missing, "fact alternatives absent from every cleaned source:\n" + "\n".join(missing)
+
+
+def test_ids_unique_across_files_and_splits_disjoint() -> None:
+    seen: dict[str, str] = {}
+    for path in FILES:
+        for item in load_dataset(path):
+            assert item.id not in seen, f"{item.id} in both {seen[item.id]} and {path.name}"
+            seen[item.id] = path.name
+    for name in CORPORA:
+        calib, heldout = ({i.id for i in load_dataset(DATASETS / f"{name}.{s}.jsonl")} for s in SPLITS)
+        assert calib and heldout and not calib & heldout
+
+
+@pytest.mark.parametrize("name", list(CORPORA))
+def test_set_has_the_promised_mix(name: str) -> None:
+    rows = [row for path in FILES if path.name.startswith(name + ".") for row in raw_rows(path)]
+    assert len(rows) >= MIN_ITEMS[name]
+    assert sum(bool(r.get("history")) for r in rows) >= MIN_FOLLOWUPS
+    on_topic_unanswerable = [r for r in rows if not r["answerable"] and "offtopic" not in r["tags"]]
+    assert len(on_topic_unanswerable) >= MIN_UNANSWERABLE_ON_TOPIC * len(rows)
+    assert any("offtopic" in r["tags"] for r in rows)
+
+
+def test_lookalike_articles_are_news_shaped() -> None:
+    files = sorted(CORPORA["lookalike"].glob("*.txt"))
+    assert len(files) >= MIN_LOOKALIKE_ARTICLES
+    for path in files:
+        raw = path.read_text(encoding="utf-8")
+        lines = raw.split("\n")
+        assert lines[0].strip() and not lines[1].strip(), f"{path.name}: headline, then a blank line"
+        words = len(raw.split())
+        assert ARTICLE_WORDS[0] <= words <= ARTICLE_WORDS[1], f"{path.name}: {words} words"
+        assert load(path).text
