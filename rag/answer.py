@@ -88,7 +88,7 @@ class Answer:
     retrieved: list[Retrieved] = field(default_factory=list)
     related: list[Retrieved] = field(default_factory=list)
     refusal_reason: str = ""
-    usage: dict[str, int] = field(default_factory=dict)
+    usage: dict[str, int] = field(default_factory=dict)  # an LLM's token counts; empty offline
     latency_ms: float = 0.0
     # One line for the reader when the answer came by another route than asked for
     # (for example: the language model was unavailable, so the offline reader answered).

@@ -1,5 +1,8 @@
 """The `rag` command line: ingest, status, ask, chat, serve, eval.
 
+Module-level imports stay light (`rag --help` loads no model, store or numpy);
+each subcommand imports what it needs when it runs.
+
 Each subcommand is a thin wrapper over the library. Errors the user can fix are
 `RagError`s: their message is printed to stderr (no traceback) and the process
 exits non-zero. Ctrl-C exits with 130 and a note that the index is consistent.
@@ -18,7 +21,6 @@ from pydantic import ValidationError
 
 from rag.answer import Answer
 from rag.config import Settings, get_settings
-from rag.engine import QuestionError, clean_question
 from rag.errors import ConfigError, RagError
 
 if TYPE_CHECKING:
@@ -93,6 +95,8 @@ def format_answer(answer: Answer) -> str:
 
 
 def _read_history(path: str | None) -> list[dict[str, str]]:
+    from rag.engine import QuestionError
+
     if not path:
         return []
     try:
@@ -105,7 +109,7 @@ def _read_history(path: str | None) -> list[dict[str, str]]:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.engine import engine_from_settings
+    from rag.engine import clean_question, engine_from_settings
 
     settings = _settings()
     clean_question(args.question)  # fail fast, before loading models
@@ -119,7 +123,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from rag.engine import engine_from_settings
+    from rag.engine import QuestionError, engine_from_settings
 
     engine = engine_from_settings(_settings())
     history: list[dict[str, str]] = []

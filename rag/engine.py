@@ -30,7 +30,6 @@ from rag.index import Index
 from rag.retrieve import HybridRetriever, Passage, Retrieval
 from rag.safety import guarded
 from rag.sentences import CITATION_MARKER, split_sentences
-from rag.tokens import count_tokens
 from rag.verify import Evidence, Judge, evidence_from_passages, verify
 
 if TYPE_CHECKING:
@@ -223,9 +222,8 @@ class Engine:
     def _extractive(self, question: str, standalone: str, retrieval: Retrieval) -> Draft:
         snap = retrieval.snapshot or self.retriever.snapshot()
         ex = extract(standalone, retrieval, embed=self.embed, idf=snap.idf)
-        context = sum(count_tokens(p.text) for p in retrieval.passages)
         if ex.refused:
-            return Draft([], {}, refused=True, reason=ex.reason, prompt_tokens=context)
+            return Draft([], {}, refused=True, reason=ex.reason)
         sentences: list[tuple[str, list[str]]] = []
         quotes: dict[str, list[Quote]] = {}
         for cand in ex.chosen:
@@ -235,7 +233,7 @@ class Engine:
                 quotes.setdefault(c.passage.doc_id, []).append(
                     Quote(c.span.text, c.span.start, c.span.end, c.passage.chunk_id)
                 )
-        return Draft(sentences, quotes, refused=False, prompt_tokens=context)
+        return Draft(sentences, quotes, refused=False)
 
     def _finish(
         self,
@@ -288,13 +286,12 @@ class Engine:
                 if c.verified and not known:  # an LLM names no passages: quote what verification found
                     source.quotes.append(Quote(c.quote, c.start, c.end))
             _renumber(answer)
-        completion = count_tokens(answer.answer)
-        prompt = draft.prompt_tokens or count_tokens(question)
-        answer.usage = {
-            "prompt_tokens": prompt,
-            "completion_tokens": draft.completion_tokens or completion,
-            "total_tokens": prompt + (draft.completion_tokens or completion),
-        }
+        if draft.prompt_tokens or draft.completion_tokens:  # an LLM's tokens; the offline reader uses none
+            answer.usage = {
+                "prompt_tokens": draft.prompt_tokens,
+                "completion_tokens": draft.completion_tokens,
+                "total_tokens": draft.prompt_tokens + draft.completion_tokens,
+            }
         return answer
 
     def _evidence(self, retrieval: Retrieval, numbers: dict[str, int]) -> list[Evidence]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -258,27 +258,46 @@ class Index:
         *,
         chunking: str,
     ) -> None:
-        """Replace one document atomically: new chunks, then the registry flip, then cleanup."""
+        """Replace one document atomically (see `write_documents`)."""
+        self.write_documents([(doc, chunks, embeddings)], chunking=chunking, replacing={doc.doc_id})
+
+    def write_documents(
+        self,
+        batch: Sequence[tuple[SourceDocument, Sequence[Chunk], Sequence[Sequence[float]]]],
+        *,
+        chunking: str,
+        replacing: Set[str],
+    ) -> None:
+        """Replace documents atomically: new chunks, then one registry write, then cleanup.
+
+        Readers see only chunks whose document record points at them (by content hash), so
+        until the registry write every document in the batch reads as before, and after it
+        every one reads as new: a crash in between leaves orphans that `repair` removes.
+        `replacing` names the documents that may have older chunks to clean up; new ones
+        need no lookup.
+        """
         from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 
         nodes: list[BaseNode] = []
-        for chunk, vector in zip(chunks, embeddings, strict=True):
-            node = TextNode(
-                id_=chunk.chunk_id,
-                text=chunk.text,
-                embedding=list(vector),
-                metadata=chunk_metadata(doc, chunk),
-                start_char_idx=chunk.start,
-                end_char_idx=chunk.end,
-            )
-            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.doc_id)
-            nodes.append(node)
+        for doc, chunks, embeddings in batch:
+            for chunk, vector in zip(chunks, embeddings, strict=True):
+                node = TextNode(
+                    id_=chunk.chunk_id,
+                    text=chunk.text,
+                    embedding=list(vector),
+                    metadata=chunk_metadata(doc, chunk),
+                    start_char_idx=chunk.start,
+                    end_char_idx=chunk.end,
+                )
+                node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.doc_id)
+                nodes.append(node)
         for start in range(0, len(nodes), WRITE_BATCH):
             self.vector_store.add(nodes[start : start + WRITE_BATCH])
+        now = time.time()
         self.registry.upsert(
-            ids=[doc.doc_id],
-            embeddings=[[0.0]],  # type: ignore[arg-type]  # looked up by id, never by vector
-            documents=[doc.text],
+            ids=[doc.doc_id for doc, _, _ in batch],
+            embeddings=[[0.0]] * len(batch),  # type: ignore[arg-type]  # looked up by id, never by vector
+            documents=[doc.text for doc, _, _ in batch],
             metadatas=[
                 {
                     "title": doc.title,
@@ -287,13 +306,15 @@ class Index:
                     "content_hash": doc.content_hash,
                     "chunking": chunking,
                     "n_chunks": len(chunks),
-                    "ingested_at": time.time(),
+                    "ingested_at": now,
                 }
+                for doc, chunks, _ in batch
             ],
         )
-        keep = {chunk.chunk_id for chunk in chunks}
-        stale = [cid for cid in self._chunk_ids(doc.doc_id) if cid not in keep]
-        self._delete_chunks(stale)
+        for doc, chunks, _ in batch:
+            if doc.doc_id in replacing:
+                keep = {chunk.chunk_id for chunk in chunks}
+                self._delete_chunks([cid for cid in self._chunk_ids(doc.doc_id) if cid not in keep])
 
     def remove_document(self, doc_id: str) -> None:
         """Unregister first (the commit), then delete the chunks."""

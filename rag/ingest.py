@@ -2,8 +2,9 @@
 
 For each file: load and clean it (`rag.documents`); skip it when its content
 hash and the chunking settings match what the index holds; otherwise chunk it
-(`rag.chunk`), embed the chunks and replace the document (`rag.index`), one
-document at a time. `prune` removes documents whose source file is gone;
+(`rag.chunk`), embed the chunks and replace the documents (`rag.index`), a
+batch at a time with one registry write, so each document flips from old to
+new atomically. `prune` removes documents whose source file is gone;
 `rebuild` builds a fresh index beside the live one and swaps it in only when
 complete. Unusable files are reported by name and skipped.
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
 DOC_BATCH = 64  # documents chunked and embedded together before they are written
+EMBED_STEP = 128  # texts per embedding call: the progress bar's step; the model batches inside
 PROGRESS_MIN_CHUNKS = 200  # a progress bar appears only on runs at least this long
 EMBED_WITH_TITLE = True  # embed "title\nchunk": the headline places a chunk in its story
 LOCK_NAME = "ingest.lock"
@@ -103,7 +105,7 @@ class _Embedder:
 
     def embed(self, texts: Sequence[str], progress: Callable[[int], None]) -> list[list[float]]:
         out: list[list[float]] = []
-        step = self.settings.embed_batch_size
+        step = EMBED_STEP
         for start in range(0, len(texts), step):
             batch = list(texts[start : start + step])
             out.extend(self.model.get_text_embedding_batch(batch))
@@ -231,9 +233,13 @@ def _write(
     for batch in chunked:
         texts = [embed_text(doc, chunk) for doc, chunks in batch for chunk in chunks]
         vectors = embedder.embed(texts, tick)
+        writes = []
         at = 0
         for doc, chunks in batch:
-            index.write_document(doc, chunks, vectors[at : at + len(chunks)], chunking=chunking)
+            writes.append((doc, chunks, vectors[at : at + len(chunks)]))
             at += len(chunks)
+        # One registry write per batch: every document in it flips from old to new at once.
+        index.write_documents(writes, chunking=chunking, replacing=known.keys())
+        for doc, chunks in batch:
             report.chunks_written += len(chunks)
             (report.updated if doc.doc_id in known else report.added).append(doc.doc_id)

@@ -134,19 +134,21 @@ def test_rebuild_swaps_in_a_fresh_index(seeded_settings: Settings, embed_model: 
 def test_failure_mid_rebuild_leaves_previous_index(
     seeded_settings: Settings, embed_model: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import rag.ingest
     from rag.index import Index
 
     before = _chunk_ids(seeded_settings)
     calls = {"n": 0}
-    original = Index.write_document
+    original = Index.write_documents
 
     def flaky(self: Index, *args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:  # the second batch of two documents: the rebuild is half done
             raise KeyboardInterrupt
         original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Index, "write_document", flaky)
+    monkeypatch.setattr(rag.ingest, "DOC_BATCH", 2)
+    monkeypatch.setattr(Index, "write_documents", flaky)
     with pytest.raises(KeyboardInterrupt):
         ingest(settings=seeded_settings, embed_model=embed_model, progress=False, rebuild=True)
     monkeypatch.undo()
