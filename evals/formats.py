@@ -182,9 +182,9 @@ def detect_format(path: Path, text: str) -> str:
         whole = json.loads(text)
     except json.JSONDecodeError:  # several objects: JSON Lines, the project's own or RAGAS-style
         first = _first_object(head.splitlines()[0])
-        return (
-            "ragas" if first is not None and not {"id", "question", "answerable"} <= set(first) else "jsonl"
-        )
+        if first is None:  # one JSON document over several lines, broken: its reader names the line
+            return "llamaindex" if re.search(r'"examples"\s*:', text) else "ragas"
+        return "jsonl" if {"id", "question", "answerable"} <= set(first) else "ragas"
     if isinstance(whole, dict) and "examples" in whole:
         return "llamaindex"
     if isinstance(whole, dict) and whole and all(isinstance(v, list) for v in whole.values()):
