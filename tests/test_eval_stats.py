@@ -66,7 +66,7 @@ def result(
         "refused": not answerable,
         "error": "",
         "scores": scores,
-        "failed": not hit,
+        "failed": answerable and not hit,
         "latency_ms": 100.0 + i,
         "facts": [],
         "citations": [],
