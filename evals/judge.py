@@ -27,6 +27,12 @@ Verdicts are parsed as yes/no (`parse_verdict`); an unparseable verdict counts
 as "no" and is counted in `judge_unparsed`. The prompts are the constants
 below, stored in `metrics.json` and shown in the report.
 
+`agreement(results)` compares the judge's per-item verdicts with deterministic
+outcomes on the same items (`AGREEMENT_PAIRS`: correctness vs all expected
+facts found, faithfulness vs every citation verified, citation precision vs
+every citation from an expected source): n, share agreeing, Cohen's kappa and
+the 2x2 counts, stored as `judge_agreement` and shown in the report.
+
 It does not build the LLM (`rag.llm.build_llm`, called by the CLI) and does
 not compute the deterministic metrics (`evals.run`).
 """

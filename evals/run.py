@@ -2,8 +2,11 @@
 
 `run_eval(items, engine)` asks each item's question (with its history), scores
 the answer, and returns the per-item results and the aggregate metrics;
-`write_run(out_dir, ...)` writes `results.jsonl` and `metrics.json`;
-`format_summary(metrics)` is the printed table.
+`write_run(out_dir, ...)` writes `results.jsonl` and `metrics.json` (each whole,
+via a temporary file); `format_summary(metrics)` is the printed table. A run
+can be resumed: `Checkpoint` appends every finished result to
+`progress.jsonl` at once, `load_checkpoint` reads them back (only for the same
+items and configuration, `fingerprint`), and `run_eval(done=...)` skips them.
 
 Metrics (`metrics.json`; rates are between 0 and 1, `null` when the dataset has
 no item they apply to):
@@ -26,6 +29,15 @@ no item they apply to):
 - `false_refusal_rate`: answerable items that were refused.
 - `latency_p50_ms`, `latency_p95_ms`: nearest-rank percentiles of the engine's
   own per-answer latency, over all items, after one untimed warm-up question.
+
+Each rate rests on per-item observations (`observations`) and carries its n
+and 95% interval (`evals.stats`: Wilson for yes/no outcomes, bootstrap over
+items otherwise; the latency percentiles get a bootstrap interval too), in
+`metrics.json` under `intervals`. A metric is computed only over the items
+that carry what it needs: `hit_rate`, `mrr` and `citation_precision` need
+`sources`, `fact_recall` needs `facts`. The same figures are computed per slice
+(`slices`): answerable / unanswerable, first-turn / follow-up (has history),
+and `tag:NAME` for each of the items' tags.
 
 An item whose question the engine rejects (`QuestionError`, e.g. too long) is
 kept with its error and scored as a failure (no hit, no facts, not refused).
