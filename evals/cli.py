@@ -35,6 +35,10 @@ if TYPE_CHECKING:
     from evals.judge import Judge
 
 
+JUDGE_MAX_TOKENS = 64  # room for "yes"/"no" (and a short preamble); the answerer's own cap is larger
+JUDGE_TIMEOUT_S = 300.0  # per judge call; the answerer's timeout is tuned for chat, not for grading
+
+
 class EvalInterrupted(RagError):
     """Ctrl-C during a run: the finished items are saved in the checkpoint."""
 
@@ -70,6 +74,9 @@ def build_judge(settings: Settings, url: str | None, model: str | None) -> Judge
         from rag.llm import build_llm
 
         llm = build_llm(judge_settings)
+        # a verdict is one word, and a small local judge on a busy machine is slow to read long premises
+        llm.max_tokens = JUDGE_MAX_TOKENS  # type: ignore[attr-defined]
+        llm.timeout = JUDGE_TIMEOUT_S  # type: ignore[attr-defined]
     except (ImportError, ConfigError) as exc:
         print(f"judge metrics skipped (the run goes on without them): {exc}", file=sys.stderr)
         return None

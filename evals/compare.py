@@ -89,6 +89,9 @@ def metric_tests(results1: list[Result], results2: list[Result]) -> dict[str, di
             a = [obs_a[key][i] for i in common]
             b = [obs_b[key][i] for i in common]
             test = stats.paired_test(a, b)
+            better, worse = test.better, test.worse  # McNemar counts items whose outcome went 0 -> 1
+            if key in LOWER_IS_BETTER:  # ... which is worse for a rate such as false refusals
+                better, worse = worse, better
             rows[key] = {
                 "a": stats.value(a),
                 "b": stats.value(b),
@@ -98,8 +101,8 @@ def metric_tests(results1: list[Result], results2: list[Result]) -> dict[str, di
                 "low": test.low,
                 "high": test.high,
                 "method": test.method,
-                "worse": test.worse,
-                "better": test.better,
+                "worse": worse,
+                "better": better,
                 "verdict": verdict(key, test),
             }
         out[name] = rows

@@ -43,7 +43,7 @@ from evals.run import (
 
 REPORT_FILE = "report.html"
 PASSAGE_PREVIEW_CHARS = 1200  # retrieved passages longer than this are cut in the report
-CHART_BAR_PX = 220  # width of a full (1.0) bar in the slice charts
+CHART_BAR_PX = 200  # width of a full (1.0) bar in the slice charts
 CHART_ROW_PX = 20
 
 CSS = """
@@ -59,7 +59,7 @@ th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #ddd;vertical
 border-right:2px solid #222}
 .bar span.ci:after{content:"";position:absolute;top:.55rem;left:0;right:0;border-top:1px solid #222}
 .config,.muted{color:#555}
-.slices{display:flex;flex-wrap:wrap;gap:1rem}
+.slices{display:flex;flex-wrap:wrap;gap:.8rem}
 .slice{border:1px solid #ddd;border-radius:6px;padding:.4rem .6rem}
 .fail td.verdict{color:#b00;font-weight:600}.ok td.verdict{color:#080}
 details{margin:.3rem 0 .6rem}summary{cursor:pointer}
@@ -135,7 +135,7 @@ def _summary(metrics: dict[str, Any]) -> str:
 def slice_chart(name: str, data: dict[str, Any]) -> str:
     """An inline SVG: one bar per rate of the slice, with its 95% interval as a whisker and its n."""
     figs = [(k, f) for k, f in data["metrics"].items() if _is_rate(k, f["value"]) and f["value"] is not None]
-    label_w, text_w = 190, 150
+    label_w, text_w = 175, 105
     height = CHART_ROW_PX * len(figs) + 6
     width = label_w + CHART_BAR_PX + text_w
     parts = [
@@ -173,8 +173,9 @@ def _slices(metrics: dict[str, Any]) -> str:
         "(Wilson for yes/no outcomes, bootstrap over items otherwise).</p><div class=slices>"
     ]
     for name, data in slices.items():
+        n = data["n_items"]
         out.append(
-            f'<div class="slice"><h3>{_e(name)} ({_e(data["n_items"])} items)</h3>'
+            f'<div class="slice"><h3>{_e(name)} ({n} item{"" if n == 1 else "s"})</h3>'
             f"{slice_chart(name, data)}</div>"
         )
     out.append("</div>")

@@ -112,7 +112,8 @@ def ranked(runs: list[tuple[str, dict[str, Any]]], metric: str) -> list[tuple[st
 
 def rank_table(runs: list[tuple[str, dict[str, Any]]], metric: str) -> str:
     """Markdown: one row per sweep point, best first by `metric`, 'value [interval]' per cell."""
-    columns = [metric, *(k for k in TABLE_METRICS if k != metric and any(k in m for _, m in runs))]
+    measured = [k for k in TABLE_METRICS if k != metric and any(m.get(k) is not None for _, m in runs)]
+    columns = [metric, *measured]
     lines = [
         f"Ranked by {metric} ({'lower' if metric in LOWER_IS_BETTER else 'higher'} is better); "
         "each figure with its 95% interval.",

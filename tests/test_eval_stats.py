@@ -127,6 +127,11 @@ def test_ten_real_flips_of_fifty_are_significant_and_two_are_not() -> None:
     assert recall["method"] == "paired bootstrap" and recall["verdict"] == "better"
     assert 0 < recall["low"] < recall["diff"] < recall["high"]
     assert tests["false_refusal_rate"]["verdict"] == NO_CHANGE
+    refusals = fifty()
+    for r in refusals[:3]:
+        r["refused"] = True  # three false refusals in B: counted as worse, not better
+    row = metric_tests(fifty(), refusals)["overall"]["false_refusal_rate"]
+    assert (row["better"], row["worse"], row["diff"], row["verdict"]) == (0, 3, 0.06, NO_CHANGE)
     small = metric_tests(fifty(), fifty(flipped=2))["overall"]["hit_rate"]
     assert small["verdict"] == NO_CHANGE and small["p"] == 0.5
     worse = metric_tests(fifty(flipped=10), fifty())["overall"]["hit_rate"]
