@@ -21,7 +21,7 @@ from tests.conftest import ROOT
 from tests.llm_server import LlamaServer, llama_server
 
 DEV = ROOT / "evals/datasets/dev.jsonl"
-IDS = ("kamikaze_drone_count", "begging_quote", "u_world_cup")
+IDS = ("kamikaze_drone_count", "u_world_cup")  # one answered item (a few calls), one refusal (none)
 
 
 @pytest.fixture(scope="module")
@@ -51,17 +51,17 @@ def test_judge_runs_against_an_openai_compatible_server_and_reports_agreement(
     assert "judge stopped" not in captured.err and "skipped" not in captured.err
     metrics = json.loads((out / METRICS_FILE).read_text())
     assert metrics["config"]["backend"] == "extractive" and metrics["config"]["judge"] == server.model
-    assert metrics["judge"]["error"] == "" and metrics["judge_calls"] >= 4
+    assert metrics["judge"]["error"] == "" and metrics["judge_calls"] >= 3
     assert (
         metrics["judge_answer_correctness"] is not None
-        and metrics["intervals"]["judge_faithfulness"]["n"] == 2
+        and metrics["intervals"]["judge_faithfulness"]["n"] == 1
     )
     agreement = metrics["judge_agreement"]
     assert set(agreement) == {"judge_answer_correctness", "judge_faithfulness", "judge_citation_precision"}
     correctness = agreement["judge_answer_correctness"]
-    assert correctness["n"] == 2 and correctness["versus"] == "all expected facts found"
+    assert correctness["n"] == 1 and correctness["versus"] == "all expected facts found"
     cells = ("judge_yes_metric_yes", "judge_yes_metric_no", "judge_no_metric_yes", "judge_no_metric_no")
-    assert sum(correctness[k] for k in cells) == 2
+    assert sum(correctness[k] for k in cells) == 1
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Agreement with the deterministic metrics" in html and "Judge prompts" in html
     assert "judge_answer_correctness" in captured.out  # the console table shows the judge's figures
