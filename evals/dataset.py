@@ -1,7 +1,10 @@
-"""Evaluation datasets: JSON Lines items, validated with line-numbered errors.
+"""The project's evaluation dataset format: JSON Lines items, validated with line-numbered errors.
 
 Field names are fixed (id, question, answerable, facts, sources, reference,
-history); unknown fields are ignored. It does not run anything.
+history, tags, contexts); unknown fields are ignored. `item_to_json` is the
+inverse, used by `rag eval convert`. Other formats (RAGAS, llama-index,
+CSV) are read by `evals.formats`, which builds the same `Item`s through
+`make_item`. It does not run anything.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ class Item:
     sources: list[str] = field(default_factory=list)
     reference: str = ""
     history: list[dict[str, str]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    contexts: list[str] = field(default_factory=list)  # reference passages (RAGAS, llama-index)
 
 
 def _item(data: Any, where: str) -> Item:
@@ -35,6 +40,15 @@ def _item(data: Any, where: str) -> Item:
     for key in ("id", "question", "answerable"):
         if key not in data:
             raise DatasetError(f"{where}: missing field {key!r}")
+    return make_item(data, where)
+
+
+def make_item(data: dict[str, Any], where: str) -> Item:
+    """An Item from canonical field names, validated; `answerable` defaults to true."""
+    for key in ("id", "question"):
+        if key not in data:
+            raise DatasetError(f"{where}: missing field {key!r}")
+    data = {"answerable": True, **data}
     if not isinstance(data["question"], str) or not data["question"].strip():
         raise DatasetError(f"{where}: 'question' must be non-empty text")
     if not isinstance(data["answerable"], bool):
@@ -53,15 +67,37 @@ def _item(data: Any, where: str) -> Item:
         for t in history
     ):
         raise DatasetError(f"{where}: 'history' must be a list of {{role: user|assistant, content}}")
+    tags = data.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) and t.strip() for t in tags):
+        raise DatasetError(f"{where}: 'tags' must be a list of non-empty strings")
+    contexts = data.get("contexts") or []
+    if not isinstance(contexts, list) or not all(isinstance(c, str) for c in contexts):
+        raise DatasetError(f"{where}: 'contexts' must be a list of strings")
+    reference = data.get("reference") or ""
+    if not isinstance(reference, str):
+        raise DatasetError(f"{where}: 'reference' must be text")
+    if data["id"] is None or str(data["id"]).strip() == "" or isinstance(data["id"], (list, dict, bool)):
+        raise DatasetError(f"{where}: 'id' must be non-empty text or a number")
     return Item(
         id=str(data["id"]),
         question=data["question"],
         answerable=data["answerable"],
         facts=facts,
         sources=sources,
-        reference=str(data.get("reference") or ""),
+        reference=reference,
         history=history,
+        tags=[t.strip() for t in tags],
+        contexts=[c for c in contexts if c.strip()],
     )
+
+
+def item_to_json(item: Item) -> dict[str, Any]:
+    """The project's JSONL object of an item (empty optional fields left out)."""
+    out: dict[str, Any] = {"id": item.id, "question": item.question, "answerable": item.answerable}
+    for key in ("facts", "sources", "reference", "history", "tags", "contexts"):
+        if getattr(item, key):
+            out[key] = getattr(item, key)
+    return out
 
 
 def load_dataset(path: Path) -> list[Item]:

@@ -27,6 +27,12 @@ Verdicts are parsed as yes/no (`parse_verdict`); an unparseable verdict counts
 as "no" and is counted in `judge_unparsed`. The prompts are the constants
 below, stored in `metrics.json` and shown in the report.
 
+`agreement(results)` compares the judge's per-item verdicts with deterministic
+outcomes on the same items (`AGREEMENT_PAIRS`: correctness vs all expected
+facts found, faithfulness vs every citation verified, citation precision vs
+every citation from an expected source): n, share agreeing, Cohen's kappa and
+the 2x2 counts, stored as `judge_agreement` and shown in the report.
+
 It does not build the LLM (`rag.llm.build_llm`, called by the CLI) and does
 not compute the deterministic metrics (`evals.run`).
 """
@@ -236,3 +242,68 @@ class Judge:
                 "prompts": PROMPTS,
             },
         }
+
+
+# Judge verdict -> the deterministic outcome it is checked against, per item:
+# (judge key in result["judge"], label, function of the result giving a yes/no or None when not applicable)
+def _facts_all_found(r: dict[str, Any]) -> bool | None:
+    recall = r["scores"].get("fact_recall")
+    return None if recall is None or r["refused"] else recall >= 1.0
+
+
+def _citations_all_verified(r: dict[str, Any]) -> bool | None:
+    if r["refused"] or not r["citations"]:
+        return None
+    return all(c["verified"] for c in r["citations"])
+
+
+def _citations_all_expected(r: dict[str, Any]) -> bool | None:
+    if r["refused"] or not r["citations"] or any(c["expected"] is None for c in r["citations"]):
+        return None
+    return all(c["expected"] for c in r["citations"])
+
+
+AGREEMENT_PAIRS = (
+    ("answer_correctness", "all expected facts found", _facts_all_found),
+    ("faithfulness", "every citation verified (rag.verify)", _citations_all_verified),
+    ("citation_precision", "every citation from an expected source", _citations_all_expected),
+)
+
+
+def agreement(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """How often the judge agrees with the deterministic metrics on the same items.
+
+    Per pair: n items where both apply, the share that agree (judge score 1
+    counts as yes, anything lower as no), Cohen's kappa, and the 2x2 counts
+    (judge yes/no x deterministic yes/no).
+    """
+    out: dict[str, Any] = {}
+    for key, label, deterministic in AGREEMENT_PAIRS:
+        pairs = []
+        for r in results:
+            verdict = (r.get("judge") or {}).get(key)
+            truth = deterministic(r)
+            if verdict is not None and truth is not None:
+                pairs.append((float(verdict) >= 1.0, truth))
+        n = len(pairs)
+        counts = {
+            "judge_yes_metric_yes": sum(j and t for j, t in pairs),
+            "judge_yes_metric_no": sum(j and not t for j, t in pairs),
+            "judge_no_metric_yes": sum(not j and t for j, t in pairs),
+            "judge_no_metric_no": sum(not j and not t for j, t in pairs),
+        }
+        agree = (counts["judge_yes_metric_yes"] + counts["judge_no_metric_no"]) / n if n else None
+        kappa = None
+        if n:
+            pj = sum(j for j, _ in pairs) / n
+            pt = sum(t for _, t in pairs) / n
+            chance = pj * pt + (1 - pj) * (1 - pt)
+            kappa = round((agree - chance) / (1 - chance), 4) if chance < 1 and agree is not None else None
+        out[f"judge_{key}"] = {
+            "versus": label,
+            "n": n,
+            "agreement": None if agree is None else round(agree, 4),
+            "kappa": kappa,
+            **counts,
+        }
+    return out

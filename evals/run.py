@@ -2,8 +2,11 @@
 
 `run_eval(items, engine)` asks each item's question (with its history), scores
 the answer, and returns the per-item results and the aggregate metrics;
-`write_run(out_dir, ...)` writes `results.jsonl` and `metrics.json`;
-`format_summary(metrics)` is the printed table.
+`write_run(out_dir, ...)` writes `results.jsonl` and `metrics.json` (each whole,
+via a temporary file); `format_summary(metrics)` is the printed table. A run
+can be resumed: `Checkpoint` appends every finished result to
+`progress.jsonl` at once, `load_checkpoint` reads them back (only for the same
+items and configuration, `fingerprint`), and `run_eval(done=...)` skips them.
 
 Metrics (`metrics.json`; rates are between 0 and 1, `null` when the dataset has
 no item they apply to):
@@ -27,6 +30,15 @@ no item they apply to):
 - `latency_p50_ms`, `latency_p95_ms`: nearest-rank percentiles of the engine's
   own per-answer latency, over all items, after one untimed warm-up question.
 
+Each rate rests on per-item observations (`observations`) and carries its n
+and 95% interval (`evals.stats`: Wilson for yes/no outcomes, bootstrap over
+items otherwise; the latency percentiles get a bootstrap interval too), in
+`metrics.json` under `intervals`. A metric is computed only over the items
+that carry what it needs: `hit_rate`, `mrr` and `citation_precision` need
+`sources`, `fact_recall` needs `facts`. The same figures are computed per slice
+(`slices`): answerable / unanswerable, first-turn / follow-up (has history),
+and `tag:NAME` for each of the items' tags.
+
 An item whose question the engine rejects (`QuestionError`, e.g. too long) is
 kept with its error and scored as a failure (no hit, no facts, not refused).
 
@@ -37,21 +49,27 @@ It does not judge answers with an LLM (`evals.judge`), render HTML
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+from evals import stats
 from evals.dataset import Item
 from evals.metrics import fact_found, fact_recall, percentile, reciprocal_rank
+from evals.stats import Obs
 from rag.answer import Answer
 from rag.engine import QuestionError
 from rag.errors import RagError
 
 RESULTS_FILE = "results.jsonl"
 METRICS_FILE = "metrics.json"
+PROGRESS_FILE = "progress.jsonl"  # checkpoint of a run in progress: a header line, then one result per line
 WARMUP_QUESTION = "What happened?"  # loads lazy indexes and caches before anything is timed
 LATENCY_PERCENTILES = (50, 95)
 
@@ -68,6 +86,7 @@ RATE_METRICS = (
 COUNT_METRICS = ("n_items", "n_answerable", "n_unanswerable")
 LATENCY_METRICS = ("latency_p50_ms", "latency_p95_ms")
 LOWER_IS_BETTER = frozenset({"false_refusal_rate", "latency_p50_ms", "latency_p95_ms"})
+AUTO_SLICES = ("answerable", "unanswerable", "first-turn", "follow-up")
 
 Result = dict[str, Any]
 Progress = Callable[[int, int, Result], None]
@@ -93,8 +112,20 @@ class Judge(Protocol):
     def summarise(self, results: list[Result]) -> dict[str, Any]: ...
 
 
+def slices_of(result: Result) -> list[str]:
+    """The slices an item belongs to: answerable or not, follow-up or first turn, and its tags."""
+    out = ["answerable" if result["answerable"] else "unanswerable"]
+    out.append("follow-up" if result.get("history") else "first-turn")
+    out += [f"tag:{t}" for t in result.get("tags") or []]
+    return out
+
+
 def score_answer(item: Item, answer: Answer | None, error: str = "") -> Result:
-    """One item's result record: what was asked, answered, retrieved and how it scores."""
+    """One item's result record: what was asked, answered, retrieved and how it scores.
+
+    Scores that need what the item lacks are left out: `hit` and `reciprocal_rank`
+    need `sources`, `fact_recall` needs `facts`, `n_expected_citations` needs `sources`.
+    """
     retrieved_ids = [r.doc_id for r in answer.retrieved] if answer else []
     refused = bool(answer and answer.refused)
     text = answer.answer if answer else ""
@@ -109,27 +140,30 @@ def score_answer(item: Item, answer: Answer | None, error: str = "") -> Result:
             "quote": c.quote,
             "verified": c.verified,
             "added": c.added,
-            "expected": c.doc_id in item.sources,
+            "expected": (c.doc_id in item.sources) if item.sources else None,
         }
         for c in (answer.citations if answer else [])
     ]
     sentences = [{"text": s.text, "citations": s.citations} for s in (answer.sentences if answer else [])]
     scores: dict[str, Any] = {"refusal_correct": refused != item.answerable and not error}
     if item.answerable:
-        hit = any(d in item.sources for d in retrieved_ids)
-        scores.update(
-            hit=hit,
-            reciprocal_rank=reciprocal_rank(retrieved_ids, item.sources),
-            fact_recall=0.0 if refused or error else fact_recall(text, item.facts),
-            n_citations=len(citations),
-            n_expected_citations=sum(c["expected"] for c in citations),
-            fully_cited=bool(sentences) and all(s["citations"] for s in sentences) and not refused,
-        )
-    return {
+        if item.sources:
+            scores.update(
+                hit=any(d in item.sources for d in retrieved_ids),
+                reciprocal_rank=reciprocal_rank(retrieved_ids, item.sources),
+            )
+        if item.facts:
+            scores["fact_recall"] = 0.0 if refused or error else fact_recall(text, item.facts)
+        scores["n_citations"] = len(citations)
+        if item.sources:
+            scores["n_expected_citations"] = sum(bool(c["expected"]) for c in citations)
+        scores["fully_cited"] = bool(sentences) and all(s["citations"] for s in sentences) and not refused
+    result = {
         "id": item.id,
         "question": item.question,
         "history": item.history,
         "answerable": item.answerable,
+        "tags": item.tags,
         "expected_sources": item.sources,
         "reference": item.reference,
         "answer": text,
@@ -152,6 +186,8 @@ def score_answer(item: Item, answer: Answer | None, error: str = "") -> Result:
         "failed": is_failure(item.answerable, scores, error),
         "latency_ms": round(answer.latency_ms, 1) if answer else 0.0,
     }
+    result["slices"] = slices_of(result)
+    return result
 
 
 def is_failure(answerable: bool, scores: dict[str, Any], error: str = "") -> bool:
@@ -161,42 +197,115 @@ def is_failure(answerable: bool, scores: dict[str, Any], error: str = "") -> boo
     if not answerable:
         return False
     return (
-        not scores["hit"]
-        or scores["fact_recall"] < 1.0
-        or scores["n_expected_citations"] < scores["n_citations"]
+        not scores.get("hit", True)
+        or scores.get("fact_recall", 1.0) < 1.0
+        or scores.get("n_expected_citations", scores["n_citations"]) < scores["n_citations"]
         or not scores["fully_cited"]
     )
 
 
-def _rate(numerator: float, denominator: int) -> float | None:
-    return round(numerator / denominator, 4) if denominator else None
+JUDGE_ITEM_METRICS = {
+    "judge_citation_recall": "citation_recall",
+    "judge_citation_precision": "citation_precision",
+    "judge_faithfulness": "faithfulness",
+    "judge_answer_correctness": "answer_correctness",
+}
+
+
+def observations(results: list[Result]) -> dict[str, dict[str, Obs]]:
+    """Per rate metric, the items it rests on: {metric: {item id: (numerator, denominator)}}.
+
+    Every rate is sum(numerators) / sum(denominators) over its items (see `evals.stats`).
+    """
+    obs: dict[str, dict[str, Obs]] = {k: {} for k in RATE_METRICS}
+    for r in results:
+        s, rid = r["scores"], r["id"]
+        if not r["answerable"]:
+            obs["refusal_rate_unanswerable"][rid] = (float(r["refused"]), 1.0)
+            continue
+        obs["false_refusal_rate"][rid] = (float(r["refused"]), 1.0)
+        if "hit" in s:
+            obs["hit_rate"][rid] = (float(s["hit"]), 1.0)
+            obs["mrr"][rid] = (float(s["reciprocal_rank"]), 1.0)
+        if "fact_recall" in s:
+            obs["fact_recall"][rid] = (float(s["fact_recall"]), 1.0)
+        if "n_expected_citations" in s and s["n_citations"]:
+            obs["citation_precision"][rid] = (float(s["n_expected_citations"]), float(s["n_citations"]))
+        if not r["refused"] and not r["error"]:
+            obs["cited_answer_rate"][rid] = (float(s["fully_cited"]), 1.0)
+    if any("judge" in r for r in results):
+        for key, item_key in JUDGE_ITEM_METRICS.items():
+            obs[key] = {
+                r["id"]: (float(r["judge"][item_key]), 1.0)
+                for r in results
+                if item_key in (r.get("judge") or {})
+            }
+    return obs
+
+
+def _figure(values: dict[str, Obs]) -> dict[str, Any]:
+    """{value, n, low, high, method} of one rate over its items."""
+    obs = list(values.values())
+    v = stats.value(obs)
+    ci = stats.interval(obs)
+    return {
+        "value": None if v is None else round(v, 4),
+        "n": len(obs),
+        "low": None if ci is None else round(ci.low, 4),
+        "high": None if ci is None else round(ci.high, 4),
+        "method": None if ci is None else ci.method,
+    }
+
+
+def figures(results: list[Result]) -> dict[str, dict[str, Any]]:
+    """Every rate and latency percentile with its n and 95% interval."""
+    out = {key: _figure(values) for key, values in observations(results).items()}
+    latencies = [r["latency_ms"] for r in results if not r["error"]]
+    for q, key in zip(LATENCY_PERCENTILES, LATENCY_METRICS, strict=True):
+        ci = stats.percentile_interval(latencies, q)
+        out[key] = {
+            "value": round(percentile(latencies, q), 1),
+            "n": len(latencies),
+            "low": None if ci is None else round(ci.low, 1),
+            "high": None if ci is None else round(ci.high, 1),
+            "method": None if ci is None else ci.method,
+        }
+    return out
+
+
+def slice_names(results: list[Result]) -> list[str]:
+    """Every slice some item belongs to: the automatic ones first, then tags A-Z."""
+    present = {name for r in results for name in r.get("slices") or slices_of(r)}
+    return [n for n in AUTO_SLICES if n in present] + sorted(n for n in present if n not in AUTO_SLICES)
+
+
+def slice_figures(results: list[Result]) -> dict[str, dict[str, Any]]:
+    """{slice: {"n_items": k, "metrics": {metric: figure}}}; a metric with n = 0 is left out."""
+    out: dict[str, dict[str, Any]] = {}
+    for name in slice_names(results):
+        members = [r for r in results if name in (r.get("slices") or slices_of(r))]
+        figs = {k: f for k, f in figures(members).items() if f["n"]}
+        out[name] = {"n_items": len(members), "metrics": figs}
+    return out
 
 
 def aggregate(results: list[Result]) -> dict[str, Any]:
-    """The dataset-level metrics (definitions in the module docstring)."""
+    """The dataset-level metrics (definitions in the module docstring), with intervals and slices."""
     answerable = [r for r in results if r["answerable"]]
-    unanswerable = [r for r in results if not r["answerable"]]
-    answered = [r for r in answerable if not r["refused"] and not r["error"]]
-    n_citations = sum(r["scores"]["n_citations"] for r in answerable)
-    latencies = [r["latency_ms"] for r in results if not r["error"]]
+    figs = figures(results)
     metrics: dict[str, Any] = {
         "n_items": len(results),
         "n_answerable": len(answerable),
-        "n_unanswerable": len(unanswerable),
-        "hit_rate": _rate(sum(r["scores"]["hit"] for r in answerable), len(answerable)),
-        "mrr": _rate(sum(r["scores"]["reciprocal_rank"] for r in answerable), len(answerable)),
-        "fact_recall": _rate(sum(r["scores"]["fact_recall"] for r in answerable), len(answerable)),
-        "citation_precision": _rate(
-            sum(r["scores"]["n_expected_citations"] for r in answerable), n_citations
-        ),
-        "cited_answer_rate": _rate(sum(r["scores"]["fully_cited"] for r in answered), len(answered)),
-        "refusal_rate_unanswerable": _rate(sum(r["refused"] for r in unanswerable), len(unanswerable)),
-        "false_refusal_rate": _rate(sum(r["refused"] for r in answerable), len(answerable)),
+        "n_unanswerable": len(results) - len(answerable),
     }
-    for q, key in zip(LATENCY_PERCENTILES, LATENCY_METRICS, strict=True):
-        metrics[key] = round(percentile(latencies, q), 1)
+    for key in RATE_METRICS:
+        metrics[key] = figs[key]["value"]
+    for key in LATENCY_METRICS:
+        metrics[key] = figs[key]["value"]
     metrics["n_errors"] = sum(bool(r["error"]) for r in results)
     metrics["n_failed_items"] = sum(r["failed"] for r in results)
+    metrics["intervals"] = {k: {f: v for f, v in fig.items() if f != "value"} for k, fig in figs.items()}
+    metrics["slices"] = slice_figures(results)
     return metrics
 
 
@@ -207,12 +316,20 @@ def run_eval(
     judge: Judge | None = None,
     progress: Progress | None = None,
     warmup: bool = True,
+    done: dict[str, Result] | None = None,
+    on_result: Callable[[Result], None] | None = None,
 ) -> tuple[list[Result], dict[str, Any]]:
-    """Ask every item, score it, and aggregate: (per-item results, metrics)."""
-    if warmup:
+    """Ask every item, score it, and aggregate: (per-item results, metrics).
+
+    Items whose result is in `done` (a resumed run) are not asked again; `on_result`
+    is called with each new result as soon as it is scored (the checkpoint).
+    """
+    done = done or {}
+    todo = [item for item in items if item.id not in done]
+    if warmup and todo:
         engine.ask(WARMUP_QUESTION)
-    results: list[Result] = []
-    for i, item in enumerate(items, start=1):
+    fresh: dict[str, Result] = {}
+    for i, item in enumerate(todo, start=1):
         try:
             answer: Answer | None = engine.ask(item.question, item.history)
             error = ""
@@ -221,12 +338,18 @@ def run_eval(
         result = score_answer(item, answer, error)
         if judge is not None and answer is not None:
             result["judge"] = judge.score(item, answer)
-        results.append(result)
+        fresh[item.id] = result
+        if on_result is not None:
+            on_result(result)
         if progress is not None:
-            progress(i, len(items), result)
+            progress(i, len(todo), result)
+    results = [done.get(item.id) or fresh[item.id] for item in items]
     metrics = aggregate(results)
     if judge is not None:
+        from evals.judge import agreement
+
         metrics.update(judge.summarise(results))
+        metrics["judge_agreement"] = agreement(results)
     return results, metrics
 
 
@@ -242,16 +365,87 @@ def run_config(engine: AnswerEngine, *, dataset: Path, top_k: int, **extra: Any)
     }
 
 
+def atomic_write(path: Path, text: str) -> None:
+    """Write a file whole or not at all (a temporary file renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_run(out_dir: Path, results: list[Result], metrics: dict[str, Any], config: dict[str, Any]) -> None:
-    """Write `results.jsonl` (one line per item) and `metrics.json` (metrics plus `config`)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / RESULTS_FILE).open("w", encoding="utf-8") as fh:
-        for result in results:
-            fh.write(json.dumps(result, ensure_ascii=False) + "\n")
+    """Write `results.jsonl` (one line per item) and `metrics.json` (metrics plus `config`), each whole.
+
+    The checkpoint of an interrupted run (`PROGRESS_FILE`) is removed once both are written.
+    """
+    atomic_write(out_dir / RESULTS_FILE, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in results))
     data = {**metrics, "config": config}
-    (out_dir / METRICS_FILE).write_text(
-        json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    atomic_write(out_dir / METRICS_FILE, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    (out_dir / PROGRESS_FILE).unlink(missing_ok=True)
+
+
+def fingerprint(items: list[Item], config: dict[str, Any]) -> str:
+    """What must match for a run to be resumed: the items and the settings that affect answers."""
+    from evals.dataset import item_to_json
+
+    blob = json.dumps([[item_to_json(i) for i in items], config], sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def load_checkpoint(out_dir: Path, key: str) -> dict[str, Result]:
+    """The finished results an interrupted run left in `out_dir` (empty when there is none).
+
+    A checkpoint of another dataset or configuration is an error, never mixed in;
+    a last line cut off by the interruption is dropped.
+    """
+    path = out_dir / PROGRESS_FILE
+    if not path.is_file():
+        return {}
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    try:
+        header = json.loads(lines[0]) if lines else {}
+    except json.JSONDecodeError:
+        header = {}
+    if header.get("fingerprint") != key:
+        raise RunError(
+            f"{out_dir} holds an interrupted run of another dataset or configuration ({PROGRESS_FILE}); "
+            "give another --out folder, or delete that file to start over."
+        )
+    done: dict[str, Result] = {}
+    for line in lines[1:]:
+        try:
+            result = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # cut off by the interruption: that item is asked again
+        if isinstance(result, dict) and "id" in result:
+            done[result["id"]] = result
+    return done
+
+
+class Checkpoint:
+    """Appends each finished result to `out_dir/PROGRESS_FILE`, flushed, so Ctrl-C loses nothing."""
+
+    def __init__(self, out_dir: Path, key: str):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.path = out_dir / PROGRESS_FILE
+        fresh = not self.path.is_file()
+        self.fh = self.path.open("a", encoding="utf-8")
+        if fresh:
+            self.fh.write(json.dumps({"fingerprint": key}) + "\n")
+            self.fh.flush()
+
+    def add(self, result: Result) -> None:
+        self.fh.write(json.dumps(result, ensure_ascii=False) + "\n")
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+
+    def close(self) -> None:
+        self.fh.close()
 
 
 class RunError(RagError):
@@ -303,12 +497,57 @@ def summary_keys(metrics: dict[str, Any]) -> list[str]:
     return [k for k in standard if k in metrics] + extra
 
 
+def interval_text(key: str, fig: dict[str, Any] | None) -> str:
+    """'[0.81, 0.93]' (or '[210, 340] ms'), '' when there is no interval."""
+    if not fig or fig.get("low") is None:
+        return ""
+    if key.endswith("_ms"):
+        return f"[{fig['low']:.0f}, {fig['high']:.0f}] ms"
+    return f"[{fig['low']:.3f}, {fig['high']:.3f}]"
+
+
 def format_summary(metrics: dict[str, Any]) -> str:
-    """The metrics as a two-column text table."""
+    """The metrics as a table: value, the n it rests on and its 95% interval; then the slices."""
     keys = summary_keys(metrics)
+    intervals = metrics.get("intervals") or {}
     width = max(len(k) for k in keys)
-    lines = [f"{'metric':<{width}}  value", f"{'-' * width}  ------"]
-    lines += [f"{k:<{width}}  {format_value(k, metrics[k])}" for k in keys]
+    lines = [
+        f"{'metric':<{width}}  {'value':>8}  {'n':>4}  95% interval",
+        f"{'-' * width}  {'-' * 8}  ----  ------------",
+    ]
+    for k in keys:
+        fig = intervals.get(k)
+        n = str(fig["n"]) if fig else ""
+        lines.append(
+            f"{k:<{width}}  {format_value(k, metrics[k]):>8}  {n:>4}  {interval_text(k, fig)}".rstrip()
+        )
+    slices = metrics.get("slices") or {}
+    if slices:
+        lines += ["", format_slices(slices)]
+    return "\n".join(lines)
+
+
+SLICE_COLUMNS = (
+    "hit_rate",
+    "fact_recall",
+    "citation_precision",
+    "refusal_rate_unanswerable",
+    "false_refusal_rate",
+)
+
+
+def format_slices(slices: dict[str, Any], columns: tuple[str, ...] = SLICE_COLUMNS) -> str:
+    """One row per slice: n items, then 'value (n)' for the main rates ('-' where none applies)."""
+    cols = [c for c in columns if any(c in s["metrics"] for s in slices.values())]
+    width = max(len("slice"), *(len(name) for name in slices))
+    head = f"{'slice':<{width}}  {'items':>5}  " + "  ".join(f"{c:>18}" for c in cols)
+    lines = [head, "-" * len(head)]
+    for name, data in slices.items():
+        cells = []
+        for c in cols:
+            fig = data["metrics"].get(c)
+            cells.append(f"{format_value(c, fig['value'])} (n={fig['n']})" if fig else "-")
+        lines.append(f"{name:<{width}}  {data['n_items']:>5}  " + "  ".join(f"{cell:>18}" for cell in cells))
     return "\n".join(lines)
 
 

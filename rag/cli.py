@@ -15,16 +15,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from rag.answer import Answer
 from rag.config import Settings, get_settings
 from rag.errors import ConfigError, RagError
-
-if TYPE_CHECKING:
-    from evals.judge import Judge
 
 
 def _settings() -> Settings:
@@ -152,83 +148,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval_judge(settings: Settings) -> Judge | None:
-    """The judge for `rag eval --judge`, or None (with a message) when no LLM is configured."""
-    from evals.judge import Judge
-
-    try:
-        from rag.llm import build_llm
-
-        llm = build_llm(settings)
-    except (ImportError, ConfigError) as exc:
-        print(f"judge metrics skipped (the run goes on without them): {exc}", file=sys.stderr)
-        return None
-    return Judge(llm, model=settings.openai_model)
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    if args.compare:
-        from evals.compare import write_comparison
-
-        text, written = write_comparison(
-            Path(args.compare[0]), Path(args.compare[1]), Path(args.out) if args.out else None
-        )
-        print(text)
-        print(f"written: {written}", file=sys.stderr)
-        return 0
-    if not args.dataset:
-        raise RagError("rag eval needs --dataset FILE (or --compare DIR1 DIR2).")
-    import time
-
-    from evals.dataset import load_dataset
-    from evals.gate import check_gate, load_thresholds
-    from evals.report import write_report
-    from evals.run import default_out_dir, format_summary, result_line, run_config, run_eval, write_run
-    from rag.engine import engine_from_settings
-
-    dataset = Path(args.dataset)
-    items = load_dataset(dataset)
-    gate = Path(args.gate) if args.gate else None
-    if gate:
-        load_thresholds(gate)  # a bad thresholds file fails before the run, not after
-    settings = _settings()
-    if args.backend:
-        settings = settings.model_copy(update={"llm": args.backend})
-    judge = _eval_judge(settings) if args.judge else None
-    engine = engine_from_settings(settings)
-    out = Path(args.out) if args.out else default_out_dir(engine.backend)
-    started = time.perf_counter()
-    results, metrics = run_eval(
-        items,
-        engine,
-        judge=judge,
-        progress=None if args.quiet else lambda i, n, r: print(result_line(i, n, r), file=sys.stderr),
-    )
-    elapsed = time.perf_counter() - started
-    if judge is not None and judge.error:
-        print(f"judge stopped after an LLM failure: {judge.error}", file=sys.stderr)
-    config = run_config(
-        engine,
-        dataset=dataset,
-        top_k=settings.top_k,
-        embed_model=settings.embed_model_name,
-        judge=judge.model if judge else None,
-        duration_s=round(elapsed, 1),
-    )
-    write_run(out, results, metrics, config)
-    write_report(out)
-    print(format_summary(metrics))
-    print(f"\n{len(items)} items in {elapsed:.0f} s; wrote results.jsonl, metrics.json, report.html to {out}")
-    if gate:
-        failures = check_gate(metrics, gate)
-        for failure in failures:
-            print(f"gate failed: {failure}", file=sys.stderr)
-        if failures:
-            return 1
-        print(f"gate passed: every threshold in {gate} holds")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rag", description="Answer questions about news articles, with verifiable citations."
@@ -254,22 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="interactive chat in the terminal, with follow-ups")
     p.set_defaults(func=cmd_chat)
 
-    p = sub.add_parser(
-        "eval",
-        help="measure answer quality on a dataset, or compare two runs",
-        description="Run a JSONL dataset through the engine and write results.jsonl, metrics.json and "
-        "report.html; or, with --compare, compare two such runs.",
-    )
-    p.add_argument("--dataset", help="JSON Lines dataset (e.g. evals/datasets/dev.jsonl)")
-    p.add_argument("--backend", choices=["extractive", "openai"], help="answerer (default: RAG_LLM)")
-    p.add_argument(
-        "--out", help="output folder (default: runs/<timestamp>-<backend>); with --compare, the file"
-    )
-    p.add_argument("--judge", action="store_true", help="add LLM-judged metrics (needs a configured LLM)")
-    p.add_argument("--gate", help="thresholds TOML (e.g. evals/thresholds.toml): exit 1 when one fails")
-    p.add_argument("--compare", nargs=2, metavar=("DIR1", "DIR2"), help="compare two runs (DIR2 vs DIR1)")
-    p.add_argument("--quiet", action="store_true", help="no per-item progress lines")
-    p.set_defaults(func=cmd_eval)
+    from evals.cli import register as register_eval  # the evaluators' workbench owns `rag eval`
+
+    register_eval(sub)
 
     p = sub.add_parser("serve", help="start the chat app")
     p.add_argument("--host", default=None)

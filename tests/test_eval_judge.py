@@ -191,7 +191,7 @@ def test_judge_metrics_join_the_run_and_the_report() -> None:
 def test_cli_judge_is_skipped_with_a_message_when_no_llm_is_configured(
     settings_factory: Any, capsys: Any
 ) -> None:
-    from rag.cli import _eval_judge
+    from evals.cli import build_judge
 
-    assert _eval_judge(settings_factory()) is None
+    assert build_judge(settings_factory(), None, None) is None
     assert "judge metrics skipped" in capsys.readouterr().err
