@@ -90,9 +90,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
                 if p.suffix.lower() not in SUFFIXES or p.name.startswith("."):
                     continue
                 if not _inside(p, root):
-                    missing.append(
-                        Skipped(str(p), f"symbolic link leading outside {path}: not followed")
-                    )
+                    missing.append(Skipped(str(p), f"symbolic link leading outside {path}: not followed"))
                 elif p.is_file():
                     found.append(p)
         elif path.is_file():
@@ -167,7 +165,9 @@ def bounded_title(title: str) -> str:
     text = " ".join(text.split())
     if len(text) > TITLE_HARD_MAX_CHARS:
         cut = text[:TITLE_HARD_MAX_CHARS]
-        text = (cut.rsplit(" ", 1)[0] if " " in cut[TITLE_HARD_MAX_CHARS // 2 :] else cut).rstrip(",;: ") + "…"
+        text = (cut.rsplit(" ", 1)[0] if " " in cut[TITLE_HARD_MAX_CHARS // 2 :] else cut).rstrip(
+            ",;: "
+        ) + "…"
     return text
 
 

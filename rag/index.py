@@ -31,6 +31,7 @@ It does not read files, chunk, embed, or rank results.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
@@ -337,7 +338,7 @@ class Index:
         self.chunks.upsert(
             ids=[node.node_id for node in nodes],
             embeddings=[node.get_embedding() for node in nodes],
-            metadatas=metadatas,
+            metadatas=metadatas,  # type: ignore[arg-type]
             documents=[node.get_content(metadata_mode=MetadataMode.NONE) for node in nodes],
         )
 
@@ -349,8 +350,8 @@ class Index:
     def repair(self) -> int:
         """Delete chunks no registry record points at (left by an interrupted run).
 
-    Only a writer holding the lease may call it: another writer's chunks are unregistered
-    until that writer's registry flip."""
+        Only a writer holding the lease may call it: another writer's chunks are unregistered
+        until that writer's registry flip."""
         live = {d.doc_id: d.content_hash for d in self.documents().values()}
         orphans = [
             cid
@@ -569,10 +570,8 @@ def acquire_lease(client: ClientAPI, name: str, *, ttl: float = LEASE_TTL_S) -> 
                     f"Cannot take the ingest lease in Chroma ({type(exc).__name__}: {exc})."
                 ) from exc
         if _stale(held):
-            try:
+            with contextlib.suppress(Exception):  # another writer may have removed it first
                 client.delete_collection(collection)
-            except Exception:  # another writer removed it first
-                pass
             continue
         since = time.strftime("%H:%M:%S", time.localtime(float(held.get("since", 0))))
         until = time.strftime("%H:%M:%S", time.localtime(float(held.get("expires", 0))))

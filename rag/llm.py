@@ -10,6 +10,8 @@ at no source and verifies every citation. It condenses follow-ups into a
 standalone question with `rag.followup.CONDENSE_PROMPT`, and, when asked to,
 judges whether a passage supports a claim (`JUDGE_PROMPT`) for `rag.verify`.
 
+Closing the answer stream early (a client that went away) closes the upstream
+HTTP stream at once, so the LLM server stops generating and no socket lingers.
 Transport failures become `LLMUnavailableError`, a refused key `LLMAuthError`,
 each with the fix in the message. It does not retrieve, verify or number the
 final answer's sources (`rag.engine`), and builds no client at import time.
@@ -215,13 +217,18 @@ class OpenAIAnswerer:
         prompt_tokens = sum(count_tokens(str(m.content or "")) for m in messages)
         stream: Iterator[Any] = _guarded(self.llm, lambda: iter(self.llm.stream_chat(messages)))
         parts: list[str] = []
-        while True:
-            chunk = _guarded(self.llm, lambda: next(stream, None))
-            if chunk is None:
-                break
-            if chunk.delta:
-                parts.append(chunk.delta)
-                yield chunk.delta
+        try:
+            while True:
+                chunk = _guarded(self.llm, lambda: next(stream, None))
+                if chunk is None:
+                    break
+                if chunk.delta:
+                    parts.append(chunk.delta)
+                    yield chunk.delta
+        finally:  # closed early (the client went away): close the upstream HTTP stream now
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
         text = "".join(parts).strip()
         completion = count_tokens(text)
         if not text or is_refusal(text):

@@ -60,7 +60,7 @@ def running_server(settings: Settings, embed_model: Any = None) -> Iterator[Serv
             )
 
     service = ChatService(settings, factory)
-    with serve_in_thread(create_app(settings, service)) as url:
+    with serve_in_thread(create_app(settings, service), settings=settings) as url:
         yield Server(url, service, settings)
 
 

@@ -517,12 +517,6 @@ def embed_page(settings: Settings, service: ChatService, root: str) -> str:
 
 
 # -- the app ----------------------------------------------------------------------------------
-def _default_settings() -> Settings:
-    from rag.config import Settings
-
-    return Settings(_env_file=None)  # type: ignore[call-arg]
-
-
 def _version() -> str:
     try:
         return version("rag-news")
@@ -702,6 +696,15 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
         csp = f"{EMBED_CSP}; {frame_ancestors(settings)}"
         return HTMLResponse(page, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
 
+    @app.api_route(
+        "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    )
+    async def no_such_route(request: Request, rest: str) -> JSONResponse:
+        """Unknown API paths (and wrong methods) answer in the API's error shape, not Gradio's."""
+        return JSONResponse(
+            {"error": f"No API route {request.method} /api/{rest}; see /openapi.json."}, status_code=404
+        )
+
     app.mount("/ui-assets", StaticFiles(directory=STATIC), name="ui-assets")
 
     css, js = assets()
@@ -740,9 +743,9 @@ def _close_quietly(events: Iterator[Any]) -> None:
         log.debug("closing an answer stream failed", exc_info=True)
 
 
-def uvicorn_options(settings: Settings) -> dict[str, Any]:
+def uvicorn_options(settings: Settings | None) -> dict[str, Any]:
     """Forwarded headers only from the named proxies (uvicorn trusts 127.0.0.1 by default)."""
-    proxies = settings.trusted_proxies
+    proxies = settings.trusted_proxies if settings is not None else []
     return {
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": ",".join(proxies) if proxies else None,
@@ -800,7 +803,7 @@ def serve_in_thread(
             access_log=False,
             lifespan="on",
             timeout_graceful_shutdown=grace_s,
-            **uvicorn_options(settings or _default_settings()),
+            **uvicorn_options(settings),
         )
     )
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)

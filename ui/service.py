@@ -133,10 +133,14 @@ class _Waiter:
     def grant(self) -> None:  # called under the Slots lock
         self.granted = True
         if self.future is not None and self.loop is not None:
-            fut = self.future
-            self.loop.call_soon_threadsafe(lambda: fut.done() or fut.set_result(None))
+            self.loop.call_soon_threadsafe(_resolve, self.future)
         else:
             self.event.set()
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class Slots:
@@ -175,13 +179,14 @@ class Slots:
             self._waiters.append(waiter)
             return False
 
-    def _abandon(self, waiter: _Waiter) -> None:
-        """A waiter gave up (timeout, disconnect): leave the queue, or hand back a slot granted meanwhile."""
+    def _withdraw(self, waiter: _Waiter) -> bool:
+        """A waiter gives up (timeout, disconnect): True when it left the queue, False when a slot
+        was granted to it meanwhile (it is then the waiter's to use or release)."""
         with self._lock:
-            if not waiter.granted:
-                self._waiters.remove(waiter)
-                return
-        self._give_back()
+            if waiter.granted:
+                return False
+            self._waiters.remove(waiter)
+            return True
 
     def _give_back(self) -> None:
         with self._lock:
@@ -193,11 +198,11 @@ class Slots:
     def acquire(self, timeout: float | None = None) -> Slot:
         """Wait on this thread (the Gradio app's workers)."""
         waiter = _Waiter()
-        if not self._enqueue(waiter):
-            if not waiter.event.wait(self.wait_s if timeout is None else timeout):
-                self._abandon(waiter)
-                if not waiter.granted:
-                    raise Busy("The server is busy answering other questions. Please try again in a moment.")
+        if self._enqueue(waiter):
+            return Slot(self)
+        waited = waiter.event.wait(self.wait_s if timeout is None else timeout)
+        if not waited and self._withdraw(waiter):
+            raise Busy("The server is busy answering other questions. Please try again in a moment.")
         return Slot(self)
 
     async def acquire_async(self, gone: Callable[[], Awaitable[bool]] | None = None) -> Slot:
@@ -219,7 +224,8 @@ class Slots:
                     if gone is not None and await gone():
                         raise asyncio.CancelledError("client disconnected") from None
         except BaseException:
-            self._abandon(waiter)
+            if not self._withdraw(waiter):
+                self._give_back()
             raise
 
 
@@ -250,10 +256,8 @@ def bounded_record(row: dict[str, Any]) -> str:
     row = dict(row)
     for key, limit in (("question", 2000), ("answer", 4000), ("comment", MAX_COMMENT_CHARS)):
         row[key] = _trim(row.get(key), limit)
-    citations = [
-        {k: _trim(v, 300) for k, v in c.items()} for c in list(row.get("citations") or [])[:20] if isinstance(c, dict)
-    ]
-    row["citations"] = citations
+    cited = [c for c in list(row.get("citations") or [])[:20] if isinstance(c, dict)]
+    row["citations"] = [{k: _trim(v, 300) for k, v in c.items()} for c in cited]
     line = json.dumps(row, ensure_ascii=True)
     while len(line) >= MAX_FEEDBACK_RECORD_BYTES and row["citations"]:
         row["citations"] = row["citations"][:-1]
@@ -415,7 +419,9 @@ class ChatService:
         return self.settings.openai_model if self.settings.llm_backend == "openai" else None
 
     # -- answering ------------------------------------------------------------------
-    def check(self, question: str, history: Sequence[Any] | None = None, *, client: str | None = None) -> None:
+    def check(
+        self, question: str, history: Sequence[Any] | None = None, *, client: str | None = None
+    ) -> None:
         """Fail fast on a bad question or a client over its rate, before queueing for a slot."""
         from rag.engine import clean_history, clean_question
 
