@@ -130,7 +130,9 @@ HOLD_LEASE = """
 import sys, time
 from rag.config import Settings
 from rag.index import acquire_lease, connect
-settings = Settings(_env_file=None, data_dir=sys.argv[1], chroma_host="127.0.0.1", chroma_port=int(sys.argv[2]))
+settings = Settings(
+    _env_file=None, data_dir=sys.argv[1], chroma_host="127.0.0.1", chroma_port=int(sys.argv[2])
+)
 client = connect(settings)
 acquire_lease(client, settings.collection)
 client.get_or_create_collection("news").add(  # another ingest's chunks, written but not yet registered
