@@ -41,6 +41,7 @@ import hashlib
 import hmac
 import json
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
@@ -50,6 +51,7 @@ from string import Template
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -581,11 +583,10 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
         await run_in_threadpool(service.engine)  # a missing index fails before queueing
         return await service.slots.acquire_async(request.is_disconnected)
 
-    async def stream_events(
-        first: str | Answer, events: Iterator[str | Answer], slot: Slot, html: bool
-    ) -> Any:
-        """SSE text; on a disconnect the body is closed (ClosingStream): the engine's stream is
-        closed (which closes the upstream LLM request) and the slot released."""
+    async def stream_events(first: str | Answer, pump: Pump, slot: Slot, html: bool) -> Any:
+        """SSE text. On a disconnect the body is closed (ClosingStream) at once, even while a
+        step waits on the LLM: the slot is released now, and the engine's stream (with the
+        upstream LLM request) is closed as soon as that step returns (`Pump`)."""
         try:
             event: str | Answer | None = first
             while event is not None:
@@ -595,11 +596,11 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
                     yield _sse("answer", event.to_dict())
                 else:
                     yield _sse("delta", {"text": event})
-                event = await run_in_threadpool(next, events, None)
+                event = await anyio.to_thread.run_sync(pump.step, abandon_on_cancel=True)
         except Exception as exc:
             yield _sse("error", {"error": friendly(exc), "status": error_status(exc)})
         finally:
-            _close_quietly(events)
+            pump.close()
             slot.release()
 
     async def start_stream(body: AskRequest, request: Request, html: bool) -> Response:
@@ -609,17 +610,21 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
             return Response(status_code=499)  # the client left while queued: nobody reads this
         except Exception as exc:
             return error_response(exc)
-        events = service.stream(body.question, [t.model_dump() for t in body.history], slot=slot)
+        pump = Pump(service.stream(body.question, [t.model_dump() for t in body.history], slot=slot))
         try:  # errors before the first event get a real status code
-            first = await run_in_threadpool(next, events, None)
-        except Exception as exc:
+            first = await anyio.to_thread.run_sync(pump.step, abandon_on_cancel=True)
+        except BaseException as exc:
+            pump.close()
             slot.release()
+            if not isinstance(exc, Exception):
+                raise
             return error_response(exc)
         if first is None:  # the engine always ends with an Answer
+            pump.close()
             slot.release()
             return JSONResponse({"error": UNEXPECTED}, status_code=500)
         return ClosingStream(
-            stream_events(first, events, slot, html),
+            stream_events(first, pump, slot, html),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
@@ -731,6 +736,38 @@ class ClosingStream(StreamingResponse):
             aclose = getattr(self.body_iterator, "aclose", None)
             if aclose is not None:
                 await aclose()
+
+
+class Pump:
+    """Steps a synchronous answer stream on worker threads; `close()` from the event loop is
+    safe at any time: while a step is running, the stream is closed when that step returns."""
+
+    def __init__(self, events: Iterator[str | Answer]):
+        self.events = events
+        self._lock = threading.Lock()
+        self._busy = False
+        self._closed = False
+
+    def step(self) -> str | Answer | None:
+        with self._lock:
+            if self._closed:
+                return None
+            self._busy = True
+        try:
+            return next(self.events, None)
+        finally:
+            with self._lock:
+                self._busy = False
+                close_now = self._closed
+            if close_now:
+                _close_quietly(self.events)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._busy:
+                return  # the running step closes it
+        _close_quietly(self.events)
 
 
 def _close_quietly(events: Iterator[Any]) -> None:
