@@ -9,10 +9,11 @@ server; the tests call it with smaller numbers.
 
 `python -m bench.load --drop --llm-url URL` is the queue-and-disconnect run (issue 11): against
 a server answering with that OpenAI-compatible LLM, `DROPPERS` clients open a streamed answer,
-read two `delta` events and close the socket, while `QUEUED` more clients wait in the queue;
-`/healthz` is probed throughout. It then closes the waiting clients and reports the worst
-liveness latency, whether every slot was released and the queue emptied, the server's
-CLOSE-WAIT sockets (from /proc) and its memory before and after (`run_drop_load`).
+read two `delta` events and close the socket; `QUEUED` more clients open theirs just after, wait
+in the queue, and hang up at their first delta. `/healthz` is probed throughout. It reports the
+worst liveness latency (overall and while the queue was full), whether every slot was released
+and the queue emptied, the server's CLOSE-WAIT sockets (from /proc) and its memory before and
+after (`run_drop_load`).
 
 It does not start more than one server, go beyond loopback, or judge answer quality.
 """
@@ -23,6 +24,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -221,39 +223,34 @@ def run_drop_load(
         with lock:
             outcomes[key] = outcomes.get(key, 0) + 1
 
-    def dropper() -> None:
+    def client(deltas: int, kind: str) -> None:
+        """Open a streamed answer, wait in the queue, read `deltas` delta events, hang up."""
         opened = time.monotonic()
         try:
             sock = _open_stream(host, int(port), question)
+            sock.settimeout(0.5)
             seen = b""
-            while seen.count(b"event: delta") < 2:
-                chunk = sock.recv(4096)
-                if not chunk:
-                    note("dropper_server_closed")
-                    return
-                seen += chunk
-            sock.close()
-            with lock:
-                drops.append(time.monotonic() - opened)
-            note("dropped_after_two_deltas" if b" 200 " in seen.split(b"\r\n", 1)[0] else "dropper_refused")
-        except OSError as exc:
-            note(f"dropper_{type(exc).__name__}")
-
-    def waiter() -> None:
-        try:
-            sock = _open_stream(host, int(port), question)
-            sock.settimeout(0.2)
-            while not release.is_set():
+            while seen.count(b"event: delta") < deltas and not release.is_set():
                 try:
-                    if not sock.recv(4096):
-                        note("waiter_server_closed")
-                        return
+                    chunk = sock.recv(4096)
                 except TimeoutError:
                     continue
+                if not chunk:
+                    break
+                seen += chunk
             sock.close()
-            note("waiter_hung_up")
+            status = seen.split(b"\r\n", 1)[0].decode("latin-1")
+            if seen.count(b"event: delta") >= deltas:
+                with lock:
+                    drops.append(time.monotonic() - opened)
+                note(f"{kind}_dropped_mid_answer")
+            elif release.is_set():
+                note(f"{kind}_hung_up_at_time_cap")
+            else:
+                events = sorted({e.decode() for e in re.findall(rb"event: (\w+)", seen)})
+                note(f"{kind}_other: {status} {events}")
         except OSError as exc:
-            note(f"waiter_{type(exc).__name__}")
+            note(f"{kind}_{type(exc).__name__}")
 
     def probe() -> None:
         while not stop_probe.is_set():
@@ -264,24 +261,23 @@ def run_drop_load(
 
     prober = threading.Thread(target=probe, daemon=True)
     prober.start()
-    drop_threads = [threading.Thread(target=dropper, daemon=True) for _ in range(droppers)]
-    wait_threads = [threading.Thread(target=waiter, daemon=True) for _ in range(queued)]
+    drop_threads = [
+        threading.Thread(target=client, args=(2, "dropper"), daemon=True) for _ in range(droppers)
+    ]
+    wait_threads = [threading.Thread(target=client, args=(1, "queued"), daemon=True) for _ in range(queued)]
     for t in drop_threads:
         t.start()
-    time.sleep(0.5)
+    time.sleep(0.5)  # the droppers take the slots and the head of the queue
     for t in wait_threads:
         t.start()
     deadline = started + time_cap_s
-    for t in drop_threads:
+    for t in [*drop_threads, *wait_threads]:
         t.join(timeout=max(0.0, deadline - time.monotonic()))
-    hold_until = time.monotonic() + 5.0  # keep the queue full a few seconds with the droppers gone
-    while time.monotonic() < hold_until:
-        time.sleep(0.1)
-    full_queue = [p for p in probes if p[3] >= queued - 5]
+    full_queue = [p for p in probes if p[3] >= queued - 10]
     release.set()
     released = time.monotonic()
-    for t in wait_threads:
-        t.join(timeout=30)
+    for t in [*drop_threads, *wait_threads]:
+        t.join(timeout=5)
     drained_at = None
     drain_deadline = time.monotonic() + 30
     while time.monotonic() < drain_deadline:

@@ -101,9 +101,8 @@ def test_liveness_under_a_full_queue_and_dropped_streams(llama: LlamaServer, tmp
         result = run_drop_load(f"http://127.0.0.1:{port}", pid=proc.pid, time_cap_s=400)
         assert proc.poll() is None, "the server survived"
     print(result)
-    assert result["outcomes"].get("dropped_after_two_deltas") == 20, result["outcomes"]
-    assert result["outcomes"].get("waiter_hung_up") == 100, result["outcomes"]
-    assert result["max_queued_seen"] >= 95 and result["probes_with_full_queue"] >= 10
+    assert result["outcomes"] == {"dropper_dropped_mid_answer": 20, "queued_dropped_mid_answer": 100}
+    assert result["max_queued_seen"] >= 95 and result["probes_with_full_queue"] >= 5
     assert result["liveness_ok"], result
     assert result["slots_released"] and result["close_wait_sockets"] == 0
     assert result["memory_flat"], result
