@@ -21,7 +21,6 @@ import pytest
 from tests.conftest import SEEDS
 from tests.llm_server import free_port
 from tests.test_api import QUESTION, Server, running_server, seeded_copy
-from ui.service import read_feedback
 
 
 def _ask_id(http: httpx.Client, question: str = QUESTION) -> str:
@@ -67,6 +66,8 @@ def test_feedback_is_rate_limited_like_questions(limited: Server) -> None:
 
 
 def test_feedback_names_a_real_answer_and_the_last_vote_wins(server: Server, http: httpx.Client) -> None:
+    from ui.service import read_feedback
+
     unknown = http.post("/api/feedback", json={"answer_id": "0" * 32, "vote": "up"})
     assert unknown.status_code == 404 and "unknown" in unknown.json()["error"]
     answer_id = _ask_id(http)
@@ -85,6 +86,8 @@ def test_feedback_names_a_real_answer_and_the_last_vote_wins(server: Server, htt
 
 
 def test_feedback_lines_are_ascii_so_u2028_cannot_split_them(server: Server, http: httpx.Client) -> None:
+    from ui.service import read_feedback
+
     answer_id = _ask_id(http)
     comment = "wrong\u2028line\u2029split \u00e9t\u00e9"
     reply = http.post("/api/feedback", json={"answer_id": answer_id, "vote": "up", "comment": comment})
@@ -97,6 +100,8 @@ def test_feedback_lines_are_ascii_so_u2028_cannot_split_them(server: Server, htt
 
 
 def test_feedback_file_is_capped_and_rotated(limited: Server) -> None:
+    from ui.service import read_feedback
+
     path = limited.settings.feedback_path
     with httpx.Client(base_url=limited.url, timeout=60) as http:
         answer_id = _ask_id(http)
