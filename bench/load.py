@@ -11,8 +11,8 @@ server; the tests call it with smaller numbers.
 a server answering with that OpenAI-compatible LLM, `DROPPERS` clients open a streamed answer,
 read two `delta` events and close the socket; `QUEUED` more clients open theirs just after and
 wait in the queue (hanging up at their first delta if their turn comes); once the droppers are
-done and a few seconds more, every client still waiting hangs up. `/healthz` is probed throughout. It reports the
-worst liveness latency (overall and while the queue was full), whether every slot was released
+done and a few seconds more, every client still waiting hangs up. `/healthz` is probed
+throughout. It reports the worst liveness latency (overall and while the queue was full), whether every slot was released
 and the queue emptied, the server's CLOSE-WAIT sockets (from /proc) and its memory before and
 after (`run_drop_load`).
 
