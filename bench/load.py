@@ -12,9 +12,9 @@ a server answering with that OpenAI-compatible LLM, `DROPPERS` clients open a st
 read two `delta` events and close the socket; `QUEUED` more clients open theirs just after and
 wait in the queue (hanging up at their first delta if their turn comes); once the droppers are
 done and a few seconds more, every client still waiting hangs up. `/healthz` is probed
-throughout. It reports the worst liveness latency (overall and while the queue was full), whether every slot was released
-and the queue emptied, the server's CLOSE-WAIT sockets (from /proc) and its memory before and
-after (`run_drop_load`).
+throughout. It reports the liveness latency (p50, p95, worst, worst while the queue was full),
+whether every slot was released and the queue emptied, the server's CLOSE-WAIT sockets (from
+/proc) and its memory before and after (`run_drop_load`).
 
 It does not start more than one server, go beyond loopback, or judge answer quality.
 """
