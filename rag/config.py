@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
 
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
@@ -77,6 +79,19 @@ class Settings(BaseSettings):
     rate_limit: int = Field(0, ge=0, validation_alias=_env("RAG_RATE_LIMIT"))
     # Answers computed at the same time (chat app, widget and API together)
     concurrency: int = Field(4, ge=1, le=256, validation_alias=_env("RAG_CONCURRENCY"))
+    # Questions that may wait for a slot; past it they get 503 with Retry-After at once
+    queue_size: int = Field(100, ge=0, le=10000, validation_alias=_env("RAG_QUEUE_SIZE"))
+    # Host names (Host header, without port) the server answers to; * for any. Empty: loopback
+    # names when bound to a loopback address, any host otherwise
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("RAG_ALLOWED_HOSTS")
+    )
+    # Reverse proxies (IP addresses) whose X-Forwarded-For/-Proto are believed; empty: none
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("RAG_TRUSTED_PROXIES")
+    )
+    # feedback.jsonl is rotated (3 backups kept) before it grows past this size
+    feedback_max_mb: int = Field(10, ge=1, le=10000, validation_alias=_env("RAG_FEEDBACK_MAX_MB"))
 
     @field_validator(
         "chroma_host", "openai_base_url", "embed_model", "openai_api_key", "access_token", mode="before"
@@ -102,7 +117,21 @@ class Settings(BaseSettings):
             out.append(origin.lower())
         return out
 
-    @field_validator("sources", "embed_origins", mode="before")
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _check_hosts(cls, value: list[str]) -> list[str]:
+        out = []
+        for host in value:
+            host = host.strip().lower()
+            if host != "*" and (not host or any(c in host for c in "/?#@ ") or "://" in host):
+                raise ValueError(
+                    f"RAG_ALLOWED_HOSTS: {host!r} is not a host name like intranet.example.com "
+                    "(no scheme, no path), an address, or *"
+                )
+            out.append(host)
+        return out
+
+    @field_validator("sources", "embed_origins", "allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
@@ -121,6 +150,17 @@ class Settings(BaseSettings):
         if self.chunk_overlap >= self.chunk_size:
             raise ValueError("RAG_CHUNK_OVERLAP must be smaller than RAG_CHUNK_SIZE")
         return self
+
+    @property
+    def host_names(self) -> frozenset[str] | None:
+        """The Host names the server answers to; None means any."""
+        if "*" in self.allowed_hosts:
+            return None
+        if self.allowed_hosts:
+            return frozenset(self.allowed_hosts)
+        if self.host in LOOPBACK_HOSTS:
+            return LOOPBACK_HOSTS
+        return None
 
     @property
     def chroma_path(self) -> Path:

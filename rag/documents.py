@@ -4,8 +4,11 @@ It finds `.txt`, `.md` and `.html` files (in folders, recursively), decodes them
 (UTF-8, else a confidently detected legacy encoding), extracts an HTML page's
 main text with trafilatura, cleans the text (`rag.clean`) and derives each
 document's id (the file name without extension), title, publication date and
-content hash. A file it cannot use (binary, undecodable, empty, a duplicate id)
-becomes a `Skipped` record with the reason, so the caller can report it by name.
+content hash. A file it cannot use (binary, undecodable, empty, a duplicate id, a
+symbolic link leading out of the folder being read) becomes a `Skipped` record with
+the reason, so the caller can report it by name. Titles are stripped of control
+characters (terminal escapes) and capped at TITLE_HARD_MAX_CHARS, since every chunk
+carries a copy of its title.
 
 It does not chunk, embed or store anything.
 """
@@ -31,6 +34,9 @@ LEGACY_ENCODING = "cp1252"
 PLAIN_PUNCTUATION = set(".,;:!?'\"()-–—’‘“”%&/$€£@#*+")
 MIN_PLAIN_RATIO = 0.95  # a legacy decode must look like prose
 
+TITLE_HARD_MAX_CHARS = 200  # any title, headline or HTML <title>; each chunk's metadata copies it
+ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.S)
 
@@ -60,17 +66,33 @@ def doc_id_for(path: Path) -> str:
     return path.stem
 
 
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a link loop
+        return False
+    return True
+
+
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
-    """Every article file under `paths`, sorted; a path that does not exist is skipped."""
+    """Every article file under `paths`, sorted; a path that does not exist is skipped.
+
+    Inside a folder, a symbolic link (to a file, or a folder on the way) whose target lies
+    outside that folder is not followed: it is skipped and reported by name. A file named
+    directly is read wherever it points.
+    """
     found: list[Path] = []
     missing: list[Skipped] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-            )
+            root = path.resolve()
+            for p in sorted(path.rglob("*")):
+                if p.suffix.lower() not in SUFFIXES or p.name.startswith("."):
+                    continue
+                if not _inside(p, root):
+                    missing.append(Skipped(str(p), f"symbolic link leading outside {path}: not followed"))
+                elif p.is_file():
+                    found.append(p)
         elif path.is_file():
             found.append(path)
         else:
@@ -137,6 +159,18 @@ def title_of(text: str) -> str:
     return _shorten(match.group(1) if match else first)
 
 
+def bounded_title(title: str) -> str:
+    """`title` without control characters or terminal escapes, at most TITLE_HARD_MAX_CHARS long."""
+    text = CONTROL_CHARS.sub(" ", ANSI_ESCAPE.sub("", title))
+    text = " ".join(text.split())
+    if len(text) > TITLE_HARD_MAX_CHARS:
+        cut = text[:TITLE_HARD_MAX_CHARS]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut[TITLE_HARD_MAX_CHARS // 2 :] else cut).rstrip(
+            ",;: "
+        ) + "…"
+    return text
+
+
 def load(path: Path) -> SourceDocument:
     """One file as a cleaned document; raises UnreadableFile with the reason."""
     try:
@@ -160,7 +194,7 @@ def load(path: Path) -> SourceDocument:
         raise UnreadableFile("no article text left after cleaning")
     return SourceDocument(
         doc_id=doc_id_for(path),
-        title=html_title or title_of(cleaned.text),
+        title=bounded_title(html_title or title_of(cleaned.text)) or "(untitled)",
         text=cleaned.text,
         published=cleaned.published or html_date,
         source=str(path),

@@ -102,21 +102,24 @@ class CachedEmbedder:
         self._lock = threading.Lock()
 
     def __call__(self, texts: list[str]) -> list[list[float]]:
+        """Vectors for `texts`; the answer is assembled from a local copy, so eviction (by this
+        call or a concurrent one) never removes an entry this call still has to return."""
+        found: dict[str, list[float]] = {}
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            for text in texts:
+                if text in self._cache and text not in found:
+                    self._cache.move_to_end(text)
+                    found[text] = self._cache[text]
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
             vectors = self.model.get_text_embedding_batch(missing)
+            found.update(zip(missing, vectors, strict=True))
             with self._lock:
-                for text, vector in zip(missing, vectors, strict=True):
-                    self._cache[text] = vector
+                for text in missing:
+                    self._cache[text] = found[text]
                 while len(self._cache) > self.size:
                     self._cache.popitem(last=False)
-        with self._lock:
-            out = []
-            for text in texts:
-                self._cache.move_to_end(text)
-                out.append(self._cache[text])
-            return out
+        return [found[t] for t in texts]
 
 
 @dataclass

@@ -11,6 +11,18 @@ Two collections per index name:
   that no registry record points at are ignored by readers (`live_chunk`) and
   removed by the next ingest (`repair`).
 
+A chunk is written with upsert: re-chunking an unchanged document (new chunk
+size, same content hash, same chunk ids) replaces the stored text instead of
+keeping the old one.
+
+Writers hold a lease stored in Chroma itself (`NAME-lease`, see `acquire_lease`),
+so two machines sharing a Chroma server never ingest into one index at once, and
+`repair` never deletes another writer's in-flight chunks. `promote` swaps a rebuilt
+index in by renaming (live -> `NAME-retired`, staging -> live) and drops the old one
+RETIRE_GRACE_S later; a reader that finds the name missing for that instant, or the
+two collections from different generations, waits up to SWAP_WAIT_S and reads the
+new index (`current_version`, `open_index`).
+
 The chunk collection's metadata records the embedding model and its dimension;
 `open_index` refuses a mismatch with a message that says to rebuild.
 
@@ -19,6 +31,9 @@ It does not read files, chunk, embed, or rank results.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import socket
 import time
 import uuid
 from collections.abc import Iterable, Sequence, Set
@@ -29,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from rag.chunk import Chunk
 from rag.config import Settings
 from rag.documents import SourceDocument
-from rag.errors import IndexMismatchError, IndexMissingError, StoreUnavailableError
+from rag.errors import IndexMismatchError, IndexMissingError, RagError, StoreUnavailableError
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -39,6 +54,13 @@ if TYPE_CHECKING:
 REGISTRY_SUFFIX = "-docs"
 STORE_FILE = "chroma.sqlite3"  # the embedded store's database, inside settings.chroma_path
 STAGING_SUFFIX = "-staging"
+RETIRED_SUFFIX = "-retired"
+LEASE_SUFFIX = "-lease"
+LEASE_TTL_S = 600.0  # a writer renews its lease after every batch; a dead writer's lease expires
+SWAP_WAIT_S = 5.0  # how long a reader waits for a rebuild's swap to finish
+RETIRE_GRACE_S = 2.0  # the old index outlives the swap this long, for queries already under way
+GENERATION_KEY = "chunks_collection"  # registry metadata: the id of the chunk collection it belongs to
+MAX_META_CHARS = 1000  # any string in a chunk's metadata (titles are capped earlier, at 200)
 WRITE_BATCH = 256
 READ_PAGE = 1000
 DISTANCE = "cosine"
@@ -114,12 +136,13 @@ def _unavailable_message(settings: Settings, exc: BaseException) -> str:
 
 
 def chunk_metadata(doc: SourceDocument, chunk: Chunk) -> dict[str, Any]:
+    """What each chunk carries besides its text: bounded, since every chunk has a copy."""
     return {
         "doc_id": doc.doc_id,
         "doc_hash": doc.content_hash,
-        "title": doc.title,
+        "title": doc.title[:MAX_META_CHARS],
         "published": doc.published.isoformat() if doc.published else "",
-        "source": doc.source,
+        "source": doc.source[:MAX_META_CHARS],
         "chunk_index": chunk.index,
         "start": chunk.start,
         "end": chunk.end,
@@ -171,15 +194,23 @@ class Index:
         """The version as the store has it now, re-binding the collections if they were rebuilt."""
         if self._store_file is not None and _file_identity(self._store_file) != self._store_id:
             self._reopen()
-        try:
-            chunks = self.client.get_collection(self.name)
-            registry = self.client.get_collection(self.name + REGISTRY_SUFFIX)
-        except Exception as exc:
-            raise StoreUnavailableError(
-                f"The index {self.name!r} cannot be read right now ({type(exc).__name__}: {exc}). "
-                "If the Chroma server is down, start it again; if the index was deleted, "
-                "run `rag ingest`."
-            ) from exc
+        deadline = time.monotonic() + SWAP_WAIT_S
+        while True:
+            try:
+                chunks = self.client.get_collection(self.name)
+                registry = self.client.get_collection(self.name + REGISTRY_SUFFIX)
+                if _same_generation(chunks, registry):
+                    break
+                problem: Exception = RuntimeError("a rebuilt index is being swapped in")
+            except Exception as exc:
+                problem = exc
+            if time.monotonic() > deadline:  # not a swap in progress (it takes milliseconds)
+                raise StoreUnavailableError(
+                    f"The index {self.name!r} cannot be read right now ({type(problem).__name__}: "
+                    f"{problem}). If the Chroma server is down, start it again; if the index was "
+                    "deleted, run `rag ingest`."
+                ) from problem
+            time.sleep(0.02)
         if chunks.id != self.chunks.id or registry.id != self.registry.id:
             self.chunks, self.registry, self._vector_store = chunks, registry, None
         else:
@@ -292,7 +323,7 @@ class Index:
                 node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.doc_id)
                 nodes.append(node)
         for start in range(0, len(nodes), WRITE_BATCH):
-            self.vector_store.add(nodes[start : start + WRITE_BATCH])
+            self._upsert(nodes[start : start + WRITE_BATCH])
         now = time.time()
         self.registry.upsert(
             ids=[doc.doc_id for doc, _, _ in batch],
@@ -316,13 +347,32 @@ class Index:
                 keep = {chunk.chunk_id for chunk in chunks}
                 self._delete_chunks([cid for cid in self._chunk_ids(doc.doc_id) if cid not in keep])
 
+    def _upsert(self, nodes: Sequence[Any]) -> None:
+        """What `ChromaVectorStore.add` writes, as an upsert (`add` keeps an existing id's old text)."""
+        from llama_index.core.schema import MetadataMode
+        from llama_index.core.vector_stores.utils import node_to_metadata_dict
+
+        metadatas = []
+        for node in nodes:
+            meta = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+            metadatas.append({k: ("" if v is None else v) for k, v in meta.items()})
+        self.chunks.upsert(
+            ids=[node.node_id for node in nodes],
+            embeddings=[node.get_embedding() for node in nodes],
+            metadatas=metadatas,  # type: ignore[arg-type]
+            documents=[node.get_content(metadata_mode=MetadataMode.NONE) for node in nodes],
+        )
+
     def remove_document(self, doc_id: str) -> None:
         """Unregister first (the commit), then delete the chunks."""
         self.registry.delete(ids=[doc_id])
         self._delete_chunks(self._chunk_ids(doc_id))
 
     def repair(self) -> int:
-        """Delete chunks no registry record points at (left by an interrupted run)."""
+        """Delete chunks no registry record points at (left by an interrupted run).
+
+        Only a writer holding the lease may call it: another writer's chunks are unregistered
+        until that writer's registry flip."""
         live = {d.doc_id: d.content_hash for d in self.documents().values()}
         orphans = [
             cid
@@ -388,6 +438,13 @@ def open_index(
     name = name or settings.collection
     try:
         exists = name in _collection_names(client)
+        deadline = time.monotonic() + SWAP_WAIT_S
+        while not exists and not create and time.monotonic() < deadline:
+            names = _collection_names(client)  # between promote's renames: wait for the new index
+            exists = name in names
+            if exists or name + STAGING_SUFFIX not in names:
+                break
+            time.sleep(0.02)
         if not exists and not create:
             raise IndexMissingError(
                 f"No index yet in {settings.chroma_location}. Run `rag ingest` to build it."
@@ -420,8 +477,128 @@ def drop_index(client: ClientAPI, name: str) -> None:
             client.delete_collection(coll)
 
 
-def promote(client: ClientAPI, staging: str, name: str) -> None:
-    """Make the fully built `staging` index the live `name` one."""
-    drop_index(client, name)
-    client.get_collection(staging).modify(name=name)
-    client.get_collection(staging + REGISTRY_SUFFIX).modify(name=name + REGISTRY_SUFFIX)
+def _same_generation(chunks: Collection, registry: Collection) -> bool:
+    """The registry belongs to these chunks (stores from before this marker always pass)."""
+    owner = (registry.metadata or {}).get(GENERATION_KEY)
+    return owner is None or owner == str(chunks.id)
+
+
+def promote(client: ClientAPI, staging: str, name: str, *, grace_s: float = RETIRE_GRACE_S) -> None:
+    """Make the fully built `staging` index the live `name` one.
+
+    Chroma has no atomic rename of two collections. The live index is renamed aside
+    (`NAME-retired`) and the staging one renamed in: for the few milliseconds between,
+    readers find no index, or a registry of the other generation, and wait
+    (`Index.current_version`, `open_index`). The retired index is dropped `grace_s`
+    later, so queries already running on it finish.
+    """
+    retired = name + RETIRED_SUFFIX
+    drop_index(client, retired)
+    staged_chunks = client.get_collection(staging)
+    staged_registry = client.get_collection(staging + REGISTRY_SUFFIX)
+    meta = dict(staged_registry.metadata or {})
+    meta[GENERATION_KEY] = str(staged_chunks.id)
+    staged_registry.modify(metadata=meta)
+    existing = _collection_names(client)
+    for suffix in ("", REGISTRY_SUFFIX):
+        if name + suffix in existing:
+            client.get_collection(name + suffix).modify(name=retired + suffix)
+    staged_chunks.modify(name=name)
+    staged_registry.modify(name=name + REGISTRY_SUFFIX)
+    if grace_s:
+        time.sleep(grace_s)
+    drop_index(client, retired)
+
+
+# -- the writers' lease ---------------------------------------------------------------------
+class IngestBusyError(RagError):
+    """Another writer holds the index's lease."""
+
+
+def _owner() -> dict[str, Any]:
+    return {"host": socket.gethostname(), "pid": os.getpid(), "token": uuid.uuid4().hex}
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Lease:
+    """The right to write one index, held as a collection in the same Chroma (`NAME-lease`)."""
+
+    def __init__(self, client: ClientAPI, name: str, owner: dict[str, Any], ttl: float):
+        self.client = client
+        self.collection = name + LEASE_SUFFIX
+        self.owner = owner
+        self.ttl = ttl
+
+    def renew(self) -> None:
+        """Extend the lease; raises IngestBusyError when another writer took it over meanwhile."""
+        try:
+            lease = self.client.get_collection(self.collection)
+        except Exception as exc:
+            raise IngestBusyError(
+                "This ingest lost its lease on the index (it expired and was removed); stopped."
+            ) from exc
+        meta = dict(lease.metadata or {})
+        if meta.get("token") != self.owner["token"]:
+            raise IngestBusyError(
+                f"This ingest lost its lease on the index to {meta.get('host')} (pid {meta.get('pid')}); "
+                "stopped. Its finished documents are kept."
+            )
+        meta["expires"] = time.time() + self.ttl
+        lease.modify(metadata=meta)
+
+    def release(self) -> None:
+        try:
+            lease = self.client.get_collection(self.collection)
+            if (lease.metadata or {}).get("token") == self.owner["token"]:
+                self.client.delete_collection(self.collection)
+        except Exception:  # already gone, or the store is down: it expires by itself
+            pass
+
+
+def _stale(meta: dict[str, Any]) -> bool:
+    if float(meta.get("expires", 0)) < time.time():
+        return True
+    same_host = meta.get("host") == socket.gethostname()
+    return same_host and not _pid_alive(int(meta.get("pid", 0) or 0))
+
+
+def acquire_lease(client: ClientAPI, name: str, *, ttl: float = LEASE_TTL_S) -> Lease:
+    """Take the write lease of index `name`, or raise IngestBusyError naming its holder.
+
+    A lease whose holder is gone (expired, or a dead process on this host) is taken over.
+    """
+    owner = _owner()
+    collection = name + LEASE_SUFFIX
+    for _ in range(3):
+        meta = {**owner, "since": time.time(), "expires": time.time() + ttl}
+        try:
+            client.create_collection(collection, embedding_function=None, metadata=meta)
+            return Lease(client, name, owner, ttl)
+        except Exception as exc:
+            try:
+                held = dict(client.get_collection(collection).metadata or {})
+            except Exception:
+                raise StoreUnavailableError(
+                    f"Cannot take the ingest lease in Chroma ({type(exc).__name__}: {exc})."
+                ) from exc
+        if _stale(held):
+            with contextlib.suppress(Exception):  # another writer may have removed it first
+                client.delete_collection(collection)
+            continue
+        since = time.strftime("%H:%M:%S", time.localtime(float(held.get("since", 0))))
+        until = time.strftime("%H:%M:%S", time.localtime(float(held.get("expires", 0))))
+        raise IngestBusyError(
+            f"Another ingest into the index {name!r} is running (host {held.get('host')}, pid "
+            f"{held.get('pid')}, since {since}); wait for it to finish. If it died, its lease "
+            f"expires at {until}."
+        )
+    raise IngestBusyError(f"Could not take the ingest lease of the index {name!r}; try again.")

@@ -9,8 +9,11 @@ new atomically. `prune` removes documents whose source file is gone;
 complete. Unusable files are reported by name and skipped.
 
 The embedding model is loaded only when something needs embedding, so a run
-over an unchanged corpus is quick. One ingest runs at a time per data
-directory (a lock file). It does not answer questions.
+over an unchanged corpus is quick. One ingest runs at a time per index: a lease
+kept in Chroma itself (`rag.index.acquire_lease`, renewed after every batch), so
+machines sharing a Chroma server exclude each other too, plus a lock file per
+data directory. The repair step runs only under the lease, so it never deletes
+the in-flight chunks of another ingest. It does not answer questions.
 """
 
 from __future__ import annotations
@@ -28,7 +31,16 @@ from rag.config import Settings
 from rag.documents import Skipped, SourceDocument, discover, load_all
 from rag.embed import build_embed_model, embedding_signature
 from rag.errors import IndexMissingError, RagError, StoreUnavailableError
-from rag.index import STAGING_SUFFIX, Index, connect, drop_index, open_index, promote
+from rag.index import (
+    STAGING_SUFFIX,
+    Index,
+    Lease,
+    acquire_lease,
+    connect,
+    drop_index,
+    open_index,
+    promote,
+)
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -129,10 +141,9 @@ def _connect(settings: Settings, rebuild: bool, report: IngestReport) -> ClientA
 
 
 def _open_target(
-    settings: Settings, embedder: _Embedder, rebuild: bool, report: IngestReport
+    settings: Settings, embedder: _Embedder, rebuild: bool, client: ClientAPI
 ) -> tuple[Index, str | None]:
     """The index to write into, and the staging name when rebuilding."""
-    client = _connect(settings, rebuild, report)
     signature = embedding_signature(settings)
     if rebuild:
         staging = settings.collection + STAGING_SUFFIX
@@ -173,41 +184,60 @@ def ingest(
     started = time.perf_counter()
     report = IngestReport(rebuilt=rebuild)
     embedder = _Embedder(settings, embed_model)
-    chunking = chunking_signature(settings)
     with ingest_lock(settings):
-        index, staging = _open_target(settings, embedder, rebuild, report)
+        client = _connect(settings, rebuild, report)
+        lease = acquire_lease(client, settings.collection)
         try:
-            report.repaired = index.repair()
-            known = index.documents()
-            files, missing = discover(paths or settings.sources)
-            report.skipped.extend(missing)
-            pending: list[SourceDocument] = []
-            for item in load_all(files):
-                if isinstance(item, Skipped):
-                    report.skipped.append(item)
-                    continue
-                record = known.get(item.doc_id)
-                if record and record.content_hash == item.content_hash and record.chunking == chunking:
-                    report.unchanged.append(item.doc_id)
-                else:
-                    pending.append(item)
-            _write(index, pending, known, embedder, settings, report, progress)
-            if prune:
-                for doc_id, record in known.items():
-                    if not Path(record.source).exists():
-                        index.remove_document(doc_id)
-                        report.removed.append(doc_id)
-            if staging is not None:
-                promote(index.client, staging, settings.collection)
-                index = open_index(settings, client=index.client)
-            if report.added or report.updated or report.removed or report.repaired or rebuild:
-                index.bump_version()
-        except BaseException:
-            if staging is not None:  # the live index was never touched
-                drop_index(index.client, staging)
-            raise
+            _run(paths, settings, embedder, prune, rebuild, progress, report, client, lease)
+        finally:
+            lease.release()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _run(
+    paths: Sequence[Path] | None,
+    settings: Settings,
+    embedder: _Embedder,
+    prune: bool,
+    rebuild: bool,
+    progress: bool,
+    report: IngestReport,
+    client: ClientAPI,
+    lease: Lease,
+) -> None:
+    chunking = chunking_signature(settings)
+    index, staging = _open_target(settings, embedder, rebuild, client)
+    try:
+        report.repaired = index.repair()
+        known = index.documents()
+        files, missing = discover(paths or settings.sources)
+        report.skipped.extend(missing)
+        pending: list[SourceDocument] = []
+        for item in load_all(files):
+            if isinstance(item, Skipped):
+                report.skipped.append(item)
+                continue
+            record = known.get(item.doc_id)
+            if record and record.content_hash == item.content_hash and record.chunking == chunking:
+                report.unchanged.append(item.doc_id)
+            else:
+                pending.append(item)
+        _write(index, pending, known, embedder, settings, report, progress, lease)
+        if prune:
+            for doc_id, record in known.items():
+                if not Path(record.source).exists():
+                    index.remove_document(doc_id)
+                    report.removed.append(doc_id)
+        if staging is not None:
+            promote(index.client, staging, settings.collection)
+            index = open_index(settings, client=index.client)
+        if report.added or report.updated or report.removed or report.repaired or rebuild:
+            index.bump_version()
+    except BaseException:
+        if staging is not None:  # the live index was never touched
+            drop_index(index.client, staging)
+        raise
 
 
 def _write(
@@ -218,6 +248,7 @@ def _write(
     settings: Settings,
     report: IngestReport,
     progress: bool,
+    lease: Lease | None = None,
 ) -> None:
     batches = [pending[i : i + DOC_BATCH] for i in range(0, len(pending), DOC_BATCH)]
     chunked = [
@@ -243,3 +274,5 @@ def _write(
         for doc, chunks in batch:
             report.chunks_written += len(chunks)
             (report.updated if doc.doc_id in known else report.added).append(doc.doc_id)
+        if lease is not None:
+            lease.renew()

@@ -10,6 +10,8 @@ at no source and verifies every citation. It condenses follow-ups into a
 standalone question with `rag.followup.CONDENSE_PROMPT`, and, when asked to,
 judges whether a passage supports a claim (`JUDGE_PROMPT`) for `rag.verify`.
 
+Closing the answer stream early (a client that went away) closes the upstream
+HTTP stream at once, so the LLM server stops generating and no socket lingers.
 Transport failures become `LLMUnavailableError`, a refused key `LLMAuthError`,
 each with the fix in the message. It does not retrieve, verify or number the
 final answer's sources (`rag.engine`), and builds no client at import time.
@@ -17,6 +19,7 @@ final answer's sources (`rag.engine`), and builds no client at import time.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -60,6 +63,7 @@ CONTEXT_WINDOW = 8192  # what is assumed of an unknown server model
 TIMEOUT_S = 60.0
 MAX_RETRIES = 1
 HISTORY_TURNS = 6  # earlier turns sent with the question
+MAX_WRAPPED_GENERATORS = 8  # how deep close_stream looks for generators wrapped by llama-index
 REFUSAL_PATTERN = re.compile(r"\bI (?:don'?t|do not) know\b", re.IGNORECASE)
 
 T = TypeVar("T")
@@ -162,6 +166,43 @@ def number_sources(retrieval: Retrieval) -> tuple[str, dict[int, str]]:
     return block, numbers
 
 
+def close_stream(stream: Any) -> None:
+    """Close a llama-index chat stream, the generators it wraps and the HTTP response inside.
+
+    Closing the outer generator is not enough: llama-index's instrumentation wrapper does not
+    close the generator it wraps, and openai's `Stream` sits in a reference cycle with its own
+    iterator, so its response (and socket) would stay open until a garbage collection, and in
+    CLOSE-WAIT once the server hangs up. So every generator in the chain is closed, and every
+    openai `Stream` one of them is iterating over is closed explicitly.
+    """
+    import gc
+
+    import openai
+
+    generators: list[Any] = []
+    streams: list[Any] = []
+    todo = [stream]
+    while todo and len(generators) < MAX_WRAPPED_GENERATORS:
+        gen = todo.pop(0)
+        if any(gen is g for g in generators):
+            continue
+        generators.append(gen)
+        if getattr(gen, "gi_frame", None) is None:  # finished, or not a generator
+            continue
+        for ref in gc.get_referents(gen):  # its locals and value stack: for-loop iterators too
+            if isinstance(ref, openai.Stream):
+                streams.append(ref)
+            elif inspect.isgenerator(ref):
+                todo.append(ref)
+                streams.extend(r for r in gc.get_referents(ref) if isinstance(r, openai.Stream))
+    for gen in generators:
+        close = getattr(gen, "close", None)
+        if close is not None:
+            close()
+    for upstream in streams:
+        upstream.close()
+
+
 def is_refusal(text: str) -> bool:
     return bool(REFUSAL_PATTERN.search(text[:200]))
 
@@ -214,13 +255,16 @@ class OpenAIAnswerer:
         prompt_tokens = sum(count_tokens(str(m.content or "")) for m in messages)
         stream: Iterator[Any] = _guarded(self.llm, lambda: iter(self.llm.stream_chat(messages)))
         parts: list[str] = []
-        while True:
-            chunk = _guarded(self.llm, lambda: next(stream, None))
-            if chunk is None:
-                break
-            if chunk.delta:
-                parts.append(chunk.delta)
-                yield chunk.delta
+        try:
+            while True:
+                chunk = _guarded(self.llm, lambda: next(stream, None))
+                if chunk is None:
+                    break
+                if chunk.delta:
+                    parts.append(chunk.delta)
+                    yield chunk.delta
+        finally:  # closed early (the client went away): close the upstream HTTP stream now
+            close_stream(stream)
         text = "".join(parts).strip()
         completion = count_tokens(text)
         if not text or is_refusal(text):

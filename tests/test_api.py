@@ -60,7 +60,7 @@ def running_server(settings: Settings, embed_model: Any = None) -> Iterator[Serv
             )
 
     service = ChatService(settings, factory)
-    with serve_in_thread(create_app(settings, service)) as url:
+    with serve_in_thread(create_app(settings, service), settings=settings) as url:
         yield Server(url, service, settings)
 
 
@@ -206,17 +206,14 @@ def test_origins_are_checked_and_framing_is_restricted(http: httpx.Client, serve
 
 
 def test_feedback_is_stored_as_json_lines(http: httpx.Client, server: Server) -> None:
-    vote = {
-        "vote": "down",
-        "question": QUESTION,
-        "answer": "Drones.[1]",
-        "citations": [{"n": 1, "doc_id": "004", "title": "T", "quote": "q", "verified": True}],
-        "channel": "embed",
-    }
-    assert http.post("/api/feedback", json=vote).json() == {"status": "recorded"}
+    answer = http.post("/api/ask", json={"question": QUESTION}).json()
+    vote = {"answer_id": answer["id"], "vote": "down", "comment": "The date is wrong."}
+    assert http.post("/api/feedback", json=vote).json() == {"ok": True}
     rows = [json.loads(line) for line in server.settings.feedback_path.read_text().splitlines()]
-    assert rows[-1]["vote"] == "down" and rows[-1]["citations"][0]["doc_id"] == "004"
-    assert rows[-1]["question"] == QUESTION and rows[-1]["channel"] == "embed"
+    assert rows[-1]["vote"] == "down" and rows[-1]["answer_id"] == answer["id"]
+    assert rows[-1]["citations"][0]["doc_id"] == answer["citations"][0]["doc_id"]
+    assert rows[-1]["question"] == QUESTION and rows[-1]["surface"] == "api"
+    assert rows[-1]["comment"] == "The date is wrong." and rows[-1]["answer"] == answer["answer"]
     assert http.post("/api/feedback", json={**vote, "vote": "maybe"}).status_code == 422
 
 

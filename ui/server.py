@@ -7,29 +7,41 @@ Routes (all answers come from one shared `ChatService`):
 * `POST /api/ask/stream` - server-sent events: `delta` ({"text"}) as the answer is
   produced, then one `answer` event (plus an `html` event first with `?html=true`), or
   an `error` event.
-* `POST /api/feedback` - a thumbs up/down, appended to `RAG_DATA_DIR/feedback.jsonl`.
-* `GET /healthz` - liveness and the answer backend; never needs the token.
+* `POST /api/feedback` - `{answer_id, vote: "up"|"down"|null, comment}` on an answer this
+  server gave; the last choice counts (`ui.service.read_feedback`). Rate-limited like questions.
+* `GET /healthz` - liveness, the answer backend and the slot/queue counts; never needs the
+  token; answered on the event loop, so it stays fast however many questions wait.
 * `GET /embed` - the compact chat widget for iframes; `/ui-assets/*` its script and styles.
 * `/openapi.json`, `/docs` - the API schema; `/` - the Gradio chat app and Gradio's API.
 
-Errors are JSON `{"error": message}`: 400 for a bad question, 422 for a malformed
-request, 413 for an oversized body, 429 over the rate limit, 503 when the index,
-Chroma or the LLM is unavailable, 500 (logged, no traceback) otherwise.
+Errors are JSON `{"error": message}`: 400 for a bad question or an unreadable body, 404
+for an unknown answer id, 422 for a malformed request, 413 for an oversized body, 429
+over the rate limit, 503 when the index, Chroma or the LLM is unavailable or the queue
+is full (with `Retry-After`), 500 (logged, no traceback) otherwise.
+
+Questions wait for an answering slot (`RAG_CONCURRENCY`) on the event loop, not on a
+worker thread, in a queue of at most `RAG_QUEUE_SIZE`. A streamed answer whose client
+goes away is closed: its slot is released and the upstream LLM request closed.
 
 `Guard`, an ASGI middleware in front of everything, enforces the embedding policy:
 `Content-Security-Policy: frame-ancestors 'self' <RAG_EMBED_ORIGINS>` on every
 response, 403 for requests whose `Origin` (or, for frames, referring page) is neither
 this server nor allowed, CORS for the allowed origins, the optional access token
 (`Authorization: Bearer`, `?token=` on page URLs, or a first-party cookie the main
-page sets; the widget needs no cookie) and a request-body size limit.
+page sets; the widget needs no cookie), the Host allowlist (`RAG_ALLOWED_HOSTS`; loopback
+names by default on a loopback bind, which defeats DNS rebinding), the refusal of
+Gradio's upload route (the app takes no files) and a request-body size limit.
+Forwarded headers (X-Forwarded-For) are believed only from `RAG_TRUSTED_PROXIES`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
+import threading
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
@@ -39,6 +51,7 @@ from string import Template
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -46,11 +59,21 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rag.answer import Answer
 from rag.engine import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 from ui.render import answer_html, backend_label, esc
-from ui.service import UNEXPECTED, ChatService, RateLimited, Vote, error_status, friendly
+from ui.service import (
+    MAX_COMMENT_CHARS,
+    UNEXPECTED,
+    Busy,
+    ChatService,
+    RateLimited,
+    Slot,
+    error_status,
+    friendly,
+)
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -68,6 +91,7 @@ SHUTDOWN_GRACE_S = 3  # browsers keep Gradio's heartbeat stream open; do not wai
 TOKEN_COOKIE = "rag_access"
 PUBLIC_PATHS = frozenset({"/healthz"})
 PUBLIC_PREFIXES = ("/ui-assets/",)
+UPLOAD_PATHS = ("/gradio_api/upload", "/upload")  # Gradio's file upload routes: this app takes no files
 REFUSED_PAGE = (
     '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Ask the news</title></head>'
     '<body style="font:16px system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem">'
@@ -193,28 +217,21 @@ class HealthModel(BaseModel):
     backend: str
     model: str | None
     engine_loaded: bool
-
-
-class FeedbackCitation(BaseModel):
-    n: int
-    doc_id: str = Field("", max_length=200)
-    title: str = Field("", max_length=1000)
-    quote: str = Field("", max_length=5000)
-    verified: bool = True
+    slots_in_use: int
+    queued: int
 
 
 class FeedbackRequest(BaseModel):
-    vote: Literal["up", "down"]
-    question: str = Field(max_length=4 * MAX_QUESTION_CHARS)
-    answer: str = Field(max_length=MAX_HISTORY_CHARS)
-    citations: list[FeedbackCitation] = Field(default_factory=list, max_length=100)
-    backend: str | None = Field(None, max_length=200)
-    model: str | None = Field(None, max_length=200)
-    channel: Literal["embed", "api"] = "api"
+    model_config = ConfigDict(json_schema_extra={"example": {"answer_id": "3f2c...", "vote": "up"}})
+
+    answer_id: str = Field(max_length=64, description="The `id` of an answer this server gave.")
+    vote: Literal["up", "down"] | None = Field(description="null withdraws an earlier vote.")
+    comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
+    surface: Literal["api", "embed"] = Field("api", description="Where the vote was cast.")
 
 
 class FeedbackResponse(BaseModel):
-    status: str
+    ok: bool
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -223,10 +240,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (400, "The question cannot be answered as given (empty, too long, history too long)."),
         (401, "Missing or wrong access token."),
         (403, "The request's origin is not allowed (RAG_EMBED_ORIGINS)."),
+        (404, "Feedback on an answer this server does not know."),
         (413, "The request body is too large."),
         (422, "The request is malformed."),
         (429, "Too many questions from this client (RAG_RATE_LIMIT); see Retry-After."),
-        (503, "The index, Chroma or the LLM is unavailable, or the server is busy."),
+        (503, "The index, Chroma or the LLM is unavailable, or the queue is full; see Retry-After."),
     ]
 }
 
@@ -234,7 +252,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 # -- errors -------------------------------------------------------------------------------
 def error_response(exc: BaseException) -> JSONResponse:
     status = error_status(exc)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, (RateLimited, Busy)) else None
     return JSONResponse({"error": friendly(exc)}, status_code=status, headers=headers)
 
 
@@ -248,6 +266,19 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def host_name(host: str) -> str:
+    """The name part of a Host header ("[::1]:8080" -> "[::1]", "a.example:80" -> "a.example")."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def safe_location(path: str) -> str:
+    """A same-origin path: "//evil.example/x" or "/\\evil.example" would leave the site."""
+    return "/" + path.lstrip("/\\")
 
 
 def _sse(event: str, data: Any) -> str:
@@ -283,6 +314,7 @@ class Guard:
             else ""
         )
         self.frame_ancestors = frame_ancestors(settings)
+        self.hosts = settings.host_names  # None: any Host
 
     # policy
     def origin_allowed(self, origin: str, host: str) -> bool:
@@ -304,6 +336,20 @@ class Guard:
         path: str = scope.get("path", "")
         method: str = scope.get("method", "GET")
         own = headers.get("host", "").lower()
+
+        if self.hosts is not None and host_name(own) not in self.hosts and not self.public(path):
+            await self.refuse(
+                scope,
+                receive,
+                send,
+                400,
+                f"This server does not answer to the host name {host_name(own)!r}; "
+                "its operator can add it to RAG_ALLOWED_HOSTS.",
+            )
+            return
+        if scope["type"] == "http" and path.rstrip("/").endswith(UPLOAD_PATHS):
+            await self.refuse(scope, receive, send, 403, "This server accepts no file uploads.")
+            return
 
         origin = headers.get("origin")
         if origin is not None and not self.origin_allowed(origin, own):
@@ -434,7 +480,8 @@ class Guard:
     async def redirect_with_cookie(self, scope: Scope, send: Send, query: dict[str, str]) -> None:
         """Swap ?token= for a first-party HttpOnly cookie, so the address bar loses the secret."""
         rest = {k: v for k, v in query.items() if k != "token"}
-        location = scope.get("root_path", "") + scope["path"] + (f"?{urlencode(rest)}" if rest else "")
+        path = safe_location(scope.get("root_path", "") + scope["path"])
+        location = path + (f"?{urlencode(rest)}" if rest else "")
         response = Response(status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
         response.set_cookie(
             TOKEN_COOKIE, self.cookie, httponly=True, samesite="strict", secure=scope.get("scheme") == "https"
@@ -508,41 +555,76 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"error": _validation_message(exc)}, status_code=422)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """Starlette's and FastAPI's own errors (an unreadable body, 404, 405) in the documented shape."""
+        message = exc.detail if isinstance(exc.detail, str) else "The request failed."
+        if exc.status_code == 400 and "parsing the body" in message:
+            message = "The request body is not valid UTF-8 JSON (or is nested too deeply)."
+        return JSONResponse({"error": message}, status_code=exc.status_code, headers=exc.headers)
+
     @app.get("/healthz", response_model=HealthModel, tags=["service"])
-    def healthz() -> dict[str, Any]:
-        """Liveness, and the answer backend in use. Needs no token."""
+    async def healthz() -> dict[str, Any]:
+        """Liveness, the answer backend in use, and the answering slots and queue. Needs no token."""
         return {
             "status": "ok",
             "version": _version(),
             "backend": service.backend,
             "model": service.model,
             "engine_loaded": service.loaded,
+            "slots_in_use": service.slots.in_use,
+            "queued": service.slots.queued,
         }
 
-    def stream_events(first: str | Answer, events: Iterator[str | Answer], html: bool) -> Iterator[str]:
+    async def take_slot(body: AskRequest, request: Request) -> Slot:
+        """Check the question and the rate, then wait for a slot on the event loop (no thread)."""
+        history = [t.model_dump() for t in body.history]
+        service.check(body.question, history, client=_client(request))
+        await run_in_threadpool(service.engine)  # a missing index fails before queueing
+        return await service.slots.acquire_async(request.is_disconnected)
+
+    async def stream_events(first: str | Answer, pump: Pump, slot: Slot, html: bool) -> Any:
+        """SSE text. On a disconnect the body is closed (ClosingStream) at once, even while a
+        step waits on the LLM: the slot is released now, and the engine's stream (with the
+        upstream LLM request) is closed as soon as that step returns (`Pump`)."""
         try:
-            for event in _chain(first, events):
+            event: str | Answer | None = first
+            while event is not None:
                 if isinstance(event, Answer):
                     if html:
                         yield _sse("html", {"html": answer_html(event)})
                     yield _sse("answer", event.to_dict())
                 else:
                     yield _sse("delta", {"text": event})
+                event = await anyio.to_thread.run_sync(pump.step, abandon_on_cancel=True)
         except Exception as exc:
             yield _sse("error", {"error": friendly(exc), "status": error_status(exc)})
+        finally:
+            pump.close()
+            slot.release()
 
     async def start_stream(body: AskRequest, request: Request, html: bool) -> Response:
-        events = service.stream(
-            body.question, [t.model_dump() for t in body.history], client=_client(request)
-        )
-        try:  # errors before the first event get a real status code
-            first = await run_in_threadpool(next, events, None)
+        try:
+            slot = await take_slot(body, request)
+        except asyncio.CancelledError:
+            return Response(status_code=499)  # the client left while queued: nobody reads this
         except Exception as exc:
             return error_response(exc)
+        pump = Pump(service.stream(body.question, [t.model_dump() for t in body.history], slot=slot))
+        try:  # errors before the first event get a real status code
+            first = await anyio.to_thread.run_sync(pump.step, abandon_on_cancel=True)
+        except BaseException as exc:
+            pump.close()
+            slot.release()
+            if not isinstance(exc, Exception):
+                raise
+            return error_response(exc)
         if first is None:  # the engine always ends with an Answer
+            pump.close()
+            slot.release()
             return JSONResponse({"error": UNEXPECTED}, status_code=500)
-        return StreamingResponse(
-            stream_events(first, events, html),
+        return ClosingStream(
+            stream_events(first, pump, slot, html),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
@@ -561,11 +643,19 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
         if "text/event-stream" in request.headers.get("accept", ""):
             return await start_stream(body, request, html=False)
         try:
+            slot = await take_slot(body, request)
+        except asyncio.CancelledError:
+            return Response(status_code=499)
+        except Exception as exc:
+            return error_response(exc)
+        try:
             answer = await run_in_threadpool(
-                service.ask, body.question, [t.model_dump() for t in body.history], client=_client(request)
+                service.ask, body.question, [t.model_dump() for t in body.history], slot=slot
             )
         except Exception as exc:
             return error_response(exc)
+        finally:
+            slot.release()
         return answer.to_dict()
 
     @app.post(
@@ -592,26 +682,33 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
         return await start_stream(body, request, html=html)
 
     @app.post("/api/feedback", response_model=FeedbackResponse, responses=ERRORS, tags=["answers"])
-    def feedback(body: FeedbackRequest) -> dict[str, str]:
-        """Record a thumbs up/down for an answer (JSON lines under the data directory)."""
-        service.feedback.record(
-            Vote(
-                vote=body.vote,
-                question=body.question,
-                answer=body.answer,
-                citations=[c.model_dump() for c in body.citations],
-                channel=body.channel,
-                backend=body.backend,
-                model=body.model,
+    async def feedback(body: FeedbackRequest, request: Request) -> Any:
+        """Rate an answer this server gave (its `id`); a later vote replaces it, null withdraws it.
+
+        Stored as JSON lines under the data directory, rotated past RAG_FEEDBACK_MAX_MB.
+        """
+        try:
+            service.record_feedback(
+                body.answer_id, body.vote, body.comment, body.surface, client=_client(request)
             )
-        )
-        return {"status": "recorded"}
+        except Exception as exc:
+            return error_response(exc)
+        return {"ok": True}
 
     @app.get("/embed", response_class=HTMLResponse, include_in_schema=False)
-    def embed(request: Request) -> HTMLResponse:
+    async def embed(request: Request) -> HTMLResponse:
         page = embed_page(settings, service, request.scope.get("root_path", "").rstrip("/"))
         csp = f"{EMBED_CSP}; {frame_ancestors(settings)}"
         return HTMLResponse(page, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
+
+    @app.api_route(
+        "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    )
+    async def no_such_route(request: Request, rest: str) -> JSONResponse:
+        """Unknown API paths (and wrong methods) answer in the API's error shape, not Gradio's."""
+        return JSONResponse(
+            {"error": f"No API route {request.method} /api/{rest}; see /openapi.json."}, status_code=404
+        )
 
     app.mount("/ui-assets", StaticFiles(directory=STATIC), name="ui-assets")
 
@@ -629,9 +726,68 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
     )
 
 
-def _chain(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str | Answer]:
-    yield first
-    yield from rest
+class ClosingStream(StreamingResponse):
+    """A StreamingResponse that always closes its body, also when the client went away mid-stream."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            aclose = getattr(self.body_iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
+
+
+class Pump:
+    """Steps a synchronous answer stream on worker threads; `close()` from the event loop is
+    safe at any time: while a step is running, the stream is closed when that step returns."""
+
+    def __init__(self, events: Iterator[str | Answer]):
+        self.events = events
+        self._lock = threading.Lock()
+        self._busy = False
+        self._closed = False
+
+    def step(self) -> str | Answer | None:
+        with self._lock:
+            if self._closed:
+                return None
+            self._busy = True
+        try:
+            return next(self.events, None)
+        finally:
+            with self._lock:
+                self._busy = False
+                close_now = self._closed
+            if close_now:
+                _close_quietly(self.events)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            if self._busy:
+                return  # the running step closes it
+        _close_quietly(self.events)
+
+
+def _close_quietly(events: Iterator[Any]) -> None:
+    close = getattr(events, "close", None)
+    if close is None:
+        return
+    try:
+        close()
+    except Exception:  # closing after a failure must not hide it
+        log.debug("closing an answer stream failed", exc_info=True)
+
+
+def uvicorn_options(settings: Settings | None) -> dict[str, Any]:
+    """Forwarded headers only from the named proxies (uvicorn trusts 127.0.0.1 by default)."""
+    proxies = settings.trusted_proxies if settings is not None else []
+    return {
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": ",".join(proxies) if proxies else None,
+        "server_header": False,
+    }
 
 
 def run(settings: Settings, *, host: str, port: int) -> None:
@@ -644,6 +800,11 @@ def run(settings: Settings, *, host: str, port: int) -> None:
     service.warm_up()
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"Chat app:  http://{shown}:{port}/   widget: /embed   API: /api/ask   schema: /openapi.json")
+    if settings.host_names is None and not settings.access_token:
+        print(
+            "Warning: any Host name is accepted and no access token is set; set RAG_ALLOWED_HOSTS "
+            "to the names users type (DNS rebinding) or RAG_ACCESS_TOKEN."
+        )
     uvicorn.run(
         app,
         host=host,
@@ -651,11 +812,14 @@ def run(settings: Settings, *, host: str, port: int) -> None:
         access_log=False,
         log_level="warning",
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+        **uvicorn_options(settings),
     )
 
 
 @contextmanager
-def serve_in_thread(app: Any, *, host: str = "127.0.0.1", port: int = 0, grace_s: int = 1) -> Iterator[str]:
+def serve_in_thread(
+    app: Any, *, host: str = "127.0.0.1", port: int = 0, grace_s: int = 1, settings: Settings | None = None
+) -> Iterator[str]:
     """Run an ASGI app with uvicorn in a background thread; yields its base URL (tests, notebooks)."""
     import socket
     import threading
@@ -676,6 +840,7 @@ def serve_in_thread(app: Any, *, host: str = "127.0.0.1", port: int = 0, grace_s
             access_log=False,
             lifespan="on",
             timeout_graceful_shutdown=grace_s,
+            **uvicorn_options(settings),
         )
     )
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
