@@ -288,13 +288,14 @@ class Engine:
                 if c.verified and not known:  # an LLM names no passages: quote what verification found
                     source.quotes.append(Quote(c.quote, c.start, c.end))
             _renumber(answer)
-        completion = count_tokens(answer.answer)
-        prompt = draft.prompt_tokens or count_tokens(question)
-        answer.usage = {
-            "prompt_tokens": prompt,
-            "completion_tokens": draft.completion_tokens or completion,
-            "total_tokens": prompt + (draft.completion_tokens or completion),
-        }
+        if answer.backend != "extractive":  # token counts mean something only when an LLM wrote it
+            completion = count_tokens(answer.answer)
+            prompt = draft.prompt_tokens or count_tokens(question)
+            answer.usage = {
+                "prompt_tokens": prompt,
+                "completion_tokens": draft.completion_tokens or completion,
+                "total_tokens": prompt + (draft.completion_tokens or completion),
+            }
         return answer
 
     def _evidence(self, retrieval: Retrieval, numbers: dict[str, int]) -> list[Evidence]:

@@ -45,7 +45,7 @@ def test_gift_answer_names_the_gifts_with_verified_citations(engine: Engine) -> 
         doc = engine.index.document_text(source.doc_id) or ""
         for quote in source.quotes:
             assert doc[quote.start : quote.end] == quote.text
-    assert answer.usage["total_tokens"] > 0 and answer.latency_ms > 0
+    assert answer.usage == {} and answer.latency_ms > 0  # no LLM, no token usage
 
 
 def test_off_topic_question_is_refused(engine: Engine) -> None:
