@@ -101,12 +101,12 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
     """The chat app's Blocks; pass a `ChatService` to share one engine with the API."""
     service = service or ChatService(settings)
 
-    def on_load(request: gr.Request) -> tuple[str, str]:
+    def on_load(request: gr.Request) -> str:
         headers = getattr(request, "headers", None) or {}
         host = headers.get("x-forwarded-host") or headers.get("host")
         scheme = headers.get("x-forwarded-proto") or "http"
         base = f"{scheme}://{host}" if host else None
-        return header_html(service), embed_doc(settings, base)
+        return embed_doc(settings, base)
 
     def api_respond(
         question: str,
@@ -136,7 +136,7 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
             yield {"done": True, "error": friendly(exc), "status": error_status(exc)}
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        header = gr.HTML(header_html(service), elem_id="rag-header")
+        gr.HTML(header_html(service), elem_id="rag-header")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 gr.HTML(chat_shell("chat", EXAMPLES, MAX_QUESTION_CHARS), elem_id="rag-chat", apply_default_css=False)
@@ -145,7 +145,7 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
             with gr.Tab("API", id="api"):
                 gr.Markdown(api_doc())
         gr.api(api_respond, api_name="respond")
-        demo.load(on_load, outputs=[header, embed_md], queue=False, api_name="chat_load", api_visibility="private")
+        demo.load(on_load, outputs=[embed_md], queue=False, api_name="chat_load", api_visibility="private")
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo
 

@@ -30,7 +30,7 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from importlib.metadata import PackageNotFoundError, version
@@ -544,7 +544,7 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
         if first is None:  # the engine always ends with an Answer
             return JSONResponse({"error": UNEXPECTED}, status_code=500)
         return StreamingResponse(
-            stream_events(first, events, html),
+            closing(stream_events(first, events, html)),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
         )
@@ -630,6 +630,19 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
         ssr_mode=False,
         footer_links=["api", "gradio"],
     )
+
+
+async def closing(events: Iterator[str]) -> AsyncIterator[str]:
+    """The events from a worker thread; closed as soon as the client goes (Stop, a closed tab), so the
+    engine stops producing the answer and its slot is free at once, not when garbage is collected."""
+    try:
+        while True:
+            event = await run_in_threadpool(next, events, None)
+            if event is None:
+                return
+            yield event
+    finally:
+        await run_in_threadpool(events.close)  # a pending next() has finished: threads are not cancelled
 
 
 def _chain(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str | Answer]:

@@ -126,6 +126,11 @@
     this.bind();
     this.renderAll();
     this.loadCorpus();
+    var self = this;
+    this.fit();
+    setTimeout(function () { self.fit(); }, 300);
+    setTimeout(function () { self.fit(); }, 1500);
+    window.addEventListener("resize", function () { self.fit(); });
   }
 
   Chat.prototype.headers = function (accept) {
@@ -379,6 +384,7 @@
     var self = this;
     this.queueBox.replaceChildren();
     this.queueBox.hidden = !this.queued;
+    this.fit();
     if (!this.queued) return;
     this.queueBox.appendChild(el("span", "rag-queue-label", MSG.queued + " "));
     this.queueBox.appendChild(el("q", "rag-queue-text", this.queued));
@@ -408,8 +414,24 @@
     this.ask(q);
   };
 
+  /* The start of the new question at the top of the conversation (never the bottom of a long answer). */
   Chat.prototype.scrollTo = function (node) {
-    if (node && node.scrollIntoView) node.scrollIntoView({ block: "start", behavior: "auto" });
+    if (!node) return;
+    var log = this.log;
+    if (log.scrollHeight > log.clientHeight + 1) {
+      log.scrollTop += node.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+    } else if (node.scrollIntoView) {
+      node.scrollIntoView({ block: "nearest" });
+    }
+  };
+
+  /* Main page: the conversation scrolls in a box that leaves the question box on screen. */
+  Chat.prototype.fit = function () {
+    if (this.surface !== "chat") return;
+    var top = this.log.getBoundingClientRect().top + window.scrollY;
+    var bar = this.root.querySelector(".rag-bar");
+    var below = this.form.offsetHeight + (bar ? bar.offsetHeight : 0) + this.queueBox.offsetHeight + 16;
+    this.log.style.maxHeight = Math.max(200, window.innerHeight - top - below) + "px";
   };
 
   Chat.prototype.ask = function (q, turn) {

@@ -81,7 +81,7 @@
     close.addEventListener("click", function () {
       var back = current;
       hide();
-      if (back) back.focus();
+      refocus(back);
     });
     card.replaceChildren(close, copy);
     card.setAttribute("aria-label", badge.getAttribute("aria-label") || "Source");
@@ -92,6 +92,14 @@
     badge.setAttribute("aria-expanded", "true");
     badge.setAttribute("aria-controls", "rag-card");
     place(badge);
+  }
+
+  var quiet = false; // focus returning to a badge after the card closed does not reopen it
+  function refocus(badge) {
+    if (!badge) return;
+    quiet = true;
+    badge.focus();
+    quiet = false;
   }
 
   function hide() {
@@ -143,7 +151,7 @@
 
   document.addEventListener("focusin", function (e) {
     var badge = badgeOf(e.target);
-    if (badge && !pinned) show(badge, false);
+    if (badge && !pinned && !quiet) show(badge, false);
   });
 
   document.addEventListener("focusout", function (e) {
@@ -156,8 +164,9 @@
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && card && !card.hidden) {
       var back = current;
+      var inside = card.contains(document.activeElement);
       hide();
-      if (back && card.contains(document.activeElement)) back.focus();
+      if (inside) refocus(back);
     }
   });
   window.__ragHideCard = hide;
