@@ -70,7 +70,7 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         not CHROMIUM.exists(),
-        reason="needs Debian's chromium at /usr/bin/chromium (scripts/install-browser; make setup-test does it)",
+        reason="needs Debian's chromium at /usr/bin/chromium (scripts/install-browser)",
     ),
 ]
 
@@ -313,8 +313,13 @@ def test_main_page_answers_with_sources_people_can_open(browser: Any, server: Se
         badge.click()
         card = page.locator("#rag-card")
         card.wait_for(state="visible", timeout=5_000)
-        assert badge.get_attribute("aria-expanded") == "true" and badge.get_attribute("aria-controls") == "rag-card"
-        assert card.get_attribute("role") == "dialog" and card.get_attribute("aria-label").startswith("Source 1")
+        assert (
+            badge.get_attribute("aria-expanded") == "true"
+            and badge.get_attribute("aria-controls") == "rag-card"
+        )
+        assert card.get_attribute("role") == "dialog" and card.get_attribute("aria-label").startswith(
+            "Source 1"
+        )
         quote = card.locator("mark.rag-quote").inner_text()
         assert quote in quoted_passages(server)
         assert card.locator(".rag-pop-status").inner_text().startswith("Verified")  # in words, not colour
@@ -334,9 +339,10 @@ def test_main_page_answers_with_sources_people_can_open(browser: Any, server: Se
         body = reader.locator(".rag-reader-body")
         assert len(body.inner_text()) > len(quote) * 3  # the whole article, not the passage
         visible = page.evaluate(
-            """() => { const b = document.querySelector('#rag-reader .rag-reader-body').getBoundingClientRect();
-                       const m = document.querySelector('#rag-reader mark.rag-quote').getBoundingClientRect();
-                       return m.top >= b.top - 1 && m.top < b.bottom; }"""
+            """() => {
+                const b = document.querySelector('#rag-reader .rag-reader-body').getBoundingClientRect();
+                const m = document.querySelector('#rag-reader mark.rag-quote').getBoundingClientRect();
+                return m.top >= b.top - 1 && m.top < b.bottom; }"""
         )
         assert visible
         page.screenshot(path=str(ARTIFACTS / "reader.png"))
@@ -460,7 +466,9 @@ def test_feedback_can_be_changed_and_taken_back_with_an_optional_note(browser: A
         assert up.bounding_box()["height"] >= 24 and up.bounding_box()["width"] >= 24
 
         def last_vote(count: int) -> dict[str, Any]:
-            rows = [r for r in wait_votes(server.settings, start + count)[start:] if r["answer_id"] == answer_id]
+            rows = [
+                r for r in wait_votes(server.settings, start + count)[start:] if r["answer_id"] == answer_id
+            ]
             assert len(rows) == count, rows
             return rows[-1]
 
@@ -489,9 +497,10 @@ def test_feedback_can_be_changed_and_taken_back_with_an_optional_note(browser: A
         expect(up).to_have_attribute("aria-pressed", "true")
         page.reload()
         page.wait_for_selector("#rag-app .rag-turn .rag-actions")
-        assert turns(page).last.get_by_role("button", name="Helpful", exact=True).get_attribute(
-            "aria-pressed"
-        ) == "true"
+        assert (
+            turns(page).last.get_by_role("button", name="Helpful", exact=True).get_attribute("aria-pressed")
+            == "true"
+        )
 
 
 def test_refusals_look_like_answers_with_distinct_related_passages(browser: Any, server: Server) -> None:
@@ -506,7 +515,8 @@ def test_refusals_look_like_answers_with_distinct_related_passages(browser: Any,
             titles = items.locator(".rag-src-title").all_inner_texts()
             assert len(titles) == len(set(titles))  # one entry per article
             page.wait_for_function(
-                "() => [...document.querySelectorAll('.rag-related-item .rag-date')].every(n => n.textContent)"
+                "() => [...document.querySelectorAll('.rag-related-item .rag-date')]"
+                ".every(n => n.textContent)"
             )
             dates = items.locator(".rag-date").all_inner_texts()
             assert all(d == "date not stated" or d[-4:].isdigit() for d in dates), dates
@@ -527,7 +537,9 @@ def test_errors_are_plain_words_and_the_details_are_on_the_status_page(
     engine = server.service.engine()
 
     def outage(query: str) -> Any:
-        raise RagError("Cannot reach the Chroma server at http://10.0.0.7:8000; set CHROMA_HOST or run `rag ingest`.")
+        raise RagError(
+            "Cannot reach the Chroma server at http://10.0.0.7:8000; set CHROMA_HOST or run `rag ingest`."
+        )
 
     with new_page(browser) as page:
         open_chat(page, f"{server.url}/?token={TOKEN}")
@@ -552,7 +564,9 @@ def test_errors_are_plain_words_and_the_details_are_on_the_status_page(
         assert "Documents / chunks" in text and "6 /" in text
 
 
-def test_fallback_notice_and_degraded_badge(browser: Any, server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fallback_notice_and_degraded_badge(
+    browser: Any, server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When another route answered (the LLM was down), one quiet line says so and the badge shows it."""
     from rag.answer import Answer
 

@@ -32,7 +32,9 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def server(seeded_data_dir: Path, embed_model: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    seeded_data_dir: Path, embed_model: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     settings = seeded_copy(seeded_data_dir, tmp_path_factory, access_token=TOKEN)
     with serve(settings, embed_model) as srv:
         yield srv

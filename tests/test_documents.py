@@ -118,8 +118,12 @@ def test_unreadable_file_raises(tmp_path: Path) -> None:
     [
         ("Short headline\n\nBody.", "Short headline"),
         ("A sentence that ends. Another one.", "A sentence that ends"),
-        ("Kim left Russia on Sunday on his train, agencies reported, after " + "a long trip " * 10 + "ended.",
-         "Kim left Russia on Sunday on his train"),
+        (
+            "Kim left Russia on Sunday on his train, agencies reported, after "
+            + "a long trip " * 10
+            + "ended.",
+            "Kim left Russia on Sunday on his train",
+        ),
         ("w " * 40 + "end.", ("w " * 20).strip() + "…"),
         ("longword " * 19 + "end.", ("longword " * 10).strip() + "…"),
     ],

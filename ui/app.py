@@ -40,6 +40,8 @@ EXAMPLES = [
     "Where did Kim and Putin meet?",
 ]
 STATIC = Path(__file__).parent / "static"
+
+
 def header_html(service: ChatService) -> str:
     label = backend_label(service.backend, service.model)
     return (
@@ -139,7 +141,11 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
         gr.HTML(header_html(service), elem_id="rag-header")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                gr.HTML(chat_shell("chat", EXAMPLES, MAX_QUESTION_CHARS), elem_id="rag-chat", apply_default_css=False)
+                gr.HTML(
+                    chat_shell("chat", EXAMPLES, MAX_QUESTION_CHARS),
+                    elem_id="rag-chat",
+                    apply_default_css=False,
+                )
             with gr.Tab("Embed", id="embed"):
                 embed_md = gr.Markdown(embed_doc(settings), elem_id="rag-embed-doc")
             with gr.Tab("API", id="api"):

@@ -38,7 +38,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("rag.ui")
 
 RECENT_LOG_LINES = 50  # warnings and errors kept for the status page
-UNAVAILABLE = "The articles cannot be read right now. The problem was logged for the people who run this server."
+UNAVAILABLE = "The articles cannot be read right now. The problem was logged for the people who run it."
+STATUS_CSS = (
+    "body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328}"
+    "table{border-collapse:collapse;margin:1rem 0}"
+    "th,td{text-align:left;padding:4px 10px;border-bottom:1px solid #d0d7de;vertical-align:top}"
+    ".problem{background:#fff1f0;border:1px solid #cf222e;padding:8px 12px;border-radius:6px}"
+    "li{margin:4px 0}time{color:#57606a}"
+)
 NOT_FOUND = "That article is not in the collection (it may have been removed)."
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", "testclient"})
 
@@ -194,17 +201,19 @@ def status_page(settings: Settings, service: ChatService, recent: RecentLog) -> 
         for ts, level, text in recent.recent()
     )
     problem_html = (
-        f'<p class="problem" role="alert"><b>The engine cannot answer:</b> {e(problem)}</p>' if problem else ""
+        f'<p class="problem" role="alert"><b>The engine cannot answer:</b> {e(problem)}</p>'
+        if problem
+        else ""
     )
-    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Status - Ask the news</title>
-<style>body{{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f2328}}
-table{{border-collapse:collapse;margin:1rem 0}}th,td{{text-align:left;padding:4px 10px;border-bottom:1px solid #d0d7de;
-vertical-align:top}}.problem{{background:#fff1f0;border:1px solid #cf222e;padding:8px 12px;border-radius:6px}}
-li{{margin:4px 0}}time{{color:#57606a}}</style></head><body><main>
-<h1>Status</h1><p>For the people who run this server. Users see plain messages; the details are here.</p>
-{problem_html}<table>{table}</table>
-<h2>Documents</h2>{"<table><tr><th>id</th><th>date</th><th>chunks</th><th>title</th><th>file</th></tr>"
-    + doc_rows + "</table>" if docs else "<p>None.</p>"}
-<h2>Recent warnings and errors</h2>{"<ol>" + lines + "</ol>" if lines else "<p>None since the server started.</p>"}
-</main></body></html>"""
+    head = "<tr><th>id</th><th>date</th><th>chunks</th><th>title</th><th>file</th></tr>"
+    docs_html = f"<table>{head}{doc_rows}</table>" if docs else "<p>None.</p>"
+    lines_html = f"<ol>{lines}</ol>" if lines else "<p>None since the server started.</p>"
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Status - Ask the news</title><style>{STATUS_CSS}</style></head><body><main>"
+        "<h1>Status</h1><p>For the people who run this server. "
+        "Users see plain messages; the details are here.</p>"
+        f"{problem_html}<table>{table}</table><h2>Documents</h2>{docs_html}"
+        f"<h2>Recent warnings and errors</h2>{lines_html}</main></body></html>"
+    )

@@ -35,6 +35,11 @@ UNSUPPORTED_NOTE = "Sentences marked “no source” are not supported by any of
 OFFLINE_LABEL = "Offline: quotes from the articles"
 NO_DATE = "date not stated"
 READ_LABEL = "Read the article"
+RELATED_TITLE = "The closest passages in the articles"
+INTRO = (
+    "Ask a question about the news articles collected here. Every sentence of an answer cites its source: "
+    "open a numbered badge to read the quoted passage, or read the whole article."
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -51,7 +56,7 @@ def backend_label(backend: str, model: str | None) -> str:
 
 
 def date_label(published: str | None) -> str:
-    """"12 September 2023" for an ISO date, the text as is otherwise, or "date not stated"."""
+    """An ISO date as "12 September 2023", other text as is, no date as "date not stated"."""
     if not published:
         return NO_DATE
     try:
@@ -161,15 +166,14 @@ def _refusal(answer: Answer, searched: str) -> str:
     parts = [
         '<div class="rag-answer rag-refused">',
         searched,
-        f'<p class="rag-text"><span class="rag-refusal-icon" aria-hidden="true">ℹ</span> {esc(answer.answer)}</p>',
+        '<p class="rag-text"><span class="rag-refusal-icon" aria-hidden="true">ℹ</span> '
+        f"{esc(answer.answer)}</p>",
     ]
     if answer.related:
         by_doc: dict[str, list[Retrieved]] = {}
         for r in answer.related:
             by_doc.setdefault(r.doc_id, []).append(r)
-        parts.append(
-            '<div class="rag-related"><div class="rag-panel-title">The closest passages in the articles</div><ul>'
-        )
+        parts.append(f'<div class="rag-related"><div class="rag-panel-title">{RELATED_TITLE}</div><ul>')
         for doc_id, passages in by_doc.items():
             first = passages[0]
             texts = "".join(
@@ -177,7 +181,8 @@ def _refusal(answer: Answer, searched: str) -> str:
                 for p in passages[:2]
             )
             parts.append(
-                f'<li class="rag-related-item"><span class="rag-src-title">{esc(first.title or doc_id)}</span>'
+                '<li class="rag-related-item">'
+                f'<span class="rag-src-title">{esc(first.title or doc_id)}</span>'
                 f'<span class="rag-src-meta rag-date" data-doc="{esc(doc_id)}"></span>{texts}'
                 f"{_read_button(doc_id, first.start, first.end)}</li>"
             )
@@ -214,8 +219,7 @@ def answer_html(answer: Answer) -> str:
         if not sentence.supported:
             unsupported = True
             sentence_html = (
-                f'<span class="rag-unsupported">{sentence_html}</span>'
-                '<span class="rag-flag">no source</span>'
+                f'<span class="rag-unsupported">{sentence_html}</span><span class="rag-flag">no source</span>'
             )
         badges = []
         for n in sentence.citations:
@@ -263,8 +267,8 @@ def thinking_html() -> str:
 def error_html(message: str) -> str:
     """A friendly error in the chat: the message written for the user, escaped."""
     return (
-        f'<div class="rag-answer rag-error" role="alert"><span class="rag-error-icon" aria-hidden="true">⚠</span> '
-        f"{esc(message)}</div>"
+        '<div class="rag-answer rag-error" role="alert">'
+        f'<span class="rag-error-icon" aria-hidden="true">⚠</span> {esc(message)}</div>'
     )
 
 
@@ -282,13 +286,13 @@ def chat_shell(surface: str, examples: list[str], max_question: int) -> str:
     items = "".join(f'<li><button type="button" class="rag-example">{esc(q)}</button></li>' for q in examples)
     open_attr = " open" if surface == "chat" else ""
     return (
-        f'<section id="rag-app" class="rag-app" data-surface="{esc(surface)}" aria-label="Chat about the news articles">'
+        f'<section id="rag-app" class="rag-app" data-surface="{esc(surface)}" '
+        'aria-label="Chat about the news articles">'
         '<div class="rag-log" role="log" aria-label="Conversation">'
-        '<div class="rag-welcome">'
-        '<p class="rag-intro">Ask a question about the news articles collected here. Every sentence of an '
-        "answer cites its source: open a numbered badge to read the quoted passage, or read the whole article.</p>"
+        f'<div class="rag-welcome"><p class="rag-intro">{esc(INTRO)}</p>'
         f'<details class="rag-corpus" hidden{open_attr}><summary>What is in here: '
-        '<span class="rag-corpus-count">the articles</span></summary><ul class="rag-corpus-list"></ul></details>'
+        '<span class="rag-corpus-count">the articles</span></summary>'
+        '<ul class="rag-corpus-list"></ul></details>'
         f'<div class="rag-examples-box"><p class="rag-examples-title" id="rag-examples-{esc(surface)}">'
         "Example questions to try:</p>"
         f'<ul class="rag-examples" aria-labelledby="rag-examples-{esc(surface)}">{items}</ul></div>'

@@ -642,7 +642,9 @@ async def closing(events: Iterator[str]) -> AsyncIterator[str]:
                 return
             yield event
     finally:
-        await run_in_threadpool(events.close)  # a pending next() has finished: threads are not cancelled
+        close = getattr(events, "close", None)  # a pending next() has finished: threads are not cancelled
+        if close is not None:
+            await run_in_threadpool(close)
 
 
 def _chain(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str | Answer]:
