@@ -301,7 +301,9 @@ def _index_hint(exc: RagError) -> str | None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit, so a closed pipe is handled below
+        return code
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
         hint = _index_hint(exc)

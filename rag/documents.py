@@ -145,7 +145,8 @@ def title_of(text: str) -> str:
     if len(sentence.split()) <= TITLE_MAX_WORDS and len(sentence) <= TITLE_MAX_CHARS:
         return sentence.rstrip(".")
     clause = HEADLINE_CLAUSE.split(sentence, 1)[0].strip()
-    if len(clause.split()) >= HEADLINE_MIN_WORDS and len(clause) <= TITLE_MAX_CHARS:
+    words = len(clause.split())
+    if HEADLINE_MIN_WORDS <= words <= TITLE_MAX_WORDS and len(clause) <= TITLE_MAX_CHARS:
         return clause
     return _shorten(sentence)
 
