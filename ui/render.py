@@ -298,7 +298,7 @@ def chat_shell(surface: str, examples: list[str], max_question: int) -> str:
         f'<ul class="rag-examples" aria-labelledby="rag-examples-{esc(surface)}">{items}</ul></div>'
         "</div></div>"
         '<div class="rag-queue" hidden></div>'
-        '<form class="rag-form" autocomplete="off">'
+        '<form id="rag-form" class="rag-form" autocomplete="off">'
         f'<label class="rag-sr" for="rag-input-{esc(surface)}">Your question</label>'
         f'<textarea id="rag-input-{esc(surface)}" class="rag-input" name="question" rows="1" '
         f'maxlength="{int(max_question)}" placeholder="Ask a question about the articles…"></textarea>'
