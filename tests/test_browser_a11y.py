@@ -94,11 +94,12 @@ def test_no_serious_accessibility_violations(browser: Any, server: Server, path:
         page.fill("#rag-app .rag-input", QUESTION)
         page.press("#rag-app .rag-input", "Enter")
         page.wait_for_selector(ANSWERED, timeout=60_000)
+        name = "phone" if phone else f"{'desktop' if path == '/' else 'widget'}-{scheme}"
+        page.screenshot(path=str(ARTIFACTS / f"screenshot-{name}-answer.png"))
         page.locator("#rag-app .rag-text .rag-cite > .rag-badge").first.click()
         page.locator("#rag-card").wait_for(state="visible")
         check(page, f"{path} answer and open card, {scheme}")
-        name = "phone" if phone else f"{'desktop' if path == '/' else 'widget'}-{scheme}"
-        page.screenshot(path=str(ARTIFACTS / f"screenshot-{name}.png"))
+        page.screenshot(path=str(ARTIFACTS / f"screenshot-{name}-card.png"))
 
         page.locator("#rag-card").get_by_role("button", name="Read the article").click()
         page.locator("#rag-reader mark.rag-quote").first.wait_for(timeout=10_000)

@@ -301,7 +301,7 @@ def chat_shell(surface: str, examples: list[str], max_question: int) -> str:
         '<form id="rag-form" class="rag-form" autocomplete="off">'
         f'<label class="rag-sr" for="rag-input-{esc(surface)}">Your question</label>'
         f'<textarea id="rag-input-{esc(surface)}" class="rag-input" name="question" rows="1" '
-        f'maxlength="{int(max_question)}" placeholder="Ask a question about the articles…"></textarea>'
+        f'maxlength="{int(max_question)}" placeholder="Ask about the articles…"></textarea>'
         '<button type="submit" class="rag-send">Ask</button>'
         '<button type="button" class="rag-stop" hidden>Stop</button>'
         "</form>"
