@@ -25,6 +25,7 @@
   window.__ragChat = true;
 
   var MAX_TURNS = 40; // kept in the browser
+  var MAX_HISTORY_CHARS = 16000; // sent with a question (the server's limit is 20,000)
   var MSG = {
     unreachable: "Could not reach the server. Your question is kept: check the connection and try again.",
     unavailable: "The assistant cannot answer right now. The problem was logged for the people who run it; please try again in a while.",
@@ -107,7 +108,7 @@
         article: here + "api/articles/",
       };
     }
-    this.maxHistory = cfg.max_history || 12;
+    this.maxHistory = cfg.max_history || 20;
     this.token = new URLSearchParams(window.location.search).get("token");
     this.surface = root.dataset.surface || "chat";
     this.key = "rag-chat-v1:" + this.surface;
@@ -168,7 +169,13 @@
         out.push({ role: "user", content: t.q }, { role: "assistant", content: t.answer.answer });
       }
     }
-    return out.slice(-this.maxHistory);
+    out = out.slice(-this.maxHistory);
+    var total = 0; // the server refuses a conversation longer than its limit: send the latest that fit
+    for (var k = out.length - 1; k >= 0; k--) {
+      total += out[k].content.length;
+      if (total > MAX_HISTORY_CHARS) return out.slice(k + 1 + ((k + 1) % 2)); // whole exchanges only
+    }
+    return out;
   };
 
   // -- rendering --------------------------------------------------------------------------------
