@@ -692,6 +692,11 @@ def test_other_sites_cannot_frame_the_widget(browser: Any, server: Server, intra
         page.wait_for_load_state("load")
         page.wait_for_timeout(500)
         assert page.frame_locator("#rag-widget").locator("#rag-app").count() == 0
+        # the page takes only a web address for the app, never a script
+        page.goto(f"{intranet}?app=javascript:window.__owned=1//")
+        page.wait_for_load_state("load")
+        assert page.locator("#rag-widget").get_attribute("src") == "http://127.0.0.1:7860/embed"
+        assert page.evaluate("() => window.__owned") is None
 
 
 def test_article_markup_is_shown_as_text_never_run(browser: Any, server: Server) -> None:
