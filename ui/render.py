@@ -7,17 +7,21 @@ text that comes from an article, a question or an answer goes through
 The output is a single line (no blank lines), so Gradio's Markdown renderer
 keeps it as one HTML block and adds no emphasis, links or maths of its own.
 
-Each badge is `<span class="rag-cite"><button class="rag-badge">n</button>
-<span class="rag-pop">...</span></span>`: the hidden `rag-pop` holds the source's
-title and date and the quoted passage highlighted (`<mark>`) within its
-surrounding text. `static/rag.js` shows it on hover and on click. No scripts,
-event handlers or data attributes are emitted (Gradio's sanitizer strips them).
+Each badge is `<span class="rag-cite"><button class="rag-badge" aria-label="Source n:
+title">n</button><span class="rag-pop">...</span></span>`: the hidden `rag-pop` holds the
+source's title and date, whether the citation was verified (in words), the quoted passage
+highlighted (`<mark>`) within its surrounding text, and a "Read the article" button
+(`data-doc`, `data-start`, `data-end`) that opens the reader view. `static/rag.js` shows it
+on hover, focus and click. Backends are named in words ("Offline: quotes from the
+articles", "Answered by gpt-4o-mini"); a date the article does not state says so. No
+scripts or event handlers are emitted.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 from rag.answer import Answer, Citation, Retrieved
 
@@ -27,7 +31,15 @@ UNVERIFIED_NOTE = (
     "Dashed badges mark citations the checker could not verify: "
     "the quoted passage may not support the sentence."
 )
-UNSUPPORTED_NOTE = "Underlined sentences are not supported by any of the articles."
+UNSUPPORTED_NOTE = "Sentences marked “no source” are not supported by any of the articles."
+OFFLINE_LABEL = "Offline: quotes from the articles"
+NO_DATE = "date not stated"
+READ_LABEL = "Read the article"
+RELATED_TITLE = "The closest passages in the articles"
+INTRO = (
+    "Ask a question about the news articles collected here. Every sentence of an answer cites its source: "
+    "open a numbered badge to read the quoted passage, or read the whole article."
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -37,7 +49,29 @@ def esc(text: object) -> str:
 
 
 def backend_label(backend: str, model: str | None) -> str:
-    return f"{backend} · {model}" if model else backend
+    """The answer backend in words a reader understands."""
+    if backend == "extractive":
+        return OFFLINE_LABEL
+    return f"Answered by {model}" if model else "Answered by a language model"
+
+
+def date_label(published: str | None) -> str:
+    """An ISO date as "12 September 2023", other text as is, no date as "date not stated"."""
+    if not published:
+        return NO_DATE
+    try:
+        d = date.fromisoformat(published[:10])
+    except ValueError:
+        return published
+    return f"{d.day} {d:%B %Y}"
+
+
+def _read_button(doc_id: str, start: int | None = None, end: int | None = None, label: str = "") -> str:
+    where = f' data-start="{start}" data-end="{end}"' if start is not None and end is not None else ""
+    return (
+        f'<button type="button" class="rag-read" data-doc="{esc(doc_id)}"{where}>'
+        f"{esc(label or READ_LABEL)}</button>"
+    )
 
 
 def _trim_before(text: str, limit: int) -> str:
@@ -80,43 +114,51 @@ def passage_context(
 def _badge(answer: Answer, n: int, citation: Citation | None) -> str:
     source = answer.source(n)
     title = source.title if source else (citation.title if citation else f"Source {n}")
-    date = (source.published if source else "") or "undated"
+    doc_id = source.doc_id if source else (citation.doc_id if citation else "")
+    date_text = date_label(source.published if source else "")
+    span: tuple[int, int] | None = None
     if citation is not None:
         before, quote, after = passage_context(
             citation.quote, citation.doc_id, citation.start, citation.end, answer.retrieved
         )
         verified = citation.verified
+        span = (citation.start, citation.end)
     elif source is not None and source.quotes:
         q = source.quotes[0]
         before, quote, after = passage_context(q.text, source.doc_id, q.start, q.end, answer.retrieved)
         verified = True
+        span = (q.start, q.end)
     else:
         before, quote, after, verified = "", "", "", True
     state = "rag-verified" if verified else "rag-unverified"
-    status = (
-        '<span class="rag-pop-status">✓ Quoted passage supports this sentence</span>'
-        if verified
-        else '<span class="rag-pop-status">⚠ Not verified: this passage may not support the sentence</span>'
-    )
-    if citation is not None and citation.added and verified:
-        status = (
-            '<span class="rag-pop-status">✓ Citation added by the checker; the passage supports it</span>'
-        )
+    if not verified:
+        status = "Not verified: this passage may not support the sentence"
+    elif citation is not None and citation.added:
+        status = "Verified: citation added by the checker; the passage supports it"
+    else:
+        status = "Verified: the quoted passage supports this sentence"
     body = (
         f'<span class="rag-pop-text">{esc(before)}<mark class="rag-quote">{esc(quote)}</mark>'
         f"{esc(after)}</span>"
         if quote
         else '<span class="rag-pop-text">No passage available.</span>'
     )
-    label = f"Source {n}: {title}" + ("" if verified else " (unverified citation)")
+    label = f"Source {n}: {title}" + ("" if verified else " (not verified)")
+    read = (
+        f'<span class="rag-pop-actions">{_read_button(doc_id, *(span or (None, None)))}</span>'
+        if doc_id
+        else ""
+    )
+    flag = '<span class="rag-badge-flag" aria-hidden="true">?</span>' if not verified else ""
     return (
         f'<span class="rag-cite {state}">'
-        f'<button type="button" class="rag-badge" title="{esc(label)}">{n}</button>'
-        f'<span class="rag-pop" role="tooltip">'
-        f'<span class="rag-pop-head"><span class="rag-pop-num">{n}</span>'
+        f'<button type="button" class="rag-badge" aria-label="{esc(label)}" aria-haspopup="dialog" '
+        f'aria-expanded="false">{n}{flag}</button>'
+        f'<span class="rag-pop">'
+        f'<span class="rag-pop-head"><span class="rag-pop-num" aria-hidden="true">{n}</span>'
         f'<span class="rag-pop-title">{esc(title)}</span>'
-        f'<span class="rag-pop-date">{esc(date)}</span></span>'
-        f"{status}{body}</span></span>"
+        f'<span class="rag-pop-date">{esc(date_text)}</span></span>'
+        f'<span class="rag-pop-status">{esc(status)}</span>{body}{read}</span></span>'
     )
 
 
@@ -124,15 +166,25 @@ def _refusal(answer: Answer, searched: str) -> str:
     parts = [
         '<div class="rag-answer rag-refused">',
         searched,
-        f'<div class="rag-refusal"><span class="rag-refusal-icon">⊘</span> {esc(answer.answer)}</div>',
+        '<p class="rag-text"><span class="rag-refusal-icon" aria-hidden="true">ℹ</span> '
+        f"{esc(answer.answer)}</p>",
     ]
     if answer.related:
-        parts.append('<div class="rag-related"><div class="rag-panel-title">Related passages</div><ul>')
+        by_doc: dict[str, list[Retrieved]] = {}
         for r in answer.related:
+            by_doc.setdefault(r.doc_id, []).append(r)
+        parts.append(f'<div class="rag-related"><div class="rag-panel-title">{RELATED_TITLE}</div><ul>')
+        for doc_id, passages in by_doc.items():
+            first = passages[0]
+            texts = "".join(
+                f'<span class="rag-related-text">{esc(_trim_after(p.text, RELATED_CHARS))}</span>'
+                for p in passages[:2]
+            )
             parts.append(
-                f'<li><details><summary><span class="rag-related-title">{esc(r.title or r.doc_id)}</span>'
-                f'</summary><span class="rag-related-text">{esc(_trim_after(r.text, RELATED_CHARS))}</span>'
-                "</details></li>"
+                '<li class="rag-related-item">'
+                f'<span class="rag-src-title">{esc(first.title or doc_id)}</span>'
+                f'<span class="rag-src-meta rag-date" data-doc="{esc(doc_id)}"></span>{texts}'
+                f"{_read_button(doc_id, first.start, first.end)}</li>"
             )
         parts.append("</ul></div>")
     parts.append(_meta(answer))
@@ -143,7 +195,9 @@ def _refusal(answer: Answer, searched: str) -> str:
 def _meta(answer: Answer) -> str:
     label = backend_label(answer.backend, answer.model)
     seconds = f" · {answer.latency_ms / 1000:.1f} s" if answer.latency_ms else ""
-    return f'<div class="rag-meta">answered by {esc(label)}{esc(seconds)}</div>'
+    notice = getattr(answer, "notice", "") or ""
+    line = f'<div class="rag-notice" role="note">{esc(notice)}</div>' if notice else ""
+    return f'{line}<div class="rag-meta">{esc(label)}{esc(seconds)}</div>'
 
 
 def answer_html(answer: Answer) -> str:
@@ -165,8 +219,7 @@ def answer_html(answer: Answer) -> str:
         if not sentence.supported:
             unsupported = True
             sentence_html = (
-                f'<span class="rag-unsupported" title="No article supports this sentence">'
-                f"{sentence_html}</span>"
+                f'<span class="rag-unsupported">{sentence_html}</span><span class="rag-flag">no source</span>'
             )
         badges = []
         for n in sentence.citations:
@@ -176,16 +229,18 @@ def answer_html(answer: Answer) -> str:
         text.append(sentence_html + "".join(badges))
     parts = ['<div class="rag-answer">', searched, f'<p class="rag-text">{" ".join(text)}</p>']
     notes = ([UNVERIFIED_NOTE] if unverified else []) + ([UNSUPPORTED_NOTE] if unsupported else [])
-    parts.extend(f'<div class="rag-note">⚠ {esc(note)}</div>' for note in notes)
+    parts.extend(f'<div class="rag-note" role="note">{esc(note)}</div>' for note in notes)
     if answer.sources:
         parts.append('<div class="rag-sources"><div class="rag-panel-title">Sources</div><ol>')
         for src in answer.sources:
             first = next((c for c in answer.citations if c.n == src.n), None)
-            meta = " · ".join(x for x in (src.published or "undated", src.doc_id) if x)
+            quote = src.quotes[0] if src.quotes else None
             parts.append(
                 f'<li class="rag-source">{_badge(answer, src.n, first)}'
-                f'<span class="rag-src-title">{esc(src.title)}</span>'
-                f'<span class="rag-src-meta">{esc(meta)}</span></li>'
+                f'<span class="rag-src-title">{esc(src.title or src.doc_id)}</span>'
+                f'<span class="rag-src-meta">{esc(date_label(src.published))}</span>'
+                f"{_read_button(src.doc_id, quote.start if quote else None, quote.end if quote else None)}"
+                "</li>"
             )
         parts.append("</ol></div>")
     parts.append(_meta(answer))
@@ -211,8 +266,46 @@ def thinking_html() -> str:
 
 def error_html(message: str) -> str:
     """A friendly error in the chat: the message written for the user, escaped."""
-    return f'<div class="rag-answer rag-error"><span class="rag-error-icon">⚠</span> {esc(message)}</div>'
+    return (
+        '<div class="rag-answer rag-error" role="alert">'
+        f'<span class="rag-error-icon" aria-hidden="true">⚠</span> {esc(message)}</div>'
+    )
 
 
 def user_html(question: str) -> str:
     return f'<span class="rag-question">{esc(question)}</span>'
+
+
+def chat_shell(surface: str, examples: list[str], max_question: int) -> str:
+    """The chat's markup, the same in the app (`surface="chat"`) and the widget ("embed").
+
+    `static/chat.js` brings it to life: the welcome (what is in here, example questions)
+    shows until the first question; the conversation, the waiting question, the question
+    box with Ask and Stop, a status line and "Start over" follow.
+    """
+    items = "".join(f'<li><button type="button" class="rag-example">{esc(q)}</button></li>' for q in examples)
+    open_attr = " open" if surface == "chat" else ""
+    return (
+        f'<section id="rag-app" class="rag-app" data-surface="{esc(surface)}" '
+        'aria-label="Chat about the news articles">'
+        '<div class="rag-log" role="log" aria-label="Conversation">'
+        f'<div class="rag-welcome"><p class="rag-intro">{esc(INTRO)}</p>'
+        f'<details class="rag-corpus" hidden{open_attr}><summary>What is in here: '
+        '<span class="rag-corpus-count">the articles</span></summary>'
+        '<ul class="rag-corpus-list"></ul></details>'
+        f'<div class="rag-examples-box"><p class="rag-examples-title" id="rag-examples-{esc(surface)}">'
+        "Example questions to try:</p>"
+        f'<ul class="rag-examples" aria-labelledby="rag-examples-{esc(surface)}">{items}</ul></div>'
+        "</div></div>"
+        '<div class="rag-queue" hidden></div>'
+        '<form id="rag-form" class="rag-form" autocomplete="off">'
+        f'<label class="rag-sr" for="rag-input-{esc(surface)}">Your question</label>'
+        f'<textarea id="rag-input-{esc(surface)}" class="rag-input" name="question" rows="1" '
+        f'maxlength="{int(max_question)}" placeholder="Ask about the articles…"></textarea>'
+        '<button type="submit" class="rag-send">Ask</button>'
+        '<button type="button" class="rag-stop" hidden>Stop</button>'
+        "</form>"
+        '<div class="rag-bar"><p class="rag-status" role="status" aria-live="polite"></p>'
+        '<button type="button" class="rag-new">Start over</button></div>'
+        "</section>"
+    )

@@ -63,7 +63,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rag.answer import Answer
 from rag.engine import MAX_HISTORY_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
-from ui.render import answer_html, backend_label, esc
+from ui.render import answer_html, backend_label, chat_shell, esc
 from ui.service import (
     MAX_COMMENT_CHARS,
     UNEXPECTED,
@@ -514,6 +514,7 @@ def embed_page(settings: Settings, service: ChatService, root: str) -> str:
         backend=esc(label),
         examples=examples,
         max_question=MAX_QUESTION_CHARS,
+        shell=chat_shell("embed", EXAMPLES, MAX_QUESTION_CHARS),  # ui/render.py: the widget's chat
         config=config_json,
     )
 
@@ -531,6 +532,7 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
     import gradio as gr
 
     from ui.app import STATIC, assets, build_app
+    from ui.articles import articles_router
 
     service = service or ChatService(settings)
     app = FastAPI(
@@ -700,6 +702,8 @@ def create_app(settings: Settings, service: ChatService | None = None) -> FastAP
         page = embed_page(settings, service, request.scope.get("root_path", "").rstrip("/"))
         csp = f"{EMBED_CSP}; {frame_ancestors(settings)}"
         return HTMLResponse(page, headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
+
+    app.include_router(articles_router(settings, service))  # ui/articles.py: reader, corpus, /status
 
     @app.api_route(
         "/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False

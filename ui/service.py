@@ -359,6 +359,7 @@ def error_status(exc: BaseException) -> int:
 def friendly(exc: BaseException) -> str:
     """The message a user sees for `exc`; never a traceback."""
     if isinstance(exc, RagError):
+        log.warning("could not answer: %s", exc)  # the details, for the operators' /status page
         return str(exc)
     log.error("unexpected error while answering", exc_info=exc)
     return UNEXPECTED

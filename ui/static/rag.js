@@ -1,10 +1,12 @@
-/* Citation badges: hover or click a [n] badge to see its source and the quoted passage.
+/* Citation badges: hover, focus or click a [n] badge to see its source and the quoted passage.
  *
  * The answer HTML (ui/render.py) carries, next to each badge, a hidden .rag-pop with the
- * escaped title, date and passage. This script copies that node (cloneNode, never
- * innerHTML from strings) into one floating card attached to <body>, so it is not
- * clipped by the chat's scrolling box. Click pins the card; Escape or a click elsewhere
- * closes it. It works the same in the Gradio app and in the /embed widget.
+ * escaped title, date, verification status and passage. This script copies that node
+ * (cloneNode, never innerHTML from strings) into one floating card attached to <body>, so
+ * it is not clipped by the chat's scrolling box. The card is a labelled dialog the badge
+ * controls (aria-controls, aria-expanded), with a Close button; click pins it; Escape, a
+ * click elsewhere or focus moving away closes it. On a narrow screen it is a sheet at the
+ * bottom. It works the same in the Gradio app and in the /embed widget.
  */
 (function () {
   if (window.__ragCitations) return;
@@ -22,7 +24,16 @@
     card.id = "rag-card";
     card.className = "rag-card";
     card.setAttribute("role", "dialog");
+    card.setAttribute("aria-label", "Source");
     card.hidden = true;
+    card.addEventListener("focusout", function (e) {
+      var to = e.relatedTarget;
+      if (to && (card.contains(to) || to === current)) return;
+      setTimeout(function () {
+        var now = document.activeElement;
+        if (card && !card.hidden && !card.contains(now) && now !== current) hide();
+      }, 0);
+    });
     card.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
     card.addEventListener("mouseleave", function () { if (!pinned) scheduleHide(); });
     document.body.appendChild(card);
@@ -31,6 +42,14 @@
 
   function place(badge) {
     var r = badge.getBoundingClientRect();
+    var sheet = window.innerWidth < 600;
+    card.classList.toggle("rag-sheet", sheet);
+    if (sheet) { // a sheet along the bottom edge, clear of the text it explains
+      card.style.width = "";
+      card.style.left = "";
+      card.style.top = "";
+      return;
+    }
     var w = Math.min(440, window.innerWidth - 16);
     card.style.width = w + "px";
     var left = Math.max(8, Math.min(r.left - 12, window.innerWidth - w - 8));
@@ -54,12 +73,33 @@
     var copy = pop.cloneNode(true);
     copy.className = "rag-card-body";
     copy.removeAttribute("role");
-    card.replaceChildren(copy);
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "rag-card-close";
+    close.setAttribute("aria-label", "Close");
+    close.textContent = "×";
+    close.addEventListener("click", function () {
+      var back = current;
+      hide();
+      refocus(back);
+    });
+    card.replaceChildren(close, copy);
+    card.setAttribute("aria-label", badge.getAttribute("aria-label") || "Source");
     card.className = "rag-card " + (cite.classList.contains("rag-unverified") ? "rag-unverified" : "rag-verified");
     card.hidden = false;
+    if (current && current !== badge) current.setAttribute("aria-expanded", "false");
     badge.classList.add("rag-active");
     badge.setAttribute("aria-expanded", "true");
+    badge.setAttribute("aria-controls", "rag-card");
     place(badge);
+  }
+
+  var quiet = false; // focus returning to a badge after the card closed does not reopen it
+  function refocus(badge) {
+    if (!badge) return;
+    quiet = true;
+    badge.focus();
+    quiet = false;
   }
 
   function hide() {
@@ -88,7 +128,13 @@
       e.preventDefault();
       e.stopPropagation();
       if (current === badge && pinned) hide();
-      else show(badge, true);
+      else {
+        show(badge, true);
+        if (e.detail === 0) { // opened from the keyboard: move into the card, Escape comes back
+          var close = card.querySelector(".rag-card-close");
+          if (close) close.focus();
+        }
+      }
       return;
     }
     if (card && !card.hidden && !card.contains(e.target)) hide();
@@ -105,12 +151,25 @@
 
   document.addEventListener("focusin", function (e) {
     var badge = badgeOf(e.target);
-    if (badge && !pinned) show(badge, false);
+    if (badge && !pinned && !quiet) show(badge, false);
+  });
+
+  document.addEventListener("focusout", function (e) {
+    if (!badgeOf(e.target) || !card || card.hidden) return;
+    var to = e.relatedTarget;
+    if (to && (card.contains(to) || badgeOf(to))) return;
+    hide();
   });
 
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape") hide();
+    if (e.key === "Escape" && card && !card.hidden) {
+      var back = current;
+      var inside = card.contains(document.activeElement);
+      hide();
+      if (inside) refocus(back);
+    }
   });
+  window.__ragHideCard = hide;
 
   window.addEventListener("resize", function () { if (current && card && !card.hidden) place(current); });
   document.addEventListener("scroll", function () {
