@@ -227,15 +227,9 @@ def start_server(size: str, port: int, log: Path) -> tuple[subprocess.Popen[byte
         raise SystemExit(
             f"{spec.filename} is not in {models_dir}: run `rag model install --size {size}` first."
         )
-    with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            localmodel.server_command(spec, localmodel.model_path(spec, models_dir), port=port),
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://{localmodel.SERVER_HOST}:{port}/v1"
-    localmodel.wait_ready(proc, base)
-    return proc, base, spec.alias
+    path = localmodel.model_path(spec, models_dir)
+    proc = localmodel.start_server(spec, path, port=port, log=log)
+    return proc, f"http://{localmodel.SERVER_HOST}:{port}/v1", spec.alias
 
 
 def _engines(data_dir: Path, base_url: str, model: str) -> tuple[Any, Any, TimedLLM]:
@@ -311,8 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_run(out / "openai", llm_results, llm_metrics, run_config(timer, dataset=dataset, top_k=5))
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+            from rag.localmodel import stop_server
+
+            stop_server(proc)
 
     from evals.compare import write_comparison
     from evals.report import write_report

