@@ -16,6 +16,7 @@ from rag.answer import Answer
 from rag.config import Settings
 from rag.engine import FALLBACK_AUTH_NOTICE, FALLBACK_NOTICE, engine_from_settings
 from rag.errors import LLMUnavailableError
+from rag.llm import OpenAIAnswerer, build_llm
 from tests.llm_server import llama_server
 
 GIFTS = "What gifts did Kim receive?"
@@ -45,23 +46,24 @@ def _stream(engine: Any, question: str, history: list[dict[str, str]] | None = N
 def test_a_server_stopped_mid_session_falls_back_only_with_auto(
     seeded_settings: Settings, tmp_path: Path
 ) -> None:
+    settings = seeded_settings.model_copy(update={"top_k": 2})  # a short prompt: one real generation
     with llama_server(tmp_path) as server:
-        auto = engine_from_settings(
-            _settings(seeded_settings, server.base_url, server.model, server.api_key, "auto")
+        engine = engine_from_settings(
+            _settings(settings, server.base_url, server.model, server.api_key, "auto")
         )
-        strict = engine_from_settings(
-            _settings(seeded_settings, server.base_url, server.model, server.api_key, "openai")
-        )
-        wrong_key = engine_from_settings(
-            _settings(seeded_settings, server.base_url, server.model, "nope", "auto")
-        )
-        first = auto.ask(GIFTS)
+        assert engine.fallback
+        first = engine.ask(GIFTS)
         assert first.backend == "openai" and first.model == server.model and first.notice == ""
-        assert strict.ask(GIFTS).backend == "openai"
-        refused_key = wrong_key.ask(GIFTS)  # a 401 under auto: answered offline, and the notice says why
+        # a refused key (401) under auto: answered offline, and the notice says why
+        good = engine.llm
+        engine.llm = OpenAIAnswerer(
+            build_llm(_settings(settings, server.base_url, server.model, "nope", "auto"))
+        )
+        refused_key = engine.ask(GIFTS)
         assert refused_key.backend == "extractive" and refused_key.notice == FALLBACK_AUTH_NOTICE
-    # the server is gone now; the same engines, the same session
-    streamed, answer = _stream(auto, GIFTS)
+        engine.llm = good
+    # the server is gone now; the same engine, the same session
+    streamed, answer = _stream(engine, GIFTS)
     assert answer.backend == "extractive" and answer.model is None
     assert answer.notice == FALLBACK_NOTICE
     assert not answer.refused and "drone" in answer.answer.lower() and answer.sources
@@ -70,7 +72,12 @@ def test_a_server_stopped_mid_session_falls_back_only_with_auto(
     assert answer.to_dict()["notice"] == FALLBACK_NOTICE
     # a follow-up (whose condensing needs the model too) also falls back
     history = [{"role": "user", "content": GIFTS}, {"role": "assistant", "content": first.answer}]
-    _, follow = _stream(auto, "Who gave them to him?", history)
+    _, follow = _stream(engine, "Who gave them to him?", history)
     assert follow.backend == "extractive" and follow.notice == FALLBACK_NOTICE
+    # RAG_LLM=openai: the same outage is the clear error, not a silent fallback
+    strict = engine_from_settings(
+        _settings(settings, server.base_url, server.model, server.api_key, "openai")
+    )
+    assert not strict.fallback
     with pytest.raises(LLMUnavailableError, match="Cannot reach the LLM server"):
         strict.ask(GIFTS)
