@@ -294,10 +294,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         off_s = time.perf_counter() - started
         write_run(out / "extractive", off_results, off_metrics, run_config(offline, dataset=dataset, top_k=5))
         timer = StreamingTimer(llm_engine, timed)
+        partial = (out / "openai.partial.jsonl").open("w", encoding="utf-8")
+
+        def llm_progress(i: int, n: int, r: dict[str, Any]) -> None:
+            progress(i, n, r)  # and keep every answer as it comes: a long run can be cut short
+            partial.write(json.dumps(dict(r, bench=timer.records[-1]), ensure_ascii=False) + "\n")
+            partial.flush()
+
         started = time.perf_counter()
-        llm_results, llm_metrics = run_eval(items, timer, progress=progress)
+        # no warm-up question: one LLM answer costs minutes here, and the first question's cost is real
+        llm_results, llm_metrics = run_eval(items, timer, progress=llm_progress, warmup=False)
+        partial.close()
         llm_s = time.perf_counter() - started
-        records = timer.records[1:]  # the first record is the runner's warm-up question
+        records = timer.records
         for result, rec in zip(llm_results, records, strict=True):
             result["bench"] = rec
         figures = llm_figures(records)
