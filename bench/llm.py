@@ -48,6 +48,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from bench.measure import machine
 from evals.dataset import Item, load_dataset
 from evals.metrics import percentile
+from evals.report import write_report
 from evals.run import aggregate, run_config, run_eval, write_run
 from rag.answer import Answer
 
@@ -261,7 +262,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--base-url", default=None, help="an OpenAI-compatible server already running")
     parser.add_argument("--model", default=None, help="with --base-url: the served model name")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--summarise", type=Path, metavar="OUT", help="only score the answers an earlier (cut-short) run kept"
+    )
     args = parser.parse_args(argv)
+    if args.summarise:
+        bench = args.summarise / "openai.partial.jsonl"
+        if not bench.exists():
+            raise SystemExit(f"{bench} does not exist: run the benchmark first.")
+        first = json.loads((args.summarise / "extractive" / "metrics.json").read_text())["config"]
+        return summarise(args.summarise, Path(first["dataset"]), args.model or "local")
 
     dataset = args.dataset or default_dataset()
     items = subset(load_dataset(dataset), args.limit)
@@ -293,6 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         off_results, off_metrics = run_eval(items, offline, progress=progress)
         off_s = time.perf_counter() - started
         write_run(out / "extractive", off_results, off_metrics, run_config(offline, dataset=dataset, top_k=5))
+        write_report(out / "extractive")
         timer = StreamingTimer(llm_engine, timed)
         partial = (out / "openai.partial.jsonl").open("w", encoding="utf-8")
 
@@ -303,38 +314,56 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         started = time.perf_counter()
         # no warm-up question: one LLM answer costs minutes here, and the first question's cost is real
-        llm_results, llm_metrics = run_eval(items, timer, progress=llm_progress, warmup=False)
+        run_eval(items, timer, progress=llm_progress, warmup=False)
         partial.close()
         llm_s = time.perf_counter() - started
-        records = timer.records
-        for result, rec in zip(llm_results, records, strict=True):
-            result["bench"] = rec
-        figures = llm_figures(records)
-        llm_metrics.update(figures)
-        write_run(out / "openai", llm_results, llm_metrics, run_config(timer, dataset=dataset, top_k=5))
     finally:
         if proc is not None:
             from rag.localmodel import stop_server
 
             stop_server(proc)
+    return summarise(
+        out, dataset, model, duration_s={"extractive": round(off_s, 1), "openai": round(llm_s, 1)}
+    )
 
+
+def summarise(out: Path, dataset: Path, model: str, duration_s: dict[str, float] | None = None) -> int:
+    """Score the LLM answers in `OUT/openai.partial.jsonl` (all, or those a cut-short run got to)
+    against the offline reader's on the same questions; write the run folders, compare.md, bench.json."""
     from evals.compare import write_comparison
-    from evals.report import write_report
 
-    write_report(out / "extractive")
+    llm_results = [
+        json.loads(line) for line in (out / "openai.partial.jsonl").read_text().splitlines() if line
+    ]
+    records = [r.pop("bench") for r in llm_results]
+    by_id = {
+        r["id"]: r for r in map(json.loads, (out / "extractive" / "results.jsonl").read_text().splitlines())
+    }
+    off_results = [by_id[r["id"]] for r in llm_results]
+    complete = len(off_results) == len(by_id)
+    off_dir = out / ("extractive" if complete else "extractive.same-items")
+    off_metrics = aggregate(off_results)
+    llm_metrics = aggregate(llm_results)
+    figures = llm_figures(records)
+    llm_metrics.update(figures)
+    for result, rec in zip(llm_results, records, strict=True):
+        result["bench"] = rec
+    config = {"dataset": str(dataset), "model": model, "items": len(llm_results), "complete": complete}
+    if not complete:
+        write_run(off_dir, off_results, off_metrics, dict(config, backend="extractive"))
+    write_run(out / "openai", llm_results, llm_metrics, dict(config, backend="openai"))
+    write_report(off_dir)
     write_report(out / "openai")
-    compare_text, _ = write_comparison(out / "extractive", out / "openai", out / "compare.md")
+    compare_text, _ = write_comparison(off_dir, out / "openai", out / "compare.md")
     policies = {p: aggregate(apply_policy(p, llm_results, records, off_results)) for p in POLICIES}
     summary = {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
-        "dataset": str(dataset),
-        "n_items": len(items),
-        "model": model,
+        **config,
         "extractive": off_metrics,
         "openai": llm_metrics,
         "policies_for_mostly_unsupported": {p: {k: m.get(k) for k in KEYS} for p, m in policies.items()},
-        "duration_s": {"extractive": round(off_s, 1), "openai": round(llm_s, 1)},
+        "duration_s": duration_s,
     }
     (out / "bench.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
 
