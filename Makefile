@@ -11,7 +11,7 @@ export GRADIO_ANALYTICS_ENABLED = False
 export ANONYMIZED_TELEMETRY = False
 export HF_HUB_OFFLINE = 1
 
-.PHONY: setup setup-dev setup-test run test test-fast lint typecheck unit eval-gate ingest clean bench bench-startup
+.PHONY: setup setup-dev setup-test run test test-fast lint typecheck unit eval-gate ingest clean bench bench-startup bench-llm
 
 setup: $(STAMP)
 
@@ -61,6 +61,12 @@ run: setup ingest
 
 bench: setup
 	$(BIN)/python -m bench.run
+
+# The LLM path with a local model (rag model install first) vs the offline reader, same questions.
+# A benchmark, not a test: about 30 minutes for the default 50 questions on 2 cores.
+BENCH_LLM_ARGS ?=
+bench-llm: setup
+	$(BIN)/python -m bench.llm $(BENCH_LLM_ARGS)
 
 lint: setup-dev
 	$(BIN)/ruff check rag ui evals bench tests

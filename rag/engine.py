@@ -13,6 +13,7 @@ It builds no clients itself and never imports gradio.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.answer import REFUSAL_TEXT, Answer, AnswerSentence, Quote, Retrieved, Source
-from rag.errors import RagError
+from rag.errors import LLMAuthError, LLMUnavailableError, RagError
 from rag.extractive import extract
 from rag.followup import rewrite, turns
 from rag.index import Index
@@ -44,6 +45,13 @@ MAX_HISTORY_TURNS = 20
 MAX_HISTORY_CHARS = 20000
 RELATED_PASSAGES = 3
 EMBED_CACHE_SIZE = 20000
+FALLBACK_NOTICE = "The language model was unavailable; this answer quotes the articles directly."
+FALLBACK_AUTH_NOTICE = "The language model refused the API key; this answer quotes the articles directly."
+UNSUPPORTED_NOTICE = (
+    "The model's answer was mostly unsupported by the articles; this answer quotes them directly."
+)
+MOSTLY_UNSUPPORTED = 0.5  # share of an LLM answer's sentences flagged unsupported that triggers `unsupported`
+log = logging.getLogger(__name__)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -179,9 +187,14 @@ class Engine:
         top_k: int = 5,
         cache_dir: Path | None = None,
         judge: Judge | None = None,
+        fallback: bool = False,
+        unsupported: str = "flag",
     ):
         self.index = index
+        # an LLM answer with most sentences unsupported: "flag" (show it flagged), "extractive", "refuse"
+        self.unsupported = unsupported
         self.llm = llm
+        self.fallback = fallback  # answer offline (with a notice) when the LLM fails: RAG_LLM=auto
         self.judge = judge
         self.embed = CachedEmbedder(embed_model)
         self.retriever = HybridRetriever(index, embed_model=embed_model, top_k=top_k, cache_dir=cache_dir)
@@ -208,18 +221,68 @@ class Engine:
         started = time.perf_counter()
         text = clean_question(question)
         past = clean_history(history)
-        standalone = self.llm.condense(text, past) if (self.llm and past) else rewrite(text, past)
+        if self.llm:
+            answer = yield from self._answer_or_fall_back(self.llm, text, past)
+        else:
+            answer = self._answer_offline(text, past)
+            yield answer.answer
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        yield answer
+
+    def _answer_offline(self, text: str, past: list[dict[str, str]]) -> Answer:
+        standalone = rewrite(text, past)
         retrieval = self.retriever.retrieve(standalone)
         safe = guarded(retrieval)  # answerers and verification never see instruction-like sentences
-        if self.llm:
-            draft = yield from self.llm.answer(text, standalone, safe, past)
-        else:
-            draft = self._extractive(text, standalone, safe)
-        answer = self._finish(text, standalone, safe, draft, shown=retrieval)
-        answer.latency_ms = (time.perf_counter() - started) * 1000
-        if not self.llm:
-            yield answer.answer
-        yield answer
+        answer = self._finish(
+            text, standalone, safe, self._extractive(text, standalone, safe), shown=retrieval
+        )
+        answer.backend, answer.model = "extractive", None
+        return answer
+
+    def _answer_with_llm(
+        self, llm: LLMAnswerer, text: str, past: list[dict[str, str]]
+    ) -> Generator[str, None, Answer]:
+        standalone = llm.condense(text, past) if past else text
+        retrieval = self.retriever.retrieve(standalone)
+        safe = guarded(retrieval)
+        draft = yield from llm.answer(text, standalone, safe, past)
+        return self._finish(text, standalone, safe, draft, shown=retrieval)
+
+    # -- the fallback decision, in one place -----------------------------------------
+    def _answer_or_fall_back(
+        self, llm: LLMAnswerer, text: str, past: list[dict[str, str]]
+    ) -> Generator[str, None, Answer]:
+        """The LLM's answer; with `fallback` (RAG_LLM=auto), the offline reader's when the LLM fails.
+
+        An unreachable, failing or refusing LLM server (`LLMUnavailableError`, `LLMAuthError`) is the
+        only trigger: a bad question or an index problem is not the model's fault and stays an error.
+        Without `fallback` (RAG_LLM=openai) the clear error propagates. Text already streamed from a
+        model that failed mid-answer is superseded by the final Answer, as for every answer.
+        """
+        try:
+            answer = yield from self._answer_with_llm(llm, text, past)
+            if not mostly_unsupported(answer) or self.unsupported == "flag":
+                return answer  # flagged sentences stay visibly flagged
+            if self.unsupported == "refuse":
+                return self._refuse_unsupported(answer)
+            notice = UNSUPPORTED_NOTICE
+        except (LLMUnavailableError, LLMAuthError) as exc:
+            if not self.fallback:
+                raise
+            log.warning("answering offline: %s", exc)  # the operator's clue; messages hold no secrets
+            notice = FALLBACK_AUTH_NOTICE if isinstance(exc, LLMAuthError) else FALLBACK_NOTICE
+        answer = self._answer_offline(text, past)
+        answer.notice = notice
+        yield answer.answer
+        return answer
+
+    def _refuse_unsupported(self, answer: Answer) -> Answer:
+        answer.refused = True
+        answer.refusal_reason = "The model's answer was not supported by the articles."
+        answer.answer = f"{REFUSAL_TEXT} {answer.refusal_reason}"
+        answer.related = answer.retrieved[:RELATED_PASSAGES]
+        answer.sources, answer.citations, answer.sentences = [], [], []
+        return answer
 
     # -- stages ---------------------------------------------------------------------
     def _extractive(self, question: str, standalone: str, retrieval: Retrieval) -> Draft:
@@ -315,6 +378,12 @@ class Engine:
         return evidence
 
 
+def mostly_unsupported(answer: Answer) -> bool:
+    """More than `MOSTLY_UNSUPPORTED` of the answer's sentences are flagged unsupported."""
+    flagged = sum(not s.supported for s in answer.sentences)
+    return not answer.refused and flagged > MOSTLY_UNSUPPORTED * len(answer.sentences)
+
+
 def _renumber(answer: Answer) -> None:
     """Number sources 1..m in order of first citation in the answer text."""
     order: dict[int, int] = {}
@@ -341,12 +410,25 @@ def build_engine(
     top_k: int = 5,
     cache_dir: Path | None = None,
     judge: Judge | None = None,
+    fallback: bool = False,
+    unsupported: str = "flag",
 ) -> Engine:
     """An engine over `index` with the given services (nothing is built here).
 
     `judge` (claim, passage) -> bool | None lets an LLM decide citation checks (`rag.verify`).
+    `fallback`: when the LLM is unreachable or fails, answer with the extractive reader and a notice.
+    `unsupported`: what becomes of an LLM answer whose sentences are mostly unsupported.
     """
-    return Engine(index, embed_model=embed_model, llm=llm, top_k=top_k, cache_dir=cache_dir, judge=judge)
+    return Engine(
+        index,
+        embed_model=embed_model,
+        llm=llm,
+        top_k=top_k,
+        cache_dir=cache_dir,
+        judge=judge,
+        fallback=fallback,
+        unsupported=unsupported,
+    )
 
 
 def engine_from_settings(settings: Settings) -> Engine:
@@ -369,4 +451,6 @@ def engine_from_settings(settings: Settings) -> Engine:
         top_k=settings.top_k,
         cache_dir=settings.data_dir,
         judge=judge,
+        fallback=settings.llm == "auto",
+        unsupported=settings.llm_unsupported,
     )

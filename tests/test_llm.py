@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from rag.answer import REFUSAL_TEXT, Answer
-from rag.config import Settings
+from rag.config import Settings, get_settings
 from rag.engine import Engine, build_engine, engine_from_settings
 from rag.errors import ConfigError, LLMAuthError, LLMUnavailableError
 from rag.index import open_index
@@ -183,9 +183,15 @@ def test_cli_reports_unreachable_server(
 
     monkeypatch.setenv("RAG_DATA_DIR", str(seeded_settings.data_dir))
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    monkeypatch.setenv("RAG_LLM", "openai")  # asked for the LLM explicitly: no fallback
     assert main(["ask", GIFTS]) == 3
     err = capsys.readouterr().err
     assert "Cannot reach the LLM server" in err and "RAG_LLM=extractive" in err and "Traceback" not in err
+    monkeypatch.setenv("RAG_LLM", "auto")  # auto: the offline reader answers, and says so
+    get_settings.cache_clear()
+    assert main(["ask", GIFTS]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("note: The language model was unavailable") and "[1]" in out
 
 
 # -- end to end, against llama.cpp's OpenAI-compatible server ---------------------------------
@@ -298,6 +304,6 @@ def test_real_server_eval_with_judge(
 
 
 def test_real_server_rejects_a_wrong_key(seeded_settings: Settings, server: LlamaServer) -> None:
-    settings = _llm_settings(seeded_settings, server, "wrong-key")
+    settings = _llm_settings(seeded_settings, server, "wrong-key").model_copy(update={"llm": "openai"})
     with pytest.raises(LLMAuthError, match="refused the API key \\(401\\)"):
         engine_from_settings(settings).ask(GIFTS)
