@@ -61,7 +61,9 @@ def _count_phrase(text: str, number: re.Pattern[str], counted: Sequence[str]) ->
     """A number and the words up to the thing counted ("five explosive drones")."""
     from rag.sentences import stem
 
-    tokens = list(re.finditer(r"[\w’'-]+|[^\w\s]", text))
+    if not counted:
+        return ""  # "how many died": the number alone would not say what it counts
+    tokens = list(re.finditer(r"\d[\d,.]*\d|[\w’'-]+|[^\w\s]", text))
     for i, token in enumerate(tokens):
         if not number.fullmatch(token.group(0)):
             continue
@@ -69,7 +71,7 @@ def _count_phrase(text: str, number: re.Pattern[str], counted: Sequence[str]) ->
             word = tokens[j].group(0).lower()
             if not word[:1].isalnum():
                 break
-            if not counted or stem(word) in counted:
+            if stem(word) in counted:
                 return text[token.start() : tokens[j].end()]
     return ""
 

@@ -62,7 +62,7 @@ from numpy.typing import NDArray
 
 from rag import policy as policies
 from rag.compose import SHORT_TYPES, format_short, short_phrase
-from rag.question import CHATTER, CONTRACTIONS, english_typo, english_words, read, vocabulary
+from rag.question import CHATTER, CONTRACTIONS, english_typo, english_words, read, strip_chatter, vocabulary
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
 from rag.sentences import STOPWORDS, Span, base_form, base_terms, is_prose, split_sentences, stem, words
@@ -183,11 +183,7 @@ MONEY_AMOUNT = re.compile(
     r"(dollars?|usd|roubles?|rubles?|euros?|yuan|pounds?|won|francs?|yen|rupees?|krona|kronor)\b",
     re.I,
 )
-AMOUNT_ANSWER = re.compile(
-    rf"{MONEY_AMOUNT.pattern}"
-    r"|\b\d[\d,.]*(\s*(%|per ?cent|percent)|\s+((thousand|million|billion)\s+)?[a-z]+)",
-    re.I,
-)
+AMOUNT_ANSWER = re.compile(rf"{MONEY_AMOUNT.pattern}|\b\d[\d,.]*\s*(%|per ?cent|percent)", re.I)
 TIME_ANSWER = re.compile(
     r"\b((on|last|next|this|early|late|in) )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
     rf"( (morning|afternoon|evening|night))?\b|\b(on |since )?({MONTH_NAMES}) \d{{1,2}}(,? (19|20)\d\d)?\b"
@@ -316,7 +312,7 @@ class Extract:
 
 def analyse(question: str) -> Question:
     """The expected answer types, focus words and names of `question`."""
-    text = CONTEXT_SUFFIX.sub("", question).strip() or question
+    text = strip_chatter(CONTEXT_SUFFIX.sub("", question).strip()) or question
     lower = " ".join(text.lower().replace("’", "'").split())
     lower = re.sub(r"\b(what|who|where|when|which|how)'s\b", r"\1 is", lower)
     types: list[str] = []

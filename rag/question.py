@@ -48,6 +48,18 @@ CONTRACTIONS = frozenset(
 )
 
 
+LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
+
+
+def strip_chatter(text: str) -> str:
+    """`text` without the chit-chat it opens with ("ok so lol what colour ..." -> "what colour ...")."""
+    tokens = text.split()
+    i = 0
+    while i < len(tokens) - 1 and tokens[i].strip(",.!?;:").lower().replace("’", "'") in LEADING_FILLER:
+        i += 1
+    return " ".join(tokens[i:]) if i else text
+
+
 @lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Whole words of the bundled WordPiece vocabulary (lowercase English, ~22k words)."""

@@ -61,3 +61,12 @@ def test_without_a_vocabulary_nothing_is_corrected_or_unknown() -> None:
     q = analyse("what did zelensky say")
     r = read(q.focus, q.names, None)
     assert r.unknown == () and r.corrected == ()
+
+
+def test_opening_chit_chat_does_not_hide_the_question_word() -> None:
+    from rag.question import strip_chatter
+
+    assert strip_chatter("ok so lol what colour was the vest") == "what colour was the vest"
+    assert strip_chatter("im curious, who went with him") == "who went with him"
+    assert analyse("ok so lol what colour was the vest").head == "colour"
+    assert analyse("hey when did kim leave").types == ("time",)
