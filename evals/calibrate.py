@@ -1,23 +1,29 @@
-"""Calibrate the extractive answerer's refusal thresholds on a dataset, with a held-out check.
+"""Calibrate the extractive reader's refusal policy by driving the real engine; write `rag/policy.json`.
 
-The dataset is split deterministically by a stable hash of each item's id
-(`split_of`): the calibration half picks the thresholds, the held-out half only
-reports how they carry over. Every item is run once, recording the refusal
-features the answerer computes (best evidence score, share of the question's
-names in the retrieved passages, whether the expected answer type is in the
-answer, focus coverage of the lead sentence) and the facts its answer finds.
-A grid search picks the thresholds that maximise refusal rate on unanswerable
-+ (1 - false refusal rate) + fact recall (refused answers count 0) on the
-calibration half (`choose`; ties go to the fewest checks, then to the middle
-of each tied threshold range). It prints every item's features, the trade-off
-table, the figures on both halves and the full set, and each check's
-contribution (the chosen setting with that one check switched off).
+Each `--set DATASET=DATA_DIR` names a question set and the data directory its
+corpus is ingested in. Only the calibration items are used: for the user-style
+sets, the `*.calib.jsonl` files (their `*.heldout.jsonl` twins are never read
+here); for other sets (the dev set), the calibration half of a stable hash of
+each id (`split_of`).
 
-The chosen values are copied by hand into `rag/extractive.py` (`MIN_SCORE`,
-`MIN_NAME_COVERAGE`, `REQUIRE_ANSWER_TYPE`, `MIN_FOCUS_COVERAGE`), so the
-product never tunes itself at run time.
+1. Every item is asked of the real engine (`build_engine(...).ask`, the same
+   rewrite, retrieval, composition and verification users get) with every check
+   off (`rag.policy.using`), while `rag.extractive.recording` keeps the refusal
+   features the reader computed: best evidence score, answer type, focus
+   coverage, unknown names, whether the kind asked for is stated, the share of
+   the question's names and numbers stated. Fact recall is read from the
+   engine's final answer text.
+2. A grid search picks the policy that maximises refusal of unanswerable +
+   (1 - false refusals) + fact recall (refused answers count 0), averaged over
+   the sets, among those that keep false refusals within `MAX_FALSE_REFUSAL` on
+   every set; ties go to the fewest checks, then to the middle of each tied range.
+3. The chosen policy is run through the engine once more, for real, and those
+   figures are printed and recorded next to the policy in `rag/policy.json`
+   (`--write`), which the reader loads. Nothing is copied by hand.
 
-Usage: python -m evals.calibrate [--dataset evals/datasets/dev.jsonl] [--split calibration|heldout|all]
+Usage:
+  python -m evals.calibrate --set evals/datasets/user_seeds.calib.jsonl=/tmp/seeds \\
+      --set evals/datasets/lookalike.calib.jsonl=/tmp/la [--write]
 """
 
 from __future__ import annotations
@@ -25,25 +31,35 @@ from __future__ import annotations
 import argparse
 import hashlib
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from evals.dataset import Item, load_dataset
 from evals.metrics import fact_recall
 from rag import extractive
+from rag import policy as policies
 from rag.config import get_settings
 from rag.embed import build_embed_model
-from rag.engine import build_engine, clean_history
-from rag.followup import rewrite
+from rag.engine import Engine, build_engine
 from rag.index import open_index
-from rag.safety import guarded
 
 SPLITS = ("calibration", "heldout")
 MIN_SCORES = tuple(round(0.1 + 0.05 * i, 2) for i in range(11))  # 0.10 .. 0.60
-MIN_NAMES = (0.0, 0.25, 0.5, 0.75, 1.0)
-REQUIRE_TYPES = (False, True)
-MIN_COVERAGES = tuple(round(0.05 * i, 2) for i in range(11))  # 0.00 .. 0.50
-REQUIRE_KEYS = (False, True)
+MIN_COVERAGES = tuple(round(0.05 * i, 2) for i in range(13))  # 0.00 .. 0.60
+MIN_ESSENTIALS = (0.0, 0.5, 0.75, 1.0)
+FLAGS = (False, True)
+MAX_FALSE_REFUSAL = 0.10  # the issue's ceiling for false refusals
+OFF = policies.Policy(
+    min_score=0.0,
+    require_answer_type=False,
+    min_focus_coverage=0.0,
+    refuse_unknown_names=False,
+    require_class=False,
+    min_essential_coverage=0.0,
+    min_essential_in_passages=0.0,
+    min_name_coverage=0.0,
+    require_key_focus=False,
+)
 
 
 def split_of(item_id: str) -> str:
@@ -51,32 +67,47 @@ def split_of(item_id: str) -> str:
     return SPLITS[hashlib.sha256(item_id.encode("utf-8")).digest()[0] % 2]
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    min_score: float
-    min_name: float
-    require_type: bool
-    min_coverage: float
-    require_key: bool = False
+def calibration_items(dataset: Path) -> list[Item]:
+    """The items a policy may be chosen on: a whole `*.calib.jsonl`, else the hash calibration half."""
+    if dataset.name.endswith(".heldout.jsonl"):
+        raise SystemExit(f"{dataset}: held-out questions are never used for calibration")
+    items = load_dataset(dataset)
+    if dataset.name.endswith(".calib.jsonl"):
+        return items
+    return [i for i in items if split_of(i.id) == "calibration"]
 
-    def refuses(self, ex: extractive.Extract) -> bool:
-        return (
-            ex.best_score < self.min_score
-            or ex.name_coverage < self.min_name
-            or (self.require_type and not ex.answer_type_ok)
-            or ex.focus_coverage < self.min_coverage
-            or (self.require_key and not ex.key_covered)
-        )
 
-    @property
-    def features(self) -> int:
-        return (self.min_name > 0) + self.require_type + (self.min_coverage > 0) + self.require_key
+def refuses(p: policies.Policy, ex: extractive.Extract) -> bool:
+    """Whether `p` refuses given the features the reader recorded (mirrors `extractive.refusal_reason`)."""
+    return (
+        ex.best_score < p.min_score
+        or (p.refuse_unknown_names and bool(ex.unknown))
+        or ex.name_coverage < p.min_name_coverage
+        or ex.essential_coverage < p.min_essential_coverage
+        or ex.essential_in_passages < p.min_essential_in_passages
+        or (p.require_class and not ex.class_stated)
+        or (p.require_answer_type and not ex.answer_type_ok)
+        or ex.focus_coverage < p.min_focus_coverage
+        or (p.require_key_focus and not ex.key_covered)
+    )
+
+
+def checks(p: policies.Policy) -> int:
+    return (
+        p.require_answer_type
+        + (p.min_focus_coverage > 0)
+        + p.refuse_unknown_names
+        + p.require_class
+        + (p.min_essential_coverage > 0)
+        + (p.min_essential_in_passages > 0)
+    )
 
 
 @dataclass
 class Row:
+    set: str
     item: Item
-    ex: extractive.Extract
+    ex: extractive.Extract | None  # None: the engine refused before reading (no passages)
     recall: float  # facts the answer finds, refusal aside
 
 
@@ -100,12 +131,16 @@ class Figures:
         )
 
 
-def figures(rows: list[Row], t: Thresholds) -> Figures:
+def figures(rows: list[Row], p: policies.Policy) -> Figures:
     ans = [r for r in rows if r.item.answerable]
     una = [r for r in rows if not r.item.answerable]
-    refused_ans = [t.refuses(r.ex) for r in ans]
+
+    def refused(r: Row) -> bool:
+        return r.ex is None or (r.ex.refused and not r.ex.chosen) or refuses(p, r.ex)
+
+    refused_ans = [refused(r) for r in ans]
     return Figures(
-        refusal_unanswerable=sum(t.refuses(r.ex) for r in una) / max(1, len(una)),
+        refusal_unanswerable=sum(refused(r) for r in una) / max(1, len(una)),
         false_refusal=sum(refused_ans) / max(1, len(ans)),
         fact_recall=sum(0.0 if ref else r.recall for r, ref in zip(ans, refused_ans, strict=True))
         / max(1, len(ans)),
@@ -114,146 +149,146 @@ def figures(rows: list[Row], t: Thresholds) -> Figures:
     )
 
 
+def mean_objective(rows: list[Row], p: policies.Policy) -> float:
+    sets = sorted({r.set for r in rows})
+    return sum(figures([r for r in rows if r.set == s], p).objective for s in sets) / max(1, len(sets))
+
+
 def _middle(values: list[float]) -> float:
     ordered = sorted(set(values))
     return ordered[(len(ordered) - 1) // 2]
 
 
-def choose(rows: list[Row]) -> Thresholds:
-    """The thresholds with the best objective on `rows`.
+def grid() -> list[policies.Policy]:
+    options = itertools.product(
+        MIN_SCORES, FLAGS, MIN_COVERAGES, FLAGS, FLAGS, MIN_ESSENTIALS, MIN_ESSENTIALS
+    )
+    return [
+        policies.Policy(
+            min_score=s,
+            require_answer_type=t,
+            min_focus_coverage=c,
+            refuse_unknown_names=u,
+            require_class=k,
+            min_essential_coverage=e,
+            min_essential_in_passages=ep,
+        )
+        for s, t, c, u, k, e, ep in options
+        if not (e and ep)  # one of the two name checks at a time
+    ]
 
-    Ties are common on a few dozen items. They go to the fewest checks switched
-    on, then to the middle of the tied range of each threshold (focus coverage,
-    names, then score), which leaves the widest margin either side.
+
+def choose(rows: list[Row]) -> policies.Policy:
+    """The policy with the best mean objective over the sets; ties to fewest checks, then middles.
+
+    Only policies whose false refusals stay within `MAX_FALSE_REFUSAL` on every set compete
+    (all of them when none does).
     """
-    table = grid(rows)
-    top = max(f.objective for _, f in table)
-    tied = [t for t, f in table if f.objective >= top - 1e-9]
-    fewest = min(t.features for t in tied)
-    tied = [t for t in tied if t.features == fewest]
-    for attr in ("min_coverage", "min_name", "min_score"):
-        middle = _middle([getattr(t, attr) for t in tied])
-        tied = [t for t in tied if getattr(t, attr) == middle]
+    sets = sorted({r.set for r in rows})
+    scored = [(p, mean_objective(rows, p)) for p in grid()]
+    within = [
+        (p, v)
+        for p, v in scored
+        if all(figures([r for r in rows if r.set == s], p).false_refusal <= MAX_FALSE_REFUSAL for s in sets)
+    ]
+    scored = within or scored
+    top = max(v for _, v in scored)
+    tied = [p for p, v in scored if v >= top - 1e-9]
+    fewest = min(checks(p) for p in tied)
+    tied = [p for p in tied if checks(p) == fewest]
+    for attr in ("min_focus_coverage", "min_essential_coverage", "min_score"):
+        middle = _middle([getattr(p, attr) for p in tied])
+        tied = [p for p in tied if getattr(p, attr) == middle]
     return tied[0]
 
 
-def grid(rows: list[Row]) -> list[tuple[Thresholds, Figures]]:
-    """Every combination of thresholds with its figures on `rows`."""
-    options = itertools.product(MIN_SCORES, MIN_NAMES, REQUIRE_TYPES, MIN_COVERAGES, REQUIRE_KEYS)
-    return [(t, figures(rows, t)) for t in itertools.starmap(Thresholds, options)]
-
-
-def run(dataset: Path) -> list[Row]:
-    settings = get_settings()
-    engine = build_engine(
+def engine_for(data_dir: Path) -> Engine:
+    settings = get_settings().model_copy(update={"data_dir": data_dir})
+    return build_engine(
         open_index(settings),
         embed_model=build_embed_model(settings),
         top_k=settings.top_k,
         cache_dir=settings.data_dir,
     )
-    rows = []
-    for item in load_dataset(dataset):
-        standalone = rewrite(item.question, clean_history(item.history))
-        retrieval = guarded(engine.retriever.retrieve(standalone))  # what the engine answers from
-        snap = retrieval.snapshot or engine.retriever.snapshot()
-        ex = extractive.extract(standalone, retrieval, embed=engine.embed, idf=snap.idf, measure_focus=True)
-        text = " ".join(c.span.text for c in ex.chosen)
-        rows.append(Row(item, ex, fact_recall(text, item.facts) if item.answerable else 0.0))
-    return rows
 
 
-def in_use() -> Thresholds:
-    return Thresholds(
-        extractive.MIN_SCORE,
-        extractive.MIN_NAME_COVERAGE,
-        extractive.REQUIRE_ANSWER_TYPE,
-        extractive.MIN_FOCUS_COVERAGE,
-        extractive.REQUIRE_KEY_FOCUS,
-    )
+def run(sets: list[tuple[Path, Path]], p: policies.Policy) -> tuple[list[Row], dict[str, float]]:
+    """Ask every calibration item of the real engine under policy `p`; rows and refusal flags."""
+    rows: list[Row] = []
+    refused: dict[str, float] = {}
+    for dataset, data_dir in sets:
+        engine = engine_for(data_dir)
+        for item in calibration_items(dataset):
+            with policies.using(p), extractive.recording() as seen:
+                answer = engine.ask(item.question, item.history)
+            recall = fact_recall(answer.answer, item.facts) if item.answerable else 0.0
+            rows.append(Row(dataset.name, item, seen[-1] if seen else None, recall))
+            refused[f"{dataset.name}:{item.id}"] = float(answer.refused)
+    return rows, refused
 
 
-def _describe(t: Thresholds) -> str:
-    return (
-        f"MIN_SCORE={t.min_score} MIN_NAME_COVERAGE={t.min_name} "
-        f"REQUIRE_ANSWER_TYPE={t.require_type} MIN_FOCUS_COVERAGE={t.min_coverage} "
-        f"REQUIRE_KEY_FOCUS={t.require_key}"
-    )
-
-
-def _print_features(rows: list[Row], marked: list[Row], chosen: Thresholds) -> None:
-    print("features per item (* = rows the thresholds are chosen on):")
-    print(f"  {'id':28s} ans  score  names type  cover key  recall")
-    for r in sorted(rows, key=lambda r: (r.item.answerable, r.ex.best_score)):
-        ex = r.ex
-        print(
-            f"{'*' if r in marked else ' '} {r.item.id:28s} {'yes' if r.item.answerable else 'no ':3s}  "
-            f"{ex.best_score:.3f}  {ex.name_coverage:.2f}  {'ok ' if ex.answer_type_ok else 'MISS'} "
-            f"{ex.focus_coverage:5.2f} {'ok ' if ex.key_covered else 'MISS'} {r.recall:.2f}"
-            f"{'  REFUSED' if chosen.refuses(ex) else ''}"
+def real_figures(rows: list[Row], refused: dict[str, float]) -> dict[str, Figures]:
+    """Figures from the engine's own answers (not re-derived from features), per set."""
+    out: dict[str, Figures] = {}
+    for name in sorted({r.set for r in rows}):
+        part = [r for r in rows if r.set == name]
+        ans = [r for r in part if r.item.answerable]
+        una = [r for r in part if not r.item.answerable]
+        ref = {id(r): refused[f"{name}:{r.item.id}"] > 0 for r in part}
+        out[name] = Figures(
+            refusal_unanswerable=sum(ref[id(r)] for r in una) / max(1, len(una)),
+            false_refusal=sum(ref[id(r)] for r in ans) / max(1, len(ans)),
+            fact_recall=sum(0.0 if ref[id(r)] else r.recall for r in ans) / max(1, len(ans)),
+            n_answerable=len(ans),
+            n_unanswerable=len(una),
         )
+    return out
 
 
-def _print_tradeoffs(rows: list[Row], label: str, chosen: Thresholds) -> None:
-    table = grid(rows)
-    print(f"\ntrade-off on the {label} rows (best 20 of {len(table)} settings):")
-    print("min_score min_names type  min_cover key  refusal_unans  false_refusal  fact_recall")
-    for t, f in sorted(table, key=lambda g: -g[1].objective)[:20]:
-        print(
-            f"{t.min_score:9.2f} {t.min_name:9.2f} {'yes' if t.require_type else 'no ':4s}  "
-            f"{t.min_coverage:9.2f} {'yes' if t.require_key else 'no ':3s}  "
-            f"{f.refusal_unanswerable:13.3f}  {f.false_refusal:13.3f}  {f.fact_recall:11.3f}"
-        )
-    print("\nthe minimum score alone (no other check):")
-    for score in MIN_SCORES:
-        print(f"  min_score={score:.2f}  {figures(rows, Thresholds(score, 0.0, False, 0.0))}")
-    print(f"each check alone on top of min_score={chosen.min_score}:")
-    for value in MIN_NAMES:
-        print(f"  min_names={value:.2f}  {figures(rows, Thresholds(chosen.min_score, value, False, 0.0))}")
-    for flag in REQUIRE_TYPES:
-        with_type = figures(rows, Thresholds(chosen.min_score, 0.0, flag, 0.0))
-        print(f"  type={'yes' if flag else 'no '}       {with_type}")
-    for value in MIN_COVERAGES:
-        print(f"  min_cover={value:.2f}  {figures(rows, Thresholds(chosen.min_score, 0.0, False, value))}")
-    for flag in REQUIRE_KEYS:
-        with_key = figures(rows, Thresholds(chosen.min_score, 0.0, False, 0.0, flag))
-        print(f"  key={'yes' if flag else 'no '}        {with_key}")
+def _parse_set(value: str) -> tuple[Path, Path]:
+    dataset, sep, data_dir = value.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError("expected DATASET=DATA_DIR")
+    return Path(dataset), Path(data_dir)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dataset", type=Path, default=Path("evals/datasets/dev.jsonl"))
+    parser.add_argument("--set", type=_parse_set, action="append", required=True, help="DATASET=DATA_DIR")
     parser.add_argument(
-        "--split", choices=(*SPLITS, "all"), default="calibration", help="the rows thresholds are chosen on"
+        "--write", action="store_true", help=f"write the chosen policy to {policies.POLICY_FILE}"
     )
     args = parser.parse_args()
-    rows = run(args.dataset)
-    parts = {
-        "calibration": [r for r in rows if split_of(r.item.id) == "calibration"],
-        "heldout": [r for r in rows if split_of(r.item.id) == "heldout"],
-        "all": rows,
-    }
-    chosen = choose(parts[args.split])
-    _print_features(rows, parts[args.split], chosen)
-    _print_tradeoffs(parts[args.split], args.split, chosen)
-
-    print(f"\nchosen on {args.split}: {_describe(chosen)}")
-    for name, part in parts.items():
-        print(f"  {name:12s} {figures(part, chosen)}")
-    print("each check's contribution (the chosen setting with that check off):")
+    rows, _ = run(args.set, OFF)
+    chosen = choose(rows)
+    names = sorted({r.set for r in rows})
+    print("best 15 policies (mean objective over the sets):")
+    for p, value in sorted(((p, mean_objective(rows, p)) for p in grid()), key=lambda x: -x[1])[:15]:
+        print(f"  {value:.3f}  {p}")
+    print(f"\nchosen: {chosen}")
+    for name in names:
+        print(f"  {name:32s} {figures([r for r in rows if r.set == name], chosen)}")
+    print("each check's contribution (the chosen policy with that check off):")
     variants = {
         "no min score": replace(chosen, min_score=0.0),
-        "no name check": replace(chosen, min_name=0.0),
-        "no type check": replace(chosen, require_type=False),
-        "no focus check": replace(chosen, min_coverage=0.0),
-        "no key check": replace(chosen, require_key=False),
+        "no type check": replace(chosen, require_answer_type=False),
+        "no focus check": replace(chosen, min_focus_coverage=0.0),
+        "no unknown names": replace(chosen, refuse_unknown_names=False),
+        "no class check": replace(chosen, require_class=False),
+        "no name/number check": replace(chosen, min_essential_coverage=0.0, min_essential_in_passages=0.0),
     }
-    for label, t in variants.items():
-        for name, part in parts.items():
-            print(f"  {label:15s} {name:12s} {figures(part, t)}")
-    current = in_use()
-    print(f"in use: {_describe(current)}")
-    for name, part in parts.items():
-        print(f"  {name:12s} {figures(part, current)}")
+    for label, p in variants.items():
+        for name in names:
+            print(f"  {label:22s} {name:32s} {figures([r for r in rows if r.set == name], p)}")
+    final_rows, refused = run(args.set, chosen)
+    measured = real_figures(final_rows, refused)
+    print("\nthe engine under the chosen policy:")
+    for name, f in measured.items():
+        print(f"  {name:32s} {f}")
+    if args.write:
+        record = {name: {k.name: getattr(f, k.name) for k in fields(Figures)} for name, f in measured.items()}
+        policies.POLICY_FILE.write_text(chosen.to_json(calibrated_on=record), encoding="utf-8")
+        print(f"wrote {policies.POLICY_FILE}")
 
 
 if __name__ == "__main__":

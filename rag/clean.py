@@ -2,7 +2,8 @@
 
 What it removes, each rule a named pattern below: navigation lines ("Skip to
 content"), "Advertisement", share/podcast/newsletter/correction footers,
-related-story teasers, breadcrumb and tag lines ("WorldAsiaRussia invades
+related-story teasers (a block, or one "Read more: ..." line), bylines and wire
+credit lines ("(Reporting by ...; Editing by ...)"), breadcrumb and tag lines ("WorldAsiaRussia invades
 Ukraine"), timestamp lines, stray URLs, agency sign-offs ("zc/wd (AP, AFP)"),
 photo credits, image alt text, and a caption repeated on the next line. It
 unwraps WordPress `[caption ...]text[/caption]` shortcodes, keeping the text.
@@ -46,6 +47,16 @@ RELATED_HEADING = re.compile(
     r"^(other topics of interest|related( stories| articles| coverage| topics| content)?"
     r"|read more|more on this (story|topic)|you may also like|recommended( for you)?|most read"
     r"|more from [\w ]{1,30})\s*:?$",
+    re.I,
+)
+# A one-line pointer to another story ("Read more: How Estova's grid coped ...").
+TEASER_LINE = re.compile(
+    r"^(read more|read also|related|see also|more on this|watch|listen)\s*:\s*\S.{0,150}$", re.I
+)
+# Wire credits and bylines: "(Reporting by X; Editing by Y)", "By Anna Rebane".
+CREDIT_LINE = re.compile(
+    r"^\(?((additional )?(reporting|writing|editing|compiled|translated) by\b[^()]{0,150})\)?\.?$"
+    r"|^by( [A-Z][\w.'’-]+){1,4}( (and|&)( [A-Z][\w.'’-]+){1,4})?$",
     re.I,
 )
 TIME_LINE = re.compile(r"^\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?$", re.I)
@@ -128,8 +139,19 @@ def _drop_line(line: str) -> bool:
         or FOOTER_LINE.search(bare)
         or TIME_LINE.match(bare)
         or AGENCY_SIGNOFF.match(bare)
+        or TEASER_LINE.match(bare)
+        or _is_credit(bare)
         or _is_breadcrumb(bare)
     )
+
+
+def _is_credit(line: str) -> bool:
+    """A byline or a wire credit line (a byline's words are capitalised: "By Anna Rebane")."""
+    if not CREDIT_LINE.match(line):
+        return False
+    if line.lower().startswith("by "):
+        return all(w[:1].isupper() or w.lower() in ("and", "&") for w in line.split()[1:])
+    return True
 
 
 def _strip_credit(line: str) -> str:

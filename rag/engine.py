@@ -291,6 +291,8 @@ class Engine:
         if ex.refused:
             return Draft([], {}, refused=True, reason=ex.reason)
         sentences: list[tuple[str, list[str]]] = []
+        if ex.short and ex.short_from is not None:  # answer first, cited like the sentence it comes from
+            sentences.append((ex.short, [c.passage.doc_id for c in [ex.short_from, *ex.short_from.also_in]]))
         quotes: dict[str, list[Quote]] = {}
         for cand in ex.chosen:
             copies = [cand, *cand.also_in]

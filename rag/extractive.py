@@ -51,17 +51,25 @@ lists below. It does not retrieve, verify citations or number sources
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
+from rag import policy as policies
+from rag.compose import SHORT_TYPES, format_short, short_phrase
+from rag.question import CHATTER, CONTRACTIONS, english_typo, english_words, read, strip_chatter, vocabulary
 from rag.retrieve import Passage, Retrieval
-from rag.sentences import STOPWORDS, Span, base_form, base_terms, split_sentences, stem, words
+from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
+from rag.sentences import STOPWORDS, Span, base_form, base_terms, is_prose, split_sentences, stem, words
 
 Embed = Callable[[list[str]], list[list[float]]]
+# Calibration records every `Extract` the engine produces in its context (`recording`).
+_recorder: contextvars.ContextVar[list[Extract] | None] = contextvars.ContextVar("rag_extracts", default=None)
 
 # Scoring
 W_COSINE = 0.6
@@ -81,21 +89,16 @@ DUPLICATE_CONTAINMENT = 0.8  # share of a sentence's content words a better-scor
 MIN_SENTENCE_WORDS = 4
 COUNT_WINDOW = 3  # "how many drones": a number at most this many words before "drones"
 LEAD_POOL = 8  # candidates (close to the best) the lead is chosen from
+SHORT_MIN_COVERAGE = 0.5  # focus coverage the lead needs for its fact to open the answer
 SOFT_MATCH_COSINE = 0.6  # a focus word matches a differently-worded evidence word this similar
-# Refusal (copied from evals/calibrate.py on the calibration half of the dev set)
-# calibration half: refusal_unans 1.000, false_refusal 0.023, fact_recall 0.884 (43 + 8 items)
-MIN_SCORE = 0.2  # best evidence score; refuses off-topic questions
-MIN_NAME_COVERAGE = 0.0  # share of the question's names in the passages: measured, off (no gain)
-REQUIRE_ANSWER_TYPE = True  # "how many" needs a number of the thing counted, "when" a time...
-MIN_FOCUS_COVERAGE = 0.25  # IDF share of the question's focus words the lead sentence states
-REQUIRE_KEY_FOCUS = False  # the lead must state the question's verb: measured, off (costs more)
+# Refusal: the thresholds are data, `rag/policy.json`, written by `evals/calibrate.py` (rag.policy).
 
 # Words that frame a question rather than say what it is about.
 QUESTION_FRAME = frozenset(
     "kind type sort number many much long date time day week year month people person happen happened "
     "take make give describe detail details role name names called call according might may must "
     "previously already next else back likely ever still just even yet whether regarding rather usually "
-    "really exactly actually".split()
+    "really exactly actually last".split()
 )
 WH_WORDS = frozenset("what which who whom whose when where why how".split())
 DO_AUXILIARIES = frozenset("did does do will would can could should might may must".split())
@@ -123,12 +126,14 @@ ORG_NOUNS = frozenset(
 )
 # Measures and the kind of quantity that answers them ("what top speed" wants km/h, not kilometres).
 MEASURES = {
-    **dict.fromkeys("far distance range length height tall high deep depth wide width".split(), "distance"),
+    **dict.fromkeys("far distance range length height tall deep depth wide width".split(), "distance"),
     **dict.fromkeys("fast speed".split(), "speed"),
     **dict.fromkeys("heavy weight".split(), "weight"),
     **dict.fromkeys("percentage proportion".split(), "percent"),
     **dict.fromkeys("old age".split(), "age"),
-    **dict.fromkeys("big large size amount population capacity often share number".split(), "amount"),
+    **dict.fromkeys(
+        "big large high low size amount population capacity often share number".split(), "amount"
+    ),
 }
 ROLE_NOUNS = frozenset("job position role title post occupation profession rank".split())
 MONEY_WORDS = frozenset("cost costs worth price pay paid spend spent value valued money budget".split())
@@ -163,15 +168,27 @@ UNITS = {
 QUANTITY_RE = {  # a number with a unit of the kind asked for
     **{kind: re.compile(rf"\b{NUM}[\s-]*({unit})(?![\w])", re.I) for kind, unit in UNITS.items()},
     AGE: re.compile(rf"\b{NUM}[\s-]+years?[\s-]+old\b|\baged {NUM}\b", re.I),
-    AMOUNT: re.compile(
-        rf"\b{NUM}[\s-]*({'|'.join(UNITS.values())}|times|hundreds?|thousands?|millions?|billions?)(?![\w])"
-        r"|\b(hundreds|thousands|millions|billions) of\b",
-        re.I,
-    ),
+    AMOUNT: re.compile(rf"\b\d[\d,.]*|\b{NUM}\s+\w+|\b(hundreds|thousands|millions|billions) of\b", re.I),
 }
 MONEY_RE = re.compile(
-    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*(dollars?|usd|roubles?|rubles?|euros?|yuan|pounds?|won)\b"
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*((thousand|million|billion|trillion|bn|m)\s+)?"
+    r"(dollars?|usd|roubles?|rubles?|euros?|yuan|pounds?|won|francs?|yen|rupees?|krona|kronor)\b"
     r"|\b(millions?|billions?) of (dollars|roubles|rubles|euros)\b",
+    re.I,
+)
+MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
+MONEY_AMOUNT = re.compile(
+    r"[$€£¥]\s?\d[\d,.]*(\s*(thousand|million|billion|trillion|bn|m)\b)?"
+    r"|\b\d[\d,.]*\s*((thousand|million|billion|trillion|bn|m)\s+)?"
+    r"(dollars?|usd|roubles?|rubles?|euros?|yuan|pounds?|won|francs?|yen|rupees?|krona|kronor)\b",
+    re.I,
+)
+AMOUNT_ANSWER = re.compile(rf"{MONEY_AMOUNT.pattern}|\b\d[\d,.]*\s*(%|per ?cent|percent)", re.I)
+TIME_ANSWER = re.compile(
+    r"\b((on|last|next|this|early|late|in) )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    rf"( (morning|afternoon|evening|night))?\b|\b(on |since )?({MONTH_NAMES}) \d{{1,2}}(,? (19|20)\d\d)?\b"
+    rf"|\b(on |since )?\d{{1,2}} ({MONTH_NAMES})(,? (19|20)\d\d)?\b"
+    rf"|\b(in |since )?(({MONTH_NAMES}) )?(19|20)\d\d\b",
     re.I,
 )
 WEEKDAY_RE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
@@ -218,6 +235,9 @@ REFUSAL_NO_EVIDENCE = "The articles do not seem to answer this question."
 REFUSAL_NO_NAMES = "The retrieved passages do not mention {names}."
 REFUSAL_NO_TYPE = "The closest passages do not state {what}."
 REFUSAL_NO_FOCUS = "The closest passages say nothing about {focus}."
+REFUSAL_UNKNOWN = "The articles never mention {names}."
+REFUSAL_NO_ESSENTIAL = "The passages about {topic} do not mention {names}."
+REFUSAL_MENTION_NOT = "The articles mention {present} but say nothing about {missing}."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -260,11 +280,12 @@ class Question:
 
     text: str  # the question itself, without context words a follow-up rewrite appended
     types: tuple[str, ...] = ()  # expected answer types, all wanted
-    counted: str = ""  # stem of the noun "how many" counts
+    counted: str = ""  # stems of the noun phrase "how many" counts, space-separated ("" for any number)
     focus: tuple[tuple[str, str], ...] = ()  # (stem, word) of focus words
     names: tuple[str, ...] = ()  # capitalised names and numbers of the question, lowercase
     own_words: frozenset[str] = frozenset()  # lowercase words of the question
     predicate: str = ""  # the verb of a "did/does/will SUBJECT VERB" question, lowercase ("wear")
+    head: str = ""  # the noun of "what colour/which model ...", when it names no answer type
 
 
 @dataclass
@@ -277,6 +298,12 @@ class Extract:
     answer_type_ok: bool = True
     name_coverage: float = 1.0  # share of the question's names found in the retrieved passages
     key_covered: bool = True  # the lead states the question's predicate (or it has none)
+    unknown: tuple[str, ...] = ()  # question words naming something the articles never mention
+    class_stated: bool = True  # the answer states the kind of thing asked for ("colour", "model")
+    short: str = ""  # the fact asked for, as the supporting sentence words it ("Six days."), or ""
+    short_from: Candidate | None = None  # the chosen sentence the short answer is taken from
+    essential_coverage: float = 1.0  # share of the question's names and numbers the answer states
+    essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
     question: Question | None = None
 
 
@@ -285,7 +312,7 @@ class Extract:
 
 def analyse(question: str) -> Question:
     """The expected answer types, focus words and names of `question`."""
-    text = CONTEXT_SUFFIX.sub("", question).strip() or question
+    text = strip_chatter(CONTEXT_SUFFIX.sub("", question).strip()) or question
     lower = " ".join(text.lower().replace("’", "'").split())
     lower = re.sub(r"\b(what|who|where|when|which|how)'s\b", r"\1 is", lower)
     types: list[str] = []
@@ -294,7 +321,7 @@ def analyse(question: str) -> Question:
     if match := HOW_MANY_Q.search(lower):
         types.append(COUNT)
         noun = [w for w in _words_until_verb(lower[match.end() :])]
-        counted = stem(noun[-1]) if noun else ""
+        counted = _counted(noun)
     if match := HOW_MUCH_Q.search(lower):
         types.append(MONEY if MONEY_WORDS & set(words(lower)) else AMOUNT)
     if HOW_LONG_Q.search(lower):
@@ -312,11 +339,14 @@ def analyse(question: str) -> Question:
         types.append(PERSON)
     if WHERE_Q.search(lower):
         types.append(PLACE)
+    head = ""
     for match in WHICH_Q.finditer(lower):
         rest = lower[match.end() :]
         phrase = _words_until_verb(rest)
         if not phrase and (verb := COPULA.match(rest)):
             phrase = _words_until_verb(rest[verb.end() :])  # "what is the capital of ..."
+        elif phrase and not head:
+            head = phrase[-1]  # "which rifle model did ...": the kind of thing asked for
         for word in phrase[:MAX_CLASS_PHRASE]:
             kind = (
                 PERSON
@@ -357,7 +387,22 @@ def analyse(question: str) -> Question:
         names=tuple(names),
         own_words=frozenset(re.sub(r"'s$", "", w) for w in own),
         predicate=_predicate(text),
+        head=head if head not in class_words and head not in QUESTION_FRAME else "",
     )
+
+
+def _counted(phrase: list[str]) -> str:
+    """The stems a "how many" count may be followed by: the words of its noun phrase.
+
+    Users drop auxiliaries ("how many homes lost power"), so the phrase is cut at the
+    first word that reads as a verb; "how many died" counts anything.
+    """
+    nouns: list[str] = []
+    for word in phrase[:MAX_CLASS_PHRASE]:
+        if word in IRREGULAR_PAST or re.search(r"(ed|ing)$", word):
+            break
+        nouns.append(stem(base_form(word)))
+    return " ".join(nouns)
 
 
 def _words_until_verb(text: str) -> list[str]:
@@ -484,7 +529,7 @@ def _counts(q: Question, lower: str) -> bool:
         if (
             NUMBER.fullmatch(token)
             and token not in q.own_words
-            and (not q.counted or any(stem(t) == q.counted for t in following))
+            and (not q.counted or any(stem(t) in q.counted.split() for t in following))
         ):
             return True
     return False
@@ -558,7 +603,7 @@ def candidates(retrieval: Retrieval) -> list[Candidate]:
     for passage in retrieval.passages:
         for span in split_sentences(passage.text, offset=passage.start):
             key = (passage.doc_id, span.start)
-            if key in seen or len(span.text.split()) < MIN_SENTENCE_WORDS:
+            if key in seen or len(span.text.split()) < MIN_SENTENCE_WORDS or not is_prose(span.text):
                 continue
             seen.add(key)
             out.append(Candidate(span=span, passage=passage, terms=set(base_terms(span.text))))
@@ -659,29 +704,131 @@ def refusal_reason(
     retrieval: Retrieval,
     idf: Callable[[str], float],
     soft: dict[str, set[str]],
+    policy: policies.Policy | None = None,
 ) -> str:
-    """Why the evidence does not answer the question, or "" when it does."""
-    if ex.best_score < MIN_SCORE:
+    """Why the evidence does not answer the question, in the question's own words, or "" when it does."""
+    p = policy or policies.current()
+    if ex.best_score < p.min_score:
         return REFUSAL_NO_EVIDENCE
-    if ex.name_coverage < MIN_NAME_COVERAGE:
-        seen = {w for p in retrieval.passages for w in words(p.text)}
+    if p.refuse_unknown_names and ex.unknown:
+        return REFUSAL_UNKNOWN.format(names=_quoted(list(ex.unknown[:MAX_REASON_WORDS])))
+    if ex.name_coverage < p.min_name_coverage:
+        seen = {w for p_ in retrieval.passages for w in words(p_.text)}
         missing = [n for n in q.names if n not in seen][:MAX_REASON_WORDS]
         return REFUSAL_NO_NAMES.format(names=_quoted(missing)) if missing else REFUSAL_NO_EVIDENCE
-    if REQUIRE_ANSWER_TYPE and not ex.answer_type_ok:
+    if (
+        ex.essential_coverage < p.min_essential_coverage
+        or ex.essential_in_passages < p.min_essential_in_passages
+    ):
+        stated = set().union(*(c.terms | set(base_terms(c.passage.title)) for c in ex.chosen))
+        missing = [w for t, w in _essential(q) if t not in stated][:MAX_REASON_WORDS]
+        present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms)][:1]
+        if missing and present:
+            return REFUSAL_NO_ESSENTIAL.format(topic=_quoted(present), names=_quoted(missing))
+        return REFUSAL_NO_NAMES.format(names=_quoted(missing)) if missing else REFUSAL_NO_EVIDENCE
+    if p.require_class and not ex.class_stated:
+        present = [w for t, w in q.focus if t in lead.terms and w != q.head][:1]
+        if present:
+            return REFUSAL_MENTION_NOT.format(present=_quoted(present), missing=_quoted([q.head]))
+        return REFUSAL_NO_FOCUS.format(focus=_quoted([q.head]))
+    if p.require_answer_type and not ex.answer_type_ok:
         found = set().union(*(c.types for c in ex.chosen))
         missing = [TYPE_PHRASES[k] for k in q.types if k not in found]
         return REFUSAL_NO_TYPE.format(what=" or ".join(missing[:1]) or "the answer")
-    if ex.focus_coverage < MIN_FOCUS_COVERAGE:
+    if ex.focus_coverage < p.min_focus_coverage:
         absent = [
             (idf(t), w)
             for t, w in q.focus
             if t not in lead.terms and lead.span.text not in soft.get(w, set())
         ]
         words_ = [w for _, w in sorted(absent, key=lambda x: -x[0])][:MAX_REASON_WORDS]
+        present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms)][:1]
+        if words_ and present:
+            return REFUSAL_MENTION_NOT.format(present=_quoted(present), missing=_quoted(words_))
         return REFUSAL_NO_FOCUS.format(focus=_quoted(words_)) if words_ else REFUSAL_NO_EVIDENCE
-    if REQUIRE_KEY_FOCUS and not ex.key_covered:
+    if p.require_key_focus and not ex.key_covered:
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     return ""
+
+
+FULL_DATE = re.compile(
+    rf"\b(({MONTH_NAMES}) \d{{1,2}}(,? (19|20)\d\d)?|\d{{1,2}} ({MONTH_NAMES})(,? (19|20)\d\d)?"
+    rf"|(({MONTH_NAMES}) )?(19|20)\d\d)\b",
+    re.I,
+)
+
+
+def short_answer(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | None]:
+    """The short fact a number/date/duration question asks for, from the first chosen sentence stating it."""
+    patterns: dict[str, re.Pattern[str]] = {
+        COUNT: NUMBER,
+        DURATION: DURATION_RE,
+        MONEY: MONEY_AMOUNT,
+        DATE: FULL_DATE,
+        WEEKDAY: WEEKDAY_RE,
+        TIME: TIME_ANSWER,
+        **{k: v for k, v in QUANTITY_RE.items() if k != AMOUNT},
+        AMOUNT: AMOUNT_ANSWER,
+    }
+    asked = q.text.lower()
+    for kind in q.types:
+        if kind not in SHORT_TYPES:
+            continue
+        for cand in chosen:
+            if kind not in cand.types:
+                continue
+            phrase = short_phrase(kind, cand.span.text, patterns, q.counted.split())
+            short = format_short(phrase) if phrase and phrase.lower() not in asked else ""
+            if short:
+                return short, cand
+    return "", None
+
+
+def _class_stated(q: Question, chosen: list[Candidate], embed: Embed) -> bool:
+    """Whether the chosen sentences state the kind of thing asked for, literally or by a near synonym."""
+    term = stem(base_form(q.head))
+    if any(term in c.terms for c in chosen):
+        return True
+    vocab = sorted({w for c in chosen for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
+    if not vocab:
+        return False
+    units = np.stack([_unit(v) for v in embed([q.head, *vocab])])
+    return bool((units[1:] @ units[0]).max() >= SOFT_MATCH_COSINE)
+
+
+def _essential(q: Question) -> list[tuple[str, str]]:
+    """The question's focus words that are names or numbers: not English words ("berit", "2019")."""
+    english = english_words()
+    return [
+        (t, w)
+        for t, w in q.focus
+        if any(ch.isdigit() for ch in w) or (w not in english and not english_typo(w))
+    ]
+
+
+def essential_coverage(q: Question, chosen: list[Candidate], *, passages: bool = False) -> float:
+    """Share of the question's names and numbers stated by the chosen sentences or their titles.
+
+    With `passages`, anywhere in the retrieved passages the chosen sentences come from.
+    """
+    needed = _essential(q)
+    if not needed:
+        return 1.0
+    if passages:
+        stated = set().union(*(set(base_terms(f"{c.passage.title} {c.passage.text}")) for c in chosen))
+    else:
+        stated = set().union(*(c.terms | set(base_terms(c.passage.title)) for c in chosen))
+    return sum(t in stated for t, _ in needed) / len(needed)
+
+
+def _term_words(text: str) -> list[tuple[str, str]]:
+    """(stem, word) of the content words of `text`, like `base_terms`."""
+    out = []
+    for word in words(text):
+        word = re.sub(r"'s$", "", word)
+        if word not in STOPWORDS and len(word) > 1:
+            out.append((stem(base_form(word)), word))
+    return out
 
 
 def _quoted(items: list[str]) -> str:
@@ -701,13 +848,48 @@ def extract(
 ) -> Extract:
     """Pick the sentences that answer `question`, or decide to refuse.
 
-    `measure_focus` makes the focus coverage computed even when no threshold uses it.
+    `measure_focus` makes every refusal feature computed even when the policy uses none
+    (always so while `recording`).
     """
+    recorder = _recorder.get()
+    measure_focus = measure_focus or recorder is not None
+    result = _extract(question, retrieval, embed=embed, idf=idf, measure_focus=measure_focus)
+    if recorder is not None:
+        recorder.append(result)
+    return result
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[list[Extract]]:
+    """Collect every `Extract` made in this context (calibration reads the features the engine saw)."""
+    found: list[Extract] = []
+    token = _recorder.set(found)
+    try:
+        yield found
+    finally:
+        _recorder.reset(token)
+
+
+def _extract(
+    question: str,
+    retrieval: Retrieval,
+    *,
+    embed: Embed,
+    idf: Callable[[str], float],
+    measure_focus: bool,
+) -> Extract:
+    policy = policies.current()
     q = analyse(question)
+    snap = retrieval.snapshot
+    reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
+    q = replace(q, focus=reading.focus)
     cands = candidates(retrieval)
     if not cands:
         return Extract(chosen=[], refused=True, reason=REFUSAL_NO_EVIDENCE, question=q)
-    q_terms = list(dict.fromkeys(base_terms(question)))
+    fixes = dict(reading.corrected)
+    q_terms = list(
+        dict.fromkeys(fixes.get(w, t) for t, w in _term_words(question) if w not in CHATTER | CONTRACTIONS)
+    ) or list(dict.fromkeys(base_terms(question)))
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     vectors = embed([c.span.text for c in cands])
     q_unit = _unit(retrieval.query_embedding or embed([question])[0])
@@ -774,7 +956,11 @@ def extract(
     # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse.
     soft: dict[str, set[str]] = {}
     key = _key_focus(q)
-    if measure_focus or lead.coverage < MIN_FOCUS_COVERAGE or (REQUIRE_KEY_FOCUS and key not in lead.terms):
+    if (
+        measure_focus
+        or lead.coverage < policy.min_focus_coverage
+        or (policy.require_key_focus and key not in lead.terms)
+    ):
         soft = _soft_matches(q, [lead], embed)
         lead.coverage = focus_coverage_of(q, lead, idf, soft)
     coverage = lead.coverage
@@ -787,8 +973,16 @@ def extract(
         answer_type_ok=type_ok,
         name_coverage=names,
         key_covered=key_ok,
+        unknown=reading.unknown,
+        class_stated=_class_stated(q, chosen, embed)
+        if (q.head and (policy.require_class or measure_focus))
+        else True,
+        essential_coverage=essential_coverage(q, chosen),
+        essential_in_passages=essential_coverage(q, chosen, passages=True),
         question=q,
     )
-    result.reason = refusal_reason(result, q, lead, retrieval, idf, soft)
+    if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
+        result.short, result.short_from = short_answer(q, [lead])
+    result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
     return result

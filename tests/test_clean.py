@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -149,3 +150,44 @@ def test_cleaning_is_idempotent_and_keeps_plain_text() -> None:
     for path in sorted(SEEDS.glob("*.txt")):
         once = clean(path.read_text(encoding="utf-8")).text
         assert clean(once).text == once
+
+
+LOOKALIKE = Path(__file__).resolve().parent.parent / "evals" / "corpora" / "lookalike"
+
+
+def test_lookalike_bylines_credits_and_teasers_are_removed_body_kept() -> None:
+    """A realistic wire layout (evals/corpora/lookalike): byline, caption, subheadings, teaser, credits."""
+    raw = (LOOKALIKE / "lk04-storm-berit.txt").read_text(encoding="utf-8")
+    text = clean(raw).text
+    for gone in ("By Kristjan Ploom", "Read more: How Estova", "Additional reporting by", "Editing by"):
+        assert gone in raw and gone not in text
+    for kept in ("Storm Berit battered Estova's west coast", "Ferries and schools", "Photo: A fallen tree"):
+        assert kept in text  # subheadings and captions stay on lines of their own, never glued
+    for line in text.splitlines():
+        assert not re.search(r"\b(Ferries and schools|Warnings and damage) [A-Z]", line)
+
+
+@pytest.mark.parametrize("path", sorted(LOOKALIKE.glob("*.txt")), ids=lambda p: p.stem)
+def test_lookalike_no_caption_or_heading_is_glued_to_a_quoted_sentence(path: Path) -> None:
+    from rag.sentences import is_prose, split_sentences
+
+    text = clean(path.read_text(encoding="utf-8")).text
+    for span in split_sentences(text):
+        if is_prose(span.text):
+            assert not re.match(r"(file )?photo:|read more:|related:|by [A-Z]", span.text, re.I)
+            assert "Reporting by" not in span.text and "Editing by" not in span.text
+
+
+@pytest.mark.parametrize(
+    ("line", "dropped"),
+    [
+        ("By Anna Rebane", True),
+        ("(Additional reporting by Maarja Lind; Editing by Helen Rae)", True),
+        ("Reporting by Clara Duval; editing by Mark Oren", True),
+        ("Read more: Continental Cup final player ratings", True),
+        ("By the end of the day, 9,500 homes were still without power.", False),
+        ("Related talks will continue on Tuesday, the ministry said.", False),
+    ],
+)
+def test_byline_credit_and_teaser_lines(line: str, dropped: bool) -> None:
+    assert (line not in clean(f"Title\n\n{line}\n\nA body sentence here.").text) is dropped

@@ -12,6 +12,7 @@ import zlib
 import pytest
 
 from rag import extractive
+from rag import policy as policies
 from rag.answer import REFUSAL_TEXT
 from rag.config import Settings
 from rag.engine import engine_from_settings
@@ -102,11 +103,11 @@ def test_question_answer_types(question: str, types: tuple[str, ...]) -> None:
 
 def test_question_focus_counted_noun_predicate_and_names() -> None:
     q = analyse("How many kamikaze drones was Kim given by the governor?")
-    assert q.counted == "drone"
+    assert "drone" in q.counted.split()
     assert {w for _, w in q.focus} == {"kamikaze", "drones", "kim", "given", "governor"}  # no "how many"
     wear = analyse("What did Kim wear at the summit?")
     assert wear.predicate == "wear" and {w for _, w in wear.focus} == {"kim", "wear", "summit"}
-    assert analyse("How long did their talks last?").predicate == "last"
+    assert analyse("How long did their talks last?").predicate == ""  # "last" frames a duration question
     assert analyse("Who won the 2022 football World Cup?").names == ("world", "cup", "2022")
     # the context words a follow-up rewrite appends are not part of the question's focus
     follow = analyse("Who showed it to him? (kim inspect vladivostok)")
@@ -237,15 +238,14 @@ def test_typed_question_is_refused_without_evidence_of_its_type(
     assert not answered.refused and with_answer in answer_text(answered)
 
 
-def test_question_about_something_the_articles_never_state_is_refused(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(extractive, "MIN_SCORE", 0.0)  # the focus check alone decides
+def test_question_about_something_the_articles_never_state_is_refused() -> None:
     article = "Kim attended a banquet in Vladivostok with the regional governor on Sunday evening."
-    ex = ask("What did Kim eat at the banquet with the governor?", article)
-    assert not ex.refused  # eat is missing, but banquet and governor are there: most of the focus
-    ex = ask("What did Kim eat for breakfast on the train?", article)
-    assert ex.refused and ex.focus_coverage < extractive.MIN_FOCUS_COVERAGE
+    focus_only = policies.Policy(min_score=0.0, min_focus_coverage=0.25)  # the focus check alone decides
+    with policies.using(focus_only):
+        ex = ask("What did Kim eat at the banquet with the governor?", article)
+        assert not ex.refused  # eat is missing, but banquet and governor are there: most of the focus
+        ex = ask("What did Kim eat for breakfast on the train?", article)
+    assert ex.refused and ex.focus_coverage < focus_only.min_focus_coverage
     assert "“breakfast”" in ex.reason or "“eat”" in ex.reason or "“train”" in ex.reason
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rag.engine import attach_markers
 from rag.followup import needs_context, rewrite
 from rag.retrieve import rrf
@@ -59,3 +61,53 @@ def test_followup_rewrite_brings_in_earlier_entities() -> None:
 def test_followup_ignores_malformed_history() -> None:
     history = [{"role": "system", "content": "x"}, {"role": "user"}, "junk", {"role": "user", "content": 5}]
     assert rewrite("Who showed it to him?", history) == "Who showed it to him?"
+
+
+def test_run_in_subheading_becomes_its_own_span_and_is_not_prose() -> None:
+    from rag.sentences import is_prose
+
+    text = (
+        "Officials agreed to meet in November, according to Kozlov. Friendship, solidarity and cooperation "
+        "Kim spent six days in Russia, where he met Putin. The trip raises concerns The United States and "
+        "its allies are concerned about the visit."
+    )
+    spans = [s.text for s in split_sentences(text)]
+    assert spans == [
+        "Officials agreed to meet in November, according to Kozlov.",
+        "Friendship, solidarity and cooperation",
+        "Kim spent six days in Russia, where he met Putin.",
+        "The trip raises concerns",
+        "The United States and its allies are concerned about the visit.",
+    ]
+    assert [is_prose(s) for s in spans] == [True, False, True, False, True]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russian leader Vladimir Putin met Kim on Wednesday at the spaceport.",
+        "Satellite images show Kim boarding a warship in the port city.",
+        "Officials in Moscow said the talks went well and would continue.",
+        "Defence minister Sergei Shoigu showed Kim the bombers at the airfield.",
+        "Director and actor Rob Reiner tweeted that he was sad about the news.",
+        "Last week, rideshare company Lyft said it was cutting 13% of its staff.",
+    ],
+)
+def test_ordinary_sentences_are_not_cut_as_run_in_headings(sentence: str) -> None:
+    assert [s.text for s in split_sentences(sentence)] == [sentence]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Photo: A fallen tree blocks a road in Kuressaar after the storm. (Reuters/Ants Org)",
+        "FILE PHOTO: The headquarters of the National Bank in Valmora. REUTERS/Luca Marini",
+        "Read more: How the grid coped with the January storm",
+        "Turnout and the smaller parties",
+        "(Reporting by Clara Duval; editing by Mark Oren)",
+    ],
+)
+def test_captions_teasers_headings_and_credits_are_not_prose(line: str) -> None:
+    from rag.sentences import is_prose
+
+    assert not is_prose(line)

@@ -1,0 +1,69 @@
+"""The extractive reader's refusal policy: data written by calibration, loaded at run time.
+
+`evals/calibrate.py` chooses the policy on the calibration split of the question
+sets and writes `rag/policy.json` (with the figures it measured); the reader
+loads it once. Nothing is tuned at run time, and no threshold is copied by hand
+into the reader. `using(policy)` swaps the policy for the current context only,
+so calibration can drive the real engine with a candidate policy.
+
+It does not compute the features the policy reads (`rag.extractive` does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+POLICY_FILE = Path(__file__).parent / "policy.json"
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_score: float = 0.2  # best evidence score; refuses off-topic questions
+    require_answer_type: bool = True  # "how many" needs a number of the thing counted, "when" a time...
+    min_focus_coverage: float = 0.25  # IDF share of the question's focus words the lead states
+    refuse_unknown_names: bool = True  # a name the articles never mention ("zelensky") refuses
+    require_class: bool = False  # "what colour/model/brand ..." needs that word (or a near synonym) stated
+    min_essential_coverage: float = 0.0  # share of the question's names/numbers the answer states
+    min_essential_in_passages: float = 0.0  # ... the passages it quotes from state
+    min_name_coverage: float = 0.0  # share of the question's names in the passages
+    require_key_focus: bool = False  # the lead states the question's verb
+
+    def to_json(self, **extra: Any) -> str:
+        return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"
+
+
+def load(path: Path = POLICY_FILE) -> Policy:
+    """The policy in `path` (unknown keys, such as the figures calibration records, are ignored)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    names = {f.name for f in fields(Policy)}
+    return Policy(**{k: v for k, v in data.items() if k in names})
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> Policy:
+    return load() if POLICY_FILE.is_file() else Policy()
+
+
+_override: contextvars.ContextVar[Policy | None] = contextvars.ContextVar("rag_policy", default=None)
+
+
+def current() -> Policy:
+    """The policy in force: an override set by `using`, else the shipped `policy.json`."""
+    return _override.get() or _shipped()
+
+
+@contextlib.contextmanager
+def using(policy: Policy) -> Iterator[Policy]:
+    """Answer with `policy` inside the block (calibration's candidate policies)."""
+    token = _override.set(policy)
+    try:
+        yield policy
+    finally:
+        _override.reset(token)

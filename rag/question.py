@@ -1,0 +1,186 @@
+"""Read a question the way people type it: against the corpus vocabulary, not a word list.
+
+`rag.extractive.analyse` finds a question's answer type and focus words with
+regular expressions. This stage then reads each focus word against what the
+index actually contains (the stemmed term statistics `rag.retrieve` derives from
+Chroma's chunks per index version):
+
+- a word the articles use is focus, weighted by its IDF;
+- a word they never use is corrected to the closest term they do use
+  (symspellpy, Damerau-Levenshtein over the corpus stems, the most frequent of the
+  closest), so "trian" reads as "train" and "spaceprot" as "spaceport";
+- an uncorrectable word that is not an English word (not a whole word of the
+  embedding model's WordPiece vocabulary, which ships with the model) is a name
+  the articles never mention ("zelensky", "kalashnikov"): essential, so the
+  question is refused when the policy says so;
+- chit-chat ("ok so", "lol", "pls") and the apostrophe-less contractions people
+  type ("whats", "im") are not focus at all.
+
+It deliberately does not rewrite the question text (retrieval has already run
+on it), parse syntax, or decide whether to refuse (`rag.extractive` applies the
+policy).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+VOCAB_FILE = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
+MIN_CORRECTABLE = 4  # shorter unknown words are not corrected ("im", "lol")
+MAX_EDIT = 2  # for words of LONG_WORD letters or more; one edit below
+LONG_WORD = 7
+# Discourse markers and chat words people put around a question. General English, not corpus words.
+CHATTER = frozenset(
+    "ok okay k so hey hi hello pls please plz thanks thx thank lol lmm hmm um uh uhh wait well anyway "
+    "btw like basically literally quick question curious wondering wonder confused bit guys yeah yes no "
+    "right really sure kinda sorta gonna wanna ya yo huh oh ah idk tbh imo again remind someone somebody "
+    "anyone anybody know knew think thought heard read somewhere mean meant".split()
+)
+# Contractions typed without an apostrophe: they are frame words, not focus.
+CONTRACTIONS = frozenset(
+    "whats whos wheres whens hows thats im ive id youre theyre dont doesnt didnt isnt wasnt werent "
+    "cant couldnt wont wouldnt shouldnt hes shes its lets theres".split()
+)
+
+
+LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
+
+
+def strip_chatter(text: str) -> str:
+    """`text` without the chit-chat it opens with ("ok so lol what colour ..." -> "what colour ...")."""
+    tokens = text.split()
+    i = 0
+    while i < len(tokens) - 1 and tokens[i].strip(",.!?;:").lower().replace("’", "'") in LEADING_FILLER:
+        i += 1
+    return " ".join(tokens[i:]) if i else text
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole words of the bundled WordPiece vocabulary (lowercase English, ~22k words)."""
+    try:
+        vocab = json.loads(VOCAB_FILE.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (OSError, ValueError, KeyError):
+        return frozenset()
+    return frozenset(w for w in vocab if w.isalpha() and not w.startswith("#"))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the question's focus words read against the corpus."""
+
+    focus: tuple[tuple[str, str], ...]  # (stem, word) after corrections, chit-chat dropped
+    corrected: tuple[tuple[str, str], ...] = ()  # (typed word, corpus stem)
+    unknown: tuple[str, ...] = ()  # words naming something the articles never mention
+
+
+class Vocabulary:
+    """The corpus's stemmed terms with their chunk frequencies, and a speller over them."""
+
+    def __init__(self, df: Mapping[str, int]):
+        self.df = df
+        self._speller: object | None = None
+        self._lock = threading.Lock()
+
+    def known(self, term: str) -> bool:
+        return self.df.get(term, 0) > 0
+
+    def correct(self, term: str) -> str:
+        """The most frequent corpus stem closest to `term`, or "" when none is close enough."""
+        if len(term) < MIN_CORRECTABLE or not self.df:
+            return ""
+        from symspellpy import Verbosity
+
+        distance = MAX_EDIT if len(term) >= LONG_WORD else 1
+        found = self._spell().lookup(term, Verbosity.CLOSEST, max_edit_distance=distance)  # type: ignore[attr-defined]
+        found = [s for s in found if s.term != term and s.term[:1] == term[:1]]
+        return str(max(found, key=lambda s: s.count).term) if found else ""
+
+    def expand(self, term: str) -> str:
+        """The most frequent corpus stem `term` abbreviates ("recon" -> "reconnaiss"), or ""."""
+        if len(term) < MIN_CORRECTABLE + 1:
+            return ""
+        longer = [
+            (n, t) for t, n in self.df.items() if n > 0 and len(t) > len(term) + 1 and t.startswith(term)
+        ]
+        return max(longer)[1] if longer else ""
+
+    def _spell(self) -> object:
+        with self._lock:
+            if self._speller is None:
+                from symspellpy import SymSpell
+
+                speller = SymSpell(max_dictionary_edit_distance=MAX_EDIT, prefix_length=7)
+                for term, count in self.df.items():
+                    if count > 0 and term.isalpha() and len(term) >= MIN_CORRECTABLE - 1:
+                        speller.create_dictionary_entry(term, count)
+                self._speller = speller
+            return self._speller
+
+
+@lru_cache(maxsize=1)
+def _english_speller() -> object:
+    from symspellpy import SymSpell
+
+    speller = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
+    for word in english_words():
+        speller.create_dictionary_entry(word, 1)
+    return speller
+
+
+def english_typo(word: str) -> bool:
+    """Whether `word` is one edit away from an English word ("drnk") or joins two ("headwear")."""
+    if len(word) < MIN_CORRECTABLE:
+        return False
+    english = english_words()
+    if any(word[:i] in english and word[i:] in english for i in range(3, len(word) - 2)):
+        return True
+    from symspellpy import Verbosity
+
+    found = _english_speller().lookup(word, Verbosity.TOP, max_edit_distance=1)  # type: ignore[attr-defined]
+    return any(s.term[:1] == word[:1] for s in found)
+
+
+_VOCABS: dict[int, Vocabulary] = {}
+_VOCABS_LOCK = threading.Lock()
+
+
+def vocabulary(df: Mapping[str, int]) -> Vocabulary:
+    """One `Vocabulary` per term-statistics object (one per index version), built once."""
+    with _VOCABS_LOCK:
+        vocab = _VOCABS.get(id(df))
+        if vocab is None or vocab.df is not df:
+            if len(_VOCABS) > 4:
+                _VOCABS.clear()
+            vocab = _VOCABS[id(df)] = Vocabulary(df)
+        return vocab
+
+
+def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Vocabulary | None) -> Reading:
+    """Read the focus words of a question against the corpus vocabulary."""
+    kept: list[tuple[str, str]] = []
+    corrected: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    english = english_words()
+    for term, word in focus:
+        if word in CHATTER or word in CONTRACTIONS:
+            continue
+        if vocab is None or vocab.known(term) or any(ch.isdigit() for ch in word):
+            kept.append((term, word))
+            continue
+        if len(word) < MIN_CORRECTABLE and word not in names:
+            continue  # "ppl", "u", "abt": chat shorthand, too short to read as a name
+        fixed = vocab.correct(term) or vocab.expand(term)
+        if fixed and not (word in english and word not in names):
+            corrected.append((word, fixed))
+            kept.append((fixed, word))
+        elif (word in english or english_typo(word)) and word not in names:
+            kept.append((term, word))  # an English word the articles never use ("colour"): still asked
+        else:
+            unknown.append(word)
+    return Reading(focus=tuple(dict(kept).items()), corrected=tuple(corrected), unknown=tuple(unknown))
