@@ -395,8 +395,13 @@ def test_typing_while_streaming_is_kept_queued_and_stop_ends_the_answer_on_the_s
         # no thumbs on the stopped answer; thumbs and Copy on the real one
         assert stopped.locator(".rag-vote").count() == 0
         assert turns(page).nth(1).locator(".rag-vote").count() == 2
-        # Ask again on the stopped question answers it (slowly, to the end)
-        state["closed"] = False
+        # starting over while an answer streams ends it and leaves nothing behind
+        ask(page, SLOW_QUESTION, wait=False)
+        page.locator("#rag-app .rag-streaming").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Start over").click()
+        page.wait_for_timeout(800)
+        assert turns(page).count() == 0 and stored(page) == []
+        assert page.get_by_role("button", name="Stop").is_hidden()
 
 
 def test_conversation_survives_reload_and_server_restart_and_outage(

@@ -465,7 +465,7 @@
       self.busy = null;
       self.setBusy(false);
       self.save();
-      self.renderTurn(turn);
+      if (self.turns.indexOf(turn) >= 0) self.renderTurn(turn); // not when the user started over
       if (self.queued) {
         var next = self.queued;
         self.queued = null;
