@@ -225,6 +225,9 @@ def test_secrets_are_never_printed(
     monkeypatch.setenv("OPENAI_API_KEY", secret)
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
     assert main(["status"]) == 0
+    assert main(["ask", GIFTS]) == 0  # RAG_LLM=auto: the offline reader answers, with a notice
+    monkeypatch.setenv("RAG_LLM", "openai")  # the LLM was asked for: its outage is an error
+    get_settings.cache_clear()
     assert main(["ask", GIFTS]) == 3
     monkeypatch.setenv("RAG_TOP_K", "not-a-number")
     get_settings.cache_clear()
