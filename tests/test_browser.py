@@ -685,6 +685,7 @@ def test_intranet_page_as_shipped_embeds_the_widget_across_origins(
         card.get_by_role("button", name="Read the article").click()
         reader = frame.locator("#rag-reader")
         reader.wait_for(state="visible", timeout=10_000)
+        reader.locator("mark.rag-quote").first.wait_for(timeout=10_000)  # the article loads after opening
         assert quote in reader.locator("mark.rag-quote").all_inner_texts()
         frame.get_by_role("button", name="Close the article").click()
         reader.wait_for(state="hidden")
