@@ -71,7 +71,7 @@ class UnknownAnswer(RagError):
     """Feedback names an answer this server did not give (or no longer remembers)."""
 
 
-class FeedbackError(RagError):
+class FeedbackError(RagError, ValueError):
     """The feedback cannot be recorded as given (a bad vote, surface or comment)."""
 
 
