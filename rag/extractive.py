@@ -26,18 +26,19 @@ that directly follow it in its article while they stay on its subject
 Then come sentences of a still-missing answer type, then further sentences
 scoring close to the lead that say something new, up to `MAX_SENTENCES`.
 
-Refusal, with the closest passages listed as related by the engine, when the
-evidence does not address the question: the best score is below `MIN_SCORE`
-(off topic); no chosen sentence carries the expected answer type (a "how
-many" question answered without a number of that thing); or the lead states
-less than `MIN_FOCUS_COVERAGE` of the focus, literally or by a near synonym
-(word embeddings), so "How long did their talks last?" is not answered with
-the six days the whole visit lasted. Two more checks are measured and left
-off because on the calibration half they cost more than they gain: the share
-of the question's names found in the passages (`MIN_NAME_COVERAGE`) and the
-lead stating the question's verb (`REQUIRE_KEY_FOCUS`). The thresholds are
-copied from `evals/calibrate.py` run on the calibration half of
-`evals/datasets/dev.jsonl`; nothing is tuned at run time.
+Refusal, with the closest passages listed as related by the engine, follows the
+policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
+chooses by driving the real engine on the calibration question sets: the best
+score is below `min_score` (off topic); the question names something the
+articles never mention (`rag.question`); the answer or the passages it quotes
+lack the question's names and numbers ("2019", "berit"); no chosen sentence
+carries the expected answer type; or the lead states less than
+`min_focus_coverage` of the focus, literally or by a near synonym (word
+embeddings). Reasons use the question's own words, never its chit-chat: "The
+articles mention “vest” but say nothing about “colour”." Every feature is
+computed on each answer (`recording` collects them for calibration); nothing is
+tuned at run time. A number/date/duration question opens with its short fact
+(`rag.compose`).
 
 It deliberately does not parse syntax (so a question whose rare verb is
 missing but whose other focus words are present, "What did Kim wear at the
