@@ -26,18 +26,19 @@ that directly follow it in its article while they stay on its subject
 Then come sentences of a still-missing answer type, then further sentences
 scoring close to the lead that say something new, up to `MAX_SENTENCES`.
 
-Refusal, with the closest passages listed as related by the engine, when the
-evidence does not address the question: the best score is below `MIN_SCORE`
-(off topic); no chosen sentence carries the expected answer type (a "how
-many" question answered without a number of that thing); or the lead states
-less than `MIN_FOCUS_COVERAGE` of the focus, literally or by a near synonym
-(word embeddings), so "How long did their talks last?" is not answered with
-the six days the whole visit lasted. Two more checks are measured and left
-off because on the calibration half they cost more than they gain: the share
-of the question's names found in the passages (`MIN_NAME_COVERAGE`) and the
-lead stating the question's verb (`REQUIRE_KEY_FOCUS`). The thresholds are
-copied from `evals/calibrate.py` run on the calibration half of
-`evals/datasets/dev.jsonl`; nothing is tuned at run time.
+Refusal, with the closest passages listed as related by the engine, follows the
+policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
+chooses by driving the real engine on the calibration question sets: the best
+score is below `min_score` (off topic); the question names something the
+articles never mention (`rag.question`); the answer or the passages it quotes
+lack the question's names and numbers ("2019", "berit"); no chosen sentence
+carries the expected answer type; or the lead states less than
+`min_focus_coverage` of the focus, literally or by a near synonym (word
+embeddings). Reasons use the question's own words, never its chit-chat: "The
+articles mention “vest” but say nothing about “colour”." Every feature is
+computed on each answer (`recording` collects them for calibration); nothing is
+tuned at run time. A number/date/duration question opens with its short fact
+(`rag.compose`).
 
 It deliberately does not parse syntax (so a question whose rare verb is
 missing but whose other focus words are present, "What did Kim wear at the
@@ -89,6 +90,7 @@ DUPLICATE_CONTAINMENT = 0.8  # share of a sentence's content words a better-scor
 MIN_SENTENCE_WORDS = 4
 COUNT_WINDOW = 3  # "how many drones": a number at most this many words before "drones"
 LEAD_POOL = 8  # candidates (close to the best) the lead is chosen from
+SPECIFIC_IDF = 2.0  # a focus word this rare in the corpus (in at most ~13% of chunks) is specific
 SHORT_MIN_COVERAGE = 0.5  # focus coverage the lead needs for its fact to open the answer
 SOFT_MATCH_COSINE = 0.6  # a focus word matches a differently-worded evidence word this similar
 # Refusal: the thresholds are data, `rag/policy.json`, written by `evals/calibrate.py` (rag.policy).
@@ -304,6 +306,7 @@ class Extract:
     short_from: Candidate | None = None  # the chosen sentence the short answer is taken from
     essential_coverage: float = 1.0  # share of the question's names and numbers the answer states
     essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
+    specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
     question: Question | None = None
 
 
@@ -726,6 +729,13 @@ def refusal_reason(
         if missing and present:
             return REFUSAL_NO_ESSENTIAL.format(topic=_quoted(present), names=_quoted(missing))
         return REFUSAL_NO_NAMES.format(names=_quoted(missing)) if missing else REFUSAL_NO_EVIDENCE
+    if ex.specific_coverage < p.min_specific_coverage:
+        stated = set().union(*(c.terms | set(base_terms(c.passage.title)) for c in ex.chosen))
+        missing = [w for t, w in q.focus if idf(t) >= SPECIFIC_IDF and t not in stated][:MAX_REASON_WORDS]
+        present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in stated)][:1]
+        if missing and present:
+            return REFUSAL_MENTION_NOT.format(present=_quoted(present), missing=_quoted(missing))
+        return REFUSAL_NO_FOCUS.format(focus=_quoted(missing)) if missing else REFUSAL_NO_EVIDENCE
     if p.require_class and not ex.class_stated:
         present = [w for t, w in q.focus if t in lead.terms and w != q.head][:1]
         if present:
@@ -794,6 +804,16 @@ def _class_stated(q: Question, chosen: list[Candidate], embed: Embed) -> bool:
         return False
     units = np.stack([_unit(v) for v in embed([q.head, *vocab])])
     return bool((units[1:] @ units[0]).max() >= SOFT_MATCH_COSINE)
+
+
+def specific_coverage(q: Question, chosen: list[Candidate], idf: Callable[[str], float]) -> float:
+    """Share of the question's rare focus words (IDF >= `SPECIFIC_IDF` in this corpus, or never in it)
+    that the chosen sentences or their titles state: "china" in "how did china react"."""
+    needed = [t for t, _ in q.focus if idf(t) >= SPECIFIC_IDF]
+    if not needed:
+        return 1.0
+    stated = set().union(*(c.terms | set(base_terms(c.passage.title)) for c in chosen))
+    return sum(t in stated for t in needed) / len(needed)
 
 
 def _essential(q: Question) -> list[tuple[str, str]]:
@@ -979,6 +999,7 @@ def _extract(
         else True,
         essential_coverage=essential_coverage(q, chosen),
         essential_in_passages=essential_coverage(q, chosen, passages=True),
+        specific_coverage=specific_coverage(q, chosen, idf),
         question=q,
     )
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question

@@ -32,6 +32,7 @@ class Policy:
     require_class: bool = False  # "what colour/model/brand ..." needs that word (or a near synonym) stated
     min_essential_coverage: float = 0.0  # share of the question's names/numbers the answer states
     min_essential_in_passages: float = 0.0  # ... the passages it quotes from state
+    min_specific_coverage: float = 0.0  # share of the question's rare (high-IDF) words the answer states
     min_name_coverage: float = 0.0  # share of the question's names in the passages
     require_key_focus: bool = False  # the lead states the question's verb
 

@@ -68,3 +68,29 @@ def test_typo_does_not_cause_a_refusal() -> None:
     with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.5, refuse_unknown_names=True)):
         ex = ask("wat train did kim bord in artyom", ARTICLE)
     assert not ex.refused and "armoured train" in ex.chosen[0].span.text
+
+
+def test_calibration_never_reads_held_out_questions(tmp_path: Path) -> None:
+    import pytest
+
+    from evals.calibrate import calibration_items
+
+    held = tmp_path / "x.heldout.jsonl"
+    held.write_text("", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        calibration_items(held)
+
+
+def test_calibration_feature_replay_matches_the_readers_own_decision() -> None:
+    """evals.calibrate.refuses replays a policy on recorded features: it must agree with the reader."""
+    from evals.calibrate import refuses
+
+    cases = [
+        ("what did zelensky say about the vest", policies.Policy(min_score=0.0, refuse_unknown_names=True)),
+        ("ok what colour was the bulletproof vest", policies.Policy(min_score=0.0, min_focus_coverage=0.7)),
+        ("which train did kim board in artyom", policies.Policy(min_score=0.0, min_focus_coverage=0.5)),
+    ]
+    for question, policy in cases:
+        with policies.using(policy):
+            ex = ask(question, ARTICLE)
+        assert refuses(policy, ex) == ex.refused, question
