@@ -42,8 +42,14 @@ class ScriptedLLM:
         return SimpleNamespace(message=SimpleNamespace(content=self.condensed))
 
 
-def _engine(settings: Settings, embed_model: Any, llm: Any) -> Engine:
-    return build_engine(open_index(settings), embed_model=embed_model, llm=OpenAIAnswerer(llm), top_k=5)
+def _engine(settings: Settings, embed_model: Any, llm: Any, condense: bool = False) -> Engine:
+    return build_engine(
+        open_index(settings),
+        embed_model=embed_model,
+        llm=OpenAIAnswerer(llm),
+        top_k=5,
+        condense_with_llm=condense,
+    )
 
 
 def _stream(engine: Engine, question: str, history: list[dict[str, str]] | None = None) -> tuple[str, Answer]:
@@ -117,15 +123,20 @@ def test_follow_up_is_condensed_by_the_model(seeded_settings: Settings, embed_mo
         {"role": "user", "content": "What did Kim inspect in Vladivostok?"},
         {"role": "assistant", "content": "He inspected strategic bombers [1]."},
     ]
-    _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who showed them to him?", history)
+    _, answer = _stream(_engine(seeded_settings, embed_model, llm, True), "Who showed them to him?", history)
     assert answer.searched_for == "Who showed Kim the bombers in Vladivostok?"
     sent_history = llm.sent[1:-1]  # system, the earlier turns, the question with sources
     assert [m.role.value for m in sent_history] == ["user", "assistant"]
     assert "bombers" in sent_history[1].content and "[1]" not in sent_history[1].content  # markers stripped
     # a rambling condensation is not trusted
     llm = ScriptedLLM(REFUSAL_TEXT, condensed="x " * 400)
-    _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who showed them to him?", history)
+    _, answer = _stream(_engine(seeded_settings, embed_model, llm, True), "Who showed them to him?", history)
     assert answer.searched_for is None
+    # by default no model call precedes the answer: the deterministic rewrite, and the model sees the history
+    llm = ScriptedLLM(REFUSAL_TEXT, condensed="never asked")
+    _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who showed them to him?", history)
+    assert answer.searched_for and "Vladivostok" in answer.searched_for and "never" not in answer.searched_for
+    assert [m.role.value for m in llm.sent[1:-1]] == ["user", "assistant"]
 
 
 def test_an_llm_judge_decides_the_citations_the_answerer_made(

@@ -70,7 +70,7 @@ def test_a_server_stopped_mid_session_falls_back_only_with_auto(
     assert all(c.verified for c in answer.citations)
     assert streamed == answer.answer  # the offline answer is what was streamed
     assert answer.to_dict()["notice"] == FALLBACK_NOTICE
-    # a follow-up (whose condensing needs the model too) also falls back
+    # a follow-up falls back too
     history = [{"role": "user", "content": GIFTS}, {"role": "assistant", "content": first.answer}]
     _, follow = _stream(engine, "Who gave them to him?", history)
     assert follow.backend == "extractive" and follow.notice == FALLBACK_NOTICE
