@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     # An LLM answer with most sentences unsupported by the articles: show it flagged, answer with the
     # extractive reader instead (with a notice), or refuse
     llm_unsupported: Literal["flag", "extractive", "refuse"] = Field(
-        "flag", validation_alias=_env("RAG_LLM_UNSUPPORTED")
+        "extractive", validation_alias=_env("RAG_LLM_UNSUPPORTED")
     )
     # Let the LLM rewrite a follow-up into a standalone search query (one extra call before the answer);
     # off, the deterministic rewrite (rag.followup) is used, and the model still sees the conversation

@@ -135,7 +135,7 @@ def test_follow_up_is_condensed_by_the_model(seeded_settings: Settings, embed_mo
     # by default no model call precedes the answer: the deterministic rewrite, and the model sees the history
     llm = ScriptedLLM(REFUSAL_TEXT, condensed="never asked")
     _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who showed them to him?", history)
-    assert answer.searched_for and "Vladivostok" in answer.searched_for and "never" not in answer.searched_for
+    assert answer.searched_for and "vladivostok" in answer.searched_for and "never" not in answer.searched_for
     assert [m.role.value for m in llm.sent[1:-1]] == ["user", "assistant"]
 
 
@@ -220,6 +220,7 @@ def _use_server(monkeypatch: pytest.MonkeyPatch, settings: Settings, server: Lla
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_MODEL", server.model)
     monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
+    monkeypatch.setenv("RAG_LLM_UNSUPPORTED", "flag")
 
 
 def _llm_settings(settings: Settings, server: LlamaServer, key: str) -> Settings:
@@ -229,6 +230,7 @@ def _llm_settings(settings: Settings, server: LlamaServer, key: str) -> Settings
         "openai_base_url": server.base_url,
         "openai_model": server.model,
         "openai_api_key": SecretStr(key),
+        "llm_unsupported": "flag",  # SmolLM invents: keep its answer (flagged) to test the plumbing
     }
     return settings.model_copy(update=update)
 
@@ -318,3 +320,29 @@ def test_real_server_rejects_a_wrong_key(seeded_settings: Settings, server: Llam
     settings = _llm_settings(seeded_settings, server, "wrong-key").model_copy(update={"llm": "openai"})
     with pytest.raises(LLMAuthError, match="refused the API key \\(401\\)"):
         engine_from_settings(settings).ask(GIFTS)
+
+
+def test_a_mostly_unsupported_answer_follows_the_policy(seeded_settings: Settings, embed_model: Any) -> None:
+    from rag.engine import UNSUPPORTED_NOTICE
+
+    reply = (
+        "The moon is made of green cheese and it is delicious [1]. "
+        "Kim flew to Paris on a golden airship with twelve cats [2]. "
+        "Kim received five explosive drones and a reconnaissance drone as gifts [1]."
+    )
+    index = open_index(seeded_settings)
+
+    def ask(policy: str) -> Answer:
+        llm = OpenAIAnswerer(ScriptedLLM(reply))
+        return build_engine(index, embed_model=embed_model, llm=llm, unsupported=policy).ask(GIFTS)
+
+    flagged = ask("flag")
+    assert flagged.backend == "openai" and sum(not s.supported for s in flagged.sentences) == 2
+    assert not any(c.verified for c in flagged.citations if not flagged.sentences[c.sentence].supported)
+    swapped = ask("extractive")
+    assert swapped.backend == "extractive" and swapped.notice == UNSUPPORTED_NOTICE
+    assert "cheese" not in swapped.answer and "drone" in swapped.answer.lower()
+    assert all(s.supported for s in swapped.sentences)
+    refused = ask("refuse")
+    assert refused.refused and refused.answer.startswith(REFUSAL_TEXT) and not refused.citations
+    assert seeded_settings.llm_unsupported == "extractive"  # the default, chosen by make bench-llm

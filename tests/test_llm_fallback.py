@@ -28,6 +28,7 @@ def _settings(settings: Settings, base_url: str, model: str, key: str, llm: str)
         "openai_model": model,
         "openai_api_key": SecretStr(key),
         "llm": llm,
+        "llm_unsupported": "flag",  # SmolLM invents: its answer must not be replaced for this test
     }
     return settings.model_copy(update=update)
 
