@@ -224,6 +224,7 @@ def test_secrets_are_never_printed(
     _use(monkeypatch, seeded_settings)
     monkeypatch.setenv("OPENAI_API_KEY", secret)
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
+    monkeypatch.setenv("RAG_LLM", "openai")  # the error path (auto would answer offline)
     assert main(["status"]) == 0
     assert main(["ask", GIFTS]) == 3
     monkeypatch.setenv("RAG_TOP_K", "not-a-number")
