@@ -63,7 +63,7 @@ bench: setup
 	$(BIN)/python -m bench.run
 
 # The LLM path with a local model (rag model install first) vs the offline reader, same questions.
-# A benchmark, not a test: about 30 minutes for the default 50 questions on 2 cores.
+# A benchmark, not a test: it takes as long as it takes (18 questions: 32 minutes on a loaded 2-core machine).
 BENCH_LLM_ARGS ?=
 bench-llm: setup
 	$(BIN)/python -m bench.llm $(BENCH_LLM_ARGS)

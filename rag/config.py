@@ -72,8 +72,11 @@ class Settings(BaseSettings):
     # An LLM answer with most sentences unsupported by the articles: show it flagged, answer with the
     # extractive reader instead (with a notice), or refuse
     llm_unsupported: Literal["flag", "extractive", "refuse"] = Field(
-        "flag", validation_alias=_env("RAG_LLM_UNSUPPORTED")
+        "extractive", validation_alias=_env("RAG_LLM_UNSUPPORTED")
     )
+    # Let the LLM rewrite a follow-up into a standalone search query (one extra call before the answer);
+    # off, the deterministic rewrite (rag.followup) is used, and the model still sees the conversation
+    llm_condense: bool = Field(False, validation_alias=_env("RAG_LLM_CONDENSE"))
     # Where `rag model install` keeps local GGUF models: outside the repository, under the user's cache
     models_dir: Path = Field(
         default_factory=lambda: _default_models_dir(), validation_alias=_env("RAG_MODELS_DIR")

@@ -189,8 +189,10 @@ class Engine:
         judge: Judge | None = None,
         fallback: bool = False,
         unsupported: str = "flag",
+        condense_with_llm: bool = False,
     ):
         self.index = index
+        self.condense_with_llm = condense_with_llm
         # an LLM answer with most sentences unsupported: "flag" (show it flagged), "extractive", "refuse"
         self.unsupported = unsupported
         self.llm = llm
@@ -242,7 +244,9 @@ class Engine:
     def _answer_with_llm(
         self, llm: LLMAnswerer, text: str, past: list[dict[str, str]]
     ) -> Generator[str, None, Answer]:
-        standalone = llm.condense(text, past) if past else text
+        # the model condenses a follow-up only when asked: a small local model spends as long on that
+        # extra call as on the answer, all of it before the first token (bench.llm measured 74 s)
+        standalone = llm.condense(text, past) if (past and self.condense_with_llm) else rewrite(text, past)
         retrieval = self.retriever.retrieve(standalone)
         safe = guarded(retrieval)
         draft = yield from llm.answer(text, standalone, safe, past)
@@ -414,12 +418,14 @@ def build_engine(
     judge: Judge | None = None,
     fallback: bool = False,
     unsupported: str = "flag",
+    condense_with_llm: bool = False,
 ) -> Engine:
     """An engine over `index` with the given services (nothing is built here).
 
     `judge` (claim, passage) -> bool | None lets an LLM decide citation checks (`rag.verify`).
     `fallback`: when the LLM is unreachable or fails, answer with the extractive reader and a notice.
     `unsupported`: what becomes of an LLM answer whose sentences are mostly unsupported.
+    `condense_with_llm`: the LLM rewrites follow-ups for retrieval (else the deterministic rewrite).
     """
     return Engine(
         index,
@@ -430,6 +436,7 @@ def build_engine(
         judge=judge,
         fallback=fallback,
         unsupported=unsupported,
+        condense_with_llm=condense_with_llm,
     )
 
 
@@ -455,4 +462,5 @@ def engine_from_settings(settings: Settings) -> Engine:
         judge=judge,
         fallback=settings.llm == "auto",
         unsupported=settings.llm_unsupported,
+        condense_with_llm=settings.llm_condense,
     )

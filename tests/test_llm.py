@@ -42,8 +42,14 @@ class ScriptedLLM:
         return SimpleNamespace(message=SimpleNamespace(content=self.condensed))
 
 
-def _engine(settings: Settings, embed_model: Any, llm: Any) -> Engine:
-    return build_engine(open_index(settings), embed_model=embed_model, llm=OpenAIAnswerer(llm), top_k=5)
+def _engine(settings: Settings, embed_model: Any, llm: Any, condense: bool = False) -> Engine:
+    return build_engine(
+        open_index(settings),
+        embed_model=embed_model,
+        llm=OpenAIAnswerer(llm),
+        top_k=5,
+        condense_with_llm=condense,
+    )
 
 
 def _stream(engine: Engine, question: str, history: list[dict[str, str]] | None = None) -> tuple[str, Answer]:
@@ -117,15 +123,20 @@ def test_follow_up_is_condensed_by_the_model(seeded_settings: Settings, embed_mo
         {"role": "user", "content": "What did Kim inspect in Vladivostok?"},
         {"role": "assistant", "content": "He inspected strategic bombers [1]."},
     ]
-    _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who showed them to him?", history)
+    _, answer = _stream(_engine(seeded_settings, embed_model, llm, True), "Who showed them to him?", history)
     assert answer.searched_for == "Who showed Kim the bombers in Vladivostok?"
     sent_history = llm.sent[1:-1]  # system, the earlier turns, the question with sources
     assert [m.role.value for m in sent_history] == ["user", "assistant"]
     assert "bombers" in sent_history[1].content and "[1]" not in sent_history[1].content  # markers stripped
     # a rambling condensation is not trusted
     llm = ScriptedLLM(REFUSAL_TEXT, condensed="x " * 400)
-    _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who showed them to him?", history)
+    _, answer = _stream(_engine(seeded_settings, embed_model, llm, True), "Who showed them to him?", history)
     assert answer.searched_for is None
+    # by default no model call precedes the answer: the deterministic rewrite, and the model sees the history
+    llm = ScriptedLLM(REFUSAL_TEXT, condensed="never asked")
+    _, answer = _stream(_engine(seeded_settings, embed_model, llm), "Who showed them to him?", history)
+    assert answer.searched_for and "vladivostok" in answer.searched_for and "never" not in answer.searched_for
+    assert [m.role.value for m in llm.sent[1:-1]] == ["user", "assistant"]
 
 
 def test_an_llm_judge_decides_the_citations_the_answerer_made(
@@ -209,6 +220,7 @@ def _use_server(monkeypatch: pytest.MonkeyPatch, settings: Settings, server: Lla
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_MODEL", server.model)
     monkeypatch.setenv("OPENAI_API_KEY", server.api_key)
+    monkeypatch.setenv("RAG_LLM_UNSUPPORTED", "flag")
 
 
 def _llm_settings(settings: Settings, server: LlamaServer, key: str) -> Settings:
@@ -218,6 +230,7 @@ def _llm_settings(settings: Settings, server: LlamaServer, key: str) -> Settings
         "openai_base_url": server.base_url,
         "openai_model": server.model,
         "openai_api_key": SecretStr(key),
+        "llm_unsupported": "flag",  # SmolLM invents: keep its answer (flagged) to test the plumbing
     }
     return settings.model_copy(update=update)
 
@@ -307,3 +320,29 @@ def test_real_server_rejects_a_wrong_key(seeded_settings: Settings, server: Llam
     settings = _llm_settings(seeded_settings, server, "wrong-key").model_copy(update={"llm": "openai"})
     with pytest.raises(LLMAuthError, match="refused the API key \\(401\\)"):
         engine_from_settings(settings).ask(GIFTS)
+
+
+def test_a_mostly_unsupported_answer_follows_the_policy(seeded_settings: Settings, embed_model: Any) -> None:
+    from rag.engine import UNSUPPORTED_NOTICE
+
+    reply = (
+        "The moon is made of green cheese and it is delicious [1]. "
+        "Kim flew to Paris on a golden airship with twelve cats [2]. "
+        "Kim received five explosive drones and a reconnaissance drone as gifts [1]."
+    )
+    index = open_index(seeded_settings)
+
+    def ask(policy: str) -> Answer:
+        llm = OpenAIAnswerer(ScriptedLLM(reply))
+        return build_engine(index, embed_model=embed_model, llm=llm, unsupported=policy).ask(GIFTS)
+
+    flagged = ask("flag")
+    assert flagged.backend == "openai" and sum(not s.supported for s in flagged.sentences) == 2
+    assert not any(c.verified for c in flagged.citations if not flagged.sentences[c.sentence].supported)
+    swapped = ask("extractive")
+    assert swapped.backend == "extractive" and swapped.notice == UNSUPPORTED_NOTICE
+    assert "cheese" not in swapped.answer and "drone" in swapped.answer.lower()
+    assert all(s.supported for s in swapped.sentences)
+    refused = ask("refuse")
+    assert refused.refused and refused.answer.startswith(REFUSAL_TEXT) and not refused.citations
+    assert seeded_settings.llm_unsupported == "extractive"  # the default, chosen by make bench-llm
