@@ -103,7 +103,9 @@ def test_liveness_under_a_full_queue_and_dropped_streams(llama: LlamaServer, tmp
     print(result)
     outcomes = result["outcomes"]
     assert outcomes["dropper_dropped_mid_answer"] == 20, outcomes
-    assert outcomes.get("queued_dropped_mid_answer", 0) + outcomes.get("queued_left_the_queue", 0) == 100
+    # every queued client left: mid-answer, while queued, or between its slot and its first delta
+    left = ("queued_dropped_mid_answer", "queued_left_the_queue", "queued_hung_up_waiting_for_a_delta")
+    assert sum(outcomes.get(k, 0) for k in left) == 100, outcomes
     assert result["max_queued_seen"] >= 95 and result["probes_with_full_queue"] >= 5
     # liveness: the budget is 100 ms; on a shared 2-core machine the worst probe can exceed it
     # when the load average is far above the core count, so the test holds the p95 to it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,9 @@ def test_subset_is_bounded_deterministic_and_keeps_unanswerable_items() -> None:
     assert subset(items, 1000) == items
 
 
+_IDS = itertools.count()
+
+
 def _result(answerable: bool, refused: bool, recall: float, n_cit: int, n_ok: int) -> dict[str, Any]:
     scores: dict[str, Any] = {"refusal_correct": refused != answerable}
     if answerable:
@@ -32,6 +36,7 @@ def _result(answerable: bool, refused: bool, recall: float, n_cit: int, n_ok: in
             fully_cited=not refused,
         )
     return {
+        "id": f"item-{next(_IDS)}",  # evals.run keys its figures by item id
         "answerable": answerable,
         "refused": refused,
         "error": "",
