@@ -25,9 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from rag.config import Settings, get_settings
+from rag.config import Settings, checked_settings
 from rag.errors import ConfigError, RagError
 
 if TYPE_CHECKING:
@@ -46,13 +44,7 @@ class EvalInterrupted(RagError):
 
 
 def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigError(f"Invalid settings (environment or .env): {problems}") from exc
+    return checked_settings()
 
 
 def _say(quiet: bool, text: str) -> None:

@@ -35,15 +35,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evals.dataset import DatasetError, Item, item_to_json, load_dataset, make_item
+from evals.run import atomic_write
 
 FORMATS = ("jsonl", "ragas", "llamaindex", "csv")
 FIELDS = ("id", "question", "answerable", "facts", "sources", "reference", "history", "tags", "contexts")
@@ -407,18 +406,6 @@ def _notes(items: list[Item], fmt: str, report: ImportReport) -> list[str]:
     return notes
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def convert(
     src: Path, dst: Path, fmt: str | None = None, fields: dict[str, str] | None = None
 ) -> ImportReport:
@@ -428,7 +415,7 @@ def convert(
         raise DatasetError(f"{dst}: the output would overwrite the input; choose another file")
     text = "".join(json.dumps(item_to_json(i), ensure_ascii=False) + "\n" for i in items)
     try:
-        _atomic_write(dst, text)
+        atomic_write(dst, text)
     except OSError as exc:
         raise DatasetError(f"Cannot write {dst}: {exc}") from exc
     return report

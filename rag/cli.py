@@ -20,18 +20,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rag.answer import Answer
-from rag.config import Settings, get_settings
-from rag.errors import ConfigError, IndexMissingError, RagError
+from rag.config import Settings, checked_settings, get_settings
+from rag.errors import IndexMissingError, RagError
 
 
 def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigError(f"Invalid settings (environment or .env): {problems}") from exc
+    return checked_settings()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

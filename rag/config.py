@@ -214,6 +214,21 @@ class Settings(BaseSettings):
         return f"{self.chroma_path} (embedded Chroma)"
 
 
+def checked_settings() -> Settings:
+    """`get_settings()`, with invalid values as one ConfigError that lists the problems, not values."""
+    from pydantic import ValidationError
+
+    from rag.errors import ConfigError
+
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"Invalid settings (environment or .env): {problems}") from exc
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings; `get_settings.cache_clear()` re-reads them."""
