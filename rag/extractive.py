@@ -178,6 +178,7 @@ MONEY_RE = re.compile(
     r"|\b(millions?|billions?) of (dollars|roubles|rubles|euros)\b",
     re.I,
 )
+WEEKDAY_NAMES = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
 MONEY_AMOUNT = re.compile(
     r"[$€£¥]\s?\d[\d,.]*(\s*(thousand|million|billion|trillion|bn|m)\b)?"
@@ -187,15 +188,15 @@ MONEY_AMOUNT = re.compile(
 )
 AMOUNT_ANSWER = re.compile(rf"{MONEY_AMOUNT.pattern}|\b\d[\d,.]*\s*(%|per ?cent|percent)", re.I)
 TIME_ANSWER = re.compile(
-    r"\b((on|last|next|this|early|late|in) )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    rf"\b((on|last|next|this|early|late|in) )?({WEEKDAY_NAMES})"
     rf"( (morning|afternoon|evening|night))?\b|\b(on |since )?({MONTH_NAMES}) \d{{1,2}}(,? (19|20)\d\d)?\b"
     rf"|\b(on |since )?\d{{1,2}} ({MONTH_NAMES})(,? (19|20)\d\d)?\b"
     rf"|\b(in |since )?(({MONTH_NAMES}) )?(19|20)\d\d\b",
     re.I,
 )
-WEEKDAY_RE = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+WEEKDAY_RE = re.compile(rf"\b({WEEKDAY_NAMES})\b", re.I)
 DATE_RE = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|december|"
+    rf"\b({MONTH_NAMES}|"
     r"(19|20)\d\d|\d{1,2}/\d{1,2}(/\d{2,4})?)\b",
     re.I,
 )
