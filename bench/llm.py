@@ -235,9 +235,9 @@ def start_server(size: str, port: int, log: Path) -> tuple[subprocess.Popen[byte
 
 def _engines(data_dir: Path, base_url: str, model: str) -> tuple[Any, Any, TimedLLM]:
     from rag.config import Settings
-    from rag.engine import engine_from_settings
     from rag.ingest import ingest
-    from rag.llm import OpenAIAnswerer, build_llm
+    from rag.llm import OpenAIAnswerer
+    from rag.wiring import build_llm, engine_from_settings
 
     settings = Settings(
         data_dir=data_dir,
@@ -250,7 +250,7 @@ def _engines(data_dir: Path, base_url: str, model: str) -> tuple[Any, Any, Timed
     offline = engine_from_settings(settings)
     timed = TimedLLM(build_llm(settings))
     llm_engine = engine_from_settings(settings)  # same index and models; its answerer is swapped below
-    llm_engine.llm = OpenAIAnswerer(cast(Any, timed), model=model)
+    llm_engine.answerer = OpenAIAnswerer(cast(Any, timed), model=model)
     return offline, llm_engine, timed
 
 

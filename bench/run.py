@@ -209,9 +209,8 @@ def _prewarm(embed_model: BaseEmbedding) -> None:
 
 def ingest_both(ws: Workspace, embed_model: BaseEmbedding, config: BenchConfig) -> dict[str, Any]:
     """Build (or reuse) our index and the baseline's for this workspace; the ingestion figures."""
-    from rag.embed import embedding_signature
-    from rag.index import open_index
     from rag.ingest import ingest
+    from rag.wiring import open_index
 
     record_path = ws.data_dir / INGEST_RECORD
     settings = bench_settings(ws.data_dir, ws.sources)
@@ -225,7 +224,7 @@ def ingest_both(ws: Workspace, embed_model: BaseEmbedding, config: BenchConfig) 
         shutil.rmtree(ws.data_dir, ignore_errors=True)
     if record_path.exists():
         record: dict[str, Any] = json.loads(record_path.read_text())
-        index = open_index(settings, signature=embedding_signature(settings))
+        index = open_index(settings)
         if (
             len(index.documents()) == record["ours"]["documents"]
             and baseline_chunks(index.client) == record["baseline"]["chunks"]
@@ -245,7 +244,7 @@ def ingest_both(ws: Workspace, embed_model: BaseEmbedding, config: BenchConfig) 
     ours = _rates(len(report.added) + len(report.updated), report.chunks_written, sw.seconds, mem)
     log(f"{ws.name}: ours {ours['chunks']} chunks in {sw.seconds:.1f}s")
 
-    index = open_index(settings, signature=embedding_signature(settings))
+    index = open_index(settings)
     log(f"{ws.name}: ingesting {n_files} documents (baseline)")
     with PeakMemory() as mem, Stopwatch() as sw:
         n_docs = build_baseline(index.client, ws.files, embed_model)
@@ -277,12 +276,11 @@ def query_both(
     warmup: int = len(WARMUP_QUESTIONS),
 ) -> dict[str, Any]:
     """Warm up, time retrieval/answers/baseline interleaved, then score hit@5 and MRR."""
-    from rag.embed import embedding_signature
     from rag.engine import build_engine
-    from rag.index import open_index
+    from rag.wiring import open_index
 
     settings = bench_settings(ws.data_dir, ws.sources)
-    index = open_index(settings, signature=embedding_signature(settings))
+    index = open_index(settings)
     engine: Engine = build_engine(index, embed_model=embed_model, top_k=TOP_K, cache_dir=settings.data_dir)
     base = baseline_retriever(open_baseline(index.client, embed_model))
 
@@ -516,7 +514,7 @@ def run_bench(config: BenchConfig, embed_model: BaseEmbedding | None = None) -> 
     load_start = loadavg()
     settings = bench_settings(config.data_root, [])
     if embed_model is None:
-        from rag.embed import build_embed_model
+        from rag.wiring import build_embed_model
 
         with Stopwatch() as sw:
             embed_model = build_embed_model(settings)

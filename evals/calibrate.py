@@ -49,9 +49,8 @@ from evals.metrics import fact_recall
 from rag import extractive
 from rag import policy as policies
 from rag.config import get_settings
-from rag.embed import build_embed_model
 from rag.engine import Engine, build_engine
-from rag.index import open_index
+from rag.wiring import build_embed_model, open_index
 
 SPLITS = ("calibration", "heldout")
 GATE_FILE = Path("evals/thresholds.toml")

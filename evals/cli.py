@@ -63,7 +63,7 @@ def build_judge(settings: Settings, url: str | None, model: str | None) -> Judge
         update["openai_model"] = model
     judge_settings = settings.model_copy(update=update)
     try:
-        from rag.llm import build_llm
+        from rag.wiring import build_llm
 
         llm = build_llm(judge_settings)
         # a verdict is one word, and a small local judge on a busy machine is slow to read long premises
@@ -205,7 +205,7 @@ def run_one(
         run_eval,
         write_run,
     )
-    from rag.engine import engine_from_settings
+    from rag.wiring import engine_from_settings
 
     corpus_info: dict[str, Any] = {}
     if corpus is not None:

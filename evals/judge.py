@@ -33,7 +33,7 @@ facts found, faithfulness vs every citation verified, citation precision vs
 every citation from an expected source): n, share agreeing, Cohen's kappa and
 the 2x2 counts, stored as `judge_agreement` and shown in the report.
 
-It does not build the LLM (`rag.llm.build_llm`, called by the CLI) and does
+It does not build the LLM (`rag.wiring.build_llm`, called by the CLI) and does
 not compute the deterministic metrics (`evals.run`).
 """
 

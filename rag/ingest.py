@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 from rag.chunk import Chunk, split
 from rag.config import Settings
 from rag.documents import Skipped, SourceDocument, discover, load_all
-from rag.embed import build_embed_model, embedding_signature
 from rag.errors import IndexMissingError, RagError, StoreUnavailableError
 from rag.index import (
     STAGING_SUFFIX,
@@ -41,6 +40,7 @@ from rag.index import (
     open_index,
     promote,
 )
+from rag.wiring import build_embed_model, embedding_signature
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI

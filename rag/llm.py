@@ -1,14 +1,15 @@
 """The LLM answerer: any OpenAI-compatible chat model writes the cited answer.
 
-`build_llm(settings)` makes llama-index's `OpenAI` LLM (api.openai.com) or its
-`CompatibleOpenAI` LLM (rag.openai_compat) when `OPENAI_BASE_URL` points at another OpenAI-compatible
-server (vLLM, llama.cpp, Ollama). `OpenAIAnswerer` numbers the retrieved
+`make_llm(model=, api_key=, base_url=)` makes llama-index's `OpenAI` LLM (api.openai.com) or its
+`CompatibleOpenAI` LLM (rag.openai_compat) when a base URL points at another OpenAI-compatible
+server (vLLM, llama.cpp, Ollama); `rag.wiring.build_llm` fills them in from the settings.
+`OpenAIAnswerer` implements the answerer contract (`rag.answerer`): it numbers the retrieved
 articles as sources (one number per article), sends `SYSTEM_PROMPT` plus the
 sources and the question, streams the reply token by token, and parses its
-inline markers into a `Draft` for the engine, which drops markers that point
-at no source and verifies every citation. It condenses follow-ups into a
-standalone question with `rag.followup.CONDENSE_PROMPT`, and, when asked to,
-judges whether a passage supports a claim (`JUDGE_PROMPT`) for `rag.verify`.
+inline markers (`rag.draft.attach_markers`) into a `Draft` for the engine, which drops markers that
+point at no source and verifies every citation. When asked to, it condenses follow-ups into a
+standalone question with `rag.followup.CONDENSE_PROMPT`, and judges whether a passage supports a
+claim (`JUDGE_PROMPT`) for `rag.verify`. It never imports `rag.engine`.
 
 Closing the answer stream early (a client that went away) closes the upstream
 HTTP stream at once, so the LLM server stops generating and no socket lingers.
@@ -26,8 +27,9 @@ from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rag.answer import REFUSAL_TEXT
+from rag.draft import Draft, attach_markers
 from rag.errors import ConfigError, LLMAuthError, LLMUnavailableError
-from rag.followup import CONDENSE_PROMPT
+from rag.followup import CONDENSE_PROMPT, rewrite
 from rag.sentences import content_terms, split_sentences, strip_markers
 from rag.tokens import count_tokens
 
@@ -35,8 +37,7 @@ if TYPE_CHECKING:
     from llama_index.core.base.llms.types import ChatMessage
     from llama_index.core.llms import LLM
 
-    from rag.config import Settings
-    from rag.engine import Draft
+    from rag.answerer import AnswerRequest, History
     from rag.retrieve import Retrieval
 
 SYSTEM_PROMPT = f"""You answer questions about news articles, using only the numbered sources you are given.
@@ -94,29 +95,31 @@ _NUMBERS = re.compile(r"\d{1,3}")
 T = TypeVar("T")
 
 
-def build_llm(settings: Settings) -> LLM:
-    """The llama-index LLM the settings describe; ConfigError when none is configured."""
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+def make_llm(*, model: str, api_key: str | None = None, base_url: str | None = None) -> LLM:
+    """llama-index's OpenAI LLM, or `CompatibleOpenAI` for another OpenAI-compatible server at `base_url`.
+
+    ConfigError when neither a key nor a base URL is given (`rag.wiring.build_llm` reads them).
+    """
     common: dict[str, Any] = {
-        "model": settings.openai_model,
+        "model": model,
         "temperature": TEMPERATURE,
         "max_tokens": MAX_ANSWER_TOKENS,
         "timeout": TIMEOUT_S,
         "max_retries": MAX_RETRIES,
     }
-    if settings.openai_base_url:
+    if base_url:
         from rag.openai_compat import CompatibleOpenAI
 
         return CompatibleOpenAI(
-            api_base=settings.openai_base_url,
-            api_key=key or "not-needed",  # local servers often take no key
+            api_base=base_url,
+            api_key=api_key or "not-needed",  # local servers often take no key
             context_window=CONTEXT_WINDOW,
             **common,
         )
-    if key:
+    if api_key:
         from llama_index.llms.openai import OpenAI
 
-        return OpenAI(api_key=key, **common)
+        return OpenAI(api_key=api_key, **common)
     raise ConfigError(
         "No LLM is configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (an OpenAI-compatible "
         "server such as vLLM, llama.cpp or Ollama) in .env, or use RAG_LLM=extractive."
@@ -292,14 +295,24 @@ def is_refusal(text: str) -> bool:
 
 
 class OpenAIAnswerer:
-    """Writes cited answers with an injected llama-index LLM (see `build_llm`)."""
+    """Writes cited answers with an injected llama-index LLM (`make_llm`); an `rag.answerer.Answerer`.
 
-    def __init__(self, llm: LLM, *, model: str | None = None):
+    `condense_with_llm`: the model rewrites follow-ups for retrieval; otherwise the deterministic
+    rewrite does, because a small local model spends as long on that extra call as on the answer,
+    all of it before the first token (bench.llm measured 74 s).
+    """
+
+    name = "openai"
+
+    def __init__(self, llm: LLM, *, model: str | None = None, condense_with_llm: bool = False):
         self.llm = llm
-        self.model = model or str(getattr(llm, "model", "llm"))
+        self.model: str | None = model or str(getattr(llm, "model", "llm"))
+        self.condense_with_llm = condense_with_llm
 
-    def condense(self, question: str, history: list[dict[str, str]]) -> str:
+    def condense(self, question: str, history: History) -> str:
         """One standalone question from a follow-up and the conversation before it."""
+        if not self.condense_with_llm:
+            return rewrite(question, history)
         from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
         convo = "\n".join(f"{t['role']}: {strip_markers(t['content'])}" for t in history[-HISTORY_TURNS:])
@@ -325,17 +338,13 @@ class OpenAIAnswerer:
         word = re.match(r"\W*(yes|no)\b", str(reply.message.content or ""), re.IGNORECASE)
         return None if word is None else word.group(1).lower() == "yes"
 
-    def answer(
-        self, question: str, standalone: str, retrieval: Retrieval, history: list[dict[str, str]]
-    ) -> Generator[str, None, Draft]:
+    def answer(self, request: AnswerRequest) -> Generator[str, None, Draft]:
         """Stream the reply's text, then return it parsed into a Draft."""
-        from rag.engine import Draft
-
-        sources, numbers = number_sources(retrieval, standalone)
+        sources, numbers = number_sources(request.retrieval, request.standalone)
         if not numbers:
             return Draft([], {}, refused=True, reason="Nothing in the articles matches the question.")
-        user = QUESTION_TEMPLATE.format(sources=sources, question=standalone)
-        messages = _messages(SYSTEM_PROMPT, history, user)
+        user = QUESTION_TEMPLATE.format(sources=sources, question=request.standalone)
+        messages = _messages(SYSTEM_PROMPT, request.history, user)
         stream: Iterator[Any] = _guarded(self.llm, lambda: iter(self.llm.stream_chat(messages)))
         parts: list[str] = []
         try:
@@ -353,8 +362,6 @@ class OpenAIAnswerer:
 
 def parse_reply(reply: str, numbers: dict[int, str], messages: list[ChatMessage] | None = None) -> Draft:
     """The model's reply as a Draft: a refusal, or sentences with the doc_ids their markers name."""
-    from rag.engine import Draft, attach_markers
-
     text = reply.strip()
     prompt_tokens = sum(count_tokens(str(m.content or "")) for m in messages or [])
     completion = count_tokens(text)

@@ -7,7 +7,7 @@ replaces the `llama-index-llms-openai-like` package, whose Hugging Face
 tokenizer support pulls in `transformers` (110 MB) that nothing here uses.
 
 It builds no client at import time and does not choose which server to call
-(`rag.llm.build_llm` does).
+(`rag.llm.make_llm` does).
 """
 
 from __future__ import annotations

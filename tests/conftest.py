@@ -80,7 +80,7 @@ def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
 
 @pytest.fixture(scope="session")
 def embed_model() -> Any:
-    from rag.embed import build_embed_model
+    from rag.wiring import build_embed_model
 
     return build_embed_model(make_settings(Path("/nonexistent")))
 

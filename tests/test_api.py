@@ -49,9 +49,9 @@ def running_server(settings: Settings, embed_model: Any = None) -> Iterator[Serv
     """The real app on a free port; with `embed_model`, the engine reuses that model."""
     factory = None
     if embed_model is not None:
-        from rag.embed import embedding_signature
         from rag.engine import build_engine
         from rag.index import open_index
+        from rag.wiring import embedding_signature
 
         def factory() -> Any:
             index = open_index(settings, signature=embedding_signature(settings))

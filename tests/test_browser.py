@@ -118,9 +118,9 @@ def install_feedback_stand_in(app: Any, service: Any, settings: Any) -> None:
 
 
 def engine_factory(settings: Any, embed_model: Any) -> Callable[[], Any]:
-    from rag.embed import embedding_signature
     from rag.engine import build_engine
     from rag.index import open_index
+    from rag.wiring import embedding_signature
 
     def factory() -> Any:
         index = open_index(settings, signature=embedding_signature(settings))

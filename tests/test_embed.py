@@ -11,6 +11,7 @@ import pytest
 from rag import embed
 from rag.config import Settings
 from rag.errors import ConfigError
+from rag.wiring import embedding_signature
 
 
 def test_vectors_are_normalised_ordered_and_meaningful(embed_model) -> None:
@@ -37,7 +38,7 @@ def test_no_pytorch_is_loaded(embed_model) -> None:
 
 def test_signature_names_the_runtime() -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    assert embed.embedding_signature(settings) == "local:all-MiniLM-L6-v2:onnx-int8"
+    assert embedding_signature(settings) == "local:all-MiniLM-L6-v2:onnx-int8"
 
 
 def test_a_corrupted_model_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def tree(root: Path) -> dict[str, tuple[int, int]]:
 
 @pytest.fixture
 def real_model(monkeypatch: pytest.MonkeyPatch, embed_model: Any) -> None:
-    monkeypatch.setattr("rag.embed.build_embed_model", lambda settings: embed_model)
+    monkeypatch.setattr("rag.wiring.build_embed_model", lambda settings: embed_model)
     monkeypatch.setattr("rag.ingest.build_embed_model", lambda settings: embed_model)
 
 

@@ -174,7 +174,7 @@ def test_same_questions_in_three_formats_score_identically(
     seeded_settings: Any, embed_model: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: Any
 ) -> None:
     """The done-when test: RAGAS JSONL, LabelledRagDataset JSON and CSV give identical scores."""
-    monkeypatch.setattr("rag.embed.build_embed_model", lambda settings: embed_model)
+    monkeypatch.setattr("rag.wiring.build_embed_model", lambda settings: embed_model)
     monkeypatch.setenv("RAG_DATA_DIR", str(seeded_settings.data_dir))
     runs = {}
     for path in (RAGAS, LLAMA, CSV):

@@ -38,7 +38,7 @@ def test_judge_runs_against_an_openai_compatible_server_and_reports_agreement(
     tmp_path: Path,
     capsys: Any,
 ) -> None:
-    monkeypatch.setattr("rag.embed.build_embed_model", lambda settings: embed_model)
+    monkeypatch.setattr("rag.wiring.build_embed_model", lambda settings: embed_model)
     monkeypatch.setenv("RAG_DATA_DIR", str(seeded_settings.data_dir))
     monkeypatch.setenv("OPENAI_API_KEY", server.api_key)  # the judge's key; answers stay extractive
     dataset = tmp_path / "d.jsonl"

@@ -72,14 +72,14 @@ def subset_run(
     seeded_data_dir: Path, embed_model: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Path]:
     """The subset, run once through `engine_from_settings` on a copy of the seeded index."""
-    from rag.engine import engine_from_settings
+    from rag.wiring import engine_from_settings
 
     base = tmp_path_factory.mktemp("eval-run")
     shutil.copytree(seeded_data_dir, base / "data")
     settings = make_settings(base / "data", llm="extractive")
     dataset = write_subset(base / "subset.jsonl", SUBSET)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("rag.embed.build_embed_model", lambda settings: embed_model)
+        mp.setattr("rag.wiring.build_embed_model", lambda settings: embed_model)
         engine = engine_from_settings(settings)
     results, metrics = run_eval(load_dataset(dataset), engine)
     out = base / "run"
@@ -221,7 +221,7 @@ def test_gate_reports_each_violated_threshold(subset_run: Path, tmp_path: Path) 
 def test_rag_eval_cli_runs_reports_and_gates(
     seeded_settings: Settings, embed_model: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: Any
 ) -> None:
-    monkeypatch.setattr("rag.embed.build_embed_model", lambda settings: embed_model)
+    monkeypatch.setattr("rag.wiring.build_embed_model", lambda settings: embed_model)
     monkeypatch.setenv("RAG_DATA_DIR", str(seeded_settings.data_dir))
     monkeypatch.setenv("RAG_LLM", "openai")  # --backend overrides it
     dataset = write_subset(tmp_path / "small.jsonl", ["begging_quote", "u_world_cup"])

@@ -15,7 +15,6 @@ from rag import extractive
 from rag import policy as policies
 from rag.answer import REFUSAL_TEXT
 from rag.config import Settings
-from rag.engine import engine_from_settings
 from rag.extractive import (
     AGE,
     COUNT,
@@ -35,6 +34,7 @@ from rag.extractive import (
     extract,
 )
 from rag.retrieve import Passage, Retrieval
+from rag.wiring import engine_from_settings
 
 DIM = 512
 COMMON = {"kim": 0.05, "russia": 0.2, "north": 0.1, "korea": 0.1}  # topic words every article has

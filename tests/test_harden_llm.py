@@ -49,10 +49,9 @@ def _read_deltas(response: httpx.Response, n: int) -> int:
 def test_a_dropped_stream_frees_its_slot_and_closes_the_upstream_request(
     llama: LlamaServer, seeded_data_dir: Path, embed_model: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    from rag.embed import embedding_signature
     from rag.engine import build_engine
-    from rag.index import open_index
-    from rag.llm import OpenAIAnswerer, build_llm
+    from rag.llm import OpenAIAnswerer
+    from rag.wiring import build_llm, open_index
 
     settings = seeded_copy(
         seeded_data_dir,
@@ -66,9 +65,11 @@ def test_a_dropped_stream_frees_its_slot_and_closes_the_upstream_request(
     )
 
     def factory() -> Any:
-        index = open_index(settings, signature=embedding_signature(settings))
+        index = open_index(settings)
         llm = OpenAIAnswerer(build_llm(settings))
-        return build_engine(index, embed_model=embed_model, llm=llm, top_k=2, cache_dir=settings.data_dir)
+        return build_engine(
+            index, embed_model=embed_model, answerer=llm, top_k=2, cache_dir=settings.data_dir
+        )
 
     service = ChatService(settings, factory)
     app = create_app(settings, service)

@@ -81,7 +81,7 @@ def test_an_injected_article_is_never_quoted_sent_or_verified(
 
     llm = ScriptedLLM("The capital of Grobnia is Paris [1].")
     with_llm = build_engine(
-        index, embed_model=embed_model, llm=OpenAIAnswerer(llm), cache_dir=settings.data_dir
+        index, embed_model=embed_model, answerer=OpenAIAnswerer(llm), cache_dir=settings.data_dir
     )
     repeated = with_llm.ask(question)
     sent = "\n".join(str(m.content) for m in llm.sent)

@@ -13,10 +13,11 @@ import pytest
 
 from rag.answer import REFUSAL_TEXT, Answer
 from rag.config import Settings, get_settings
-from rag.engine import Engine, build_engine, engine_from_settings
+from rag.engine import Engine, build_engine
 from rag.errors import ConfigError, LLMAuthError, LLMUnavailableError
 from rag.index import open_index
-from rag.llm import SYSTEM_PROMPT, OpenAIAnswerer, build_llm, is_refusal, number_sources
+from rag.llm import SYSTEM_PROMPT, OpenAIAnswerer, is_refusal, number_sources
+from rag.wiring import build_llm, engine_from_settings
 from tests.llm_server import LlamaServer, free_port, llama_server
 
 GIFTS = "What gifts did Kim receive?"
@@ -46,9 +47,8 @@ def _engine(settings: Settings, embed_model: Any, llm: Any, condense: bool = Fal
     return build_engine(
         open_index(settings),
         embed_model=embed_model,
-        llm=OpenAIAnswerer(llm),
+        answerer=OpenAIAnswerer(llm, condense_with_llm=condense),
         top_k=5,
-        condense_with_llm=condense,
     )
 
 
@@ -147,7 +147,7 @@ def test_an_llm_judge_decides_the_citations_the_answerer_made(
     engine = build_engine(
         open_index(seeded_settings),
         embed_model=embed_model,
-        llm=OpenAIAnswerer(ScriptedLLM(reply)),
+        answerer=OpenAIAnswerer(ScriptedLLM(reply)),
         judge=OpenAIAnswerer(judge_llm).judge,
     )
     answer = engine.ask(GIFTS)
@@ -165,7 +165,7 @@ def test_the_judge_is_wired_only_when_asked_for(seeded_settings: Settings) -> No
     base = seeded_settings.model_copy(update={"openai_base_url": "http://127.0.0.1:1/v1"})
     assert engine_from_settings(base).judge is None
     judged = engine_from_settings(base.model_copy(update={"verify_with_llm": True}))
-    assert judged.judge is not None and judged.llm is not None
+    assert judged.judge is not None and judged.backend == "openai"
     assert engine_from_settings(seeded_settings.model_copy(update={"verify_with_llm": True})).judge is None
 
 
@@ -334,7 +334,7 @@ def test_a_mostly_unsupported_answer_follows_the_policy(seeded_settings: Setting
 
     def ask(policy: str) -> Answer:
         llm = OpenAIAnswerer(ScriptedLLM(reply))
-        return build_engine(index, embed_model=embed_model, llm=llm, unsupported=policy).ask(GIFTS)
+        return build_engine(index, embed_model=embed_model, answerer=llm, unsupported=policy).ask(GIFTS)
 
     flagged = ask("flag")
     assert flagged.backend == "openai" and sum(not s.supported for s in flagged.sentences) == 2

@@ -14,9 +14,10 @@ from pydantic import SecretStr
 
 from rag.answer import Answer
 from rag.config import Settings
-from rag.engine import FALLBACK_AUTH_NOTICE, FALLBACK_NOTICE, engine_from_settings
+from rag.engine import FALLBACK_AUTH_NOTICE, FALLBACK_NOTICE
 from rag.errors import LLMUnavailableError
-from rag.llm import OpenAIAnswerer, build_llm
+from rag.llm import OpenAIAnswerer
+from rag.wiring import build_llm, engine_from_settings
 from tests.llm_server import llama_server
 
 GIFTS = "What gifts did Kim receive?"
@@ -52,17 +53,17 @@ def test_a_server_stopped_mid_session_falls_back_only_with_auto(
         engine = engine_from_settings(
             _settings(settings, server.base_url, server.model, server.api_key, "auto")
         )
-        assert engine.fallback
+        assert engine.fallback is not None
         first = engine.ask(GIFTS)
         assert first.backend == "openai" and first.model == server.model and first.notice == ""
         # a refused key (401) under auto: answered offline, and the notice says why
-        good = engine.llm
-        engine.llm = OpenAIAnswerer(
+        good = engine.answerer
+        engine.answerer = OpenAIAnswerer(
             build_llm(_settings(settings, server.base_url, server.model, "nope", "auto"))
         )
         refused_key = engine.ask(GIFTS)
         assert refused_key.backend == "extractive" and refused_key.notice == FALLBACK_AUTH_NOTICE
-        engine.llm = good
+        engine.answerer = good
     # the server is gone now; the same engine, the same session
     streamed, answer = _stream(engine, GIFTS)
     assert answer.backend == "extractive" and answer.model is None
@@ -79,6 +80,6 @@ def test_a_server_stopped_mid_session_falls_back_only_with_auto(
     strict = engine_from_settings(
         _settings(settings, server.base_url, server.model, server.api_key, "openai")
     )
-    assert not strict.fallback
+    assert strict.fallback is None
     with pytest.raises(LLMUnavailableError, match="Cannot reach the LLM server"):
         strict.ask(GIFTS)

@@ -11,7 +11,8 @@ import pytest
 
 from rag.answer import REFUSAL_TEXT
 from rag.config import Settings
-from rag.engine import attach_markers, build_engine
+from rag.draft import attach_markers
+from rag.engine import build_engine
 from rag.index import open_index
 from rag.llm import is_refusal, normalise_citations, number_sources, parse_reply
 from rag.tokens import count_tokens

@@ -104,7 +104,7 @@ def test_prompt_injection_in_an_article_changes_nothing(
 
     def ask(settings: Settings, llm: Any = None) -> Answer:
         engine = build_engine(
-            open_index(settings), embed_model=embed_model, llm=llm, cache_dir=settings.data_dir
+            open_index(settings), embed_model=embed_model, answerer=llm, cache_dir=settings.data_dir
         )
         return engine.ask(GIFTS)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.engine import attach_markers
+from rag.draft import attach_markers
 from rag.followup import needs_context, rewrite
 from rag.retrieve import rrf
 from rag.sentences import content_terms, split_sentences, strip_markers

@@ -387,7 +387,7 @@ class ChatService:
                 if self._factory is not None:
                     self._engine = self._factory()
                 else:
-                    from rag.engine import engine_from_settings
+                    from rag.wiring import engine_from_settings
 
                     self._engine = engine_from_settings(self.settings)
             return self._engine
