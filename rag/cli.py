@@ -201,7 +201,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=None, help="serve: CPU threads (default: llama.cpp's)")
     p.set_defaults(func=cmd_model)
 
-    for name, register in plugins():
+    found = plugins()
+    if not found:  # run from a source tree that was never installed: say how to get `rag eval`/`serve`
+        parser.epilog = f"No {PLUGIN_GROUP} plug-ins are installed: run `pip install -e .` (or `make setup`)."
+    for name, register in found:
         try:
             register(sub)
         except Exception as exc:  # a broken plug-in must not take the other subcommands down

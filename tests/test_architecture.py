@@ -160,3 +160,13 @@ def test_serve_without_gradio_says_what_to_install(tmp_path: Path) -> None:
     served = subprocess.run([sys.executable, "-c", code, "serve"], capture_output=True, text=True, env=env)
     assert served.returncode == 2, served.stderr
     assert "needs the chat app's dependencies" in served.stderr and "Traceback" not in served.stderr
+
+
+def test_no_installed_plugins_is_explained(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("importlib.metadata.entry_points", lambda group: [])
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert "ask" in out and "pip install -e ." in out and "eval" not in out.split("positional")[0]
