@@ -200,14 +200,17 @@ class Engine:
         request = AnswerRequest(text, standalone, safe, embed=self.embed, idf=snapshot.idf, history=past)
         streamed = False
         drafting = answerer.answer(request)
-        while True:
-            try:
-                delta = next(drafting)
-            except StopIteration as done:
-                draft: Draft = done.value
-                break
-            streamed = True
-            yield delta
+        try:
+            while True:
+                try:
+                    delta = next(drafting)
+                except StopIteration as done:
+                    draft: Draft = done.value
+                    break
+                streamed = True
+                yield delta
+        finally:  # closed early (the client went away): the answerer closes its upstream stream now
+            drafting.close()
         answer = self._finish(text, standalone, safe, draft, answerer, shown=retrieval)
         if not streamed:
             yield answer.answer

@@ -157,3 +157,28 @@ def test_wiring_builds_the_answerers_the_settings_name(settings_factory: Any) ->
         settings_factory(openai_base_url=url, llm="openai", llm_condense=True), reader
     )
     assert strict.name == "openai" and none is None and getattr(strict, "condense_with_llm", False)
+
+
+class Endless(Scripted):
+    """Streams until it is closed, and records that it was."""
+
+    closed = False
+
+    def answer(self, request: AnswerRequest) -> Generator[str, None, Draft]:
+        self.held = self._stream()  # referenced elsewhere, as a client library's wrappers may do
+        return self.held
+
+    def _stream(self) -> Generator[str, None, Draft]:
+        try:
+            while True:
+                yield "more "
+        finally:
+            self.closed = True
+
+
+def test_closing_the_stream_closes_the_answerer_at_once(seeded_settings: Settings, embed_model: Any) -> None:
+    endless = Endless()
+    stream = _engine(seeded_settings, embed_model, answerer=endless).stream(GIFTS)
+    assert next(stream) == "more " and next(stream) == "more "
+    stream.close()
+    assert endless.closed  # closed by the engine, not left to garbage collection
