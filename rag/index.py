@@ -26,7 +26,9 @@ new index (`current_version`, `open_index`).
 The chunk collection's metadata records the embedding model and its dimension;
 `open_index` refuses a mismatch with a message that says to rebuild.
 
-It does not read files, chunk, embed, or rank results.
+Where the store is comes in as a `Store` (the Chroma fields of `rag.config.Settings`, which
+satisfies it); this module does not read the settings (`rag.wiring.open_index` opens the configured
+index). It does not read files, chunk, embed, or rank results.
 """
 
 from __future__ import annotations
@@ -39,10 +41,9 @@ import uuid
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rag.chunk import Chunk
-from rag.config import Settings
 from rag.documents import SourceDocument
 from rag.errors import IndexMismatchError, IndexMissingError, RagError, StoreUnavailableError
 
@@ -79,7 +80,22 @@ class DocRecord:
     ingested_at: float
 
 
-def connect(settings: Settings) -> ClientAPI:
+class Store(Protocol):
+    """Where the index lives: the fields of `rag.config.Settings` this module reads, and nothing else."""
+
+    @property
+    def chroma_host(self) -> str | None: ...  # a Chroma server's host, or None for the embedded store
+    @property
+    def chroma_port(self) -> int: ...
+    @property
+    def chroma_path(self) -> Path: ...  # the embedded store's folder
+    @property
+    def collection(self) -> str: ...
+    @property
+    def chroma_location(self) -> str: ...  # for messages: the server's URL or the folder
+
+
+def connect(settings: Store) -> ClientAPI:
     """A Chroma client: embedded under the data directory, or the configured server."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -110,7 +126,7 @@ def _file_identity(path: Path | None) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def _forget_embedded_system(settings: Settings) -> None:
+def _forget_embedded_system(settings: Store) -> None:
     """chromadb caches one system per path, even a half-built one; drop it so a retry starts clean."""
     try:
         from chromadb.api.shared_system_client import SharedSystemClient
@@ -121,7 +137,7 @@ def _forget_embedded_system(settings: Settings) -> None:
         pass
 
 
-def _unavailable_message(settings: Settings, exc: BaseException) -> str:
+def _unavailable_message(settings: Store, exc: BaseException) -> str:
     if settings.chroma_host:
         return (
             f"Cannot reach the Chroma server at {settings.chroma_host}:{settings.chroma_port} "
@@ -158,7 +174,7 @@ class Index:
         name: str,
         chunks: Collection,
         registry: Collection,
-        settings: Settings | None = None,
+        settings: Store | None = None,
     ):
         self.client = client
         self.name = name
@@ -421,7 +437,7 @@ def _collection_names(client: ClientAPI) -> set[str]:
 
 
 def open_index(
-    settings: Settings,
+    settings: Store,
     *,
     create: bool = False,
     signature: str | None = None,
