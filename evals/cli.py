@@ -1,7 +1,8 @@
 """The `rag eval` command: argument parsing and dispatch for the evaluators' workbench.
 
 `register(subparsers)` adds the `eval` subcommand (and `eval convert`) to the
-`rag` parser, with `cmd_eval` / `cmd_convert` as handlers:
+`rag` parser, with `cmd_eval` / `cmd_convert` as handlers; `rag` finds it through the
+`rag.commands` entry point in pyproject.toml (`rag/` never imports `evals`):
 
 - `rag eval --dataset FILE` reads any supported format (`evals.formats`),
   optionally ingests the dataset's own corpus into a cache (`--corpus`, or the
