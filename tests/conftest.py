@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,3 +109,40 @@ def seeds_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "articles"
     shutil.copytree(SEEDS, folder)
     return folder
+
+
+# -- a real server and a real browser, shared by the HTTP, UI and browser tests (tests/live.py) --------
+@pytest.fixture(scope="module")
+def server(
+    seeded_data_dir: Path, embed_model: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """The real app over a private copy of the seeded index, one per test module."""
+    from tests.live import running_server, seeded_copy
+
+    with running_server(seeded_copy(seeded_data_dir, tmp_path_factory), embed_model) as srv:
+        yield srv
+
+
+@pytest.fixture
+def http(server: Any) -> Iterator[Any]:
+    """An HTTP client on the module's server."""
+    import httpx
+
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.live import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -8,60 +8,19 @@ real one; tests only hand it the session's embedding model so it is loaded once.
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from rag.config import Settings
-from tests.conftest import make_settings
+from tests.live import QUESTION, Server, running_server, seeded_copy
 from tests.llm_server import free_port
-from ui.server import MAX_BODY_BYTES, create_app, serve_in_thread
-from ui.service import UNEXPECTED, ChatService
-
-QUESTION = "What gifts did Kim receive?"
-
-
-@dataclass
-class Server:
-    url: str
-    service: ChatService
-    settings: Settings
-
-
-def seeded_copy(
-    seeded_data_dir: Path, tmp_path_factory: pytest.TempPathFactory, **overrides: Any
-) -> Settings:
-    data_dir = tmp_path_factory.mktemp("served") / "data"
-    shutil.copytree(seeded_data_dir, data_dir)
-    return make_settings(data_dir, **overrides)
-
-
-@contextmanager
-def running_server(settings: Settings, embed_model: Any = None) -> Iterator[Server]:
-    """The real app on a free port; with `embed_model`, the engine reuses that model."""
-    factory = None
-    if embed_model is not None:
-        from rag.engine import build_engine
-        from rag.index import open_index
-        from rag.wiring import embedding_signature
-
-        def factory() -> Any:
-            index = open_index(settings, signature=embedding_signature(settings))
-            return build_engine(
-                index, embed_model=embed_model, top_k=settings.top_k, cache_dir=settings.data_dir
-            )
-
-    service = ChatService(settings, factory)
-    with serve_in_thread(create_app(settings, service), settings=settings) as url:
-        yield Server(url, service, settings)
+from ui.server import MAX_BODY_BYTES
+from ui.service import UNEXPECTED
 
 
 def sse_events(text: str) -> list[tuple[str, Any]]:
@@ -82,20 +41,6 @@ def check_cited_answer(answer: dict[str, Any]) -> None:
     assert any(c["verified"] for c in answer["citations"])
     for c in answer["citations"]:
         assert f"[{c['n']}]" in answer["answer"] and c["n"] in numbers and c["quote"]
-
-
-@pytest.fixture(scope="module")
-def server(
-    seeded_data_dir: Path, embed_model: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    with running_server(seeded_copy(seeded_data_dir, tmp_path_factory), embed_model) as srv:
-        yield srv
-
-
-@pytest.fixture
-def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=60) as client:
-        yield client
 
 
 def test_healthz_and_openapi_schema(http: httpx.Client) -> None:

@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.test_api import running_server, seeded_copy
+from tests.live import running_server, seeded_copy
 
 FUZZ_EXAMPLES = 25  # per operation: each /api/ask example runs the real engine
 

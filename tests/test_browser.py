@@ -24,30 +24,18 @@ import http.server
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi import Request  # at module level: the stand-in route's annotation is resolved from here
 
 from tests.conftest import ROOT
-from tests.test_api import QUESTION, Server, free_port, seeded_copy
+from tests.live import ARTIFACTS, CHROMIUM, QUESTION, Server, running_server, seeded_copy
+from tests.llm_server import free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "browser-test-token"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 OFF_TOPIC = "Who won the football world cup?"
 SLOW_QUESTION = "What did Kim do in Russia, slowly?"
 SLOW_DELTAS = 40  # a slow answer: this many text pieces, SLOW_DELAY_S apart
@@ -81,64 +69,10 @@ def feedback_rows(settings: Any) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def install_feedback_stand_in(app: Any, service: Any, settings: Any) -> None:
-    """Until the server's `POST /api/feedback {answer_id, vote, comment}` lands, a stand-in with that
-    contract (200 {"ok": true}; 404 for an unknown answer id). Remove once `FeedbackRequest` has
-    `answer_id`: this function then does nothing."""
-    from fastapi.responses import JSONResponse
-    from fastapi.routing import APIRoute
-
-    from rag.answer import Answer
-    from ui import server as ui_server
-
-    if "answer_id" in ui_server.FeedbackRequest.model_fields:
-        return
-    known: set[str] = set()
-    original = service.stream
-
-    def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
-        for event in original(*args, **kwargs):
-            if isinstance(event, Answer):
-                known.add(event.id)
-            yield event
-
-    service.stream = stream
-
-    async def feedback(request: Request) -> Any:
-        body = await request.json()
-        if body.get("answer_id") not in known:
-            return JSONResponse({"error": "That answer is unknown."}, status_code=404)
-        row = {"answer_id": body["answer_id"], "vote": body.get("vote"), "comment": body.get("comment")}
-        settings.feedback_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(settings.feedback_path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps(row) + "\n")
-        return {"ok": True}
-
-    app.router.routes.insert(0, APIRoute("/api/feedback", feedback, methods=["POST"]))
-
-
-def engine_factory(settings: Any, embed_model: Any) -> Callable[[], Any]:
-    from rag.engine import build_engine
-    from rag.index import open_index
-    from rag.wiring import embedding_signature
-
-    def factory() -> Any:
-        index = open_index(settings, signature=embedding_signature(settings))
-        return build_engine(index, embed_model=embed_model, top_k=settings.top_k, cache_dir=settings.data_dir)
-
-    return factory
-
-
 @contextmanager
 def serve(settings: Any, embed_model: Any, port: int = 0) -> Iterator[Server]:
-    from ui.server import create_app, serve_in_thread
-    from ui.service import ChatService
-
-    service = ChatService(settings, engine_factory(settings, embed_model))
-    app = create_app(settings, service)
-    install_feedback_stand_in(app, service, settings)
-    with serve_in_thread(app, port=port) as url:
-        yield Server(url, service, settings)
+    with running_server(settings, embed_model, port=port) as srv:
+        yield srv
 
 
 def slow_engine(server: Server) -> dict[str, Any]:
@@ -207,19 +141,6 @@ def intranet(intranet_port: int) -> Iterator[str]:
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @contextmanager

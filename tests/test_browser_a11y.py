@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_api import QUESTION, Server, seeded_copy
-from tests.test_browser import ANSWERED, ARTIFACTS, CHROMIUM, LAUNCH_ARGS, TOKEN, open_chat, serve
+from tests.live import ARTIFACTS, CHROMIUM, QUESTION, Server, seeded_copy
+from tests.test_browser import ANSWERED, TOKEN, open_chat, serve
 
 AXE = ROOT / ".venv" / "share" / "axe-core" / "axe.min.js"
 BAD = ("serious", "critical")
@@ -38,19 +38,6 @@ def server(
     settings = seeded_copy(seeded_data_dir, tmp_path_factory, access_token=TOKEN)
     with serve(settings, embed_model) as srv:
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def violations(page: Any) -> list[dict[str, Any]]:

@@ -124,7 +124,7 @@ def test_api_and_evals_run_against_the_server(
     import httpx
 
     from rag.cli import main
-    from tests.test_api import running_server
+    from tests.live import running_server
 
     settings = _settings(tmp_path, server)
     ingest(settings=settings, embed_model=embed_model, progress=False)

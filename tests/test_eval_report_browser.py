@@ -14,18 +14,8 @@ from typing import Any
 import pytest
 
 from evals.compare import write_comparison
-from tests.conftest import ROOT
+from tests.live import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 from tests.test_eval_stats import fifty, make_run
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.slow,

@@ -19,8 +19,8 @@ import pytest
 
 from bench.load import close_wait_peers, drop_env, run_drop_load, served
 from tests.conftest import SEEDS
+from tests.live import QUESTION, seeded_copy
 from tests.llm_server import LlamaServer, free_port, llama_server
-from tests.test_api import QUESTION, seeded_copy
 from ui.server import create_app, serve_in_thread
 from ui.service import ChatService
 

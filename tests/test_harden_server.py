@@ -19,28 +19,14 @@ import httpx
 import pytest
 
 from tests.conftest import SEEDS
+from tests.live import QUESTION, Server, running_server, seeded_copy
 from tests.llm_server import free_port
-from tests.test_api import QUESTION, Server, running_server, seeded_copy
 
 
 def _ask_id(http: httpx.Client, question: str = QUESTION) -> str:
     reply = http.post("/api/ask", json={"question": question})
     assert reply.status_code == 200, reply.text
     return str(reply.json()["id"])
-
-
-@pytest.fixture(scope="module")
-def server(
-    seeded_data_dir: Path, embed_model: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    with running_server(seeded_copy(seeded_data_dir, tmp_path_factory), embed_model) as srv:
-        yield srv
-
-
-@pytest.fixture
-def http(server: Server) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=60) as client:
-        yield client
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from rag.answer import Answer
 from rag.config import Settings
 from rag.engine import FALLBACK_AUTH_NOTICE, FALLBACK_NOTICE
 from rag.errors import LLMUnavailableError
 from rag.llm import OpenAIAnswerer
 from rag.wiring import build_llm, engine_from_settings
 from tests.llm_server import llama_server
+from tests.test_llm import _stream
 
 GIFTS = "What gifts did Kim receive?"
 
@@ -32,17 +32,6 @@ def _settings(settings: Settings, base_url: str, model: str, key: str, llm: str)
         "llm_unsupported": "flag",  # SmolLM invents: its answer must not be replaced for this test
     }
     return settings.model_copy(update=update)
-
-
-def _stream(engine: Any, question: str, history: list[dict[str, str]] | None = None) -> tuple[str, Answer]:
-    deltas, answer = [], None
-    for event in engine.stream(question, history):
-        if isinstance(event, Answer):
-            answer = event
-        else:
-            deltas.append(event)
-    assert answer is not None
-    return "".join(deltas), answer
 
 
 def test_a_server_stopped_mid_session_falls_back_only_with_auto(

@@ -8,7 +8,9 @@ import httpx
 import pytest
 
 from rag.config import Settings
-from tests.test_api import QUESTION, check_cited_answer, free_port, running_server
+from tests.live import QUESTION, running_server
+from tests.llm_server import free_port
+from tests.test_api import check_cited_answer
 
 
 def test_gradio_client_streams_a_cited_answer(seeded_settings: Settings, embed_model: Any) -> None:

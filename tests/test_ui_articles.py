@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,17 +9,9 @@ import httpx
 import pytest
 
 from tests.conftest import SEED_IDS
-from tests.test_api import QUESTION, Server, running_server, seeded_copy
+from tests.live import QUESTION, Server, running_server, seeded_copy
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def server(
-    seeded_data_dir: Path, embed_model: Any, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Server]:
-    with running_server(seeded_copy(seeded_data_dir, tmp_path_factory), embed_model) as srv:
-        yield srv
 
 
 def test_corpus_says_what_is_in_here(server: Server) -> None:
