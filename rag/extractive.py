@@ -62,7 +62,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import policy as policies
-from rag.compose import SHORT_TYPES, format_short, short_phrase
+from rag.compose import (
+    SHORT_TYPES,
+    class_phrase,
+    format_entity,
+    format_short,
+    person_phrase,
+    place_phrase,
+    short_phrase,
+)
 from rag.question import CHATTER, CONTRACTIONS, english_typo, english_words, read, strip_chatter, vocabulary
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
@@ -93,6 +101,10 @@ LEAD_POOL = 8  # candidates (close to the best) the lead is chosen from
 SPECIFIC_IDF = 2.0  # a focus word this rare in the corpus (in at most ~13% of chunks) is specific
 SHORT_MIN_COVERAGE = 0.5  # focus coverage the lead needs for its fact to open the answer
 SOFT_MATCH_COSINE = 0.6  # a focus word matches a differently-worded evidence word this similar
+YESNO_MIN_COVERAGE = 0.75  # focus share a sentence must state to settle a yes/no question
+NEGATION_WINDOW = 4  # words between a negation and a focus word it negates
+MAX_LIST_SENTENCES = 5  # a list question gathers up to this many sentences, one article at a time
+LIST_RATIO = 0.75  # ... each scoring at least this share of the lead
 # Refusal: the thresholds are data, `rag/policy.json`, written by `evals/calibrate.py` (rag.policy).
 
 # Words that frame a question rather than say what it is about.
@@ -232,6 +244,11 @@ CONTINUATION_CUE = re.compile(
 PRONOUN_REFERENCE = re.compile(
     r"^[\"'“‘(]*(he|she|they|it|his|her|their)\b|[,\"”]\s*(he|she|they) (said|says|added|told)\b", re.I
 )
+YESNO_OPENER = re.compile(
+    r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|wasn't|didn't)\b"
+)
+LIST_Q = re.compile(r"^(who|which|what) (were|are)\b(?! the (first|last|main))|\b(list|all the)\b")
+NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
 NAME_ASKED = re.compile(r"\b(names?|called)\b", re.I)
 
 REFUSAL_NO_EVIDENCE = "The articles do not seem to answer this question."
@@ -289,6 +306,9 @@ class Question:
     own_words: frozenset[str] = frozenset()  # lowercase words of the question
     predicate: str = ""  # the verb of a "did/does/will SUBJECT VERB" question, lowercase ("wear")
     head: str = ""  # the noun of "what colour/which model ...", when it names no answer type
+    noun: str = ""  # the noun of "which river/what gifts ...", whatever it names
+    yesno: bool = False  # "did they sign a deal": answered by a sentence that settles it
+    listing: bool = False  # "what gifts", "which marshals": items gathered from every article
 
 
 @dataclass
@@ -305,6 +325,7 @@ class Extract:
     class_stated: bool = True  # the answer states the kind of thing asked for ("colour", "model")
     short: str = ""  # the fact asked for, as the supporting sentence words it ("Six days."), or ""
     short_from: Candidate | None = None  # the chosen sentence the short answer is taken from
+    short_span: tuple[int, int] | None = None  # the short fact's offsets in `short_from`'s text
     essential_coverage: float = 1.0  # share of the question's names and numbers the answer states
     essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
@@ -392,7 +413,22 @@ def analyse(question: str) -> Question:
         own_words=frozenset(re.sub(r"'s$", "", w) for w in own),
         predicate=_predicate(text),
         head=head if head not in class_words and head not in QUESTION_FRAME else "",
+        noun=head,
+        yesno=not types and bool(YESNO_OPENER.match(lower)),
+        listing=_listing(lower, head),
     )
+
+
+def _listing(lower: str, noun: str) -> bool:
+    """A question asking for several items: a plural class noun ("what gifts", "which marshals"),
+    a one-word plural question ("gifts?"), or a plural "who were/are"."""
+    plural = re.compile(r"[a-z]{3,}[^su]s$")
+    if noun and plural.match(noun):
+        return True
+    bare = words(lower)
+    if len(bare) == 1 and plural.match(bare[0]):
+        return True
+    return bool(LIST_Q.search(lower))
 
 
 def _counted(phrase: list[str]) -> str:
@@ -693,6 +729,34 @@ def _same_article_first(chosen: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _gather(
+    q: Question,
+    chosen: list[Candidate],
+    ranked: list[Candidate],
+    lead: Candidate,
+    idf: Callable[[str], float],
+) -> None:
+    """A list question: add the best sentence of every further article that has items of the list.
+
+    A sentence qualifies when it scores `LIST_RATIO` of the lead, states at least the focus share
+    the lead states, says something new and is no near-copy of a chosen one (copies are merged).
+    """
+    docs = {c.passage.doc_id for c in chosen} | {x.passage.doc_id for c in chosen for x in c.also_in}
+    for cand in ranked:
+        if len(chosen) >= MAX_LIST_SENTENCES or cand.score < LIST_RATIO * lead.score:
+            break
+        if cand in chosen or cand.passage.doc_id in docs:
+            continue
+        if (
+            focus_coverage_of(q, cand, idf) >= min(lead.coverage, SHORT_MIN_COVERAGE)
+            and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
+            and _novelty(cand, chosen, idf) >= NOVELTY_MIN
+        ):
+            chosen.append(cand)
+            docs.add(cand.passage.doc_id)
+            docs.update(x.passage.doc_id for x in cand.also_in)
+
+
 def _continues(cand: Candidate, prev: Candidate, lead: Candidate) -> bool:
     """Whether `cand`, the sentence after `prev`, stays on the subject of `prev` or the lead."""
     similarity = max(_similarity(cand, prev), _similarity(cand, lead))
@@ -770,7 +834,17 @@ FULL_DATE = re.compile(
 
 
 def short_answer(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | None]:
-    """The short fact a number/date/duration question asks for, from the first chosen sentence stating it."""
+    """The short fact a question asks for, from the first chosen sentence stating it."""
+    short, cand, _ = short_fact(q, chosen)
+    return short, cand
+
+
+def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | None, tuple[int, int] | None]:
+    """The short fact, the sentence it is taken from, and its offsets in that sentence.
+
+    A number/date/duration phrase for those questions; for who/where/which, the entity span
+    (`rag.compose`). The phrase is always a span of the sentence (None only for none found).
+    """
     patterns: dict[str, re.Pattern[str]] = {
         COUNT: NUMBER,
         DURATION: DURATION_RE,
@@ -791,8 +865,57 @@ def short_answer(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate |
             phrase = short_phrase(kind, cand.span.text, patterns, q.counted.split())
             short = format_short(phrase) if phrase and phrase.lower() not in asked else ""
             if short:
-                return short, cand
-    return "", None
+                at = cand.span.text.find(phrase)
+                return short, cand, (at, at + len(phrase)) if at >= 0 else None
+    if q.listing:
+        return "", None, None  # a list is read from its sentences, not cut to one item
+    own = q.own_words
+    for cand in chosen:
+        text = cand.span.text
+        found: tuple[int, int] | None = None
+        if q.noun and stem(base_form(q.noun)) in cand.terms:
+            found = class_phrase(text, stem(base_form(q.noun)), own, NOT_NAMES, _stem_word)
+        if found is None and PERSON in q.types:
+            found = person_phrase(text, own, PERSON_NOUNS, NOT_NAMES, STOPWORDS)
+        if found is None and PLACE in q.types:
+            found = place_phrase(text, own, NOT_NAMES, STOPWORDS)
+        if found is not None:
+            short = format_entity(text[found[0] : found[1]])
+            if short:
+                return short, cand, found
+        if q.types and any(k in SHORT_TYPES for k in q.types):
+            break
+    return "", None, None
+
+
+def _stem_word(word: str) -> str:
+    return stem(base_form(word))
+
+
+def settles(q: Question, lead: Candidate) -> str:
+    """ "Yes." or "No." when the lead sentence settles a yes/no question, else "".
+
+    It settles it when it states the question's focus (`YESNO_MIN_COVERAGE`, literally or by a
+    near synonym) and every name and number of it; a negation near a focus word of the sentence
+    that the question does not share answers "No.".
+    """
+    if not q.yesno or lead.coverage < YESNO_MIN_COVERAGE:
+        return ""
+    if any(t not in lead.terms for t, _ in _essential(q)):
+        return ""
+    negated_q = bool(NEGATION.search(q.text))
+    text = lead.span.text
+    focus = {t for t, _ in q.focus}
+    tokens = words(text)
+    near = False
+    for m in NEGATION.finditer(text):
+        before = len(words(text[: m.start()]))
+        window = tokens[max(0, before - NEGATION_WINDOW) : before + NEGATION_WINDOW + 1]
+        if any(stem(base_form(w)) in focus for w in window):
+            near = True
+    if near == negated_q:
+        return "Yes."
+    return "No."
 
 
 def _class_stated(q: Question, chosen: list[Candidate], embed: Embed) -> bool:
@@ -968,6 +1091,8 @@ def _extract(
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
             chosen.append(cand)
+    if q.listing:
+        _gather(q, chosen, ranked, lead, idf)
 
     chosen = _same_article_first(chosen)
 
@@ -1004,7 +1129,9 @@ def _extract(
         question=q,
     )
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
-        result.short, result.short_from = short_answer(q, [lead])
+        result.short, result.short_from, result.short_span = short_fact(q, [lead])
+        if not result.short and (verdict := settles(q, lead)):
+            result.short, result.short_from = verdict, lead
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
     return result
