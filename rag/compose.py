@@ -49,6 +49,8 @@ ROLE_WORDS_BEFORE = 3  # lowercase words before a name that may describe it ("de
 PLACE_GAP = 4  # lowercase words between a preposition and the name it leads to
 PLACE_PREPOSITIONS = frozenset("in at to near from into outside inside across through via".split())
 PLACE_LINKS = frozenset("the a an of".split())  # words that may sit inside a place phrase
+DETERMINERS = frozenset("a an the his her its their".split())
+FUNCTION_WORDS = DETERMINERS | frozenset("in on at to of for by with from and or but as".split())
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
 
 
@@ -129,6 +131,8 @@ def _name_runs(text: str, toks: list[re.Match[str]], ignore: frozenset[str]) -> 
             ):
                 j += 1
             first = i + 1 if i == 0 and not word.isupper() else i
+            while first <= j and toks[first].group(0).lower() in FUNCTION_WORDS:
+                first += 1  # "A wildfire", "The Bank": a capitalised article opens no name
             if first <= j:
                 runs.append((first, j))
             i = j + 1
@@ -154,7 +158,7 @@ def person_phrase(
     lowered = [t.group(0).lower() for t in toks]
     for i, j in _name_runs(text, toks, ignore):
         run = lowered[i : j + 1]
-        if j - i < 1 or all(w in asked for w in run):
+        if j - i < 1 or any(w in asked for w in run):  # the name asked about is no answer
             continue
         start = i
         # lowercase role words right before the name, with up to two words that qualify them
@@ -177,13 +181,13 @@ def person_phrase(
     for k, word in enumerate(lowered):
         if word in person_nouns and word not in asked:
             start = k
-            while start > 0 and k - start < ROLE_WORDS_BEFORE and lowered[start - 1].isalpha():
-                start -= 1
-                if lowered[start] in ("a", "an", "the", "his", "her", "its", "their"):
+            while start > 0 and k - start < ROLE_WORDS_BEFORE and lowered[start - 1] not in DETERMINERS:
+                if not lowered[start - 1].isalpha():
                     break
-            else:
-                if start < k and lowered[start] not in ("a", "an", "the"):
-                    start = k  # no determiner found: the noun alone
+                start -= 1
+            if start == 0 or lowered[start - 1] not in DETERMINERS:
+                continue  # no "a"/"the" before it: no noun phrase read ("a 29-year-old man")
+            start -= 1
             end = k
             # "the governor of the Primorye region": the "of ..." phrase up to a name's end
             if k + 2 < len(toks) and lowered[k + 1] == "of":
@@ -222,6 +226,8 @@ def place_phrase(
                 continue
             if not token[:1].isalpha() or (lowered[m] in stop and lowered[m] not in PLACE_LINKS):
                 break
+            if lowered[m] not in PLACE_LINKS and lowered[i + 1] not in DETERMINERS:
+                break  # "to hit Tavu": words between need "the"/"a" ("at the old harbour gate of ...")
             gap += lowered[m] not in PLACE_LINKS
             if gap > PLACE_GAP:
                 break

@@ -220,6 +220,7 @@ TIME_RE = re.compile(
     r"(within|in|after|for) (a|the|two|three|few|several|\d+) (few )?(days?|weeks?|months?|years?)|ago)\b",
     re.I,
 )
+YEAR = re.compile(r"(19|20)\d\d")
 RELATIVE_DAY = re.compile(r"\b(today|yesterday|tonight|this (morning|afternoon|evening))\b", re.I)
 NAME_SEQ = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 # Where a wh-word starts a question clause (not "was with him when he did that").
@@ -258,6 +259,8 @@ REFUSAL_NO_FOCUS = "The closest passages say nothing about {focus}."
 REFUSAL_UNKNOWN = "The articles never mention {names}."
 REFUSAL_NO_ESSENTIAL = "The passages about {topic} do not mention {names}."
 REFUSAL_MENTION_NOT = "The articles mention {present} but say nothing about {missing}."
+REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
+REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -329,6 +332,7 @@ class Extract:
     essential_coverage: float = 1.0  # share of the question's names and numbers the answer states
     essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
+    contradicted: tuple[tuple[str, str], ...] = ()  # (asked, stated instead): "2019" asked, lead says "2021"
     question: Question | None = None
 
 
@@ -801,10 +805,14 @@ def refusal_reason(
         if missing and present:
             return REFUSAL_MENTION_NOT.format(present=_quoted(present), missing=_quoted(missing))
         return REFUSAL_NO_FOCUS.format(focus=_quoted(missing)) if missing else REFUSAL_NO_EVIDENCE
+    if p.refuse_contradicted and ex.contradicted:
+        asked_code, stated_code = ex.contradicted[0]
+        return REFUSAL_CONTRADICTED.format(stated=_quoted([stated_code]), asked=_quoted([asked_code]))
     if p.require_class and not ex.class_stated:
-        present = [w for t, w in q.focus if t in lead.terms and w != q.head][:1]
-        if present:
-            return REFUSAL_MENTION_NOT.format(present=_quoted(present), missing=_quoted([q.head]))
+        phrase = _stated_phrase(q, lead)
+        wh = "which" if re.search(rf"\bwhich\s+(\w+\s+)?{re.escape(q.head)}\b", q.text.lower()) else "what"
+        if phrase:
+            return REFUSAL_NOT_STATED.format(present=phrase, what=f"{wh} {q.head}")
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.head]))
     if p.require_answer_type and not ex.answer_type_ok:
         found = set().union(*(c.types for c in ex.chosen))
@@ -824,6 +832,66 @@ def refusal_reason(
     if p.require_key_focus and not ex.key_covered:
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     return ""
+
+
+def _stated_phrase(q: Question, lead: Candidate) -> str:
+    """The longest run of the question's focus words the lead states, as the question words it
+    ("the bulletproof vest"), or ""."""
+    stated = {w for t, w in q.focus if t in lead.terms and w != q.head}
+    best: list[str] = []
+    run: list[str] = []
+    for word in [*(re.sub(r"'s$", "", w) for w in words(q.text.lower())), ""]:
+        if word in stated:
+            run.append(word)
+            continue
+        if len(run) > len(best):
+            best = run
+        run = []
+    return f"the {' '.join(best)}" if best else ""
+
+
+def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
+    """The question's years, model codes and numbered names the lead sentence replaces by others.
+
+    "the 2019 final" against a lead dated 2021, "the x8" against "the X7", "band 3" against
+    "Band 2". A code the lead states is no contradiction; a lead with no code of the same shape
+    says nothing either way, unless it has no year at all and its article never states the year
+    asked (the whole article is then about another year).
+    """
+    asked = [w for w in q.own_words if any(ch.isdigit() for ch in w)]
+    if not asked:
+        return ()
+    text = lead.span.text.lower()
+    tokens = re.findall(r"[\w.,-]*\d[\w-]*|[a-z]+", text)
+    tokens = [t.strip(".,") for t in tokens]
+    q_tokens = [re.sub(r"'s$", "", w) for w in words(q.text.lower())]
+    out: list[tuple[str, str]] = []
+    for code in asked:
+        if code in tokens:
+            continue
+        if YEAR.fullmatch(code):
+            years = [t for t in tokens if YEAR.fullmatch(t)]
+            if years:
+                out.append((code, years[0]))
+            elif code not in lead.passage.text.lower() and (
+                other := YEAR.search(f"{lead.passage.title} {lead.passage.published}")
+            ):
+                out.append((code, other.group(0)))
+            continue
+        shape = re.sub(r"\d+", "#", code)
+        if shape != "#":  # "x8" against "x7", "q3" against "q2"
+            like = next((t for t in tokens if t != code and re.sub(r"\d+", "#", t) == shape), "")
+            if like:
+                out.append((code, like))
+            continue
+        # a bare number: the word before it names what it numbers ("band 3" against "band 2")
+        i = q_tokens.index(code) if code in q_tokens else -1
+        if i > 0 and q_tokens[i - 1].isalpha():
+            word = q_tokens[i - 1]
+            found = re.search(rf"\b{re.escape(word)}\s+(\d+)\b", text)
+            if found and found.group(1) != code:
+                out.append((f"{word} {code}", f"{word} {found.group(1)}"))
+    return tuple(out)
 
 
 FULL_DATE = re.compile(
@@ -920,14 +988,22 @@ def settles(q: Question, lead: Candidate) -> str:
 
 def _class_stated(q: Question, chosen: list[Candidate], embed: Embed) -> bool:
     """Whether the chosen sentences state the kind of thing asked for, literally or by a near synonym."""
+    return any(_stating_class(q, chosen, embed))
+
+
+def _stating_class(q: Question, cands: list[Candidate], embed: Embed) -> list[bool]:
+    """For each candidate: whether it states the kind of thing asked for ("colour"), literally or by a
+    word whose vector is near it ("white": 0.73 with the bundled model, "vest": 0.34)."""
     term = stem(base_form(q.head))
-    if any(term in c.terms for c in chosen):
-        return True
-    vocab = sorted({w for c in chosen for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
+    out = [term in c.terms for c in cands]
+    if all(out):
+        return out
+    vocab = sorted({w for c in cands for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
     if not vocab:
-        return False
+        return out
     units = np.stack([_unit(v) for v in embed([q.head, *vocab])])
-    return bool((units[1:] @ units[0]).max() >= SOFT_MATCH_COSINE)
+    near = {w for w, sim in zip(vocab, units[1:] @ units[0], strict=True) if sim >= SOFT_MATCH_COSINE}
+    return [hit or bool(near & set(words(c.span.text))) for hit, c in zip(out, cands, strict=True)]
 
 
 def specific_coverage(q: Question, chosen: list[Candidate], idf: Callable[[str], float]) -> float:
@@ -1055,7 +1131,19 @@ def _extract(
         cand.coverage = focus_coverage_of(q, cand, idf)
     typed = [c for c in pool if c.types]
     leaders = typed if q.types and typed else pool
-    lead = max(leaders, key=lambda c: (len(c.types), c.score + W_LEAD_FOCUS * c.coverage))
+    # A sentence stating another year or model than the question's ("2021" for "the 2019 final")
+    # leads only when no other does.
+    # "what colour was the van": a sentence that states a colour leads when one does.
+    states_class = dict(zip(map(id, pool), _stating_class(q, pool, embed), strict=True)) if q.head else {}
+    lead = max(
+        leaders,
+        key=lambda c: (
+            not contradictions(q, c),
+            states_class.get(id(c), True),
+            len(c.types),
+            c.score + W_LEAD_FOCUS * c.coverage,
+        ),
+    )
     chosen = [lead]
     # A lead that leans on a pronoun ("..., he said.") is read with the sentence before it.
     if PRONOUN_REFERENCE.search(lead.span.text):
@@ -1126,6 +1214,7 @@ def _extract(
         essential_coverage=essential_coverage(q, chosen),
         essential_in_passages=essential_coverage(q, chosen, passages=True),
         specific_coverage=specific_coverage(q, chosen, idf),
+        contradicted=contradictions(q, lead),
         question=q,
     )
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
