@@ -160,6 +160,8 @@ def person_phrase(
         run = lowered[i : j + 1]
         if j - i < 1 or any(w in asked for w in run):  # the name asked about is no answer
             continue
+        if j + 1 < len(toks) and lowered[j + 1] in person_nouns:
+            continue  # "North Korean leader", "US State Department spokesman": it qualifies a noun
         start = i
         # lowercase role words right before the name, with up to two words that qualify them
         # ("Russian defence minister Sergei Shoigu")
@@ -256,9 +258,9 @@ def class_phrase(
             names = lowered[i : j + 1]
             if all(n in asked for n in names):
                 continue
-            if i <= k <= j or j == k - 1:  # "Razdolnaya River" or "Admiral ... frigate"
+            if i <= k <= j:  # "the Razdolnaya River": the class noun is part of the name
                 start = i - 1 if i > 0 and lowered[i - 1] == "the" else i
-                return _span(text, toks, start, max(j, k))
+                return _span(text, toks, start, j)
             if i == k + 1:  # "the frigate Admiral Shaposhnikov"
                 start = k - 1 if k > 0 and lowered[k - 1] == "the" else k
                 return _span(text, toks, start, j)

@@ -221,6 +221,7 @@ TIME_RE = re.compile(
     re.I,
 )
 YEAR = re.compile(r"(19|20)\d\d")
+ASKED_MONTH = re.compile(rf"\b(in|since|by|until|of|last|next|this) ({MONTH_NAMES})\b")
 RELATIVE_DAY = re.compile(r"\b(today|yesterday|tonight|this (morning|afternoon|evening))\b", re.I)
 NAME_SEQ = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 # Where a wh-word starts a question clause (not "was with him when he did that").
@@ -375,7 +376,8 @@ def analyse(question: str) -> Question:
         if not phrase and (verb := COPULA.match(rest)):
             phrase = _words_until_verb(rest[verb.end() :])  # "what is the capital of ..."
         elif phrase and not head:
-            head = phrase[-1]  # "which rifle model did ...": the kind of thing asked for
+            nouns = _noun_phrase(phrase)  # "which news agency reported": "agency", not "reported"
+            head = nouns[-1] if nouns else ""  # "which rifle model did ...": the kind asked for
         for word in phrase[:MAX_CLASS_PHRASE]:
             kind = (
                 PERSON
@@ -433,6 +435,16 @@ def _listing(lower: str, noun: str) -> bool:
     if len(bare) == 1 and plural.match(bare[0]):
         return True
     return bool(LIST_Q.search(lower))
+
+
+def _noun_phrase(phrase: list[str]) -> list[str]:
+    """`phrase` up to the first word that reads as a verb (an irregular past, "-ed", "-ing")."""
+    out: list[str] = []
+    for word in phrase:
+        if word in IRREGULAR_PAST or re.search(r"(ed|ing)$", word):
+            break
+        out.append(word)
+    return out
 
 
 def _counted(phrase: list[str]) -> str:
@@ -858,14 +870,19 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
     says nothing either way, unless it has no year at all and its article never states the year
     asked (the whole article is then about another year).
     """
+    text = lead.span.text.lower()
+    out: list[tuple[str, str]] = []
+    # a month the question dates its event by ("in may") against a lead dated by another one
+    months = [m.group(2) for m in ASKED_MONTH.finditer(q.text.lower())]
+    stated = [m.group(0) for m in re.finditer(rf"\b({MONTH_NAMES})\b", text)]
+    if months and stated and not set(months) & set(stated):
+        out.append((months[0], stated[0]))
     asked = [w for w in q.own_words if any(ch.isdigit() for ch in w)]
     if not asked:
-        return ()
-    text = lead.span.text.lower()
+        return tuple(out)
     tokens = re.findall(r"[\w.,-]*\d[\w-]*|[a-z]+", text)
     tokens = [t.strip(".,") for t in tokens]
     q_tokens = [re.sub(r"'s$", "", w) for w in words(q.text.lower())]
-    out: list[tuple[str, str]] = []
     for code in asked:
         if code in tokens:
             continue

@@ -220,3 +220,18 @@ def test_a_sentence_of_the_asked_year_leads_over_a_look_alike() -> None:
         ex = ask("who won the cup in the 2023 final", old, new)
     assert "2023" in ex.chosen[0].span.text
     assert contradictions(analyse("who won the cup in the 2023 final"), ex.chosen[0]) == ()
+
+
+def test_a_month_the_question_dates_its_event_by_counts_against_another_months_lead() -> None:
+    article = "The Bank of Estova raised its main rate to 3.75 percent in March, its sixth rise in a row."
+    with policies.using(policies.Policy(min_score=0.0, refuse_contradicted=True)):
+        may = ask("did the bank of estova raise its rate again in may", article)
+        march = ask("did the bank of estova raise its rate in march", article)
+    assert may.refused and may.reason == "The closest passages are about “march”, not “may”."
+    assert not march.refused and march.short == "Yes."
+
+
+def test_class_noun_is_read_up_to_the_verb() -> None:
+    assert analyse("which news agency reported the gifts").head == ""  # "agency" is an answer class
+    assert analyse("what went wrong with the launch").head == ""
+    assert analyse("what colour was the van").head == "colour"
