@@ -221,6 +221,7 @@ TIME_RE = re.compile(
     re.I,
 )
 YEAR = re.compile(r"(19|20)\d\d")
+NUMBER_UNIT = re.compile(r"(\d+)([a-z]{1,3})")  # a number typed with its unit: "512gb", "5km"
 ASKED_MONTH = re.compile(rf"\b(in|since|by|until|of|last|next|this) ({MONTH_NAMES})\b")
 RELATIVE_DAY = re.compile(r"\b(today|yesterday|tonight|this (morning|afternoon|evening))\b", re.I)
 NAME_SEQ = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
@@ -1036,11 +1037,13 @@ def specific_coverage(q: Question, chosen: list[Candidate], idf: Callable[[str],
 def _essential(q: Question) -> list[tuple[str, str]]:
     """The question's focus words that are names or numbers: not English words ("berit", "2019")."""
     english = english_words()
-    return [
-        (t, w)
-        for t, w in q.focus
-        if any(ch.isdigit() for ch in w) or (w not in english and not english_typo(w))
-    ]
+    out = []
+    for t, w in q.focus:
+        if unit := NUMBER_UNIT.fullmatch(w):  # "512gb": the articles write "512 GB"
+            out.append((unit.group(1), unit.group(1)))
+        elif any(ch.isdigit() for ch in w) or (w not in english and not english_typo(w)):
+            out.append((t, w))
+    return out
 
 
 def essential_coverage(q: Question, chosen: list[Candidate], *, passages: bool = False) -> float:
@@ -1120,6 +1123,10 @@ def _extract(
     snap = retrieval.snapshot
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)
+    if q.counted and snap is not None:
+        # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing
+        known = [t for t in q.counted.split() if snap.df.get(t, 0) > 0]
+        q = replace(q, counted=" ".join(known))
     cands = candidates(retrieval)
     if not cands:
         return Extract(chosen=[], refused=True, reason=REFUSAL_NO_EVIDENCE, question=q)

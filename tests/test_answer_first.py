@@ -7,6 +7,7 @@ embedder of tests/test_extractive.py; each short fact must be a span of its sent
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
@@ -235,3 +236,21 @@ def test_class_noun_is_read_up_to_the_verb() -> None:
     assert analyse("which news agency reported the gifts").head == ""  # "agency" is an answer class
     assert analyse("what went wrong with the launch").head == ""
     assert analyse("what colour was the van").head == "colour"
+
+
+def test_typed_shorthand_does_not_refuse() -> None:
+    """ "ppl" counts anything; "can't" is a contraction, not a name; "512gb" is the number 512."""
+    quake = "The earthquake killed three people and injured 46 others in northern Kestria on Monday."
+    phone = "The X7 costs 899 euros with 256 GB of storage and 1,099 euros with 512 GB."
+    drug = "Patients with two copies of the ApoE4 gene cannot receive lorvanemab, the agency said."
+    strict = policies.Policy(
+        min_score=0.0, require_answer_type=True, min_essential_in_passages=1.0, refuse_unknown_names=True
+    )
+    with policies.using(strict):
+        hurt = ask("how many ppl got hurt in the kestria quake", quake)
+        price = ask("how much for the 512gb x7", phone)
+    with policies.using(replace(strict, require_answer_type=False)):
+        who = ask("who can't get lorvanemab", drug)
+    assert not hurt.refused, hurt.reason
+    assert not price.refused, price.reason
+    assert not who.refused and who.unknown == ()
