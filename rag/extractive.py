@@ -37,8 +37,23 @@ carries the expected answer type; or the lead states less than
 embeddings). Reasons use the question's own words, never its chit-chat: "The
 articles mention “vest” but say nothing about “colour”." Every feature is
 computed on each answer (`recording` collects them for calibration); nothing is
-tuned at run time. A number/date/duration question opens with its short fact
-(`rag.compose`).
+tuned at run time. Two further checks read meaning rather than coverage: the
+kind of thing asked for ("what colour", "which model") must be stated by a
+chosen sentence, literally or by a word whose vector is near it ("white" for
+"colour"), else "The articles mention the bulletproof vest but do not say what
+colour."; and a year, month, model code or numbered name of the question that
+the lead replaces by another ("the 2019 final" against a 2021 lead, "band 3"
+against "Band 2") refuses with "The closest passages are about “2021”, not
+“2019”." Both also steer the choice of the lead before they refuse.
+
+Answer first (`rag.compose`): a number/date/duration question opens with its
+short fact, a who/where/which question with the entity span of the lead
+(`short_span` gives its offsets in that sentence, for highlighting), and a
+yes/no question with "Yes." or "No." when the lead states the question's focus
+and names (a negation near a focus word the question lacks answers "No.").
+A list question ("what gifts", "which marshals", "gifts?") gathers the best
+sentence of every further article that states the list's subject, up to
+`MAX_LIST_SENTENCES`, near-copies merged.
 
 It deliberately does not parse syntax (so a question whose rare verb is
 missing but whose other focus words are present, "What did Kim wear at the
