@@ -266,6 +266,7 @@ YESNO_OPENER = re.compile(
     r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|wasn't|didn't)\b"
 )
 LIST_Q = re.compile(r"^(who|which|what) (were|are)\b(?! the (first|last|main))|\b(list|all the)\b")
+HEDGE = re.compile(r"\b(whether|unclear|not clear|uncertain|may|might|could|if|reportedly)\b", re.I)
 NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
 NAME_ASKED = re.compile(r"\b(names?|called)\b", re.I)
 
@@ -1011,8 +1012,8 @@ def settles(q: Question, lead: Candidate) -> str:
     """
     if not q.yesno or lead.coverage < YESNO_MIN_COVERAGE:
         return ""
-    if any(t not in lead.terms for t, _ in _essential(q)):
-        return ""
+    if any(t not in lead.terms for t, _ in _essential(q)) or HEDGE.search(lead.span.text):
+        return ""  # "it is not clear whether Russia would share ...": settles nothing
     negated_q = bool(NEGATION.search(q.text))
     text = lead.span.text
     focus = {t for t, _ in q.focus}

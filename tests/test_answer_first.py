@@ -254,3 +254,10 @@ def test_typed_shorthand_does_not_refuse() -> None:
     assert not hurt.refused, hurt.reason
     assert not price.refused, price.reason
     assert not who.refused and who.unknown == ()
+
+
+def test_a_hedged_sentence_settles_no_yes_no_question() -> None:
+    article = "It is not clear whether Russia would share the sensitive technology with its partner."
+    with policies.using(OPEN):
+        ex = ask("will russia share the sensitive technology", article)
+    assert not ex.refused and ex.short == ""
