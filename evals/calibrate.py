@@ -10,13 +10,16 @@ each id (`split_of`).
    rewrite, retrieval, composition and verification users get) with every check
    off (`rag.policy.using`), while `rag.extractive.recording` keeps the refusal
    features the reader computed: best evidence score, answer type, focus
-   coverage, unknown names, whether the kind asked for is stated, the share of
-   the question's names and numbers stated. Fact recall is read from the
-   engine's final answer text.
-2. A grid search picks the policy that maximises refusal of unanswerable +
-   (1 - false refusals) + fact recall (refused answers count 0), averaged over
-   the sets, among those that keep false refusals within `MAX_FALSE_REFUSAL` on
-   every set; ties go to the fewest checks, then to the middle of each tied range.
+   coverage, unknown names, how near the answer comes to the kind asked for
+   (class similarity), the share of the question's names and numbers stated,
+   the share of its rare words the lead's article states, and whether the lead
+   contradicts a year, month or model code of the question. Fact recall is
+   read from the engine's final answer text.
+2. A grid search (on the features as arrays, `Table`) picks the policy that
+   maximises refusal of unanswerable + (1 - false refusals) + fact recall
+   (refused answers count 0), averaged over the sets, among those that keep
+   false refusals within `MAX_FALSE_REFUSAL` on every set; ties go to the
+   fewest checks, then to the middle of each tied range.
 3. The chosen policy is run through the engine once more, for real, and those
    figures are printed and recorded next to the policy in `rag/policy.json`
    (`--write`), which the reader loads. Nothing is copied by hand.
