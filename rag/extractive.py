@@ -37,8 +37,23 @@ carries the expected answer type; or the lead states less than
 embeddings). Reasons use the question's own words, never its chit-chat: "The
 articles mention “vest” but say nothing about “colour”." Every feature is
 computed on each answer (`recording` collects them for calibration); nothing is
-tuned at run time. A number/date/duration question opens with its short fact
-(`rag.compose`).
+tuned at run time. Two further checks read meaning rather than coverage: the
+kind of thing asked for ("what colour", "which model") must be stated by a
+chosen sentence, literally or by a word whose vector is near it ("white" for
+"colour"), else "The articles mention the bulletproof vest but do not say what
+colour."; and a year, month, model code or numbered name of the question that
+the lead replaces by another ("the 2019 final" against a 2021 lead, "band 3"
+against "Band 2") refuses with "The closest passages are about “2021”, not
+“2019”." Both also steer the choice of the lead before they refuse.
+
+Answer first (`rag.compose`): a number/date/duration question opens with its
+short fact, a who/where/which question with the entity span of the lead
+(`short_span` gives its offsets in that sentence, for highlighting), and a
+yes/no question with "Yes." or "No." when the lead states the question's focus
+and names (a negation near a focus word the question lacks answers "No.").
+A list question ("what gifts", "which marshals", "gifts?") gathers the best
+sentence of every further article that states the list's subject, up to
+`MAX_LIST_SENTENCES`, near-copies merged.
 
 It deliberately does not parse syntax (so a question whose rare verb is
 missing but whose other focus words are present, "What did Kim wear at the
@@ -62,7 +77,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import policy as policies
-from rag.compose import SHORT_TYPES, format_short, short_phrase
+from rag.compose import (
+    SHORT_TYPES,
+    class_phrase,
+    format_entity,
+    format_short,
+    person_phrase,
+    place_phrase,
+    short_phrase,
+)
 from rag.question import CHATTER, CONTRACTIONS, english_typo, english_words, read, strip_chatter, vocabulary
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
@@ -93,6 +116,10 @@ LEAD_POOL = 8  # candidates (close to the best) the lead is chosen from
 SPECIFIC_IDF = 2.0  # a focus word this rare in the corpus (in at most ~13% of chunks) is specific
 SHORT_MIN_COVERAGE = 0.5  # focus coverage the lead needs for its fact to open the answer
 SOFT_MATCH_COSINE = 0.6  # a focus word matches a differently-worded evidence word this similar
+YESNO_MIN_COVERAGE = 0.75  # focus share a sentence must state to settle a yes/no question
+NEGATION_WINDOW = 4  # words between a negation and a focus word it negates
+MAX_LIST_SENTENCES = 5  # a list question gathers up to this many sentences, one article at a time
+LIST_RATIO = 0.75  # ... each scoring at least this share of the lead
 # Refusal: the thresholds are data, `rag/policy.json`, written by `evals/calibrate.py` (rag.policy).
 
 # Words that frame a question rather than say what it is about.
@@ -208,6 +235,9 @@ TIME_RE = re.compile(
     r"(within|in|after|for) (a|the|two|three|few|several|\d+) (few )?(days?|weeks?|months?|years?)|ago)\b",
     re.I,
 )
+YEAR = re.compile(r"(19|20)\d\d")
+NUMBER_UNIT = re.compile(r"(\d+)([a-z]{1,3})")  # a number typed with its unit: "512gb", "5km"
+ASKED_MONTH = re.compile(rf"\b(in|since|by|until|of|last|next|this) ({MONTH_NAMES})\b")
 RELATIVE_DAY = re.compile(r"\b(today|yesterday|tonight|this (morning|afternoon|evening))\b", re.I)
 NAME_SEQ = re.compile(r"(?<![\w’'-])[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
 # Where a wh-word starts a question clause (not "was with him when he did that").
@@ -232,6 +262,12 @@ CONTINUATION_CUE = re.compile(
 PRONOUN_REFERENCE = re.compile(
     r"^[\"'“‘(]*(he|she|they|it|his|her|their)\b|[,\"”]\s*(he|she|they) (said|says|added|told)\b", re.I
 )
+YESNO_OPENER = re.compile(
+    r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|wasn't|didn't)\b"
+)
+LIST_Q = re.compile(r"^(who|which|what) (were|are)\b(?! the (first|last|main))|\b(list|all the)\b")
+HEDGE = re.compile(r"\b(whether|unclear|not clear|uncertain|may|might|could|if|reportedly)\b", re.I)
+NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
 NAME_ASKED = re.compile(r"\b(names?|called)\b", re.I)
 
 REFUSAL_NO_EVIDENCE = "The articles do not seem to answer this question."
@@ -241,6 +277,8 @@ REFUSAL_NO_FOCUS = "The closest passages say nothing about {focus}."
 REFUSAL_UNKNOWN = "The articles never mention {names}."
 REFUSAL_NO_ESSENTIAL = "The passages about {topic} do not mention {names}."
 REFUSAL_MENTION_NOT = "The articles mention {present} but say nothing about {missing}."
+REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
+REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -289,6 +327,9 @@ class Question:
     own_words: frozenset[str] = frozenset()  # lowercase words of the question
     predicate: str = ""  # the verb of a "did/does/will SUBJECT VERB" question, lowercase ("wear")
     head: str = ""  # the noun of "what colour/which model ...", when it names no answer type
+    noun: str = ""  # the noun of "which river/what gifts ...", whatever it names
+    yesno: bool = False  # "did they sign a deal": answered by a sentence that settles it
+    listing: bool = False  # "what gifts", "which marshals": items gathered from every article
 
 
 @dataclass
@@ -303,11 +344,15 @@ class Extract:
     key_covered: bool = True  # the lead states the question's predicate (or it has none)
     unknown: tuple[str, ...] = ()  # question words naming something the articles never mention
     class_stated: bool = True  # the answer states the kind of thing asked for ("colour", "model")
+    class_similarity: float = 1.0  # cosine of that kind to the nearest word of the answer (1: stated)
+    article_specific: float = 1.0  # share of the question's rare words the lead's article states
     short: str = ""  # the fact asked for, as the supporting sentence words it ("Six days."), or ""
     short_from: Candidate | None = None  # the chosen sentence the short answer is taken from
+    short_span: tuple[int, int] | None = None  # the short fact's offsets in `short_from`'s text
     essential_coverage: float = 1.0  # share of the question's names and numbers the answer states
     essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
+    contradicted: tuple[tuple[str, str], ...] = ()  # (asked, stated instead): "2019" asked, lead says "2021"
     question: Question | None = None
 
 
@@ -350,7 +395,8 @@ def analyse(question: str) -> Question:
         if not phrase and (verb := COPULA.match(rest)):
             phrase = _words_until_verb(rest[verb.end() :])  # "what is the capital of ..."
         elif phrase and not head:
-            head = phrase[-1]  # "which rifle model did ...": the kind of thing asked for
+            nouns = _noun_phrase(phrase)  # "which news agency reported": "agency", not "reported"
+            head = nouns[-1] if nouns else ""  # "which rifle model did ...": the kind asked for
         for word in phrase[:MAX_CLASS_PHRASE]:
             kind = (
                 PERSON
@@ -392,7 +438,32 @@ def analyse(question: str) -> Question:
         own_words=frozenset(re.sub(r"'s$", "", w) for w in own),
         predicate=_predicate(text),
         head=head if head not in class_words and head not in QUESTION_FRAME else "",
+        noun=head,
+        yesno=not types and bool(YESNO_OPENER.match(lower)),
+        listing=_listing(lower, head),
     )
+
+
+def _listing(lower: str, noun: str) -> bool:
+    """A question asking for several items: a plural class noun ("what gifts", "which marshals"),
+    a one-word plural question ("gifts?"), or a plural "who were/are"."""
+    plural = re.compile(r"[a-z]{3,}[^su]s$")
+    if noun and plural.match(noun):
+        return True
+    bare = words(lower)
+    if len(bare) == 1 and plural.match(bare[0]):
+        return True
+    return bool(LIST_Q.search(lower))
+
+
+def _noun_phrase(phrase: list[str]) -> list[str]:
+    """`phrase` up to the first word that reads as a verb (an irregular past, "-ed", "-ing")."""
+    out: list[str] = []
+    for word in phrase:
+        if word in IRREGULAR_PAST or re.search(r"(ed|ing)$", word):
+            break
+        out.append(word)
+    return out
 
 
 def _counted(phrase: list[str]) -> str:
@@ -693,6 +764,34 @@ def _same_article_first(chosen: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _gather(
+    q: Question,
+    chosen: list[Candidate],
+    ranked: list[Candidate],
+    lead: Candidate,
+    idf: Callable[[str], float],
+) -> None:
+    """A list question: add the best sentence of every further article that has items of the list.
+
+    A sentence qualifies when it scores `LIST_RATIO` of the lead, states at least the focus share
+    the lead states, says something new and is no near-copy of a chosen one (copies are merged).
+    """
+    docs = {c.passage.doc_id for c in chosen} | {x.passage.doc_id for c in chosen for x in c.also_in}
+    for cand in ranked:
+        if len(chosen) >= MAX_LIST_SENTENCES or cand.score < LIST_RATIO * lead.score:
+            break
+        if cand in chosen or cand.passage.doc_id in docs:
+            continue
+        if (
+            focus_coverage_of(q, cand, idf) >= min(lead.coverage, SHORT_MIN_COVERAGE)
+            and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
+            and _novelty(cand, chosen, idf) >= NOVELTY_MIN
+        ):
+            chosen.append(cand)
+            docs.add(cand.passage.doc_id)
+            docs.update(x.passage.doc_id for x in cand.also_in)
+
+
 def _continues(cand: Candidate, prev: Candidate, lead: Candidate) -> bool:
     """Whether `cand`, the sentence after `prev`, stays on the subject of `prev` or the lead."""
     similarity = max(_similarity(cand, prev), _similarity(cand, lead))
@@ -737,10 +836,21 @@ def refusal_reason(
         if missing and present:
             return REFUSAL_MENTION_NOT.format(present=_quoted(present), missing=_quoted(missing))
         return REFUSAL_NO_FOCUS.format(focus=_quoted(missing)) if missing else REFUSAL_NO_EVIDENCE
-    if p.require_class and not ex.class_stated:
-        present = [w for t, w in q.focus if t in lead.terms and w != q.head][:1]
-        if present:
-            return REFUSAL_MENTION_NOT.format(present=_quoted(present), missing=_quoted([q.head]))
+    if p.refuse_contradicted and ex.contradicted:
+        asked_code, stated_code = ex.contradicted[0]
+        return REFUSAL_CONTRADICTED.format(stated=_quoted([stated_code]), asked=_quoted([asked_code]))
+    if ex.article_specific < p.min_article_specific:
+        article = _article_terms(lead, retrieval)
+        missing = [w for t, w in q.focus if idf(t) >= SPECIFIC_IDF and t not in article][:MAX_REASON_WORDS]
+        present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms)][:1]
+        if missing and present:
+            return REFUSAL_NO_ESSENTIAL.format(topic=_quoted(present), names=_quoted(missing))
+        return REFUSAL_NO_NAMES.format(names=_quoted(missing)) if missing else REFUSAL_NO_EVIDENCE
+    if (p.require_class and not ex.class_stated) or ex.class_similarity < p.min_class_similarity:
+        phrase = _stated_phrase(q, lead)
+        wh = "which" if re.search(rf"\bwhich\s+(\w+\s+)?{re.escape(q.head)}\b", q.text.lower()) else "what"
+        if phrase:
+            return REFUSAL_NOT_STATED.format(present=phrase, what=f"{wh} {q.head}")
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.head]))
     if p.require_answer_type and not ex.answer_type_ok:
         found = set().union(*(c.types for c in ex.chosen))
@@ -762,6 +872,71 @@ def refusal_reason(
     return ""
 
 
+def _stated_phrase(q: Question, lead: Candidate) -> str:
+    """The longest run of the question's focus words the lead states, as the question words it
+    ("the bulletproof vest"), or ""."""
+    stated = {w for t, w in q.focus if t in lead.terms and w != q.head}
+    best: list[str] = []
+    run: list[str] = []
+    for word in [*(re.sub(r"'s$", "", w) for w in words(q.text.lower())), ""]:
+        if word in stated:
+            run.append(word)
+            continue
+        if len(run) > len(best):
+            best = run
+        run = []
+    return f"the {' '.join(best)}" if best else ""
+
+
+def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
+    """The question's years, model codes and numbered names the lead sentence replaces by others.
+
+    "the 2019 final" against a lead dated 2021, "the x8" against "the X7", "band 3" against
+    "Band 2". A code the lead states is no contradiction; a lead with no code of the same shape
+    says nothing either way, unless it has no year at all and its article never states the year
+    asked (the whole article is then about another year).
+    """
+    text = lead.span.text.lower()
+    out: list[tuple[str, str]] = []
+    # a month the question dates its event by ("in may") against a lead dated by another one
+    months = [m.group(2) for m in ASKED_MONTH.finditer(q.text.lower())]
+    stated = [m.group(0) for m in re.finditer(rf"\b({MONTH_NAMES})\b", text)]
+    if months and stated and not set(months) & set(stated):
+        out.append((months[0], stated[0]))
+    asked = [w for w in q.own_words if any(ch.isdigit() for ch in w)]
+    if not asked:
+        return tuple(out)
+    tokens = re.findall(r"[\w.,-]*\d[\w-]*|[a-z]+", text)
+    tokens = [t.strip(".,") for t in tokens]
+    q_tokens = [re.sub(r"'s$", "", w) for w in words(q.text.lower())]
+    for code in asked:
+        if code in tokens:
+            continue
+        if YEAR.fullmatch(code):
+            years = [t for t in tokens if YEAR.fullmatch(t)]
+            if years:
+                out.append((code, years[0]))
+            elif code not in lead.passage.text.lower() and (
+                other := YEAR.search(f"{lead.passage.title} {lead.passage.published}")
+            ):
+                out.append((code, other.group(0)))
+            continue
+        shape = re.sub(r"\d+", "#", code)
+        if shape != "#":  # "x8" against "x7", "q3" against "q2"
+            like = next((t for t in tokens if t != code and re.sub(r"\d+", "#", t) == shape), "")
+            if like:
+                out.append((code, like))
+            continue
+        # a bare number: the word before it names what it numbers ("band 3" against "band 2")
+        i = q_tokens.index(code) if code in q_tokens else -1
+        if i > 0 and q_tokens[i - 1].isalpha():
+            word = q_tokens[i - 1]
+            found = re.search(rf"\b{re.escape(word)}\s+(\d+)\b", text)
+            if found and found.group(1) != code:
+                out.append((f"{word} {code}", f"{word} {found.group(1)}"))
+    return tuple(out)
+
+
 FULL_DATE = re.compile(
     rf"\b(({MONTH_NAMES}) \d{{1,2}}(,? (19|20)\d\d)?|\d{{1,2}} ({MONTH_NAMES})(,? (19|20)\d\d)?"
     rf"|(({MONTH_NAMES}) )?(19|20)\d\d)\b",
@@ -770,7 +945,17 @@ FULL_DATE = re.compile(
 
 
 def short_answer(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | None]:
-    """The short fact a number/date/duration question asks for, from the first chosen sentence stating it."""
+    """The short fact a question asks for, from the first chosen sentence stating it."""
+    short, cand, _ = short_fact(q, chosen)
+    return short, cand
+
+
+def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | None, tuple[int, int] | None]:
+    """The short fact, the sentence it is taken from, and its offsets in that sentence.
+
+    A number/date/duration phrase for those questions; for who/where/which, the entity span
+    (`rag.compose`). The phrase is always a span of the sentence (None only for none found).
+    """
     patterns: dict[str, re.Pattern[str]] = {
         COUNT: NUMBER,
         DURATION: DURATION_RE,
@@ -791,20 +976,111 @@ def short_answer(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate |
             phrase = short_phrase(kind, cand.span.text, patterns, q.counted.split())
             short = format_short(phrase) if phrase and phrase.lower() not in asked else ""
             if short:
-                return short, cand
-    return "", None
+                at = cand.span.text.find(phrase)
+                return short, cand, (at, at + len(phrase)) if at >= 0 else None
+    if q.listing:
+        return "", None, None  # a list is read from its sentences, not cut to one item
+    own = q.own_words
+    for cand in chosen:
+        text = cand.span.text
+        found: tuple[int, int] | None = None
+        if q.noun and stem(base_form(q.noun)) in cand.terms:
+            found = class_phrase(text, stem(base_form(q.noun)), own, NOT_NAMES, _stem_word)
+        if found is None and PERSON in q.types:
+            found = person_phrase(text, own, PERSON_NOUNS, NOT_NAMES, STOPWORDS)
+        if found is None and PLACE in q.types:
+            found = place_phrase(text, own, NOT_NAMES, STOPWORDS)
+        if found is not None:
+            short = format_entity(text[found[0] : found[1]])
+            if short:
+                return short, cand, found
+        if q.types and any(k in SHORT_TYPES for k in q.types):
+            break
+    return "", None, None
+
+
+def _stem_word(word: str) -> str:
+    return stem(base_form(word))
+
+
+def settles(q: Question, lead: Candidate) -> str:
+    """ "Yes." or "No." when the lead sentence settles a yes/no question, else "".
+
+    It settles it when it states the question's focus (`YESNO_MIN_COVERAGE`, literally or by a
+    near synonym) and every name and number of it; a negation near a focus word of the sentence
+    that the question does not share answers "No.".
+    """
+    if not q.yesno or lead.coverage < YESNO_MIN_COVERAGE:
+        return ""
+    if any(t not in lead.terms for t, _ in _essential(q)) or HEDGE.search(lead.span.text):
+        return ""  # "it is not clear whether Russia would share ...": settles nothing
+    negated_q = bool(NEGATION.search(q.text))
+    text = lead.span.text
+    focus = {t for t, _ in q.focus}
+    tokens = words(text)
+    near = False
+    for m in NEGATION.finditer(text):
+        before = len(words(text[: m.start()]))
+        window = tokens[max(0, before - NEGATION_WINDOW) : before + NEGATION_WINDOW + 1]
+        if any(stem(base_form(w)) in focus for w in window):
+            near = True
+    if near == negated_q:
+        return "Yes."
+    return "No."
 
 
 def _class_stated(q: Question, chosen: list[Candidate], embed: Embed) -> bool:
     """Whether the chosen sentences state the kind of thing asked for, literally or by a near synonym."""
+    return any(_stating_class(q, chosen, embed))
+
+
+def class_similarity(q: Question, chosen: list[Candidate], embed: Embed) -> float:
+    """How near the chosen sentences come to stating the kind of thing asked for: 1.0 when one
+    states it literally (or the question asks for no kind), else the cosine of the kind ("colour")
+    to the nearest content word of the sentences ("white" 0.73, "vest" 0.34)."""
+    if not q.head:
+        return 1.0
     term = stem(base_form(q.head))
     if any(term in c.terms for c in chosen):
-        return True
+        return 1.0
     vocab = sorted({w for c in chosen for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
     if not vocab:
-        return False
+        return 0.0
     units = np.stack([_unit(v) for v in embed([q.head, *vocab])])
-    return bool((units[1:] @ units[0]).max() >= SOFT_MATCH_COSINE)
+    return float((units[1:] @ units[0]).max())
+
+
+def _article_terms(lead: Candidate, retrieval: Retrieval) -> set[str]:
+    """The terms of the lead's article as retrieved: its title and every retrieved passage of it."""
+    texts = [lead.passage.title] + [p.text for p in retrieval.passages if p.doc_id == lead.passage.doc_id]
+    return set(base_terms(" ".join(texts)))
+
+
+def article_specific(
+    q: Question, lead: Candidate, retrieval: Retrieval, idf: Callable[[str], float]
+) -> float:
+    """Share of the question's rare focus words (IDF >= `SPECIFIC_IDF`) that the lead's article
+    states: "castel verde" asked, a tennis article's prize money quoted."""
+    needed = [t for t, _ in q.focus if idf(t) >= SPECIFIC_IDF]
+    if not needed:
+        return 1.0
+    article = _article_terms(lead, retrieval)
+    return sum(t in article for t in needed) / len(needed)
+
+
+def _stating_class(q: Question, cands: list[Candidate], embed: Embed) -> list[bool]:
+    """For each candidate: whether it states the kind of thing asked for ("colour"), literally or by a
+    word whose vector is near it ("white": 0.73 with the bundled model, "vest": 0.34)."""
+    term = stem(base_form(q.head))
+    out = [term in c.terms for c in cands]
+    if all(out):
+        return out
+    vocab = sorted({w for c in cands for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
+    if not vocab:
+        return out
+    units = np.stack([_unit(v) for v in embed([q.head, *vocab])])
+    near = {w for w, sim in zip(vocab, units[1:] @ units[0], strict=True) if sim >= SOFT_MATCH_COSINE}
+    return [hit or bool(near & set(words(c.span.text))) for hit, c in zip(out, cands, strict=True)]
 
 
 def specific_coverage(q: Question, chosen: list[Candidate], idf: Callable[[str], float]) -> float:
@@ -820,11 +1096,13 @@ def specific_coverage(q: Question, chosen: list[Candidate], idf: Callable[[str],
 def _essential(q: Question) -> list[tuple[str, str]]:
     """The question's focus words that are names or numbers: not English words ("berit", "2019")."""
     english = english_words()
-    return [
-        (t, w)
-        for t, w in q.focus
-        if any(ch.isdigit() for ch in w) or (w not in english and not english_typo(w))
-    ]
+    out = []
+    for t, w in q.focus:
+        if unit := NUMBER_UNIT.fullmatch(w):  # "512gb": the articles write "512 GB"
+            out.append((unit.group(1), unit.group(1)))
+        elif any(ch.isdigit() for ch in w) or (w not in english and not english_typo(w)):
+            out.append((t, w))
+    return out
 
 
 def essential_coverage(q: Question, chosen: list[Candidate], *, passages: bool = False) -> float:
@@ -904,6 +1182,10 @@ def _extract(
     snap = retrieval.snapshot
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)
+    if q.counted and snap is not None:
+        # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing
+        known = [t for t in q.counted.split() if snap.df.get(t, 0) > 0]
+        q = replace(q, counted=" ".join(known))
     cands = candidates(retrieval)
     if not cands:
         return Extract(chosen=[], refused=True, reason=REFUSAL_NO_EVIDENCE, question=q)
@@ -932,7 +1214,19 @@ def _extract(
         cand.coverage = focus_coverage_of(q, cand, idf)
     typed = [c for c in pool if c.types]
     leaders = typed if q.types and typed else pool
-    lead = max(leaders, key=lambda c: (len(c.types), c.score + W_LEAD_FOCUS * c.coverage))
+    # A sentence stating another year or model than the question's ("2021" for "the 2019 final")
+    # leads only when no other does.
+    # "what colour was the van": a sentence that states a colour leads when one does.
+    states_class = dict(zip(map(id, pool), _stating_class(q, pool, embed), strict=True)) if q.head else {}
+    lead = max(
+        leaders,
+        key=lambda c: (
+            not contradictions(q, c),
+            states_class.get(id(c), True),
+            len(c.types),
+            c.score + W_LEAD_FOCUS * c.coverage,
+        ),
+    )
     chosen = [lead]
     # A lead that leans on a pronoun ("..., he said.") is read with the sentence before it.
     if PRONOUN_REFERENCE.search(lead.span.text):
@@ -968,6 +1262,8 @@ def _extract(
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
             chosen.append(cand)
+    if q.listing:
+        _gather(q, chosen, ranked, lead, idf)
 
     chosen = _same_article_first(chosen)
 
@@ -998,13 +1294,20 @@ def _extract(
         class_stated=_class_stated(q, chosen, embed)
         if (q.head and (policy.require_class or measure_focus))
         else True,
+        class_similarity=class_similarity(q, chosen, embed)
+        if (q.head and (policy.min_class_similarity > 0 or measure_focus))
+        else 1.0,
+        article_specific=article_specific(q, lead, retrieval, idf),
         essential_coverage=essential_coverage(q, chosen),
         essential_in_passages=essential_coverage(q, chosen, passages=True),
         specific_coverage=specific_coverage(q, chosen, idf),
+        contradicted=contradictions(q, lead),
         question=q,
     )
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
-        result.short, result.short_from = short_answer(q, [lead])
+        result.short, result.short_from, result.short_span = short_fact(q, [lead])
+        if not result.short and (verdict := settles(q, lead)):
+            result.short, result.short_from = verdict, lead
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
     return result

@@ -35,6 +35,9 @@ class Policy:
     min_specific_coverage: float = 0.0  # share of the question's rare (high-IDF) words the answer states
     min_name_coverage: float = 0.0  # share of the question's names in the passages
     require_key_focus: bool = False  # the lead states the question's verb
+    refuse_contradicted: bool = False  # the lead states another year/model/number than the question's
+    min_class_similarity: float = 0.0  # "what colour": the nearest word of the answer to "colour" (cosine)
+    min_article_specific: float = 0.0  # share of the question's rare words the lead's article states
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"

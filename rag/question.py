@@ -168,7 +168,7 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
     unknown: list[str] = []
     english = english_words()
     for term, word in focus:
-        if word in CHATTER or word in CONTRACTIONS:
+        if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS:
             continue
         if vocab is None or vocab.known(term) or any(ch.isdigit() for ch in word):
             kept.append((term, word))

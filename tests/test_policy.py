@@ -94,3 +94,31 @@ def test_calibration_feature_replay_matches_the_readers_own_decision() -> None:
         with policies.using(policy):
             ex = ask(question, ARTICLE)
         assert refuses(policy, ex) == ex.refused, question
+
+
+def test_the_grid_search_table_refuses_exactly_as_the_feature_replay() -> None:
+    """evals.calibrate.Table (the vectorised grid search) agrees with `refuses` row by row."""
+    from dataclasses import replace
+
+    from evals.calibrate import Row, Table, grid, refuses
+    from evals.dataset import Item
+
+    questions = [
+        "what did zelensky say about the vest",
+        "ok what colour was the bulletproof vest",
+        "which train did kim board in artyom",
+        "how many drones did kim get in 2019",
+        "what gifts did the governor give",
+    ]
+    rows = []
+    for i, question in enumerate(questions):
+        with policies.using(
+            policies.Policy(min_score=0.0, require_answer_type=False, min_focus_coverage=0.0)
+        ):
+            ex = ask(question, ARTICLE)
+        item = Item(id=f"x{i}", question=question, facts=[], answerable=bool(i % 2))
+        rows.append(Row("s", item, ex, 1.0))
+    table = Table(rows)
+    policies_ = [*grid()[::997], replace(policies.Policy(), require_class=True, require_key_focus=True)]
+    for policy in policies_:
+        assert list(table.refused(policy)) == [refuses(policy, r.ex) for r in rows if r.ex is not None]
