@@ -36,7 +36,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -288,9 +288,12 @@ class Index:
         embeddings: Sequence[Sequence[float]],
         *,
         chunking: str,
+        stored: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """Replace one document atomically (see `write_documents`)."""
-        self.write_documents([(doc, chunks, embeddings)], chunking=chunking, replacing={doc.doc_id})
+        self.write_documents(
+            [(doc, chunks, embeddings)], chunking=chunking, replacing={doc.doc_id}, stored=stored
+        )
 
     def write_documents(
         self,
@@ -298,8 +301,12 @@ class Index:
         *,
         chunking: str,
         replacing: Set[str],
+        stored: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """Replace documents atomically: new chunks, then one registry write, then cleanup.
+
+        `stored` adds metadata entries to chunks, by chunk id: the packed sentence vectors
+        (`rag.sentvec.pack`), written in the chunk's own upsert so they live and die with it.
 
         Readers see only chunks whose document record points at them (by content hash), so
         until the registry write every document in the batch reads as before, and after it
@@ -323,7 +330,7 @@ class Index:
                 node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.doc_id)
                 nodes.append(node)
         for start in range(0, len(nodes), WRITE_BATCH):
-            self._upsert(nodes[start : start + WRITE_BATCH])
+            self._upsert(nodes[start : start + WRITE_BATCH], stored or {})
         now = time.time()
         self.registry.upsert(
             ids=[doc.doc_id for doc, _, _ in batch],
@@ -347,14 +354,18 @@ class Index:
                 keep = {chunk.chunk_id for chunk in chunks}
                 self._delete_chunks([cid for cid in self._chunk_ids(doc.doc_id) if cid not in keep])
 
-    def _upsert(self, nodes: Sequence[Any]) -> None:
-        """What `ChromaVectorStore.add` writes, as an upsert (`add` keeps an existing id's old text)."""
+    def _upsert(self, nodes: Sequence[Any], stored: Mapping[str, Mapping[str, str]]) -> None:
+        """What `ChromaVectorStore.add` writes, as an upsert (`add` keeps an existing id's old text).
+
+        The `stored` entries sit beside llama-index's fields, outside the node's own metadata, so
+        they never reach an embedding, a prompt, or the node JSON llama-index reads back."""
         from llama_index.core.schema import MetadataMode
         from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
         metadatas = []
         for node in nodes:
             meta = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+            meta.update(stored.get(node.node_id, {}))
             metadatas.append({k: ("" if v is None else v) for k, v in meta.items()})
         self.chunks.upsert(
             ids=[node.node_id for node in nodes],
