@@ -13,7 +13,9 @@ Two collections per index name:
 
 A chunk is written with upsert: re-chunking an unchanged document (new chunk
 size, same content hash, same chunk ids) replaces the stored text instead of
-keeping the old one.
+keeping the old one. A chunk's metadata also carries the vectors of its
+sentences (`rag.sentvec`), written in the same upsert: they share the chunk's
+fate (orphaned, repaired, rebuilt and promoted with it).
 
 Writers hold a lease stored in Chroma itself (`NAME-lease`, see `acquire_lease`),
 so two machines sharing a Chroma server never ingest into one index at once, and

@@ -2,9 +2,10 @@
 
 For each file: load and clean it (`rag.documents`); skip it when its content
 hash and the chunking settings match what the index holds; otherwise chunk it
-(`rag.chunk`), embed the chunks and replace the documents (`rag.index`), a
-batch at a time with one registry write, so each document flips from old to
-new atomically. `prune` removes documents whose source file is gone;
+(`rag.chunk`), embed each distinct sentence once (stored with its chunks for
+the reader, `rag.sentvec`) and the chunks, and replace the documents
+(`rag.index`), a batch at a time with one registry write, so each document
+flips from old to new atomically. `prune` removes documents whose source file is gone;
 `rebuild` builds a fresh index beside the live one and swaps it in only when
 complete. Unusable files are reported by name and skipped.
 
