@@ -168,3 +168,16 @@ def test_cached_embedder_serves_remembered_vectors_without_the_model(embed_model
     assert model.texts == ["a new sentence."]
     embed(["a stored sentence."])
     assert model.texts == ["a new sentence.", "a stored sentence."]
+
+
+def test_a_rebuild_promotes_chunks_with_their_sentence_vectors(
+    seeded_settings: Settings, embed_model: Any
+) -> None:
+    before = {cid for cid, _, _ in _chunks(seeded_settings)}
+    report = ingest(settings=seeded_settings, embed_model=embed_model, progress=False, rebuild=True)
+    assert report.rebuilt and {cid for cid, _, _ in _chunks(seeded_settings)} == before
+    for _, text, meta in _chunks(seeded_settings):
+        assert list(unpack(text, meta)) == [s.text for s in sentence_spans(text)]
+    model = CountingModel(embed_model)
+    engine = build_engine(open_index(seeded_settings), embed_model=model, cache_dir=seeded_settings.data_dir)  # type: ignore[arg-type]
+    assert not engine.ask(GIFTS).refused and model.texts == [GIFTS]
