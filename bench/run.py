@@ -158,8 +158,11 @@ class Workspace:
 
 
 def _chunking_key() -> str:
+    """Chunk size, overlap and how vectors are stored: an index built otherwise is not reused."""
+    from rag.ingest import chunking_signature
+
     s = bench_settings(Path("/nonexistent"), [])
-    return f"c{s.chunk_size}o{s.chunk_overlap}"
+    return f"c{s.chunk_size}o{s.chunk_overlap}-{chunking_signature(s).rsplit('/', 1)[-1]}"
 
 
 def workspaces(config: BenchConfig) -> list[Workspace]:

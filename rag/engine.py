@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 import time
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Generator, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +31,7 @@ from rag.index import Index
 from rag.reader import ExtractiveAnswerer
 from rag.retrieve import HybridRetriever, Passage, Retrieval
 from rag.safety import guarded
+from rag.sentvec import CachedEmbedder
 from rag.verify import Evidence, Judge, evidence_from_passages, verify
 
 if TYPE_CHECKING:
@@ -44,7 +43,6 @@ MAX_QUESTION_CHARS = 2000
 MAX_HISTORY_TURNS = 20
 MAX_HISTORY_CHARS = 20000
 RELATED_PASSAGES = 3
-EMBED_CACHE_SIZE = 20000
 FALLBACK_NOTICE = "The language model was unavailable; this answer quotes the articles directly."
 FALLBACK_AUTH_NOTICE = "The language model refused the API key; this answer quotes the articles directly."
 UNSUPPORTED_NOTICE = (
@@ -88,34 +86,6 @@ def clean_history(history: Sequence[Any] | None) -> list[dict[str, str]]:
     return past
 
 
-class CachedEmbedder:
-    """Sentence embeddings with an LRU cache: article sentences recur across questions."""
-
-    def __init__(self, model: BaseEmbedding, size: int = EMBED_CACHE_SIZE):
-        self.model = model
-        self.size = size
-        self._cache: OrderedDict[str, list[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __call__(self, texts: list[str]) -> list[list[float]]:
-        """Vectors for `texts`; the answer is assembled from a local copy, so eviction (by this
-        call or a concurrent one) never removes an entry this call still has to return."""
-        found: dict[str, list[float]] = {}
-        with self._lock:
-            for text in texts:
-                if text in self._cache and text not in found:
-                    self._cache.move_to_end(text)
-                    found[text] = self._cache[text]
-        missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
-            vectors = self.model.get_text_embedding_batch(missing)
-            found.update(zip(missing, vectors, strict=True))
-            with self._lock:
-                for text in missing:
-                    self._cache[text] = found[text]
-                while len(self._cache) > self.size:
-                    self._cache.popitem(last=False)
-        return [found[t] for t in texts]
 
 
 def _retrieved(p: Passage) -> Retrieved:
@@ -157,8 +127,10 @@ class Engine:
         # "extractive" (the reader answers instead, with a notice), "refuse"
         self.unsupported = unsupported
         self.judge = judge
-        self.embed = CachedEmbedder(embed_model)
-        self.retriever = HybridRetriever(index, embed_model=embed_model, top_k=top_k, cache_dir=cache_dir)
+        self.embed = CachedEmbedder(embed_model)  # the retriever fills it with the stored sentence vectors
+        self.retriever = HybridRetriever(
+            index, embed_model=embed_model, top_k=top_k, cache_dir=cache_dir, sentences=self.embed
+        )
 
     @property
     def backend(self) -> str:

@@ -13,7 +13,9 @@ Two collections per index name:
 
 A chunk is written with upsert: re-chunking an unchanged document (new chunk
 size, same content hash, same chunk ids) replaces the stored text instead of
-keeping the old one.
+keeping the old one. A chunk's metadata also carries the vectors of its
+sentences (`rag.sentvec`), written in the same upsert: they share the chunk's
+fate (orphaned, repaired, rebuilt and promoted with it).
 
 Writers hold a lease stored in Chroma itself (`NAME-lease`, see `acquire_lease`),
 so two machines sharing a Chroma server never ingest into one index at once, and
@@ -38,7 +40,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -304,9 +306,12 @@ class Index:
         embeddings: Sequence[Sequence[float]],
         *,
         chunking: str,
+        stored: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """Replace one document atomically (see `write_documents`)."""
-        self.write_documents([(doc, chunks, embeddings)], chunking=chunking, replacing={doc.doc_id})
+        self.write_documents(
+            [(doc, chunks, embeddings)], chunking=chunking, replacing={doc.doc_id}, stored=stored
+        )
 
     def write_documents(
         self,
@@ -314,8 +319,12 @@ class Index:
         *,
         chunking: str,
         replacing: Set[str],
+        stored: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """Replace documents atomically: new chunks, then one registry write, then cleanup.
+
+        `stored` adds metadata entries to chunks, by chunk id: the packed sentence vectors
+        (`rag.sentvec.pack`), written in the chunk's own upsert so they live and die with it.
 
         Readers see only chunks whose document record points at them (by content hash), so
         until the registry write every document in the batch reads as before, and after it
@@ -339,7 +348,7 @@ class Index:
                 node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=doc.doc_id)
                 nodes.append(node)
         for start in range(0, len(nodes), WRITE_BATCH):
-            self._upsert(nodes[start : start + WRITE_BATCH])
+            self._upsert(nodes[start : start + WRITE_BATCH], stored or {})
         now = time.time()
         self.registry.upsert(
             ids=[doc.doc_id for doc, _, _ in batch],
@@ -363,14 +372,18 @@ class Index:
                 keep = {chunk.chunk_id for chunk in chunks}
                 self._delete_chunks([cid for cid in self._chunk_ids(doc.doc_id) if cid not in keep])
 
-    def _upsert(self, nodes: Sequence[Any]) -> None:
-        """What `ChromaVectorStore.add` writes, as an upsert (`add` keeps an existing id's old text)."""
+    def _upsert(self, nodes: Sequence[Any], stored: Mapping[str, Mapping[str, str]]) -> None:
+        """What `ChromaVectorStore.add` writes, as an upsert (`add` keeps an existing id's old text).
+
+        The `stored` entries sit beside llama-index's fields, outside the node's own metadata, so
+        they never reach an embedding, a prompt, or the node JSON llama-index reads back."""
         from llama_index.core.schema import MetadataMode
         from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
         metadatas = []
         for node in nodes:
             meta = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+            meta.update(stored.get(node.node_id, {}))
             metadatas.append({k: ("" if v is None else v) for k, v in meta.items()})
         self.chunks.upsert(
             ids=[node.node_id for node in nodes],

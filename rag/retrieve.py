@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.chunk import CHUNK_ID_SEP
 from rag.index import Index, chunk_pages
 from rag.sentences import content_terms
+from rag.sentvec import CachedEmbedder, unpack
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -70,6 +72,14 @@ def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
     return fused
 
 
+def chunk_owner(chunk_id: str) -> tuple[str, str] | None:
+    """(doc_id, content-hash prefix) of a chunk id made by `rag.chunk.chunk_id`; None for another id."""
+    parts = chunk_id.rsplit(CHUNK_ID_SEP, 2)
+    if len(parts) != 3 or not parts[0] or not parts[1] or not parts[2].isdigit():
+        return None
+    return parts[0], parts[1]
+
+
 def _passage(chunk_id: str, text: str, meta: dict[str, Any]) -> Passage:
     return Passage(
         chunk_id=chunk_id,
@@ -110,8 +120,10 @@ class HybridRetriever:
         embed_model: BaseEmbedding,
         top_k: int,
         cache_dir: Path | None = None,
+        sentences: CachedEmbedder | None = None,
     ):
         self.index = index
+        self.sentences = sentences  # receives the stored sentence vectors of every passage returned
         self.embed_model = embed_model
         self.top_k = top_k
         self.cache_dir = cache_dir
@@ -207,42 +219,81 @@ class HybridRetriever:
 
     # -- querying -------------------------------------------------------------------
     def retrieve(self, query: str, *, top_k: int | None = None) -> Retrieval:
+        """The top_k chunks for `query`: one query embedding, one dense query, BM25, one fetch.
+
+        The dense query asks Chroma for ids and distances only (chunk metadata carries the stored
+        sentence vectors, too heavy to ship for every candidate); the passages kept are then read
+        in one `get`, and their sentence vectors handed to `sentences` for the reader."""
         from llama_index.core.schema import QueryBundle
-        from llama_index.core.vector_stores.types import VectorStoreQuery
 
         top_k = top_k or self.top_k
         snap = self.snapshot()
         vector = self.embed_model.get_query_embedding(query)
-        found: dict[str, Passage] = {}
+        scores: dict[str, dict[str, float]] = {}
 
-        dense = self.index.vector_store.query(
-            VectorStoreQuery(query_embedding=vector, similarity_top_k=DENSE_CANDIDATES)
-        )
         dense_ids: list[str] = []
-        for node, similarity in zip(dense.nodes or [], dense.similarities or [], strict=False):
-            meta = node.metadata
-            if snap.live.get(str(meta.get("doc_id"))) != meta.get("doc_hash"):
-                continue
-            passage = found.setdefault(node.node_id, _passage(node.node_id, node.get_content(), meta))
-            passage.dense_score = float(similarity)
-            dense_ids.append(node.node_id)
-            passage.dense_rank = len(dense_ids)
+        for chunk_id, similarity in self._dense(vector, snap.live):
+            dense_ids.append(chunk_id)
+            scores[chunk_id] = {"dense_score": similarity, "dense_rank": len(dense_ids)}
 
         bm25_ids: list[str] = []
         if snap.bm25 is not None:
             for hit in snap.bm25.retrieve(QueryBundle(query_str=query)):
                 if not hit.score or hit.score <= 0:
                     continue
-                node = hit.node
-                passage = found.setdefault(
-                    node.node_id, _passage(node.node_id, node.get_content(), node.metadata)
-                )
-                passage.bm25_score = float(hit.score)
-                bm25_ids.append(node.node_id)
-                passage.bm25_rank = len(bm25_ids)
+                bm25_ids.append(hit.node.node_id)
+                entry = scores.setdefault(hit.node.node_id, {})
+                entry.update(bm25_score=float(hit.score), bm25_rank=len(bm25_ids))
 
         fused = rrf([dense_ids, bm25_ids])
-        for chunk_id, score in fused.items():
-            found[chunk_id].score = score
-        ranked = sorted(found.values(), key=lambda p: (-p.score, p.chunk_id))
-        return Retrieval(query=query, passages=ranked[:top_k], query_embedding=list(vector), snapshot=snap)
+        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))[:top_k]
+        passages = []
+        for chunk_id, text, meta in self._fetch(ranked):
+            passage = _passage(chunk_id, text, meta)
+            entry = scores[chunk_id]
+            passage.score = fused[chunk_id]
+            passage.dense_score = entry.get("dense_score")
+            passage.bm25_score = entry.get("bm25_score")
+            rank = entry.get("dense_rank")
+            passage.dense_rank = None if rank is None else int(rank)
+            rank = entry.get("bm25_rank")
+            passage.bm25_rank = None if rank is None else int(rank)
+            passages.append(passage)
+            if self.sentences is not None:
+                self.sentences.remember(unpack(text, meta).items())
+        return Retrieval(query=query, passages=passages, query_embedding=list(vector), snapshot=snap)
+
+    def _dense(self, vector: list[float], live: dict[str, str]) -> list[tuple[str, float]]:
+        """Live chunks nearest to `vector`, best first, with llama-index's similarity exp(-distance)."""
+        got = self.index.chunks.query(
+            query_embeddings=[vector],  # type: ignore[arg-type]
+            n_results=DENSE_CANDIDATES,
+            include=["distances"],
+        )
+        ids = list((got.get("ids") or [[]])[0])
+        distances = list((got.get("distances") or [[]])[0])
+        owners = {cid: chunk_owner(cid) for cid in ids}
+        unknown = [cid for cid, owner in owners.items() if owner is None]
+        if unknown:  # not an id `rag.chunk` made: ask the metadata whose chunk it is
+            got_meta = self.index.chunks.get(ids=unknown, include=["metadatas"])
+            for cid, meta in zip(got_meta.get("ids") or [], got_meta.get("metadatas") or [], strict=True):
+                owners[cid] = (str(meta.get("doc_id")), str(meta.get("doc_hash")))
+        out = []
+        for cid, distance in zip(ids, distances, strict=True):
+            owner = owners.get(cid)
+            if owner is not None and live.get(owner[0], "").startswith(owner[1]) and owner[1]:
+                out.append((cid, math.exp(-float(distance))))
+        return out
+
+    def _fetch(self, chunk_ids: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
+        """Text and metadata of these chunks, in order; one an ingest dropped meanwhile is left out."""
+        if not chunk_ids:
+            return []
+        got = self.index.chunks.get(ids=chunk_ids, include=["documents", "metadatas"])
+        rows = {
+            cid: (text or "", dict(meta or {}))
+            for cid, text, meta in zip(
+                got.get("ids") or [], got.get("documents") or [], got.get("metadatas") or [], strict=True
+            )
+        }
+        return [(cid, *rows[cid]) for cid in chunk_ids if cid in rows]

@@ -20,6 +20,7 @@ from rag.index import open_index
 from rag.ingest import ingest
 from tests.chroma_server import ChromaServer
 from tests.conftest import SEEDS, make_settings
+from tests.test_sentvec import CountingModel
 
 GIFTS = "What gifts did Kim receive?"
 NEW_ARTICLE = """Ethiopian runner wins the Pyongyang marathon
@@ -45,10 +46,12 @@ def test_ingest_and_answer_through_the_server(tmp_path: Path, server: ChromaServ
     report = ingest(settings=settings, embed_model=embed_model, progress=False)
     assert len(report.added) == 5 and report.chunks_written > 0
     assert not (settings.data_dir / "chroma").exists(), "nothing is stored in the embedded store"
-    engine = build_engine(open_index(settings), embed_model=embed_model, cache_dir=settings.data_dir)
+    counting = CountingModel(embed_model)
+    engine = build_engine(open_index(settings), embed_model=counting, cache_dir=settings.data_dir)  # type: ignore[arg-type]
     answer = engine.ask(GIFTS)
     assert not answer.refused and "drone" in answer.answer
     assert any(s.doc_id.startswith("004") for s in answer.sources)
+    assert counting.texts == [GIFTS]  # the sentence vectors stored on the server served the reader
     # a second ingest of the same files changes nothing on the server
     again = ingest(settings=settings, embed_model=embed_model, progress=False)
     assert len(again.unchanged) == 5 and again.chunks_written == 0

@@ -20,6 +20,7 @@ import pytest
 from rag.config import Settings
 from rag.index import open_index
 from rag.ingest import ingest
+from rag.sentvec import STORED_KEYS
 from tests.conftest import ROOT, SEEDS, make_settings
 
 SECRET = "sk-live-THISISTHEPRODUCTIONKEY0123456789"
@@ -78,7 +79,8 @@ def test_a_huge_first_line_gives_a_bounded_title_and_small_chunk_metadata(
     assert 0 < len(title) <= 201, len(title)
     _, metas, _ = _all_chunks(settings)
     assert metas and all(len(str(m.get("title", ""))) <= 201 for m in metas)
-    assert max(sum(len(str(v)) for v in m.values()) for m in metas) < 5000
+    # the stored sentence vectors (rag.sentvec) grow with the chunk's sentences, not with the title
+    assert max(sum(len(str(v)) for k, v in m.items() if k not in STORED_KEYS) for m in metas) < 5000
     print(f"100,000-character first line: title {len(title)} chars, ingest {took:.1f} s")
 
 

@@ -130,7 +130,7 @@ def test_gradio_upload_route_is_refused(server: Server, http: httpx.Client, tmp_
 
 # -- item 4: the embedding cache -----------------------------------------------------------
 def test_cached_embedder_never_evicts_what_it_returns(embed_model: Any) -> None:
-    from rag.engine import CachedEmbedder
+    from rag.sentvec import CachedEmbedder
 
     embed = CachedEmbedder(embed_model, size=3)
     embed(["old", "b", "c"])

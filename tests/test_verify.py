@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rag.answer import Answer, AnswerSentence, Citation, Source
-from rag.engine import CachedEmbedder, _renumber
+from rag.engine import _renumber
+from rag.sentvec import CachedEmbedder
 from rag.verify import Evidence, evidence_from_passages, verify
 
 ARTICLE_1 = (
