@@ -251,6 +251,8 @@ def _engines(data_dir: Path, base_url: str, model: str) -> tuple[Any, Any, Timed
     timed = TimedLLM(build_llm(settings))
     llm_engine = engine_from_settings(settings)  # same index and models; its answerer is swapped below
     llm_engine.llm = OpenAIAnswerer(cast(Any, timed), model=model)
+    # the model's own answers, flagged where unsupported: the three policies are applied to them afterwards
+    llm_engine.unsupported = "flag"
     return offline, llm_engine, timed
 
 
