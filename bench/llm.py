@@ -19,7 +19,9 @@ spent before the model call, total time, tokens in and out (tiktoken
 sentences that verification flags as unsupported. It also scores, from the
 same answers, the three things one can do with an answer whose sentences are
 mostly unsupported (`MOSTLY_UNSUPPORTED`): show it flagged, replace it by the
-offline reader's answer, or refuse.
+offline reader's answer, or refuse. So the LLM engine runs with policy `flag`
+(the model's own answers, whatever `RAG_LLM_UNSUPPORTED` says) and the policies
+are applied to those answers afterwards.
 
 Without `--base-url` it serves the installed local model itself
 (`rag model install` first) with llama-cpp-python on loopback and stops it at
@@ -251,6 +253,8 @@ def _engines(data_dir: Path, base_url: str, model: str) -> tuple[Any, Any, Timed
     timed = TimedLLM(build_llm(settings))
     llm_engine = engine_from_settings(settings)  # same index and models; its answerer is swapped below
     llm_engine.answerer = OpenAIAnswerer(cast(Any, timed), model=model)
+    # the model's own answers, flagged where unsupported: the three policies are applied to them afterwards
+    llm_engine.unsupported = "flag"
     return offline, llm_engine, timed
 
 

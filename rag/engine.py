@@ -86,8 +86,6 @@ def clean_history(history: Sequence[Any] | None) -> list[dict[str, str]]:
     return past
 
 
-
-
 def _retrieved(p: Passage) -> Retrieved:
     return Retrieved(
         doc_id=p.doc_id,

@@ -1,4 +1,4 @@
-"""`bench.llm`'s pure parts: the bounded question subset, and scoring the mostly-unsupported policies."""
+"""`bench.llm`: the bounded question subset, scoring the unsupported-answer policies, its engines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
-from bench.llm import DEV_SET, apply_policy, llm_figures, subset
+from bench.llm import DEV_SET, _engines, apply_policy, llm_figures, subset
 from evals.dataset import load_dataset
 from evals.run import aggregate
 
@@ -84,3 +84,10 @@ def test_llm_figures() -> None:
     assert figures["unsupported_sentence_share"] == 0.5 and figures["answers_mostly_unsupported"] == 1
     assert figures["ttft_p50_ms_first_questions"] == 100.0 and figures["ttft_p50_ms_follow_ups"] == 300.0
     assert figures["prompt_tokens_mean"] == 500 and figures["flagged_shown_verified"] == 0
+
+
+def test_the_llm_engine_keeps_the_models_own_answers(tmp_path: Path) -> None:
+    """The policies are scored on the model's answers, so the bench's engine must not apply one itself."""
+    offline, llm_engine, _ = _engines(tmp_path / "data", "http://127.0.0.1:9/v1", "some-model")
+    assert offline.answerer.name == "extractive" and llm_engine.answerer.name == "openai"
+    assert llm_engine.unsupported == "flag"

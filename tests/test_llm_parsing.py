@@ -5,6 +5,7 @@ Pure logic (no model, no index) plus one check of the compact context on the see
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,7 +15,15 @@ from rag.config import Settings
 from rag.draft import attach_markers
 from rag.engine import build_engine
 from rag.index import open_index
-from rag.llm import is_refusal, normalise_citations, number_sources, parse_reply
+from rag.llm import (
+    FEW_SHOT_EXAMPLE,
+    SYSTEM_PROMPT,
+    _without_title,
+    is_refusal,
+    normalise_citations,
+    number_sources,
+    parse_reply,
+)
 from rag.tokens import count_tokens
 
 
@@ -96,3 +105,38 @@ def test_compact_context_keeps_the_best_sentences_of_each_article(
     for n in numbers:
         assert block.count(f"[{n}] ") == 1
     assert "drones" in block and "bulletproof" in block  # the sentences that answer are kept
+
+
+def test_the_title_heads_a_source_once(seeded_settings: Settings, embed_model: Any) -> None:
+    engine = build_engine(open_index(seeded_settings), embed_model=embed_model, top_k=5)
+    question = "How long was Kim's trip to Russia?"
+    retrieval = engine.retriever.retrieve(question)
+    block, numbers = number_sources(retrieval, question)
+    titles = {p.doc_id: p.title for p in retrieval.passages}
+    firsts = [p for p in retrieval.passages if p.text.startswith(p.title)]
+    assert firsts, "some retrieved chunk opens its article (and so repeats the title)"
+    for doc_id in numbers.values():
+        assert block.count(titles[doc_id]) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Storm hits coast Waves rose to 5 m.", "Waves rose to 5 m."),
+        ("Storm hits coast. Waves rose.", "Waves rose."),
+        ("Storm hits coast", ""),
+        ("The storm hits coast today.", "The storm hits coast today."),  # not at the start: kept
+    ],
+)
+def test_without_title(sentence: str, expected: str) -> None:
+    assert _without_title(sentence, "Storm  hits coast") == expected
+
+
+def test_the_worked_example_is_one_the_parser_reads_as_taught() -> None:
+    """The prompt's example answer parses into cited sentences, and its refusal into a refusal."""
+    answers = re.findall(r"^Answer: (.*)$", FEW_SHOT_EXAMPLE, re.MULTILINE)
+    assert len(answers) == 2 and FEW_SHOT_EXAMPLE in SYSTEM_PROMPT
+    cited = parse_reply(answers[0], {1: "doc-a", 2: "doc-b"})
+    assert not cited.refused and cited.sentences and all(docs for _, docs in cited.sentences)
+    assert parse_reply(answers[1], {1: "doc-a", 2: "doc-b"}).refused
+    assert answers[1] == REFUSAL_TEXT
