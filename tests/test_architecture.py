@@ -170,3 +170,14 @@ def test_no_installed_plugins_is_explained(
         cli.main(["--help"])
     out = capsys.readouterr().out
     assert "ask" in out and "pip install -e ." in out and "eval" not in out.split("positional")[0]
+
+
+def test_the_signature_check_loads_no_llama_index_and_no_model() -> None:
+    """`rag status` and every index open compute the signature: that must stay light (no llama-index,
+    no onnxruntime), while building the local model does load them."""
+    signature = "from rag.config import Settings\nfrom rag.wiring import embedding_signature\n"
+    loaded = _fresh_modules(signature + "print(embedding_signature(Settings(_env_file=None)))")
+    assert "rag.embed" in loaded
+    assert not {"llama_index.core", "onnxruntime", "rag.onnxembed"} & loaded
+    built = _fresh_modules("from rag.embed import local_embedding\nlocal_embedding('all-MiniLM-L6-v2', 8)")
+    assert {"llama_index.core", "onnxruntime", "rag.onnxembed"} <= built
