@@ -30,6 +30,24 @@ def _query(settings: Settings, embed_model: Any, question: str) -> list[str]:
     return [n.metadata["doc_id"] for n in result.nodes or []]
 
 
+def crash_at_registry_flip(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, folder: Path, embed_model: Any
+) -> None:
+    """Ingest `folder` and stop it (Ctrl-C) at the registry flip, after the new chunks are written."""
+    collection_type = type(open_index(settings).registry)
+    real_upsert = collection_type.upsert
+
+    def crash_at_commit(self: Any, **kwargs: Any) -> None:
+        if self.name.endswith("-docs"):  # chunks are upserted too: stop at the registry flip
+            raise KeyboardInterrupt
+        real_upsert(self, **kwargs)
+
+    monkeypatch.setattr(collection_type, "upsert", crash_at_commit)
+    with pytest.raises(KeyboardInterrupt):
+        ingest([folder], settings=settings, embed_model=embed_model, progress=False)
+    monkeypatch.undo()
+
+
 def test_seeds_index_and_reingest_is_idempotent(
     settings_factory: Callable[..., Settings], embed_model: Any, seeds_copy: Path
 ) -> None:
@@ -167,18 +185,7 @@ def test_interrupted_update_keeps_every_document_whole(
     before = _chunk_ids(seeded_settings)
     old_hash = open_index(seeded_settings).documents()["001_8dcf05ad1b8e96bb"].content_hash
 
-    collection_type = type(open_index(seeded_settings).registry)
-    real_upsert = collection_type.upsert
-
-    def crash_at_commit(self: Any, **kwargs: Any) -> None:
-        if self.name.endswith("-docs"):  # chunks are upserted too: stop at the registry flip
-            raise KeyboardInterrupt
-        real_upsert(self, **kwargs)
-
-    monkeypatch.setattr(collection_type, "upsert", crash_at_commit)
-    with pytest.raises(KeyboardInterrupt):
-        ingest([seeds_copy], settings=seeded_settings, embed_model=embed_model, progress=False)
-    monkeypatch.undo()
+    crash_at_registry_flip(monkeypatch, seeded_settings, seeds_copy, embed_model)
     index = open_index(seeded_settings)
     assert index.documents()["001_8dcf05ad1b8e96bb"].content_hash == old_hash
     assert len(_chunk_ids(seeded_settings)) > len(before)  # orphans of the unfinished version

@@ -16,6 +16,7 @@ from rag.index import open_index
 from rag.ingest import chunking_signature, ingest
 from rag.sentences import Span
 from rag.sentvec import SPANS_KEY, VECTORS_KEY, CachedEmbedder, pack, sentence_spans, unpack
+from tests.test_ingest import crash_at_registry_flip
 
 GIFTS = "What gifts did Kim receive?"
 
@@ -118,18 +119,7 @@ def test_orphaned_sentence_vectors_are_never_served(
     added = "Kim Jong Un also received a golden telescope from the governor."
     edited = sorted(seeds_copy.glob("*.txt"))[0]
     edited.write_text(edited.read_text() + f"\n\n{added}\n")
-    collection_type = type(open_index(seeded_settings).registry)
-    real_upsert = collection_type.upsert
-
-    def crash_at_commit(self: Any, **kwargs: Any) -> None:
-        if self.name.endswith("-docs"):
-            raise KeyboardInterrupt
-        real_upsert(self, **kwargs)
-
-    monkeypatch.setattr(collection_type, "upsert", crash_at_commit)
-    with pytest.raises(KeyboardInterrupt):
-        ingest([seeds_copy], settings=seeded_settings, embed_model=embed_model, progress=False)
-    monkeypatch.undo()
+    crash_at_registry_flip(monkeypatch, seeded_settings, seeds_copy, embed_model)
     assert any(added in text for _, text, _ in _chunks(seeded_settings))  # the orphan is there
 
     model = CountingModel(embed_model)
