@@ -4,7 +4,11 @@ Given answer sentences with the article numbers they cite, it checks each
 citation against that article's passages: the best-matching sentence of the
 article (cosine similarity of local embeddings plus the share of the answer
 sentence's content words it contains) becomes the citation's quote, and the
-citation is verified when that support score clears `VERIFY_MIN`. A factual
+citation is verified when that support score clears `VERIFY_MIN`. A short
+claim (a name, a number, a place: fewer than `MIN_FACTUAL_WORDS` words) found
+word for word in an evidence sentence is fully supported by it, since
+embeddings of a two-word phrase and a long sentence are far apart ("Six days."
+against "Kim spent six days in Russia" scores cosine -0.02). A factual
 sentence with no citation gets one when some article clearly supports it
 (`ADD_MIN`), and is flagged unsupported otherwise. Markers that point at no
 source are dropped before this runs (`rag.engine`).
@@ -15,6 +19,7 @@ It does not decide refusals.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +31,7 @@ W_LEXICAL = 0.5
 VERIFY_MIN = 0.6  # support score for a citation to count as verified
 ADD_MIN = 0.75  # support score for attaching a citation to an uncited sentence
 MIN_FACTUAL_WORDS = 5  # shorter sentences ("Let's take a look.") need no citation; nor do lead-ins ending ":"
+WORD = re.compile(r"\w+(?:[’'.-]\w+)*")  # a word for `quoted_in`: "Komsomolsk-on-Amur", "U.S"
 NON_FACTUAL_PREFIXES = (REFUSAL_TEXT.lower()[:20], "i don't know", "i do not know", "the articles do not")
 
 
@@ -52,6 +58,16 @@ def evidence_from_passages(
                 seen.add(span.start)
                 out.append(Evidence(n, doc_id, title, span, chunk_id))
     return out
+
+
+def _words(text: str) -> str:
+    return " " + " ".join(WORD.findall(text.lower())) + " "
+
+
+def quoted_in(claim: str, sentence: str) -> bool:
+    """A short claim with a content word that stands word for word in `sentence`."""
+    words = _words(claim)
+    return len(claim.split()) < MIN_FACTUAL_WORDS and bool(content_terms(claim)) and words in _words(sentence)
 
 
 def is_factual(sentence: str) -> bool:
@@ -86,6 +102,8 @@ def verify(
     e_terms = [set(content_terms(e.span.text)) for e in evidence]
 
     def support(i: int, j: int) -> float:
+        if quoted_in(sentences[i].text, evidence[j].span.text):
+            return 1.0
         terms = set(content_terms(sentences[i].text))
         lexical = len(terms & e_terms[j]) / len(terms) if terms else 0.0
         return W_COSINE * cosine(s_vecs[i], e_vecs[j]) + W_LEXICAL * lexical

@@ -7,7 +7,7 @@ from typing import Any
 from rag.answer import Answer, AnswerSentence, Citation, Source
 from rag.engine import _renumber
 from rag.sentvec import CachedEmbedder
-from rag.verify import Evidence, evidence_from_passages, verify
+from rag.verify import Evidence, evidence_from_passages, quoted_in, verify
 
 ARTICLE_1 = (
     "TASS said Kim had been given five explosive drones and a bulletproof vest as gifts from a regional "
@@ -55,6 +55,30 @@ def test_short_and_refusal_sentences_need_no_citation(embed_model: Any) -> None:
     sentences = [AnswerSentence("I don't know based on these articles.", []), AnswerSentence("In short:", [])]
     assert verify(sentences, _evidence(), embed=CachedEmbedder(embed_model)) == []
     assert all(s.supported for s in sentences)
+
+
+def test_a_short_answer_quoted_from_its_source_is_verified(embed_model: Any) -> None:
+    """ "On Sunday.", "A regional governor." and "State media." stand word for word in their articles, yet
+    their embeddings are far from the long sentence (support 0.50-0.59 without the word-for-word check)."""
+    sentences = [
+        AnswerSentence("On Sunday.", [2]),
+        AnswerSentence("A regional governor.", [1]),
+        AnswerSentence("State media.", [2]),
+        AnswerSentence("On Sunday.", [1]),  # the wrong article: not there
+        AnswerSentence("A city mayor.", [1]),  # not what it says
+    ]
+    citations = verify(sentences, _evidence(), embed=CachedEmbedder(embed_model))
+    assert [c.verified for c in citations] == [True, True, True, False, False]
+    assert citations[1].quote.startswith("TASS said Kim had been given five explosive drones")
+    assert [s.supported for s in sentences] == [True, True, True, False, False]
+
+
+def test_quoted_in_reads_words_not_characters() -> None:
+    sentence = "Kim spent six days in Komsomolsk-on-Amur, where he met Putin."
+    assert quoted_in("Six days.", sentence) and quoted_in("In Komsomolsk-on-Amur.", sentence)
+    assert not quoted_in("ix days", sentence)  # a word cut in two
+    assert not quoted_in("No.", sentence)  # no content word
+    assert not quoted_in("Kim spent six days in Komsomolsk-on-Amur", sentence)  # long claims: the full check
 
 
 def test_renumbering_follows_first_citation_order() -> None:
