@@ -41,7 +41,7 @@ from rag.index import (
     open_index,
     promote,
 )
-from rag.sentvec import derived_chunk_vector, pack, sentence_spans
+from rag.sentvec import pack, sentence_spans
 from rag.wiring import build_embed_model, embedding_signature
 
 if TYPE_CHECKING:
@@ -53,11 +53,7 @@ EMBED_STEP = 128  # texts per embedding call: the progress bar's step; the model
 PROGRESS_MIN_CHUNKS = 200  # a progress bar appears only on runs at least this long
 EMBED_WITH_TITLE = True  # embed "title\nchunk": the headline places a chunk in its story
 LOCK_NAME = "ingest.lock"
-# A chunk's search vector: False embeds "title\nchunk" whole; True derives it from the chunk's
-# sentence vectors and its headline's (`rag.sentvec.derived_chunk_vector`): every token embedded once.
-DERIVED_CHUNK_VECTORS = False
-SENTENCE_VECTORS = "sv1"  # chunking-signature suffixes: sentence vectors stored (format 1) ...
-SENTENCE_VECTORS_DERIVED = "sv1d"  # ... and chunk vectors derived from them
+SENTENCE_VECTORS = "sv1"  # chunking-signature suffix: sentence vectors stored with chunks (format 1)
 
 
 @dataclass
@@ -86,9 +82,8 @@ def chunking_signature(settings: Settings) -> str:
     """What the registry records per document: a change re-chunks and re-embeds it on the next ingest.
 
     The suffix names how vectors are stored: documents written before sentence vectors were
-    stored get them (and derived chunk vectors, when on) from a plain `rag ingest`."""
-    vectors = SENTENCE_VECTORS_DERIVED if DERIVED_CHUNK_VECTORS else SENTENCE_VECTORS
-    return f"cl100k/{settings.chunk_size}/{settings.chunk_overlap}/{vectors}"
+    stored get them from a plain `rag ingest`."""
+    return f"cl100k/{settings.chunk_size}/{settings.chunk_overlap}/{SENTENCE_VECTORS}"
 
 
 def embed_text(doc: SourceDocument, chunk: Chunk) -> str:
@@ -98,9 +93,8 @@ def embed_text(doc: SourceDocument, chunk: Chunk) -> str:
 class _Plan:
     """One batch of chunked documents and the distinct texts it needs embedded.
 
-    Each sentence is embedded once however many overlapping chunks hold it (`rag.sentvec`).
-    With DERIVED_CHUNK_VECTORS a chunk's search vector comes from its sentences and headline
-    (`derived_chunk_vector`), so no chunk is embedded whole; otherwise "title\nchunk" is too.
+    Each sentence is embedded once however many overlapping chunks hold it (`rag.sentvec`), and
+    each chunk as "title\nchunk" for search.
     """
 
     def __init__(self, docs: list[tuple[SourceDocument, list[Chunk]]]):
@@ -108,11 +102,8 @@ class _Plan:
         self.spans = {c.chunk_id: sentence_spans(c.text) for _, chunks in docs for c in chunks}
         texts: dict[str, None] = {}
         for doc, chunks in docs:
-            if DERIVED_CHUNK_VECTORS:
-                texts.setdefault(doc.title or doc.doc_id)
             for chunk in chunks:
-                if not DERIVED_CHUNK_VECTORS:
-                    texts.setdefault(embed_text(doc, chunk))
+                texts.setdefault(embed_text(doc, chunk))
                 texts.update(dict.fromkeys(span.text for span in self.spans[chunk.chunk_id]))
         # Shortest first: each model batch then holds texts of one length, not sentences padded to
         # a chunk's length (bit-identical vectors, 40% less embedding time measured on 64 articles).
@@ -125,16 +116,10 @@ class _Plan:
         writes = []
         stored: dict[str, dict[str, str]] = {}
         for doc, chunks in self.docs:
-            chunk_vectors = []
             for chunk in chunks:
                 spans = self.spans[chunk.chunk_id]
-                rows = [vectors[span.text] for span in spans]
-                stored[chunk.chunk_id] = pack(spans, rows)
-                if DERIVED_CHUNK_VECTORS:
-                    chunk_vectors.append(derived_chunk_vector(rows, vectors[doc.title or doc.doc_id]))
-                else:
-                    chunk_vectors.append(vectors[embed_text(doc, chunk)])
-            writes.append((doc, chunks, chunk_vectors))
+                stored[chunk.chunk_id] = pack(spans, [vectors[span.text] for span in spans])
+            writes.append((doc, chunks, [vectors[embed_text(doc, chunk)] for chunk in chunks]))
         return writes, stored
 
 

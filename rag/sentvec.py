@@ -15,8 +15,9 @@ for those sentences and find them there, so a question costs one embedding (the
 query). A sentence that is not stored (an index built before this, a masked
 sentence, a word) is embedded by the model and kept in an LRU.
 
-`derived_chunk_vector` builds a chunk's search vector from its sentence vectors
-and its headline's. It does not split text, talk to Chroma or rank anything.
+It does not split text, talk to Chroma or rank anything; chunks keep their own
+search vectors (deriving them from the sentence vectors cost retrieval quality:
+README, Performance).
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ SPANS_KEY = "sentence_spans"  # chunk metadata: "start:end,start:end" within the
 VECTORS_KEY = "sentence_vectors"  # chunk metadata: base64 of a float16 (n, dim) array
 STORED_KEYS = (SPANS_KEY, VECTORS_KEY)
 EMBED_CACHE_SIZE = 20000  # sentences (and words) kept by the query-time LRU
-TITLE_WEIGHT = 1.0  # the headline's weight against the sentences' mean in a derived chunk vector
 
 
 def sentence_spans(text: str) -> list[Span]:
@@ -77,20 +77,6 @@ def unpack(text: str, meta: Mapping[str, Any]) -> dict[str, list[float]]:
         if sentence:
             out[sentence] = row.tolist()
     return out
-
-
-def derived_chunk_vector(
-    sentence_vectors: Sequence[Sequence[float]], title_vector: Sequence[float] | None
-) -> list[float]:
-    """A chunk's search vector: the normalised mean of its sentences' vectors plus its headline's."""
-    import numpy as np
-
-    rows = np.asarray(sentence_vectors, dtype=np.float32)
-    mean = rows.mean(axis=0) if len(rows) else np.zeros(len(title_vector or []), dtype=np.float32)
-    if title_vector is not None:
-        mean = mean + TITLE_WEIGHT * np.asarray(title_vector, dtype=np.float32)
-    norm = float(np.linalg.norm(mean))
-    return (mean / norm if norm > 0 else mean).tolist()
 
 
 class CachedEmbedder:
