@@ -237,23 +237,23 @@ def _records(fmt: str, text: str, path: Path) -> Iterator[tuple[str, Any]]:
 def _csv_rows(text: str, path: Path) -> Iterator[tuple[str, Any]]:
     dialect: Any = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = next(reader)
-    except StopIteration:
+
+    def next_row(line: int) -> list[str] | None:
+        try:
+            return next(reader)
+        except StopIteration:
+            return None
+        except csv.Error as exc:
+            raise DatasetError(f"{path}:{line}: not valid CSV ({exc})") from exc
+
+    first = next_row(1)
+    if first is None:
         return
-    except csv.Error as exc:
-        raise DatasetError(f"{path}:1: not valid CSV ({exc})") from exc
-    header = [h.strip() for h in header]
+    header = [h.strip() for h in first]
     if "" in header or len(set(header)) != len(header):
         raise DatasetError(f"{path}:1: the header needs unique, non-empty column names (got {header})")
     line = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise DatasetError(f"{path}:{line}: not valid CSV ({exc})") from exc
+    while (row := next_row(line)) is not None:
         where = f"{path}:{line}"
         line = reader.line_num + 1
         if not any(cell.strip() for cell in row):
