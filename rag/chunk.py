@@ -33,6 +33,14 @@ def chunk_id(doc_id: str, content_hash: str, index: int) -> str:
     return f"{doc_id}{CHUNK_ID_SEP}{content_hash[:12]}{CHUNK_ID_SEP}{index:04d}"
 
 
+def chunk_owner(chunk_id: str) -> tuple[str, str] | None:
+    """(doc_id, content-hash prefix) of a chunk id made by `chunk_id`; None for another id."""
+    parts = chunk_id.rsplit(CHUNK_ID_SEP, 2)
+    if len(parts) != 3 or not parts[0] or not parts[1] or not parts[2].isdigit():
+        return None
+    return parts[0], parts[1]
+
+
 def _locate(text: str, piece: str, floor: int) -> tuple[int, int]:
     """Where `piece` stands in `text` at or after `floor`, tolerating changed whitespace."""
     at = text.find(piece, floor)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.chunk import CHUNK_ID_SEP
+from rag.chunk import chunk_owner
 from rag.index import Index, chunk_pages
 from rag.sentences import content_terms
 from rag.sentvec import CachedEmbedder, unpack
@@ -70,14 +70,6 @@ def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
         for rank, key in enumerate(ranking, start=1):
             fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank)
     return fused
-
-
-def chunk_owner(chunk_id: str) -> tuple[str, str] | None:
-    """(doc_id, content-hash prefix) of a chunk id made by `rag.chunk.chunk_id`; None for another id."""
-    parts = chunk_id.rsplit(CHUNK_ID_SEP, 2)
-    if len(parts) != 3 or not parts[0] or not parts[1] or not parts[2].isdigit():
-        return None
-    return parts[0], parts[1]
 
 
 def _passage(chunk_id: str, text: str, meta: dict[str, Any]) -> Passage:
