@@ -3,14 +3,15 @@
 `prepare_corpus(corpus, settings, cache_root)` returns settings that point at
 `cache_root/<key>`, where the key (`corpus_key`) is a hash of every article
 file's path (relative to the corpus) and bytes, and of the settings that change
-what ingestion writes (`INGEST_KEYS`: chunking and the embedding model), plus
-the project's version. The first call ingests the folder there; a later call
-with the same content and settings finds the `READY_FILE` marker and ingests
-nothing. A changed article, chunk size or embedding model is another key, so
-another data dir. The cache always uses the embedded store, whatever
-CHROMA_HOST says, so neither the user's own data dir nor a shared Chroma server
-is ever written to. An interrupted ingest leaves no marker; the next call
-resumes it (ingestion is incremental).
+what ingestion writes (`INGEST_KEYS`: chunking and the embedding model), the
+chunking and embedding signatures the index records (so a change of how the code
+cleans, chunks or embeds is another key), plus the project's version. The first
+call ingests the folder there; a later call with the same content and settings
+finds the `READY_FILE` marker and ingests nothing. A changed article, chunk size
+or embedding model is another key, so another data dir. The cache always uses
+the embedded store, whatever CHROMA_HOST says, so neither the user's own data
+dir nor a shared Chroma server is ever written to. An interrupted ingest leaves
+no marker; the next call resumes it (ingestion is incremental).
 
 `manifest_corpus(dataset)` reads the `corpus` of a small manifest beside the
 dataset (`<dataset stem>.toml`, path relative to the manifest).
@@ -57,7 +58,14 @@ def corpus_files(corpus: Path) -> list[Path]:
 
 
 def ingest_settings(settings: Settings) -> dict[str, Any]:
-    return {key: getattr(settings, key) for key in INGEST_KEYS}
+    """The settings that change what ingestion writes, and how this code version cleans, chunks and
+    embeds (`chunking_signature`, `embedding_signature`): a change of either is another cache key, so
+    a cleaning or chunking change is never measured on an index the old code wrote."""
+    from rag.ingest import chunking_signature
+    from rag.wiring import embedding_signature
+
+    keys = {key: getattr(settings, key) for key in INGEST_KEYS}
+    return {**keys, "chunking": chunking_signature(settings), "embedding": embedding_signature(settings)}
 
 
 def corpus_key(corpus: Path, settings: Settings) -> str:

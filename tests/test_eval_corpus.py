@@ -175,3 +175,18 @@ def test_an_interrupted_run_resumes_without_losing_finished_items(
     results = [json.loads(line) for line in (out / RESULTS_FILE).read_text().splitlines()]
     assert [r["id"] for r in results] == ["q001", "q002", "q003", "q004", "q005"]
     assert not (out / PROGRESS_FILE).exists() and (out / "report.html").is_file()
+
+
+def test_a_new_cleaning_or_chunking_code_version_is_another_cache_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache must never hand an evaluator an index the previous code cleaned and chunked.
+    import rag.ingest
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Title\n\nOne sentence of news text here.\n", encoding="utf-8")
+    settings = make_settings(tmp_path)
+    key = corpus_key(corpus, settings)
+    monkeypatch.setattr(rag.ingest, "SENTENCE_VECTORS", rag.ingest.SENTENCE_VECTORS + "-next")
+    assert corpus_key(corpus, settings) != key

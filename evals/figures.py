@@ -1,0 +1,105 @@
+"""`python -m evals.figures`: run every answer-quality set and print the calib / held-out table.
+
+Runs `rag eval` (a subprocess per set, so each gets a fresh engine and the corpus cache of
+`evals.corpus`) on the project's sets: the dev gate, `user_seeds` and `lookalike`, each split in
+`calib` and `heldout`; with `--rtqa DIR` also RealTimeQA's `dataset_a` / `dataset_b` (their indexes
+must already be built: `--rtqa-data-a` / `--rtqa-data-b`, since 2,000 articles take minutes to
+ingest). Prints one Markdown table, the README's format, and writes it beside the runs.
+
+It deliberately does not compare against an earlier table (use `rag eval --compare DIR1 DIR2` on
+two runs), gate anything (`make eval-gate` does), or read held-out failures: it prints aggregates only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+DATASETS = Path(__file__).parent / "datasets"
+SEEDS = Path(__file__).parent.parent / "seeds"
+LOOKALIKE = Path(__file__).parent / "corpora" / "lookalike"
+PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into the corpus cache)
+    ("dev", "gate", "dev.jsonl", SEEDS),
+    ("user_seeds", "calib", "user_seeds.calib.jsonl", SEEDS),
+    ("user_seeds", "held-out", "user_seeds.heldout.jsonl", SEEDS),
+    ("lookalike", "calib", "lookalike.calib.jsonl", LOOKALIKE),
+    ("lookalike", "held-out", "lookalike.heldout.jsonl", LOOKALIKE),
+)
+COLUMNS = (
+    ("fact_recall", "fact recall"),
+    ("refusal_rate_unanswerable", "unanswerable refused"),
+    ("false_refusal_rate", "false refusals"),
+    ("citation_precision", "citation precision"),
+    ("hit_rate", "hit rate"),
+)
+
+
+def run_set(
+    dataset: Path, corpus: Path | None, out: Path, env: dict[str, str] | None, backend: str
+) -> dict[str, object]:
+    """One `rag eval` run; its metrics.json."""
+    cmd = [sys.executable, "-m", "rag.cli", "eval", "--dataset", str(dataset), "--backend", backend]
+    if corpus is not None:
+        cmd += ["--corpus", str(corpus)]
+    cmd += ["--out", str(out), "--quiet"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"rag eval failed on {dataset} (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    metrics: dict[str, object] = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    return metrics
+
+
+def cell(value: object) -> str:
+    return "-" if value is None else f"{float(value):.3f}"  # type: ignore[arg-type]
+
+
+def table(rows: list[tuple[str, str, dict[str, object]]]) -> str:
+    head = "| set | split (items) | " + " | ".join(name for _, name in COLUMNS) + " |"
+    lines = [head, "| --- | --- |" + " --- |" * len(COLUMNS)]
+    for name, split, m in rows:
+        values = " | ".join(cell(m.get(key)) for key, _ in COLUMNS)
+        lines.append(f"| {name} | {split} ({m.get('n_items')}) | {values} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.figures", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="runs/figures", help="folder for the runs and table.md")
+    parser.add_argument("--backend", default="extractive")
+    parser.add_argument("--only", action="append", help="run only sets whose file name contains this")
+    parser.add_argument("--rtqa", help="the RealTimeQA folder (../shared/rtqa) to add its two sets")
+    parser.add_argument("--rtqa-data-a", help="RAG_DATA_DIR of an index of rtqa/corpus_a")
+    parser.add_argument("--rtqa-data-b", help="RAG_DATA_DIR of an index of rtqa/corpus_b")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    jobs: list[tuple[str, str, Path, Path | None, dict[str, str] | None]] = [
+        (name, split, DATASETS / file, corpus, None) for name, split, file, corpus in PROJECT_SETS
+    ]
+    if args.rtqa:
+        for part in ("a", "b"):
+            data = getattr(args, f"rtqa_data_{part}")
+            if not data:
+                parser.error(f"--rtqa needs --rtqa-data-{part} (an index of corpus_{part})")
+            # only this run's index differs; the rest of the evaluator's environment passes through
+            env = {**os.environ, "RAG_DATA_DIR": str(data)}
+            dataset = Path(args.rtqa) / f"dataset_{part}.jsonl"
+            jobs.append((f"rtqa {part.upper()}", "external", dataset, None, env))
+    if args.only:
+        jobs = [j for j in jobs if any(s in j[2].name for s in args.only)]
+    rows = []
+    for name, split, dataset, corpus, job_env in jobs:
+        print(f"running {dataset.name} ...", file=sys.stderr, flush=True)
+        rows.append((name, split, run_set(dataset, corpus, out / dataset.stem, job_env, args.backend)))
+    text = table(rows)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "table.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
