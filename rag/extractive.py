@@ -51,6 +51,9 @@ short fact, a who/where/which question with the entity span of the lead
 (`short_span` gives its offsets in that sentence, for highlighting), and a
 yes/no question with "Yes." or "No." when the lead states the question's focus
 and names (a negation near a focus word the question lacks answers "No.").
+A count question whose lead's article lists the counted items in one sentence opens with
+their sum ("In total: six drones.", `rag.compose.count_total`; `short_marks` holds what to
+highlight: the short fact, or each addend).
 A list question ("what gifts", "which marshals", "gifts?") gathers the best
 sentence of every further article that states the list's subject, up to
 `MAX_LIST_SENTENCES`, near-copies merged.
@@ -79,7 +82,9 @@ from numpy.typing import NDArray
 from rag import policy as policies
 from rag.compose import (
     SHORT_TYPES,
+    Total,
     class_phrase,
+    count_total,
     format_entity,
     format_short,
     person_phrase,
@@ -349,6 +354,8 @@ class Extract:
     short: str = ""  # the fact asked for, as the supporting sentence words it ("Six days."), or ""
     short_from: Candidate | None = None  # the chosen sentence the short answer is taken from
     short_span: tuple[int, int] | None = None  # the short fact's offsets in `short_from`'s text
+    # what the interface highlights: (chosen sentence, start, end) of the short fact or a total's addends
+    short_marks: tuple[tuple[Candidate, int, int], ...] = ()
     essential_coverage: float = 1.0  # share of the question's names and numbers the answer states
     essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
@@ -999,6 +1006,27 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
     return "", None, None
 
 
+def total_of(
+    q: Question, chosen: list[Candidate], lead: Candidate, ranked: list[Candidate]
+) -> tuple[Candidate, Total] | None:
+    """A "how many" count added up from one enumeration of the lead's article (`rag.compose.count_total`).
+
+    Asked only when the lead states the question: its focus share reaches `SHORT_MIN_COVERAGE`, or
+    every focus word it lacks is in no retrieved sentence either ("in total" adds nothing to find).
+    """
+    if COUNT not in q.types or not q.counted:
+        return None
+    if lead.coverage < SHORT_MIN_COVERAGE:
+        stated = set().union(*(c.terms for c in ranked))
+        if any(t in stated and t not in lead.terms for t, _ in q.focus):
+            return None
+    *modifiers, head = q.counted.split()
+    doc = next((c for c in chosen if c is lead or lead in c.also_in), lead).passage.doc_id
+    own = [c for c in chosen if c.passage.doc_id == doc]  # one article: outlets repeat the same items
+    total = count_total([c.span.text for c in own], head, modifiers, _stem_word, STOPWORDS)
+    return None if total is None else (own[total.sentence], total)
+
+
 def _stem_word(word: str) -> str:
     return stem(base_form(word))
 
@@ -1308,6 +1336,12 @@ def _extract(
         result.short, result.short_from, result.short_span = short_fact(q, [lead])
         if not result.short and (verdict := settles(q, lead)):
             result.short, result.short_from = verdict, lead
+    if (counted := total_of(q, chosen, lead, ranked)) is not None:  # "In total: six drones."
+        cand, total = counted
+        result.short, result.short_from, result.short_span = total.text, cand, None
+        result.short_marks = tuple((cand, a.start, a.end) for a in total.addends)
+    elif result.short_from is not None and result.short_span is not None:
+        result.short_marks = ((result.short_from, *result.short_span),)
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
     return result
