@@ -391,7 +391,7 @@ def count_addends(
             continue
         number = toks[i].group(0)
         lower = number.lower()
-        if VAGUE_COUNT.fullmatch(lower) or re.fullmatch(r"\d[\d,.]*", number) and _quantity(number) is None:
+        if VAGUE_COUNT.fullmatch(lower) or (re.fullmatch(r"\d[\d,.]*", number) and _quantity(number) is None):
             return None  # "dozens of drones" reads no further, "2.5 drones", "2023 drones"
         value = 1 if lower in ONE_ITEM else _quantity(number)
         if value is None:

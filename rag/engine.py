@@ -249,7 +249,9 @@ class Engine:
             for doc_id in cited:
                 numbers.setdefault(doc_id, len(numbers) + 1)
             marks = [(a, b) for a, b in draft.highlights.get(i, []) if 0 <= a < b <= len(text)]
-            sentences.append(AnswerSentence(text=text, citations=[numbers[d] for d in cited], highlights=marks))
+            sentences.append(
+                AnswerSentence(text=text, citations=[numbers[d] for d in cited], highlights=marks)
+            )
         for doc_id, n in numbers.items():
             p = passages[doc_id]
             answer.sources.append(

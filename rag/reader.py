@@ -4,10 +4,10 @@
 refuse) into a `Draft`: the short answer first when there is one ("Six days.", "In total: six
 drones."), cited like the sentence it comes from, then each chosen sentence with every article
 that states it, the quoted passages per article, and where the short fact stands in the quoted
-sentence (`Draft.highlights`, from `Extract.short_marks`). It streams no text (the engine sends the finished answer at once),
-uses no model and no tokens, and condenses a follow-up with the deterministic rewrite
-(`rag.followup.rewrite`). It does not choose sentences itself (`rag.extractive`) and does not
-number or verify (`rag.engine`).
+sentence (`Draft.highlights`, from `Extract.short_marks`). It streams no text (the engine sends
+the finished answer at once), uses no model and no tokens, and condenses a follow-up with the
+deterministic rewrite (`rag.followup.rewrite`). It does not choose sentences itself
+(`rag.extractive`) and does not number or verify (`rag.engine`).
 """
 
 from __future__ import annotations

@@ -64,3 +64,132 @@ def test_no_short_answer_for_why_or_who_questions() -> None:
 def test_format_short() -> None:
     assert format_short("six days") == "Six days."
     assert format_short("a phrase of far too many words to be short") == ""
+
+
+# -- counts added up ---------------------------------------------------------------------------
+
+
+def _total(*sentences: str, head: str = "drone", modifiers: tuple[str, ...] = ()) -> str:
+    from rag.compose import count_total
+    from rag.extractive import _stem_word
+    from rag.sentences import STOPWORDS
+
+    total = count_total(list(sentences), head, modifiers, _stem_word, STOPWORDS)
+    return total.text if total else ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "total"),
+    [
+        ("The governor gave him five attack drones and one reconnaissance drone.", "In total: six drones."),
+        (
+            "He got five explosive drones, a reconnaissance drone and a bulletproof vest.",
+            "In total: six drones.",
+        ),
+        ("He got five kamikaze drones and a ‘Geran-25’ reconnaissance drone.", "In total: six drones."),
+        ("Crews flew 40,000 drones as well as 1,000 cargo drones.", "In total: 41,000 drones."),
+        ("He got one attack drone and one reconnaissance drone.", "In total: two."),  # no plural to quote
+    ],
+)
+def test_counts_in_one_enumeration_are_added_up(sentence: str, total: str) -> None:
+    assert _total(sentence) == total
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He got five drones and a vest.",  # one count of the noun: nothing to add
+        "He got five drones and three rifles.",  # different nouns
+        "He saw five drones at a drone show and a drone display.",  # "drone show" counts shows
+        "He got five drones in 2023 and two drones in 2024.",  # not one enumeration
+        "He paid $5 for drones and 3 drones more.",  # a price
+        "He got 2023 drones and one reconnaissance drone.",  # a year, not a count
+        "He got 2.5 drones and one reconnaissance drone.",  # not an exact count
+        "He got dozens of drones and one reconnaissance drone.",
+        "He got the five drones and one reconnaissance drone.",  # "the five": counted before
+        "He got a drone and a reconnaissance drone.",  # no number written
+        "He got six drones, five attack drones and one reconnaissance drone.",  # a total and its parts
+        "He got eight drones, including five attack drones and one reconnaissance drone.",
+    ],
+)
+def test_counts_that_must_not_be_added(sentence: str) -> None:
+    assert _total(sentence) == ""
+
+
+def test_a_count_of_other_items_of_the_noun_is_not_added() -> None:
+    sentence = "He got five kamikaze drones and one reconnaissance drone."
+    assert _total(sentence, modifiers=("kamikaz",)) == ""  # "how many kamikaze drones": five
+    assert _total(sentence) == "In total: six drones."
+
+
+def test_sentences_of_one_article_must_agree_and_are_never_added_together() -> None:
+    restated = (
+        "TASS said he was given five explosive drones and a reconnaissance drone.",
+        "He received five kamikaze drones and a Geran-25 reconnaissance drone, TASS said.",
+    )
+    assert _total(*restated) == "In total: six drones."  # the same six, said twice
+    assert _total("He got five attack drones.", "He got one reconnaissance drone.") == ""
+    assert _total(restated[0], "Later he got three cargo drones and two attack drones.") == ""
+
+
+def test_the_total_opens_the_answer_and_its_addends_are_marked() -> None:
+    article = (
+        "The governor gave Kim five attack drones and one reconnaissance drone as gifts. "
+        "The train left for Pyongyang on Sunday."
+    )
+    ex = ask("How many drones did Kim get?", article)
+    assert not ex.refused and ex.short == "In total: six drones."
+    assert ex.short_from is not None and ex.short_from in ex.chosen
+    marked = [cand.span.text[start:end] for cand, start, end in ex.short_marks]
+    assert marked == ["five attack drones", "one reconnaissance drone"]
+    # every word but "In total:" and the number is the article's
+    assert "drones" in article and "six" not in article.lower()
+
+
+def test_the_same_items_in_two_articles_are_not_added() -> None:
+    ex = ask(
+        "How many drones did Kim get?",
+        "The governor gave Kim five attack drones as gifts on Sunday.",
+        "Kim was also given one reconnaissance drone by the governor on Sunday.",
+    )
+    assert not ex.refused and "total" not in ex.short.lower()
+
+
+# -- the short fact, carried to the answer as highlights ----------------------------------------
+
+
+def _draft(question: str, *articles: str):  # type: ignore[no-untyped-def]
+    from rag.answerer import AnswerRequest
+    from rag.reader import ExtractiveAnswerer
+
+    passages = [
+        Passage(f"d{i}::c::0000", f"d{i}", f"Article {i}", "", "", text, 0, len(text))
+        for i, text in enumerate(articles)
+    ]
+    found = Retrieval(question, passages, query_embedding=fake_embed([question])[0])
+    return ExtractiveAnswerer().draft(AnswerRequest(question, question, found, embed=fake_embed, idf=idf))
+
+
+def test_the_draft_marks_the_short_fact_inside_the_quoted_sentence() -> None:
+    draft = _draft(
+        "How long did Kim's trip to Russia last?", "Kim ended his trip to Russia after six days of talks."
+    )
+    (short, _), (quoted, cites) = draft.sentences[:2]
+    assert short == "Six days." and cites == ["d0"]
+    assert draft.highlights == {1: [(quoted.index("six days"), quoted.index("six days") + len("six days"))]}
+    assert 0 not in draft.highlights  # the short answer itself is plain text
+
+
+def test_the_draft_marks_each_addend_of_a_total() -> None:
+    draft = _draft(
+        "How many drones did Kim get?",
+        "The governor gave Kim five attack drones and one reconnaissance drone as gifts.",
+    )
+    assert draft.sentences[0] == ("In total: six drones.", ["d0"])
+    text = draft.sentences[1][0]
+    assert [text[a:b] for a, b in draft.highlights[1]] == ["five attack drones", "one reconnaissance drone"]
+
+
+def test_no_marks_without_a_short_fact() -> None:
+    draft = _draft("Why did Kim go to Russia?", "Kim went to Russia to meet Putin about weapons on Tuesday.")
+    assert draft.highlights == {}
