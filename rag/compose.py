@@ -175,7 +175,9 @@ def person_phrase(
     lowered = [t.group(0).lower() for t in toks]
     for i, j in _name_runs(text, toks, ignore):
         run = lowered[i : j + 1]
-        if j - i < 1 or any(w in asked for w in run):  # the name asked about is no answer
+        # the name asked about is no answer; a role word the question asks by ("which minister")
+        # may stand inside the answer's name ("Foreign Minister Choe Son Hui")
+        if j - i < 1 or any(w in asked and w not in person_nouns for w in run):
             continue
         if j + 1 < len(toks) and lowered[j + 1] in person_nouns:
             continue  # "North Korean leader", "US State Department spokesman": it qualifies a noun

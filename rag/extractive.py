@@ -72,6 +72,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -270,7 +271,8 @@ PRONOUN_REFERENCE = re.compile(
 YESNO_OPENER = re.compile(
     r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|wasn't|didn't)\b"
 )
-LIST_Q = re.compile(r"^(who|which|what) (were|are)\b(?! the (first|last|main))|\b(list|all the)\b")
+# Plural agreement after the wh-word, wherever the question clause starts ("ok so who were ...")
+LIST_Q = re.compile(rf"{WH_AT}(who|which|what) (were|are)\b(?! the (first|last|main))|\b(list|all the)\b")
 HEDGE = re.compile(r"\b(whether|unclear|not clear|uncertain|may|might|could|if|reportedly)\b", re.I)
 NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
 NAME_ASKED = re.compile(r"\b(names?|called)\b", re.I)
@@ -461,6 +463,38 @@ def _listing(lower: str, noun: str) -> bool:
     if len(bare) == 1 and plural.match(bare[0]):
         return True
     return bool(LIST_Q.search(lower))
+
+
+# An enumeration of three or more short items: "black, silver, moss green and coral".
+ITEM = r"[\w’'-]+(?: [\w’'-]+){0,3}"
+ENUMERATION = re.compile(rf"\b(?:{ITEM}, )+{ITEM},? (?:and|or) [\w’'-]+")
+LIST_WH = frozenset("who whom what which".split())  # a why/how/when/where question asks for no items
+# Singular agreement: "who is ...", "what was ...", "which official ..." ask for one item.
+SINGULAR_Q = re.compile(r"\b(who|what|which) (is|was|has|does)\b")
+PLURAL_NOUN = re.compile(r"[a-z]{3,}[^su]s$")
+
+
+def enumerates(q: Question, lead: Candidate) -> bool:
+    """Whether the lead answers a who/what/which question with several items, so the question is
+    a list question although it does not say so ("who went with him", "what did they talk about").
+
+    Who: two or more names the question does not use, joined by "and" ("Marshals Ri Pyong Chol
+    and Pak Jong Chon"; a name, a comma and a title is no list). What/which with no class noun and
+    no short answer type: a comma list of three or more items. Not for yes/no, number, date or
+    place questions, nor when the question's agreement is singular ("who is", "which official").
+    """
+    first = next((w for w in words(q.text) if w in WH_WORDS), "")
+    if q.yesno or first not in LIST_WH or any(k in SHORT_TYPES or k == PLACE for k in q.types):
+        return False
+    if SINGULAR_Q.search(q.text.lower()) or (q.noun and not PLURAL_NOUN.match(q.noun)):
+        return False
+    text = lead.span.text
+    if PERSON in q.types:
+        runs = [m for m in NAME_SEQ.finditer(text) if len(m.group(0).split()) >= 2]
+        runs = [m for m in runs if not set(words(m.group(0))) <= q.own_words]
+        joins = [text[a.end() : b.start()].strip() for a, b in itertools.pairwise(runs)]
+        return any(j in ("and", ", and") for j in joins)
+    return not q.types and not q.noun and bool(ENUMERATION.search(text))
 
 
 def _noun_phrase(phrase: list[str]) -> list[str]:
@@ -1290,6 +1324,8 @@ def _extract(
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
             chosen.append(cand)
+    if not q.listing and enumerates(q, lead):  # "who went with him": the lead lists several people
+        q = replace(q, listing=True)
     if q.listing:
         _gather(q, chosen, ranked, lead, idf)
 

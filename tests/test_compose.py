@@ -193,3 +193,73 @@ def test_the_draft_marks_each_addend_of_a_total() -> None:
 def test_no_marks_without_a_short_fact() -> None:
     draft = _draft("Why did Kim go to Russia?", "Kim went to Russia to meet Putin about weapons on Tuesday.")
     assert draft.highlights == {}
+
+
+# -- list questions beyond "who were / what are" ------------------------------------------------
+
+CREW = "Foreign Minister Choe Son Hui and Marshal Ri Pyong Chol travelled with Kim on the armoured train."
+NAVY = "Navy commander Kim Myong Sik travelled on the armoured train too, state media reported on Sunday."
+RIVER = "The armoured train crossed the Razdolnaya River on Tuesday morning."
+
+
+def _lead(text: str):  # type: ignore[no-untyped-def]
+    from rag.extractive import Candidate
+    from rag.sentences import Span
+
+    return Candidate(
+        span=Span(0, len(text), text), passage=Passage("d::c::0", "d", "", "", "", text, 0, len(text))
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "lead", "several"),
+    [
+        ("who went with him", CREW, True),  # names joined by "and"
+        ("who went with him", "Kim met Matthew Miller, US State Department spokesman.", False),  # a title
+        ("who is the minister who went with him", CREW, False),  # singular agreement
+        ("which official went with him", CREW, False),  # singular class noun
+        (
+            "what did they talk about",
+            "They talked about grain supplies, air travel and infrastructure.",
+            True,
+        ),
+        ("what did they talk about", "They talked about grain supplies.", False),
+        ("why did they meet", "They met to discuss grain supplies, air travel and infrastructure.", False),
+        ("where did they meet", "They met in Vladivostok, Khasan and Artyom.", False),
+    ],
+)
+def test_a_lead_that_lists_several_items_of_the_asked_kind_makes_a_list_question(
+    question: str, lead: str, several: bool
+) -> None:
+    from rag.extractive import analyse, enumerates
+
+    assert enumerates(analyse(question), _lead(lead)) is several
+
+
+@pytest.mark.parametrize(
+    ("question", "listing"),
+    [
+        ("ok so who were the people killed", True),  # plural agreement, after chit-chat
+        ("and what are his plans", True),
+        ("which weapons did he see", True),  # a plural class noun
+        ("what is the plan", False),
+        ("who was the first to arrive", False),
+    ],
+)
+def test_plural_agreement_in_the_question_asks_for_a_list(question: str, listing: bool) -> None:
+    from rag.extractive import analyse
+
+    assert analyse(question).listing is listing
+
+
+def test_a_list_question_gathers_each_article_once_and_is_not_cut_to_one_name() -> None:
+    ex = ask("who travelled with Kim on the armoured train", CREW, NAVY, RIVER)
+    assert not ex.refused and ex.question is not None and ex.question.listing
+    assert ex.short == ""  # several people: no single name opens the answer
+    docs = [c.passage.doc_id for c in ex.chosen]
+    assert {"d0", "d1"} <= set(docs) and len(docs) == len(set(docs))
+
+
+def test_a_role_word_the_question_asks_by_may_stand_in_the_name() -> None:
+    ex = ask("who is the minister who travelled with Kim on the armoured train", CREW)
+    assert ex.short == "Minister Choe Son Hui."  # not the marshal named after him
