@@ -263,3 +263,32 @@ def test_a_list_question_gathers_each_article_once_and_is_not_cut_to_one_name() 
 def test_a_role_word_the_question_asks_by_may_stand_in_the_name() -> None:
     ex = ask("who is the minister who travelled with Kim on the armoured train", CREW)
     assert ex.short == "Minister Choe Son Hui."  # not the marshal named after him
+
+
+def test_a_mark_follows_the_sentence_into_the_outlet_copy_it_is_quoted_from() -> None:
+    sentence = "Kim ended his trip to Russia after six days of talks, state media said."
+    draft = _draft("How long did Kim's trip to Russia last?", sentence, sentence, "The weather was mild.")
+    (short, cites), (quoted, quoted_cites) = draft.sentences[:2]
+    assert short == "Six days." and set(cites) == set(quoted_cites) == {
+        "d0",
+        "d1",
+    }  # one sentence, two outlets
+    assert [quoted[a:b] for a, b in draft.highlights[1]] == ["six days"]
+
+
+def test_a_mark_is_found_again_in_a_copy_that_words_the_sentence_with_another_opening() -> None:
+    from rag.extractive import Extract
+    from rag.reader import _highlights
+
+    lead = _lead("Kim spent six days in Russia.")
+    copy = _lead("Officials said Kim spent six days in Russia.")
+    other = _lead("Kim spent a week in Russia, a rival outlet said.")
+    copy.also_in, other.also_in = [lead], [_lead("unrelated")]
+    at = lead.span.text.index("six days")
+    ex = Extract(chosen=[other, copy], refused=False, short_marks=((lead, at, at + 8),))
+    assert _highlights(ex, 1) == {
+        2: [(copy.span.text.index("six days"), copy.span.text.index("six days") + 8)]
+    }
+    other.also_in = [lead]  # a copy that words it differently gets no mark
+    ex = Extract(chosen=[other], refused=False, short_marks=((lead, at, at + 8),))
+    assert _highlights(ex, 0) == {}
