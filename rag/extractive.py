@@ -54,9 +54,13 @@ and names (a negation near a focus word the question lacks answers "No.").
 A count question whose lead's article lists the counted items in one sentence opens with
 their sum ("In total: six drones.", `rag.compose.count_total`; `short_marks` holds what to
 highlight: the short fact, or each addend).
-A list question ("what gifts", "which marshals", "gifts?") gathers the best
+A list question ("what gifts", "which marshals", "gifts?", "who were ...": a
+plural class noun or plural agreement; or, read from the answer, a lead that
+lists several items of the asked kind: names joined by "and" for "who went
+with him", a comma list of three or more for "what did they talk about",
+unless the question is singular, "who is", "which official") gathers the best
 sentence of every further article that states the list's subject, up to
-`MAX_LIST_SENTENCES`, near-copies merged.
+`MAX_LIST_SENTENCES`, near-copies merged, and opens with no single name.
 
 It deliberately does not parse syntax (so a question whose rare verb is
 missing but whose other focus words are present, "What did Kim wear at the
