@@ -815,20 +815,31 @@ def _gather(
     ranked: list[Candidate],
     lead: Candidate,
     idf: Callable[[str], float],
+    embed: Embed | None = None,
 ) -> None:
     """A list question: add the best sentence of every further article that has items of the list.
 
     A sentence qualifies when it scores `LIST_RATIO` of the lead, states at least the focus share
-    the lead states, says something new and is no near-copy of a chosen one (copies are merged).
+    the lead states (literally, or with `embed` by near synonyms: "request" for "ask", "missiles"
+    for "weapons"), says something new and is no near-copy of a chosen one (copies are merged).
     """
     docs = {c.passage.doc_id for c in chosen} | {x.passage.doc_id for c in chosen for x in c.also_in}
+    eligible: list[Candidate] = []
     for cand in ranked:
-        if len(chosen) >= MAX_LIST_SENTENCES or cand.score < LIST_RATIO * lead.score:
+        if cand.score < LIST_RATIO * lead.score:
             break
-        if cand in chosen or cand.passage.doc_id in docs:
+        if cand not in chosen and cand.passage.doc_id not in docs:
+            eligible.append(cand)
+    need = min(lead.coverage, SHORT_MIN_COVERAGE)
+    weak = [c for c in eligible if focus_coverage_of(q, c, idf) < need]
+    soft = _soft_matches(q, weak, embed) if embed is not None and weak else {}
+    for cand in eligible:
+        if len(chosen) >= MAX_LIST_SENTENCES:
+            break
+        if cand.passage.doc_id in docs:
             continue
         if (
-            focus_coverage_of(q, cand, idf) >= min(lead.coverage, SHORT_MIN_COVERAGE)
+            focus_coverage_of(q, cand, idf, soft) >= need
             and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
@@ -1331,7 +1342,7 @@ def _extract(
     if not q.listing and enumerates(q, lead):  # "who went with him": the lead lists several people
         q = replace(q, listing=True)
     if q.listing:
-        _gather(q, chosen, ranked, lead, idf)
+        _gather(q, chosen, ranked, lead, idf, embed)
 
     chosen = _same_article_first(chosen)
 

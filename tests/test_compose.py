@@ -292,3 +292,31 @@ def test_a_mark_is_found_again_in_a_copy_that_words_the_sentence_with_another_op
     other.also_in = [lead]  # a copy that words it differently gets no mark
     ex = Extract(chosen=[other], refused=False, short_marks=((lead, at, at + 8),))
     assert _highlights(ex, 0) == {}
+
+
+def test_a_list_gathers_an_article_that_states_the_items_in_other_words() -> None:
+    import numpy as np
+
+    from rag.extractive import _gather, analyse
+    from rag.sentences import base_terms
+
+    synonyms = {"requested": "asked", "missiles": "weapons"}  # what a real embedding model finds near
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        return fake_embed([" ".join(synonyms.get(w.lower(), w) for w in t.split()) for t in texts])
+
+    q = analyse("what weapons were asked for")
+    lead, other = (
+        _lead("Weapons were asked for, analysts said."),
+        _lead("The envoys requested antitank missiles."),
+    )
+    other.passage = Passage("e::c::0", "e", "", "", "", other.span.text, 0, len(other.span.text))
+    for i, cand in enumerate((lead, other)):
+        cand.terms, cand.score = set(base_terms(cand.span.text)), 1.0 - i / 10
+        cand.unit = np.eye(2)[i]
+    lead.coverage = 1.0
+    chosen = [lead]
+    _gather(q, chosen, [lead, other], lead, idf)
+    assert chosen == [lead]  # literally it states neither "weapons" nor "asked"
+    _gather(q, chosen, [lead, other], lead, idf, embed)
+    assert chosen == [lead, other]  # by near synonyms it states both: a further article's items
