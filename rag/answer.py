@@ -59,6 +59,9 @@ class AnswerSentence:
     text: str  # without markers
     citations: list[int] = field(default_factory=list)
     supported: bool = True  # false: a factual sentence no source supports (flagged)
+    # (start, end) offsets in `text` of the fact the answer opened with (or a total's addends):
+    # the interface marks them; `text` and `Answer.answer` stay plain
+    highlights: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass

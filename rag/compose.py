@@ -18,15 +18,29 @@ words up to a new capitalised name ("At the Russian border station of Khasan.");
 it can be highlighted there (`Phrase.start`/`end`). Yes/no answers ("Yes."/"No.")
 are decided by `rag.extractive`, which knows whether a sentence settles them.
 
-It deliberately does not paraphrase, convert units or dates, add numbers up, or
-answer why/how questions with a fragment. It does not choose sentences
-(`rag.extractive`).
+Counts added up (`count_total`): "how many drones" over "five explosive drones, a
+reconnaissance drone and a bulletproof vest" opens with "In total: six drones." Only the
+number and "In total:" are this module's words; the noun is the article's. The addends are
+read from one enumeration inside one sentence: each is a number directly before the asked
+noun (with at most `COUNT_TAIL` describing words between, every word the question puts
+before its noun among them), the noun ending its phrase (a full stop, a comma or a function
+word follows: "drone show" counts shows), the addends joined only by commas, "and", "plus",
+"as well as". A year, a decimal, a price, "dozens of", "the five drones" and a number that is
+the sum of the others ("six drones, five attack drones and one ...") stop it; every sentence
+of the article that forms such an enumeration must give the same total. It never adds
+across sentences (an article restates its figures: "five explosive drones" and later "five
+kamikaze drones" are the same five) nor across articles (outlets repeat the same items).
+The addends' offsets let the interface highlight them in the quoted sentence.
+
+It deliberately does not paraphrase, convert units or dates, or answer why/how questions
+with a fragment. It does not choose sentences (`rag.extractive`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 SHORT_TYPES = (
@@ -85,12 +99,15 @@ def _count_phrase(text: str, number: re.Pattern[str], counted: Sequence[str]) ->
     for i, token in enumerate(tokens):
         if not number.fullmatch(token.group(0)):
             continue
+        last = 0  # the phrase runs to the last counted word: "five kamikaze drones", not "five kamikaze"
         for j in range(i + 1, min(len(tokens), i + 1 + COUNT_TAIL)):
             word = tokens[j].group(0).lower()
-            if not word[:1].isalnum():
+            if not word[:1].isalnum() or (last and word in FUNCTION_WORDS):
                 break
             if stem(word) in counted:
-                return text[token.start() : tokens[j].end()]
+                last = j
+        if last:
+            return text[token.start() : tokens[last].end()]
     return ""
 
 
@@ -158,7 +175,9 @@ def person_phrase(
     lowered = [t.group(0).lower() for t in toks]
     for i, j in _name_runs(text, toks, ignore):
         run = lowered[i : j + 1]
-        if j - i < 1 or any(w in asked for w in run):  # the name asked about is no answer
+        # the name asked about is no answer; a role word the question asks by ("which minister")
+        # may stand inside the answer's name ("Foreign Minister Choe Son Hui")
+        if j - i < 1 or any(w in asked and w not in person_nouns for w in run):
             continue
         if j + 1 < len(toks) and lowered[j + 1] in person_nouns:
             continue  # "North Korean leader", "US State Department spokesman": it qualifies a noun
@@ -273,3 +292,185 @@ def format_entity(phrase: str) -> str:
     if not phrase or len(phrase.split()) > MAX_ENTITY_WORDS:
         return ""
     return phrase[0].upper() + phrase[1:] + "."
+
+
+# -- counts added up ------------------------------------------------------------------------
+
+TOTAL_LEAD = "In total:"  # the only words of a total that are not the articles'
+NUMBER_VALUES = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+ONE_ITEM = frozenset("a an another".split())  # "..., a reconnaissance drone": one, inside a list
+# A quantity that cannot be added exactly ("dozens of", "1.5 million", "several"): no total.
+VAGUE_COUNT = re.compile(
+    r"\d+\.\d+|hundreds?|thousands?|millions?|billions?|dozens?|several|few|many|some|scores?", re.I
+)
+# What may join two addends of one enumeration: "five drones, a drone", "and", "plus", "as well as".
+LIST_JOINS = frozenset(", and plus as well along with together".split())
+QUOTES = frozenset("\"'‘’“”")
+DEFINITE = frozenset("the these those this that its his her their our your".split())
+YEAR_LIKE = re.compile(r"(1[89]|20)\d\d")
+CURRENCY = frozenset("$€£¥")
+COUNT_TOKEN = re.compile(r"\d[\d,.]*\d|[\w’'-]+|[^\w\s]")  # "2.5" and "40,000" stay one token
+SPELLED_MAX = 20  # a total up to this is written in words ("six"), larger ones in digits
+
+
+@dataclass(frozen=True)
+class Addend:
+    value: int
+    start: int  # offsets of "five explosive drones" in its sentence
+    end: int
+    noun: str  # the counted noun as the sentence writes it ("drones")
+
+
+@dataclass(frozen=True)
+class Total:
+    """A count added up from one enumeration: "In total: six drones."."""
+
+    value: int
+    noun: str  # the plural the article uses for the counted noun, or "" when it has none
+    sentence: int  # index of the sentence (in the list given to `count_total`) it is read from
+    addends: tuple[Addend, ...]
+
+    @property
+    def text(self) -> str:
+        number = _spelled(self.value)
+        return f"{TOTAL_LEAD} {number} {self.noun}." if self.noun else f"{TOTAL_LEAD} {number}."
+
+
+def _spelled(value: int) -> str:
+    if value <= SPELLED_MAX:
+        return next(word for word, v in NUMBER_VALUES.items() if v == value)
+    return f"{value:,}"
+
+
+def _quantity(word: str) -> int | None:
+    """The value of a number token that counts exactly ("five", "12"), else None."""
+    lower = word.lower()
+    if lower in NUMBER_VALUES:
+        return NUMBER_VALUES[lower]
+    if re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", word) and not YEAR_LIKE.fullmatch(word):
+        return int(word.replace(",", ""))
+    return None
+
+
+def count_addends(
+    text: str, head: str, modifiers: Sequence[str], stem_of: Callable[[str], str], stop: frozenset[str]
+) -> list[Addend] | None:
+    """Every exact count of the noun `head` in `text`, in order; None when a count of it cannot be
+    added exactly (a vague or decimal quantity, a price, a year) or is definite ("the five drones":
+    items already counted). A noun occurrence with no number before it counts nothing. `head` and
+    `modifiers` are stems: the question's counted noun and the words it puts before it."""
+    toks = list(COUNT_TOKEN.finditer(text))
+    lowered = [t.group(0).lower().strip("".join(QUOTES)) for t in toks]
+    out: list[Addend] = []
+    for k, tok in enumerate(toks):
+        if not lowered[k] or stem_of(lowered[k]) != head:
+            continue
+        after = lowered[k + 1] if k + 1 < len(toks) else ""
+        if after and after[:1].isalnum() and after not in stop:
+            continue  # "drone show", "drone strikes": the noun does not end its phrase
+        described: list[str] = []
+        i = k - 1
+        while i >= 0 and (toks[i].group(0) in QUOTES or not lowered[i]):
+            i -= 1
+        while i >= 0 and len(described) < COUNT_TAIL:
+            word = lowered[i]
+            if toks[i].group(0) in QUOTES or not word:
+                i -= 1
+                continue
+            if word in stop or not word[:1].isalpha() or _quantity(toks[i].group(0)) is not None:
+                break
+            if VAGUE_COUNT.fullmatch(word):
+                return None
+            described.append(word)
+            i -= 1
+        if i < 0:
+            continue
+        number = toks[i].group(0)
+        lower = number.lower()
+        if VAGUE_COUNT.fullmatch(lower) or (re.fullmatch(r"\d[\d,.]*", number) and _quantity(number) is None):
+            return None  # "dozens of drones" reads no further, "2.5 drones", "2023 drones"
+        value = 1 if lower in ONE_ITEM else _quantity(number)
+        if value is None:
+            continue  # "the explosive drones": no count here
+        before = toks[i - 1].group(0) if i > 0 else ""
+        if before.lower() in DEFINITE or before in CURRENCY:
+            return None  # "the five drones": items counted before; "$5 drones": a price
+        if any(m not in {stem_of(w) for w in described} | {head} for m in modifiers):
+            continue  # "how many kamikaze drones": a reconnaissance drone is not one
+        out.append(Addend(value, toks[i].start(), tok.end(), tok.group(0).strip("".join(QUOTES))))
+    return out
+
+
+def _joined(text: str, first: Addend, second: Addend) -> bool:
+    """Only list joins between two addends: "five drones, a drone", "five drones and one drone"."""
+    between = [t.group(0).lower() for t in COUNT_TOKEN.finditer(text[first.end : second.start])]
+    between = [w for w in between if w not in QUOTES]
+    return bool(between) and all(w in LIST_JOINS for w in between)
+
+
+def _enumerations(addends: list[Addend], text: str) -> list[list[Addend]]:
+    """The addends grouped into runs that one list joins."""
+    runs: list[list[Addend]] = []
+    for addend in addends:
+        if runs and _joined(text, runs[-1][-1], addend):
+            runs[-1].append(addend)
+        else:
+            runs.append([addend])
+    return runs
+
+
+def count_total(
+    sentences: Sequence[str],
+    head: str,
+    modifiers: Sequence[str],
+    stem_of: Callable[[str], str],
+    stop: frozenset[str],
+) -> Total | None:
+    """The total of the one enumeration the `sentences` (all from ONE article) add up to, or None.
+
+    Every sentence with an enumeration of two or more exact counts of `head` must give the same
+    total; none may hold a count that cannot be added exactly. One explicit number at least
+    ("a drone and a vest" is no count), and no addend that is the sum of the others (a total and
+    its breakdown: "six drones: five attack drones and one ...").
+    """
+    found: list[tuple[int, list[Addend]]] = []
+    single: list[int] = []  # counts outside an enumeration: the total stated, or one part restated
+    for index, text in enumerate(sentences):
+        addends = count_addends(text, head, modifiers, stem_of, stop)
+        if addends is None:
+            return None
+        for run in _enumerations(addends, text):
+            if len(run) < 2:
+                single.extend(a.value for a in run)
+                continue
+            values = [a.value for a in run]
+            explicit = any(text[a.start : a.end].split()[0].lower() not in ONE_ITEM for a in run)
+            if not explicit or (len(run) > 2 and any(2 * v == sum(values) for v in values)):
+                return None
+            found.append((index, run))
+    if not found or len({sum(a.value for a in run) for _, run in found}) != 1:
+        return None
+    index, run = found[0]
+    value = sum(a.value for a in run)
+    if any(v > value for v in single):
+        return None  # "eight drones, including five attack drones and one ...": not all parts listed
+    plural = next((a.noun for a in sorted(run, key=lambda a: -a.value) if a.value > 1), "")
+    if not plural:  # "one attack drone and one reconnaissance drone": the plural only if the article has it
+        plural = next(
+            (
+                t.group(0)
+                for text in sentences
+                for t in _tokens(text)
+                if stem_of(t.group(0).lower()) == head and t.group(0).lower().endswith("s")
+            ),
+            "",
+        )
+    if plural[1:] == plural[1:].lower():
+        plural = plural.lower()  # "Drones" opening a sentence; "UAVs" stays
+    return Total(value, plural, index, tuple(run))

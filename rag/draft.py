@@ -1,7 +1,9 @@
 """What an answerer hands the engine: a `Draft`, and the parsing of inline citation markers.
 
 `Draft` is an answer before numbering and verification: its sentences with the doc_ids each
-cites, the passages used, or a refusal with its reason, plus the tokens an LLM spent.
+cites, the passages used, or a refusal with its reason, plus the tokens an LLM spent, and the
+words of its sentences to highlight (the short fact the answer opened with, inside the quoted
+sentence it comes from: offsets into that sentence, so the text itself stays plain).
 `attach_markers` splits answer text into sentences and the marker numbers each carries.
 
 This module imports no answerer and no engine, so `rag.llm` and `rag.engine` both depend on it
@@ -12,7 +14,7 @@ normalise the citation spellings small models use (`rag.llm.normalise_citations`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rag.answer import Quote
 from rag.sentences import CITATION_MARKER, split_sentences
@@ -28,6 +30,8 @@ class Draft:
     reason: str = ""
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # sentence index -> (start, end) offsets in that sentence's text of the words to highlight
+    highlights: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 def attach_markers(text: str) -> list[tuple[str, list[int]]]:

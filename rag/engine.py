@@ -244,11 +244,14 @@ class Engine:
         )
         numbers: dict[str, int] = {}
         sentences: list[AnswerSentence] = []
-        for text, doc_ids in draft.sentences:
+        for i, (text, doc_ids) in enumerate(draft.sentences):
             cited = [d for d in doc_ids if d in passages]
             for doc_id in cited:
                 numbers.setdefault(doc_id, len(numbers) + 1)
-            sentences.append(AnswerSentence(text=text, citations=[numbers[d] for d in cited]))
+            marks = [(a, b) for a, b in draft.highlights.get(i, []) if 0 <= a < b <= len(text)]
+            sentences.append(
+                AnswerSentence(text=text, citations=[numbers[d] for d in cited], highlights=marks)
+            )
         for doc_id, n in numbers.items():
             p = passages[doc_id]
             answer.sources.append(

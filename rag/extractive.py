@@ -51,9 +51,16 @@ short fact, a who/where/which question with the entity span of the lead
 (`short_span` gives its offsets in that sentence, for highlighting), and a
 yes/no question with "Yes." or "No." when the lead states the question's focus
 and names (a negation near a focus word the question lacks answers "No.").
-A list question ("what gifts", "which marshals", "gifts?") gathers the best
+A count question whose lead's article lists the counted items in one sentence opens with
+their sum ("In total: six drones.", `rag.compose.count_total`; `short_marks` holds what to
+highlight: the short fact, or each addend).
+A list question ("what gifts", "which marshals", "gifts?", "who were ...": a
+plural class noun or plural agreement; or, read from the answer, a lead that
+lists several items of the asked kind: names joined by "and" for "who went
+with him", a comma list of three or more for "what did they talk about",
+unless the question is singular, "who is", "which official") gathers the best
 sentence of every further article that states the list's subject, up to
-`MAX_LIST_SENTENCES`, near-copies merged.
+`MAX_LIST_SENTENCES`, near-copies merged, and opens with no single name.
 
 It deliberately does not parse syntax (so a question whose rare verb is
 missing but whose other focus words are present, "What did Kim wear at the
@@ -69,6 +76,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -79,7 +87,9 @@ from numpy.typing import NDArray
 from rag import policy as policies
 from rag.compose import (
     SHORT_TYPES,
+    Total,
     class_phrase,
+    count_total,
     format_entity,
     format_short,
     person_phrase,
@@ -265,7 +275,8 @@ PRONOUN_REFERENCE = re.compile(
 YESNO_OPENER = re.compile(
     r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|wasn't|didn't)\b"
 )
-LIST_Q = re.compile(r"^(who|which|what) (were|are)\b(?! the (first|last|main))|\b(list|all the)\b")
+# Plural agreement after the wh-word, wherever the question clause starts ("ok so who were ...")
+LIST_Q = re.compile(rf"{WH_AT}(who|which|what) (were|are)\b(?! the (first|last|main))|\b(list|all the)\b")
 HEDGE = re.compile(r"\b(whether|unclear|not clear|uncertain|may|might|could|if|reportedly)\b", re.I)
 NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
 NAME_ASKED = re.compile(r"\b(names?|called)\b", re.I)
@@ -349,6 +360,8 @@ class Extract:
     short: str = ""  # the fact asked for, as the supporting sentence words it ("Six days."), or ""
     short_from: Candidate | None = None  # the chosen sentence the short answer is taken from
     short_span: tuple[int, int] | None = None  # the short fact's offsets in `short_from`'s text
+    # what the interface highlights: (chosen sentence, start, end) of the short fact or a total's addends
+    short_marks: tuple[tuple[Candidate, int, int], ...] = ()
     essential_coverage: float = 1.0  # share of the question's names and numbers the answer states
     essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
@@ -454,6 +467,38 @@ def _listing(lower: str, noun: str) -> bool:
     if len(bare) == 1 and plural.match(bare[0]):
         return True
     return bool(LIST_Q.search(lower))
+
+
+# An enumeration of three or more short items: "black, silver, moss green and coral".
+ITEM = r"[\w’'-]+(?: [\w’'-]+){0,3}"
+ENUMERATION = re.compile(rf"\b(?:{ITEM}, )+{ITEM},? (?:and|or) [\w’'-]+")
+LIST_WH = frozenset("who whom what which".split())  # a why/how/when/where question asks for no items
+# Singular agreement: "who is ...", "what was ...", "which official ..." ask for one item.
+SINGULAR_Q = re.compile(r"\b(who|what|which) (is|was|has|does)\b")
+PLURAL_NOUN = re.compile(r"[a-z]{3,}[^su]s$")
+
+
+def enumerates(q: Question, lead: Candidate) -> bool:
+    """Whether the lead answers a who/what/which question with several items, so the question is
+    a list question although it does not say so ("who went with him", "what did they talk about").
+
+    Who: two or more names the question does not use, joined by "and" ("Marshals Ri Pyong Chol
+    and Pak Jong Chon"; a name, a comma and a title is no list). What/which with no class noun and
+    no short answer type: a comma list of three or more items. Not for yes/no, number, date or
+    place questions, nor when the question's agreement is singular ("who is", "which official").
+    """
+    first = next((w for w in words(q.text) if w in WH_WORDS), "")
+    if q.yesno or first not in LIST_WH or any(k in SHORT_TYPES or k == PLACE for k in q.types):
+        return False
+    if SINGULAR_Q.search(q.text.lower()) or (q.noun and not PLURAL_NOUN.match(q.noun)):
+        return False
+    text = lead.span.text
+    if PERSON in q.types:
+        runs = [m for m in NAME_SEQ.finditer(text) if len(m.group(0).split()) >= 2]
+        runs = [m for m in runs if not set(words(m.group(0))) <= q.own_words]
+        joins = [text[a.end() : b.start()].strip() for a, b in itertools.pairwise(runs)]
+        return any(j in ("and", ", and") for j in joins)
+    return not q.types and not q.noun and bool(ENUMERATION.search(text))
 
 
 def _noun_phrase(phrase: list[str]) -> list[str]:
@@ -770,20 +815,31 @@ def _gather(
     ranked: list[Candidate],
     lead: Candidate,
     idf: Callable[[str], float],
+    embed: Embed | None = None,
 ) -> None:
     """A list question: add the best sentence of every further article that has items of the list.
 
     A sentence qualifies when it scores `LIST_RATIO` of the lead, states at least the focus share
-    the lead states, says something new and is no near-copy of a chosen one (copies are merged).
+    the lead states (literally, or with `embed` by near synonyms: "request" for "ask", "missiles"
+    for "weapons"), says something new and is no near-copy of a chosen one (copies are merged).
     """
     docs = {c.passage.doc_id for c in chosen} | {x.passage.doc_id for c in chosen for x in c.also_in}
+    eligible: list[Candidate] = []
     for cand in ranked:
-        if len(chosen) >= MAX_LIST_SENTENCES or cand.score < LIST_RATIO * lead.score:
+        if cand.score < LIST_RATIO * lead.score:
             break
-        if cand in chosen or cand.passage.doc_id in docs:
+        if cand not in chosen and cand.passage.doc_id not in docs:
+            eligible.append(cand)
+    need = min(lead.coverage, SHORT_MIN_COVERAGE)
+    weak = [c for c in eligible if focus_coverage_of(q, c, idf) < need]
+    soft = _soft_matches(q, weak, embed) if embed is not None and weak else {}
+    for cand in eligible:
+        if len(chosen) >= MAX_LIST_SENTENCES:
+            break
+        if cand.passage.doc_id in docs:
             continue
         if (
-            focus_coverage_of(q, cand, idf) >= min(lead.coverage, SHORT_MIN_COVERAGE)
+            focus_coverage_of(q, cand, idf, soft) >= need
             and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
@@ -997,6 +1053,27 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
         if q.types and any(k in SHORT_TYPES for k in q.types):
             break
     return "", None, None
+
+
+def total_of(
+    q: Question, chosen: list[Candidate], lead: Candidate, ranked: list[Candidate]
+) -> tuple[Candidate, Total] | None:
+    """A "how many" count added up from one enumeration of the lead's article (`rag.compose.count_total`).
+
+    Asked only when the lead states the question: its focus share reaches `SHORT_MIN_COVERAGE`, or
+    every focus word it lacks is in no retrieved sentence either ("in total" adds nothing to find).
+    """
+    if COUNT not in q.types or not q.counted:
+        return None
+    if lead.coverage < SHORT_MIN_COVERAGE:
+        stated = set().union(*(c.terms for c in ranked))
+        if any(t in stated and t not in lead.terms for t, _ in q.focus):
+            return None
+    *modifiers, head = q.counted.split()
+    doc = next((c for c in chosen if c is lead or lead in c.also_in), lead).passage.doc_id
+    own = [c for c in chosen if c.passage.doc_id == doc]  # one article: outlets repeat the same items
+    total = count_total([c.span.text for c in own], head, modifiers, _stem_word, STOPWORDS)
+    return None if total is None else (own[total.sentence], total)
 
 
 def _stem_word(word: str) -> str:
@@ -1262,8 +1339,10 @@ def _extract(
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
             chosen.append(cand)
+    if not q.listing and enumerates(q, lead):  # "who went with him": the lead lists several people
+        q = replace(q, listing=True)
     if q.listing:
-        _gather(q, chosen, ranked, lead, idf)
+        _gather(q, chosen, ranked, lead, idf, embed)
 
     chosen = _same_article_first(chosen)
 
@@ -1308,6 +1387,12 @@ def _extract(
         result.short, result.short_from, result.short_span = short_fact(q, [lead])
         if not result.short and (verdict := settles(q, lead)):
             result.short, result.short_from = verdict, lead
+    if (counted := total_of(q, chosen, lead, ranked)) is not None:  # "In total: six drones."
+        cand, total = counted
+        result.short, result.short_from, result.short_span = total.text, cand, None
+        result.short_marks = tuple((cand, a.start, a.end) for a in total.addends)
+    elif result.short_from is not None and result.short_span is not None:
+        result.short_marks = ((result.short_from, *result.short_span),)
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
     return result

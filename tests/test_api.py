@@ -7,7 +7,9 @@ real one; tests only hand it the session's embedding model so it is loaded once.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -92,6 +94,28 @@ def test_stream_sends_deltas_then_the_answer(http: httpx.Client) -> None:
     plain = http.post("/api/ask", json={"question": QUESTION}, headers={"Accept": "text/event-stream"})
     assert [name for name, _ in sse_events(plain.text)][-1] == "answer"
     assert "html" not in [name for name, _ in sse_events(plain.text)]
+
+
+def test_the_short_fact_is_highlighted_in_the_rendered_answer_and_the_text_stays_plain(
+    http: httpx.Client,
+) -> None:
+    reply = http.post("/api/ask/stream?html=true", json={"question": "How many drones did Kim get?"})
+    events = dict(sse_events(reply.text)[-2:])
+    answer, page = events["answer"], events["html"]["html"]
+    first, quoted = answer["sentences"][:2]
+    assert first["text"] == "In total: six drones." and first["highlights"] == []
+    marked = [quoted["text"][a:b] for a, b in quoted["highlights"]]
+    assert len(marked) == 2 and all("drone" in m for m in marked) and marked[0].startswith("five")
+    # the answer text, the sentences' text and the copyable answer carry no markup
+    assert answer["answer"].startswith("In total: six drones.[1] ") and "<" not in answer["answer"]
+    assert all("<mark" not in s["text"] for s in answer["sentences"])
+    facts = re.findall(r'<mark class="rag-fact">(.*?)</mark>', page)
+    assert [html.unescape(f) for f in facts] == marked  # marked inside the quoted sentence, escaped
+    place = http.post("/api/ask", json={"question": "Which river did Kim's train cross?"}).json()
+    assert place["answer"].startswith("The Razdolnaya River.")
+    assert any(
+        s["text"][a:b] == "the Razdolnaya River" for s in place["sentences"] for a, b in s["highlights"]
+    )
 
 
 @pytest.mark.parametrize(

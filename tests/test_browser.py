@@ -379,6 +379,22 @@ def test_copy_gives_plain_text_with_numbered_sources_and_quotes(browser: Any, se
         assert "date not stated" in text or "2023" in text
 
 
+def test_the_short_fact_is_highlighted_in_the_chat_and_copied_as_plain_text(
+    browser: Any, server: Server
+) -> None:
+    with new_page(browser, permissions=["clipboard-read", "clipboard-write"]) as page:
+        open_chat(page, f"{server.url}/?token={TOKEN}")
+        turn = ask(page, "How many drones did Kim get?")
+        answer = turn.locator(".rag-answer > .rag-text")
+        assert answer.inner_text().startswith("In total: six drones.")
+        facts = answer.locator("mark.rag-fact").all_inner_texts()
+        assert len(facts) == 2 and facts[0].startswith("five") and all("drone" in f for f in facts)
+        turn.get_by_role("button", name="Copy the answer with its sources").click()
+        turn.locator(".rag-action-note", has_text="Copied").wait_for(timeout=5_000)
+        text = page.evaluate("() => navigator.clipboard.readText()")
+        assert "In total: six drones.[1]" in text and "<" not in text and "rag-fact" not in text
+
+
 def test_feedback_can_be_changed_and_taken_back_with_an_optional_note(browser: Any, server: Server) -> None:
     from playwright.sync_api import expect
 

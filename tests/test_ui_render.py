@@ -215,3 +215,21 @@ def test_bad_embed_origins_are_rejected(monkeypatch: pytest.MonkeyPatch, origins
     monkeypatch.setenv("RAG_EMBED_ORIGINS", origins)
     with pytest.raises(ValidationError, match="RAG_EMBED_ORIGINS"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_the_short_fact_is_marked_inside_its_quoted_sentence_and_escaped() -> None:
+    from ui.render import marked
+
+    answer = _answer()
+    text = answer.sentences[0].text
+    start = text.index("five drones")
+    answer.sentences[0].highlights = [(start, start + len("five drones <script>"))]
+    page = answer_html(answer)
+    _no_raw_markup(page)
+    fact = re.findall(r'<mark class="rag-fact">(.*?)</mark>', page)
+    assert fact == ["five drones &lt;script&gt;"]  # the mark's text is escaped like the rest
+    assert answer.answer == f"Kim received five drones {EVIL} as gifts.[1]"  # the text stays plain
+    # spans outside the text are ignored, overlapping ones joined, markup never split
+    assert marked("a <b> c", [(2, 5), (3, 4), (40, 50)]) == 'a <mark class="rag-fact">&lt;b&gt;</mark> c'
+    assert marked("a & b", [(1, 99)]) == "a &amp; b"
+    assert marked("plain", []) == "plain"

@@ -12,7 +12,10 @@ title">n</button><span class="rag-pop">...</span></span>`: the hidden `rag-pop` 
 source's title and date, whether the citation was verified (in words), the quoted passage
 highlighted (`<mark>`) within its surrounding text, and a "Read the article" button
 (`data-doc`, `data-start`, `data-end`) that opens the reader view. `static/rag.js` shows it
-on hover, focus and click. Backends are named in words ("Offline: quotes from the
+on hover, focus and click. The words of a quoted sentence that state the short fact the
+answer opened with (`AnswerSentence.highlights`: "five explosive drones" under "In total: six
+drones.") are wrapped in `<mark class="rag-fact">`, each piece escaped on its own, so the
+offsets never split an escape. Backends are named in words ("Offline: quotes from the
 articles", "Answered by gpt-4o-mini"); a date the article does not state says so. No
 scripts or event handlers are emitted.
 """
@@ -162,6 +165,28 @@ def _badge(answer: Answer, n: int, citation: Citation | None) -> str:
     )
 
 
+def marked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` escaped, with the (start, end) spans wrapped in `<mark class="rag-fact">`.
+
+    Spans outside the text are ignored; overlapping ones are joined.
+    """
+    merged: list[list[int]] = []
+    for start, end in sorted((int(a), int(b)) for a, b in spans):
+        if not 0 <= start < end <= len(text):
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out: list[str] = []
+    at = 0
+    for start, end in merged:
+        out.append(f'{esc(text[at:start])}<mark class="rag-fact">{esc(text[start:end])}</mark>')
+        at = end
+    out.append(esc(text[at:]))
+    return "".join(out)
+
+
 def _refusal(answer: Answer, searched: str) -> str:
     parts = [
         '<div class="rag-answer rag-refused">',
@@ -215,7 +240,7 @@ def answer_html(answer: Answer) -> str:
     text: list[str] = []
     unverified = unsupported = False
     for i, sentence in enumerate(answer.sentences):
-        sentence_html = esc(sentence.text)
+        sentence_html = marked(sentence.text, sentence.highlights)
         if not sentence.supported:
             unsupported = True
             sentence_html = (

@@ -169,6 +169,11 @@ class SentenceModel(BaseModel):
     text: str
     citations: list[int]
     supported: bool
+    highlights: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="(start, end) offsets in `text` of the short fact the answer opened with; "
+        "the rendered answer marks them, `text` stays plain.",
+    )
 
 
 class RetrievedModel(BaseModel):
