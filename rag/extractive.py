@@ -3,7 +3,9 @@
 It needs no generative model. Candidate sentences come from the retrieved
 chunks; each is scored by cosine similarity to the question (local embedding
 model) plus the IDF-weighted share of the question's content words it contains
-(irregular past forms brought to their base, so "left" matches "leave").
+(irregular past forms brought to their base, so "left" matches "leave"); the
+question's frame words ("what day", "what happened") are no evidence, so "six
+days" does not answer "what day" by sharing "day".
 Sentences two outlets carry almost word for word are merged into one, cited to
 every article that has it (`[2][5]`); a sentence is merged into a better one
 only when it says nothing the better one does not.
@@ -130,6 +132,8 @@ QUESTION_FRAME = frozenset(
     "really exactly actually last".split()
 )
 WH_WORDS = frozenset("what which who whom whose when where why how".split())
+# Frame words that are no evidence when a sentence shares them ("what day": "six days" does not answer).
+FRAME_ONLY = QUESTION_FRAME | WH_WORDS
 DO_AUXILIARIES = frozenset("did does do will would can could should might may must".split())
 DETERMINERS = frozenset("the a an this that these those his her their its our your".split())
 PRONOUNS = frozenset("he she they it we you i".split())
@@ -1191,7 +1195,9 @@ def _extract(
         return Extract(chosen=[], refused=True, reason=REFUSAL_NO_EVIDENCE, question=q)
     fixes = dict(reading.corrected)
     q_terms = list(
-        dict.fromkeys(fixes.get(w, t) for t, w in _term_words(question) if w not in CHATTER | CONTRACTIONS)
+        dict.fromkeys(
+            fixes.get(w, t) for t, w in _term_words(question) if w not in CHATTER | CONTRACTIONS | FRAME_ONLY
+        )
     ) or list(dict.fromkeys(base_terms(question)))
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     vectors = embed([c.span.text for c in cands])

@@ -299,3 +299,11 @@ def test_unanswerable_questions_are_refused_with_a_clear_sentence(
     assert answer.answer.startswith(REFUSAL_TEXT)
     reason = answer.answer[len(REFUSAL_TEXT) :].strip()
     assert reason.endswith(".") and len(reason.split()) >= 5
+
+
+def test_question_frame_words_are_no_evidence_for_a_sentence() -> None:
+    """ "what happened at the border": a sentence sharing "happened" is not better evidence for it."""
+    wordy = "Nothing much happened for hours as crowds waited near the long border fence in the cold rain."
+    answer = "Kim met officials at the border station."
+    ex = ask("what happened at the border", f"{wordy} {answer}")
+    assert ex.chosen[0].span.text == answer
