@@ -21,7 +21,9 @@ weighted by IDF, so the predicate and rare names count most); its names.
 
 Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
-more of the focus. A lead that leans on a pronoun ("..., he said.") is
+more of the focus and say more beyond the question (`new_information`: a
+sentence that only restates the question rarely answers it; weight fitted on
+the calibration sets' sentence-level labels). A lead that leans on a pronoun ("..., he said.") is
 preceded by the sentence before it. The lead is continued by the sentences
 that directly follow it in its article while they stay on its subject
 (articles spread one list over consecutive sentences: "... also offered ...").
@@ -71,6 +73,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -105,6 +108,7 @@ MAX_SENTENCES = 3
 KEEP_RATIO = 0.85  # a further sentence must score at least this share of the lead
 LEAD_RATIO = 0.6  # a sentence may lead when it scores this share of the best
 W_LEAD_FOCUS = 0.2  # weight of focus coverage when choosing the lead
+W_LEAD_NEW = 0.05  # ... and of what it says beyond the question (log of the IDF mass of its new words)
 CONTINUE_COSINE = 0.5  # the next sentence of a chosen one continues it when this similar to it
 CONTINUE_CUE_COSINE = 0.35  # ... or this similar when it signals continuation ("also", "He ...")
 MAX_CONTINUATIONS = 2
@@ -1124,6 +1128,16 @@ def essential_coverage(q: Question, chosen: list[Candidate], *, passages: bool =
     return sum(t in stated for t, _ in needed) / len(needed)
 
 
+def new_information(cand: Candidate, asked: set[str], idf: Callable[[str], float]) -> float:
+    """What `cand` says beyond the question: log(1 + the IDF mass of its terms the question lacks).
+
+    An answer states something the question does not; a sentence that only restates the
+    question ("Storm Berit was the strongest storm ..." for "how strong was storm Berit") has
+    little of it. The logarithm keeps long sentences from winning by length alone.
+    """
+    return math.log1p(sum(idf(t) for t in cand.terms if t not in asked))
+
+
 def _term_words(text: str) -> list[tuple[str, str]]:
     """(stem, word) of the content words of `text`, like `base_terms`."""
     out = []
@@ -1220,6 +1234,7 @@ def _extract(
         cand.coverage = focus_coverage_of(q, cand, idf)
     typed = [c for c in pool if c.types]
     leaders = typed if q.types and typed else pool
+    asked = set(base_terms(q.text)) | set(q_terms)
     # A sentence stating another year or model than the question's ("2021" for "the 2019 final")
     # leads only when no other does.
     # "what colour was the van": a sentence that states a colour leads when one does.
@@ -1230,7 +1245,7 @@ def _extract(
             not contradictions(q, c),
             states_class.get(id(c), True),
             len(c.types),
-            c.score + W_LEAD_FOCUS * c.coverage,
+            c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
         ),
     )
     chosen = [lead]
