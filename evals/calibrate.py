@@ -490,8 +490,14 @@ def main() -> None:
     incumbent = policies.load() if policies.POLICY_FILE.is_file() else None
     chosen = choose(rows, gate_rows, gate, incumbent)
     if incumbent is not None:
+        challenger = choose(rows, gate_rows, gate)
+        tables = [Table([r for r in rows if r.set == s]) for s in sorted({r.set for r in rows})]
+        gain = mean_objective(rows, challenger) - mean_objective(rows, incumbent)
+        se = paired_se(tables, challenger, incumbent)
         kept = "kept" if chosen == incumbent else "replaced"
         print(f"incumbent ({kept}): {incumbent}")
+        print(f"challenger (loosest within one SE of the best): {challenger}")
+        print(f"  its gain over the incumbent {gain:+.3f}, paired SE {se:.3f} (replaced above {REPLACE_Z})")
     if gate_rows:
         print(
             f"gate set (whole): {figures(gate_rows, chosen)}  passes: {passes_gate(gate_rows, chosen, gate)}"
