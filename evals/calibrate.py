@@ -28,9 +28,10 @@ each id (`split_of`).
    one-standard-error rule), and among those the loosest wins: the fewest
    refusals on the calibration items, then the fewest checks, then the middle
    of each tied range. The chosen policy replaces the incumbent (the policy
-   `rag/policy.json` holds when calibration starts) only when its gain over
-   it exceeds `REPLACE_Z` standard errors and the incumbent is still
-   eligible; otherwise the incumbent stays.
+   `rag/policy.json` holds when calibration starts) when its gain over it
+   exceeds `REPLACE_Z` standard errors, or when it is within that noise of
+   the incumbent and refuses fewer calibration items (a tie goes to the
+   looser policy); otherwise the incumbent stays.
 4. The chosen policy is run through the engine once more, for real, and those
    figures are printed and recorded next to the policy in `rag/policy.json`
    (`--write`), which the reader loads. Nothing is copied by hand.
@@ -377,8 +378,9 @@ def choose(
     every set (all gate-passing ones when none does). The best of those sets the bar; every
     eligible policy whose objective is within one paired standard error of the best ties with it,
     and the tie goes to the fewest refusals, then the fewest checks, then the middle of each
-    range. That policy replaces `incumbent` only when it beats it by more than `REPLACE_Z` paired
-    standard errors (or the incumbent is not eligible). `options` defaults to the whole `grid()`.
+    range. That policy replaces `incumbent` when it beats it by more than `REPLACE_Z` paired
+    standard errors, or ties with it within that noise and refuses fewer calibration items (or the
+    incumbent is not eligible). `options` defaults to the whole `grid()`.
     """
     tables = [Table([r for r in rows if r.set == s]) for s in sorted({r.set for r in rows})]
     gate_table = Table(gate_rows) if gate_rows else None
@@ -414,7 +416,12 @@ def choose(
     if not incumbent_capped and measure(chosen)[0]:
         return chosen
     gain = measure(chosen)[1] - incumbent_value
-    return chosen if gain > REPLACE_Z * paired_se(tables, chosen, incumbent) else incumbent
+    noise = REPLACE_Z * paired_se(tables, chosen, incumbent)
+    if gain > noise:
+        return chosen
+    if gain >= -noise and refusals(tables, chosen) < refusals(tables, incumbent):
+        return chosen  # as good within the noise, and looser: a tie goes to the fewer refusals
+    return incumbent
 
 
 def engine_for(data_dir: Path) -> Engine:
