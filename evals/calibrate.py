@@ -15,12 +15,24 @@ each id (`split_of`).
    the share of its rare words the lead's article states, and whether the lead
    contradicts a year, month or model code of the question. Fact recall is
    read from the engine's final answer text.
-2. A grid search (on the features as arrays, `Table`) picks the policy that
-   maximises refusal of unanswerable + (1 - false refusals) + fact recall
-   (refused answers count 0), averaged over the sets, among those that keep
-   false refusals within `MAX_FALSE_REFUSAL` on every set; ties go to the
-   fewest checks, then to the middle of each tied range.
-3. The chosen policy is run through the engine once more, for real, and those
+2. A grid search (on the features as arrays, `Table`) scores every policy by
+   refusal of unanswerable + (1 - false refusals) + fact recall (refused
+   answers count 0), averaged over the sets, among those that keep false
+   refusals within `MAX_FALSE_REFUSAL` on every set.
+3. Resisting overfitting (calibration sets are a few hundred items; a gain of
+   one or two items is noise, and last time such a gain raised held-out false
+   refusals): the noise of a difference between two policies is its paired
+   standard error over items (`paired_se`: both policies answer the same
+   items, so only the items they decide differently count). Every policy
+   within one standard error of the best is as good as the best (the
+   one-standard-error rule), and among those the loosest wins: the fewest
+   refusals on the calibration items, then the fewest checks, then the middle
+   of each tied range. The chosen policy replaces the incumbent (the policy
+   `rag/policy.json` holds when calibration starts) when its gain over it
+   exceeds `REPLACE_Z` standard errors, or when it is within that noise of
+   the incumbent and refuses fewer calibration items (a tie goes to the
+   looser policy); otherwise the incumbent stays.
+4. The chosen policy is run through the engine once more, for real, and those
    figures are printed and recorded next to the policy in `rag/policy.json`
    (`--write`), which the reader loads. Nothing is copied by hand.
 
@@ -70,6 +82,9 @@ FLAGS = (False, True)
 # The issue's ceiling for false refusals is 0.10 on unseen questions. Calibration keeps half of it:
 # with the cap at 0.10 the calibration sets measured 0.083-0.095 and the held-out sets 0.20-0.22.
 MAX_FALSE_REFUSAL = 0.05
+# A candidate replaces the incumbent policy only when it gains this many paired standard errors.
+REPLACE_Z = 2.0
+NEAR_TOP = 0.3  # objectives further below the best are not tested for a tie (no SE is that large)
 OFF = policies.Policy(
     min_score=0.0,
     require_answer_type=False,
@@ -210,12 +225,12 @@ class Table:
         return out
 
     @cached_property
-    def _counts(self) -> tuple[int, int]:
+    def counts(self) -> tuple[int, int]:
         return int(self.answerable.sum()), int((~self.answerable).sum())
 
     def figures(self, p: policies.Policy) -> Figures:
         refused = self.refused(p)
-        n_ans, n_una = self._counts
+        n_ans, n_una = self.counts
         ans = self.answerable
         return Figures(
             refusal_unanswerable=float(refused[~ans].sum()) / max(1, n_una),
@@ -224,6 +239,45 @@ class Table:
             n_answerable=n_ans,
             n_unanswerable=n_una,
         )
+
+
+def contributions(table: Table, p: policies.Policy) -> np.ndarray:
+    """Each row's share of `p`'s objective on `table`'s set: the objective is their sum.
+
+    An unanswerable row adds refused / n_unanswerable; an answerable one adds
+    (1 - refused) * (1 + recall) / n_answerable (not wrongly refused, and its facts found).
+    """
+    refused = table.refused(p)
+    n_ans, n_una = table.counts
+    ans = table.answerable
+    return np.where(
+        ans,
+        (~refused) * (1.0 + table.recall) / max(1, n_ans),
+        refused / max(1, n_una),
+    )
+
+
+def paired_se(tables: list[Table], a: policies.Policy, b: policies.Policy) -> float:
+    """Standard error of (objective of `a` - objective of `b`), mean over the sets, paired by item.
+
+    Per set and per group (answerable, unanswerable) the item differences are independent draws;
+    the set's difference is their mean, so its variance is var(item differences) / n. This is the
+    normal approximation of a paired bootstrap over items, without the resampling.
+    """
+    variance = 0.0
+    for t in tables:
+        diff = contributions(t, a) - contributions(t, b)
+        for group in (t.answerable, ~t.answerable):
+            n = int(group.sum())
+            if n > 1:
+                per_item = diff[group] * n  # back to one item's own difference
+                variance += float(per_item.var(ddof=1)) / n
+    return float(np.sqrt(variance)) / max(1, len(tables))
+
+
+def refusals(tables: list[Table], p: policies.Policy) -> int:
+    """How many calibration items `p` refuses (answerable or not): the looser, the fewer."""
+    return int(sum(t.refused(p).sum() for t in tables))
 
 
 def figures(rows: list[Row], p: policies.Policy) -> Figures:
@@ -310,36 +364,64 @@ def ranked(rows: list[Row], policies_: list[policies.Policy]) -> list[tuple[poli
 
 
 def choose(
-    rows: list[Row], gate_rows: list[Row] | None = None, gate: dict[str, dict[str, float]] | None = None
+    rows: list[Row],
+    gate_rows: list[Row] | None = None,
+    gate: dict[str, dict[str, float]] | None = None,
+    incumbent: policies.Policy | None = None,
+    options: list[policies.Policy] | None = None,
 ) -> policies.Policy:
-    """The policy with the best mean objective over the sets; ties to fewest checks, then middles.
+    """The loosest policy within one standard error of the best; the incumbent unless beaten by more
+    than the noise.
 
     Only policies that pass the gate on `gate_rows` compete (the whole dev set: a regression guard,
     not a score), and among them those whose false refusals stay within `MAX_FALSE_REFUSAL` on
-    every set (all gate-passing ones when none does).
+    every set (all gate-passing ones when none does). The best of those sets the bar; every
+    eligible policy whose objective is within one paired standard error of the best ties with it,
+    and the tie goes to the fewest refusals, then the fewest checks, then the middle of each
+    range. That policy replaces `incumbent` when it beats it by more than `REPLACE_Z` paired
+    standard errors, or ties with it within that noise and refuses fewer calibration items (or the
+    incumbent is not eligible). `options` defaults to the whole `grid()`.
     """
     tables = [Table([r for r in rows if r.set == s]) for s in sorted({r.set for r in rows})]
     gate_table = Table(gate_rows) if gate_rows else None
-    everything = grid()
-    candidates = [p for p in everything if gate_table is None or _passes(gate_table, p, gate or {})]
-    candidates = candidates or everything
-    scored = []
-    within = []
-    for p in candidates:
+
+    def gate_ok(p: policies.Policy) -> bool:
+        return gate_table is None or _passes(gate_table, p, gate or {})
+
+    def measure(p: policies.Policy) -> tuple[bool, float]:
+        """(false refusals within the cap on every set, mean objective)."""
         measured = [t.figures(p) for t in tables]
-        value = sum(f.objective for f in measured) / max(1, len(measured))
-        scored.append((p, value))
-        if all(f.false_refusal <= MAX_FALSE_REFUSAL for f in measured):
-            within.append((p, value))
-    scored = within or scored
-    top = max(v for _, v in scored)
-    tied = [p for p, v in scored if v >= top - 1e-9]
+        capped = all(f.false_refusal <= MAX_FALSE_REFUSAL for f in measured)
+        return capped, sum(f.objective for f in measured) / max(1, len(measured))
+
+    everything = options if options is not None else grid()
+    candidates = [p for p in everything if gate_ok(p)] or everything
+    measured = [(p, *measure(p)) for p in candidates]
+    scored = [(p, v) for p, capped, v in measured if capped] or [(p, v) for p, _, v in measured]
+    best, top = max(scored, key=lambda x: x[1])
+    # A standard error is at most a few tenths of the objective: only those near the top are tested.
+    near = [(p, v) for p, v in scored if v >= top - NEAR_TOP]
+    tied = [p for p, v in near if v >= top - 1e-9 or v >= top - paired_se(tables, best, p)]
+    loosest = min(refusals(tables, p) for p in tied)
+    tied = [p for p in tied if refusals(tables, p) == loosest]
     fewest = min(checks(p) for p in tied)
     tied = [p for p in tied if checks(p) == fewest]
     for attr in ("min_focus_coverage", "min_essential_coverage", "min_score"):
         middle = _middle([getattr(p, attr) for p in tied])
         tied = [p for p in tied if getattr(p, attr) == middle]
-    return tied[0]
+    chosen = tied[0]
+    if incumbent is None or not gate_ok(incumbent):
+        return chosen
+    incumbent_capped, incumbent_value = measure(incumbent)
+    if not incumbent_capped and measure(chosen)[0]:
+        return chosen
+    gain = measure(chosen)[1] - incumbent_value
+    noise = REPLACE_Z * paired_se(tables, chosen, incumbent)
+    if gain > noise:
+        return chosen
+    if gain >= -noise and refusals(tables, chosen) < refusals(tables, incumbent):
+        return chosen  # as good within the noise, and looser: a tie goes to the fewer refusals
+    return incumbent
 
 
 def engine_for(data_dir: Path) -> Engine:
@@ -412,7 +494,17 @@ def main() -> None:
     gate_rows, _ = run(args.gate, OFF, whole=True)
     with GATE_FILE.open("rb") as fh:
         gate = tomllib.load(fh)
-    chosen = choose(rows, gate_rows, gate)
+    incumbent = policies.load() if policies.POLICY_FILE.is_file() else None
+    chosen = choose(rows, gate_rows, gate, incumbent)
+    if incumbent is not None:
+        challenger = choose(rows, gate_rows, gate)
+        tables = [Table([r for r in rows if r.set == s]) for s in sorted({r.set for r in rows})]
+        gain = mean_objective(rows, challenger) - mean_objective(rows, incumbent)
+        se = paired_se(tables, challenger, incumbent)
+        kept = "kept" if chosen == incumbent else "replaced"
+        print(f"incumbent ({kept}): {incumbent}")
+        print(f"challenger (loosest within one SE of the best): {challenger}")
+        print(f"  its gain over the incumbent {gain:+.3f}, paired SE {se:.3f} (replaced above {REPLACE_Z})")
     if gate_rows:
         print(
             f"gate set (whole): {figures(gate_rows, chosen)}  passes: {passes_gate(gate_rows, chosen, gate)}"

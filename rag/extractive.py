@@ -3,7 +3,9 @@
 It needs no generative model. Candidate sentences come from the retrieved
 chunks; each is scored by cosine similarity to the question (local embedding
 model) plus the IDF-weighted share of the question's content words it contains
-(irregular past forms brought to their base, so "left" matches "leave").
+(irregular past forms brought to their base, so "left" matches "leave"); the
+question's frame words ("what day", "what happened") are no evidence, so "six
+days" does not answer "what day" by sharing "day".
 Sentences two outlets carry almost word for word are merged into one, cited to
 every article that has it (`[2][5]`); a sentence is merged into a better one
 only when it says nothing the better one does not.
@@ -19,7 +21,9 @@ weighted by IDF, so the predicate and rare names count most); its names.
 
 Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
-more of the focus. A lead that leans on a pronoun ("..., he said.") is
+more of the focus and say more beyond the question (`new_information`: a
+sentence that only restates the question rarely answers it; weight fitted on
+the calibration sets' sentence-level labels). A lead that leans on a pronoun ("..., he said.") is
 preceded by the sentence before it. The lead is continued by the sentences
 that directly follow it in its article while they stay on its subject
 (articles spread one list over consecutive sentences: "... also offered ...").
@@ -77,6 +81,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import itertools
+import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -113,6 +118,7 @@ MAX_SENTENCES = 3
 KEEP_RATIO = 0.85  # a further sentence must score at least this share of the lead
 LEAD_RATIO = 0.6  # a sentence may lead when it scores this share of the best
 W_LEAD_FOCUS = 0.2  # weight of focus coverage when choosing the lead
+W_LEAD_NEW = 0.05  # ... and of what it says beyond the question (log of the IDF mass of its new words)
 CONTINUE_COSINE = 0.5  # the next sentence of a chosen one continues it when this similar to it
 CONTINUE_CUE_COSINE = 0.35  # ... or this similar when it signals continuation ("also", "He ...")
 MAX_CONTINUATIONS = 2
@@ -140,6 +146,8 @@ QUESTION_FRAME = frozenset(
     "really exactly actually last".split()
 )
 WH_WORDS = frozenset("what which who whom whose when where why how".split())
+# Frame words that are no evidence when a sentence shares them ("what day": "six days" does not answer).
+FRAME_ONLY = QUESTION_FRAME | WH_WORDS
 DO_AUXILIARIES = frozenset("did does do will would can could should might may must".split())
 DETERMINERS = frozenset("the a an this that these those his her their its our your".split())
 PRONOUNS = frozenset("he she they it we you i".split())
@@ -1197,6 +1205,16 @@ def essential_coverage(q: Question, chosen: list[Candidate], *, passages: bool =
     return sum(t in stated for t, _ in needed) / len(needed)
 
 
+def new_information(cand: Candidate, asked: set[str], idf: Callable[[str], float]) -> float:
+    """What `cand` says beyond the question: log(1 + the IDF mass of its terms the question lacks).
+
+    An answer states something the question does not; a sentence that only restates the
+    question ("Storm Berit was the strongest storm ..." for "how strong was storm Berit") has
+    little of it. The logarithm keeps long sentences from winning by length alone.
+    """
+    return math.log1p(sum(idf(t) for t in cand.terms if t not in asked))
+
+
 def _term_words(text: str) -> list[tuple[str, str]]:
     """(stem, word) of the content words of `text`, like `base_terms`."""
     out = []
@@ -1268,7 +1286,9 @@ def _extract(
         return Extract(chosen=[], refused=True, reason=REFUSAL_NO_EVIDENCE, question=q)
     fixes = dict(reading.corrected)
     q_terms = list(
-        dict.fromkeys(fixes.get(w, t) for t, w in _term_words(question) if w not in CHATTER | CONTRACTIONS)
+        dict.fromkeys(
+            fixes.get(w, t) for t, w in _term_words(question) if w not in CHATTER | CONTRACTIONS | FRAME_ONLY
+        )
     ) or list(dict.fromkeys(base_terms(question)))
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     vectors = embed([c.span.text for c in cands])
@@ -1291,6 +1311,7 @@ def _extract(
         cand.coverage = focus_coverage_of(q, cand, idf)
     typed = [c for c in pool if c.types]
     leaders = typed if q.types and typed else pool
+    asked = set(base_terms(q.text)) | set(q_terms)
     # A sentence stating another year or model than the question's ("2021" for "the 2019 final")
     # leads only when no other does.
     # "what colour was the van": a sentence that states a colour leads when one does.
@@ -1301,7 +1322,7 @@ def _extract(
             not contradictions(q, c),
             states_class.get(id(c), True),
             len(c.types),
-            c.score + W_LEAD_FOCUS * c.coverage,
+            c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
         ),
     )
     chosen = [lead]

@@ -299,3 +299,17 @@ def test_unanswerable_questions_are_refused_with_a_clear_sentence(
     assert answer.answer.startswith(REFUSAL_TEXT)
     reason = answer.answer[len(REFUSAL_TEXT) :].strip()
     assert reason.endswith(".") and len(reason.split()) >= 5
+
+
+def test_question_frame_words_are_no_evidence_for_a_sentence() -> None:
+    """ "what day did kim arrive": "six days" shares "day" with the question but does not answer it."""
+    ex = ask("what day did kim arrive", "Kim spent six days in Russia.")
+    assert ex.chosen and ex.chosen[0].lexical < 0.1  # "kim" alone (IDF 0.05 of 2.05)
+
+
+def test_a_sentence_that_only_restates_the_question_does_not_lead() -> None:
+    """What a sentence says beyond the question counts when choosing the lead (`new_information`)."""
+    restates = "Storm Berit was strong, as strong as any storm."
+    informs = "Storm Berit was strong, gusting to 148 kilometres an hour."
+    ex = ask("how strong was storm berit", f"{restates} {informs}")
+    assert ex.chosen[0].span.text == informs

@@ -122,3 +122,85 @@ def test_the_grid_search_table_refuses_exactly_as_the_feature_replay() -> None:
     policies_ = [*grid()[::997], replace(policies.Policy(), require_class=True, require_key_focus=True)]
     for policy in policies_:
         assert list(table.refused(policy)) == [refuses(policy, r.ex) for r in rows if r.ex is not None]
+
+
+# -- calibration resists overfitting ----------------------------------------------------------
+
+
+def _rows(scores_answerable: list[float], scores_unanswerable: list[float]) -> list:  # type: ignore[type-arg]
+    """Calibration rows whose only refusal feature is the best evidence score (the rest neutral)."""
+    from evals.calibrate import Row
+    from evals.dataset import Item
+
+    rows = []
+    for i, score in enumerate([*scores_answerable, *scores_unanswerable]):
+        answerable = i < len(scores_answerable)
+        item = Item(id=f"x{i}", question="q", facts=[], answerable=answerable)
+        ex = extractive.Extract(chosen=[], refused=False, best_score=score)
+        rows.append(Row("s", item, ex, 1.0 if answerable else 0.0))
+    return rows
+
+
+def test_paired_standard_error_counts_only_the_items_two_policies_decide_differently() -> None:
+    from evals.calibrate import Table, paired_se
+
+    table = Table(_rows([0.5] * 39 + [0.25], [0.5] * 37 + [0.25] * 3))
+    loose, strict = policies.Policy(min_score=0.1), policies.Policy(min_score=0.3)
+    assert paired_se([table], loose, loose) == 0.0
+    # unanswerable: 3 of 40 items differ by 1; answerable: 1 of 40 differs by 2 (refused, fact lost)
+    unans = (3 * (1 - 3 / 40) ** 2 + 37 * (3 / 40) ** 2) / 39 / 40
+    ans = ((2 - 2 / 40) ** 2 + 39 * (2 / 40) ** 2) / 39 / 40
+    assert abs(paired_se([table], strict, loose) - (unans + ans) ** 0.5) < 1e-9
+
+
+def test_a_gain_within_the_noise_goes_to_the_looser_policy() -> None:
+    """A stricter policy that wins by one item's worth is a tie: the one refusing less is chosen."""
+    from evals.calibrate import Table, choose
+
+    rows = _rows([0.5] * 39 + [0.25], [0.5] * 37 + [0.25] * 3)
+    table = Table(rows)
+    strict = policies.Policy(min_score=0.3)
+    loose = replace_off(min_score=0.1)
+    assert table.figures(strict).objective > table.figures(loose).objective  # the strict one "wins"
+    chosen = choose(rows, options=SCORE_GRID)
+    assert int(table.refused(chosen).sum()) == 0
+
+
+def test_the_incumbent_stays_unless_beaten_by_more_than_the_noise() -> None:
+    from evals.calibrate import Table, choose
+
+    small_gain = _rows([0.5] * 39 + [0.25], [0.5] * 37 + [0.25] * 3)
+    incumbent = replace_off(min_score=0.1)
+    assert choose(small_gain, incumbent=incumbent, options=SCORE_GRID) == incumbent
+    large_gain = _rows([0.5] * 40, [0.5] * 10 + [0.25] * 30)
+    chosen = choose(large_gain, incumbent=incumbent, options=SCORE_GRID)
+    assert chosen != incumbent and Table(large_gain).figures(chosen).refusal_unanswerable == 0.75
+
+
+def test_a_tie_with_the_incumbent_goes_to_the_looser_policy() -> None:
+    """A stricter incumbent that is better by one item's worth gives way to a looser challenger."""
+    from evals.calibrate import Table, choose
+
+    rows = _rows([0.5] * 39 + [0.25], [0.5] * 37 + [0.25] * 3)
+    strict = replace_off(min_score=0.3)
+    assert Table(rows).figures(strict).objective > Table(rows).figures(replace_off(min_score=0.1)).objective
+    chosen = choose(rows, incumbent=strict, options=SCORE_GRID)
+    assert int(Table(rows).refused(chosen).sum()) == 0
+
+
+def _score_grid() -> list[policies.Policy]:
+    from evals.calibrate import MIN_SCORES
+
+    return [replace_off(min_score=s) for s in MIN_SCORES]
+
+
+def replace_off(**changes: float) -> policies.Policy:
+    """A policy with every check off but `changes`."""
+    from dataclasses import replace
+
+    from evals.calibrate import OFF
+
+    return replace(OFF, **changes)  # type: ignore[arg-type]
+
+
+SCORE_GRID = _score_grid()
