@@ -40,7 +40,8 @@ SHARE_LINE = re.compile(
 FOOTER_LINE = re.compile(
     r"(listen to (our|the) latest podcasts?|subscribe to (our|the) (podcast|newsletter)"
     r"|sign up (for|to) (our|the) newsletter|^to suggest a correction|^you can also highlight the text"
-    r"|^(report|suggest) (a|an) (correction|error|typo)|^with inputs from (agencies|wire services)\.?$)",
+    r"|^(report|suggest) (a|an) (correction|error|typo)|^with inputs from (agencies|wire services)\.?$"
+    r"|\bsign up\b.{0,100}\bnewsletter|\bnewsletter\b.{0,100}\bsign up\b)",
     re.I,
 )
 RELATED_HEADING = re.compile(
@@ -51,24 +52,38 @@ RELATED_HEADING = re.compile(
 )
 # A one-line pointer to another story ("Read more: How Estova's grid coped ...").
 TEASER_LINE = re.compile(
-    r"^(read more|read also|related|see also|more on this|watch|listen)\s*:\s*\S.{0,150}$", re.I
+    r"^(read more|read also|related|see also|more on this|more|watch|listen)\s*:\s*\S.{0,150}$", re.I
 )
 # Wire credits and bylines: "(Reporting by X; Editing by Y)", "By Anna Rebane".
 CREDIT_LINE = re.compile(
     r"^\(?((additional )?(reporting|writing|editing|compiled|translated) by\b[^()]{0,150})\)?\.?$"
-    r"|^by( [A-Z][\w.'’-]+){1,4}( (and|&)( [A-Z][\w.'’-]+){1,4})?$",
+    r"|^by( [A-Z][\w.'’-]+){1,4}( (and|&)( [A-Z][\w.'’-]+){1,4})?(\s*[,|]\s*[A-Z][\w .'’-]{1,40})?$"
+    r"|^contributing:\s.{1,120}$",
     re.I,
 )
-TIME_LINE = re.compile(r"^\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?$", re.I)
+# A line that only points at a social account or a mailbox ("Follow Ann Lee on X: @annlee.").
+CONTACT_LINE = re.compile(r"^[^.!?]{0,100}[:\s](@\w{2,}|[\w.+-]+@[\w-]+\.[\w.-]+)\.?$")
+CONTACT_MAX_WORDS = 15
+TIME = r"\d{1,2}[:.]\d{2}\s*([apAP]\.?\s?[mM]\b\.?)?\s*(ET|EST|EDT|CT|PT|GMT|BST|UTC|CET|CEST)?"
+# A live blog's timestamp on a line of its own ("11:54 p.m.", "Updated 3:45 p.m. ET").
+TIME_LINE = re.compile(rf"^((updated|posted|published)\s+)?{TIME}$", re.I)
+# ... or in front of the entry it stamps ("10:25 a.m.: The motorcade ...", "9:30 p.m. - Rivera concedes").
+TIME_PREFIX = re.compile(rf"^(?=\d{{1,2}}:){TIME}\s*(:|[—–―-]{{1,2}})\s+(?=[\"“‘'A-Z0-9])")
 URL = re.compile(r"\bhttps?://\S+", re.I)
 AGENCY_SIGNOFF = re.compile(r"^[a-z]{1,4}(/[a-z]{1,4})+\s*\(([A-Z][A-Za-z.]*(,\s*)?)+\)$")
 # Breadcrumbs glue section names together: "ConflictsNorth Korea", "WorldAsiaRussia invades Ukraine".
 BREADCRUMB_JOIN = re.compile(r"[A-Z][a-z]{2,}[A-Z][a-z]")
 BREADCRUMB_MAX_WORDS = 8
 
+# A photo credit names photographer and agency joined by slashes ("Jane Roe/AFP/Getty Images",
+# "REUTERS/Luca Marini"): capitalised words only. After a caption it is cut off; alone, the line goes.
+CAP_WORDS = r"[A-Z][\w.'’&-]*(?: (?:[A-Z&][\w.'’&-]*|of|de|la|van|von)){0,3}"
+SLASH_CREDIT = rf"{CAP_WORDS}(?:/{CAP_WORDS}){{1,3}}"
+CREDIT_ONLY_LINE = re.compile(rf"^\(?{SLASH_CREDIT}\)?$")
 # A credit at the end of a line is cut off; the rest of the line is kept.
 CREDIT_SUFFIX = re.compile(
     r"(\s*\((source|photo|image|credit):[^)]*\)|\s+credit:\s*[^.]{1,80}|(?<=\S)image:\s.*"
+    rf"|(?<=[.!?\"”’])\s+\(?{SLASH_CREDIT}\)?"
     r"|(?<=[.!?\"”’])\s+(AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|TASS)"
     r"|\s*with inputs from (agencies|wire services)\.?)$",
     re.I,
@@ -87,6 +102,21 @@ DATE_LINE_ISO = re.compile(
 DATE_LINE_US = re.compile(rf"^(published|updated)?:?\s*({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})$", re.I)
 DATE_LINE_EU = re.compile(rf"^(published|updated)?:?\s*(\d{{1,2}}) ({MONTHS})\.?,? (\d{{4}})$", re.I)
 DATE_SEARCH_LINES = 12  # a dateline is only looked for near the top
+
+# A wire dateline at the start of the body, cut off the sentence it is glued to ("PYONGYANG, Sept 13
+# (Reuters) - Kim ...", "MIAMI (AP) — J.T. Realmuto ...") or dropped as a line of its own ("Washington
+# CNN —"). Its shape: a place (capitalised words), then a date, an agency, or both, then a dash; or a
+# place in capitals and a dash. Looked for in the first lines only, and only before a sentence.
+PLACE = r"[A-Z][\w.'’-]*(?:,? [A-Z][\w.'’-]*){0,4}"
+CAPS_PLACE = r"[A-Z][A-Z'’-]{2,}\.?(?:,? [A-Z][\w.'’-]*){0,4}"
+DAY = rf"(?i:{MONTHS})\.? \d{{1,2}}(?:,? \d{{4}})?"
+AGENCY = r"(?:\([A-Z][\w.&’' -]{0,24}\)|[A-Z]{2,6}(?: [A-Z][a-z]+)?)"
+DASH = r"(?:\s*[—–―]|\s+--?)"
+DATELINE = re.compile(
+    rf"^(?:(?:{PLACE})?(?:,? {DAY})?\s*{AGENCY}|{PLACE},? {DAY}|{CAPS_PLACE}){DASH}(?:\s+|$)"
+)
+DATELINE_SEARCH_LINES = 6  # non-blank lines from the top: the headline, a byline, the dateline
+DATELINE_MIN_WORDS_AFTER = 4  # a glued dateline is cut only from a sentence at least this long
 
 SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ":", ";", ")")
 ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -138,6 +168,8 @@ def _drop_line(line: str) -> bool:
         or SHARE_LINE.match(bare)
         or FOOTER_LINE.search(bare)
         or TIME_LINE.match(bare)
+        or CREDIT_ONLY_LINE.match(bare)
+        or (CONTACT_LINE.match(bare) and len(bare.split()) <= CONTACT_MAX_WORDS)
         or AGENCY_SIGNOFF.match(bare)
         or TEASER_LINE.match(bare)
         or _is_credit(bare)
@@ -221,6 +253,36 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
     return out
 
 
+def strip_dateline(line: str) -> str | None:
+    """`line` without the wire dateline it opens with; "" when it is only a dateline; None when none."""
+    m = DATELINE.match(line)
+    if not m:
+        return None
+    rest = line[m.end() :]
+    if not rest:
+        return ""
+    opens = rest[0].isupper() or rest[0] in "\"“‘'0123456789"
+    if not opens or len(rest.split()) < DATELINE_MIN_WORDS_AFTER:
+        return None
+    return rest
+
+
+def _drop_dateline(lines: list[str]) -> list[str]:
+    """Cut the first wire dateline among the top lines (see DATELINE)."""
+    out = list(lines)
+    seen = 0
+    for i, line in enumerate(out):
+        if not line:
+            continue
+        if (rest := strip_dateline(line)) is not None:
+            out[i] = rest
+            break
+        seen += 1
+        if seen >= DATELINE_SEARCH_LINES:
+            break
+    return out
+
+
 def clean(raw: str) -> Cleaned:
     """Strip boilerplate from one article's raw text; keep every article sentence."""
     raw_lines = [line.strip() for line in _normalise(raw).split("\n")]
@@ -234,8 +296,9 @@ def clean(raw: str) -> Cleaned:
         if _drop_line(line):
             lines.append("")
             continue
-        line = " ".join(URL.sub("", _strip_credit(line)).split())
+        line = " ".join(URL.sub("", _strip_credit(TIME_PREFIX.sub("", line))).split())
         lines.append(line)
+    lines = _drop_dateline(lines)
     lines = _drop_alt_text(raw_lines, lines)
     lines = _drop_related_teasers(lines)
     lines = _drop_repeated_captions(lines)
