@@ -19,8 +19,13 @@ files or decide titles (`rag.documents` does).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+
+# Part of the chunking signature (rag.ingest): change it when cleaning changes what is stored, so the
+# next `rag ingest` re-chunks every document.
+CLEANING_VERSION = "clean2"
 
 # A line that is only one of these is dropped (case-insensitive, whole line).
 NAV_LINE = re.compile(
@@ -283,12 +288,29 @@ def _drop_dateline(lines: list[str]) -> list[str]:
     return out
 
 
-def clean(raw: str) -> Cleaned:
-    """Strip boilerplate from one article's raw text; keep every article sentence."""
+def line_key(line: str) -> str:
+    """How a line is compared with the lines of other documents: its words, whitespace collapsed."""
+    return " ".join(line.split())
+
+
+def source_lines(raw: str) -> list[str]:
+    """The lines of `raw` as `clean` reads them (after markup normalisation), as `line_key`s."""
+    return [line_key(line) for line in _normalise(raw).split("\n")]
+
+
+def clean(raw: str, *, drop: Collection[str] = ()) -> Cleaned:
+    """Strip boilerplate from one article's raw text; keep every article sentence.
+
+    `drop` holds lines (as `line_key`s) to remove as well: the caller's knowledge from other
+    documents, such as a promotion line repeated verbatim across a site's articles.
+    """
     raw_lines = [line.strip() for line in _normalise(raw).split("\n")]
     published: date | None = None
     lines: list[str] = []
     for n, line in enumerate(raw_lines):
+        if drop and line and line_key(line) in drop:
+            lines.append("")
+            continue
         if n < DATE_SEARCH_LINES and (found := parse_date_line(line)) is not None:
             published = published or found
             lines.append("")
