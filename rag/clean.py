@@ -46,13 +46,13 @@ FOOTER_LINE = re.compile(
     r"(listen to (our|the) latest podcasts?|subscribe to (our|the) (podcast|newsletter)"
     r"|sign up (for|to) (our|the) newsletter|^to suggest a correction|^you can also highlight the text"
     r"|^(report|suggest) (a|an) (correction|error|typo)|^with inputs from (agencies|wire services)\.?$"
-    r"|\bsign up\b.{0,100}\bnewsletter|\bnewsletter\b.{0,100}\bsign up\b)",
+    r"|\b(sign up|subscribe)\b.{0,100}\bnewsletter|\bnewsletter\b.{0,100}\b(sign up|subscribe)\b)",
     re.I,
 )
 RELATED_HEADING = re.compile(
     r"^(other topics of interest|related( stories| articles| coverage| topics| content)?"
     r"|read more|more on this (story|topic)|you may also like|recommended( for you)?|most read"
-    r"|more from [\w ]{1,30})\s*:?$",
+    r"|more|more from [\w ]{1,30})\s*:?$",
     re.I,
 )
 # A one-line pointer to another story ("Read more: How Estova's grid coped ...").
@@ -67,13 +67,19 @@ CREDIT_LINE = re.compile(
     re.I,
 )
 # A line that only points at a social account or a mailbox ("Follow Ann Lee on X: @annlee.").
-CONTACT_LINE = re.compile(r"^[^.!?]{0,100}[:\s](@\w{2,}|[\w.+-]+@[\w-]+\.[\w.-]+)\.?$")
-CONTACT_MAX_WORDS = 15
+CONTACT_LINE = re.compile(
+    r"^[^.!?]{0,100}[:\s](@\w{2,}|[\w.+-]+@[\w-]+\.[\w.-]+)\.?$"
+    r"|(^|[.!?]\s)(Contact|Reach|Follow|Email|E-mail|Call|Write to)\b.{0,80}(\s@\w{2,}|[\w.+-]@[\w-]+\.\w)"
+    r"|\b(can be reached|reach (him|her|them|me|us)) at\b"
+)
+CONTACT_MAX_WORDS = 45  # an author's bio and contact line; a longer paragraph is article text
 TIME = r"\d{1,2}[:.]\d{2}\s*([apAP]\.?\s?[mM]\b\.?)?\s*(ET|EST|EDT|CT|PT|GMT|BST|UTC|CET|CEST)?"
 # A live blog's timestamp on a line of its own ("11:54 p.m.", "Updated 3:45 p.m. ET").
 TIME_LINE = re.compile(rf"^((updated|posted|published)\s+)?{TIME}$", re.I)
 # ... or in front of the entry it stamps ("10:25 a.m.: The motorcade ...", "9:30 p.m. - Rivera concedes").
-TIME_PREFIX = re.compile(rf"^(?=\d{{1,2}}:){TIME}\s*(:|[—–―-]{{1,2}})\s+(?=[\"“‘'A-Z0-9])")
+TIME_PREFIX = re.compile(
+    rf"^(?=\d{{1,2}}:)({TIME}\s*(:|\||[—–―-]{{1,2}})|\d{{1,2}}:\d{{2}}\s*[apAP]\.?\s?[mM]\b\.?)\s+(?=[\"“‘'A-Z0-9])"
+)
 URL = re.compile(r"\bhttps?://\S+", re.I)
 AGENCY_SIGNOFF = re.compile(r"^[a-z]{1,4}(/[a-z]{1,4})+\s*\(([A-Z][A-Za-z.]*(,\s*)?)+\)$")
 # Breadcrumbs glue section names together: "ConflictsNorth Korea", "WorldAsiaRussia invades Ukraine".
@@ -81,17 +87,37 @@ BREADCRUMB_JOIN = re.compile(r"[A-Z][a-z]{2,}[A-Z][a-z]")
 BREADCRUMB_MAX_WORDS = 8
 
 # A photo credit names photographer and agency joined by slashes ("Jane Roe/AFP/Getty Images",
-# "REUTERS/Luca Marini"): capitalised words only. After a caption it is cut off; alone, the line goes.
-CAP_WORDS = r"[A-Z][\w.'’&-]*(?: (?:[A-Z&][\w.'’&-]*|of|de|la|van|von)){0,3}"
-SLASH_CREDIT = rf"{CAP_WORDS}(?:/{CAP_WORDS}){{1,3}}"
-CREDIT_ONLY_LINE = re.compile(rf"^\(?{SLASH_CREDIT}\)?$")
-# A credit at the end of a line is cut off; the rest of the line is kept.
+# "REUTERS/Luca Marini", "Wolf Kahn/dpa/picture alliance/AP"): up to three capitalised words, then
+# slash-joined segments. At a caption's end it is cut off; alone, the line goes; between two captions
+# printed on one line (a gallery), ending in an agency, it becomes a line break.
+NAME_WORD = r"(?:[A-Z][\w'’&+-]*|[A-Z]\.)"  # a capitalised word or an initial, never a sentence's end
+NAME_GLUE = r"(?:of|de|la|van|von|der|da|via)"
+PHOTOGRAPHER = rf"{NAME_WORD}(?: (?:{NAME_WORD}|{NAME_GLUE})){{0,2}}"
+CREDIT_SEGMENT = rf"[\w'’&+-]+\.?(?: (?:{NAME_WORD}|{NAME_GLUE}|[a-z]+|\d+)){{0,2}}"
+SLASH_CREDIT = rf"(?-i:{PHOTOGRAPHER}(?: ?/+ ?{CREDIT_SEGMENT}){{1,5}})"
+PHOTO_AGENCIES = r"AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|TASS|Shutterstock|Associated Press"
+GALLERY_CREDIT = re.compile(
+    rf"(?<=[.!?\"”’'])[ \t]+(?-i:{PHOTOGRAPHER}(?: ?/+ ?{CREDIT_SEGMENT}){{0,4}} ?/+ ?(?:{PHOTO_AGENCIES}))"
+    r"[ \t]+(?=[\"“‘A-Z0-9])"
+)
+CREDIT_ONLY_LINE = re.compile(rf"^\(?({SLASH_CREDIT}|(?-i:{PHOTO_AGENCIES}))\)?$")
+# A credit at the end of a line is cut off; the rest of the line is kept. A slash credit ends a
+# caption whether or not the caption has a full stop ("... in Kyiv Jane Roe/Reuters").
 CREDIT_SUFFIX = re.compile(
-    r"(\s*\((source|photo|image|credit):[^)]*\)|\s+credit:\s*[^.]{1,80}|(?<=\S)image:\s.*"
-    rf"|(?<=[.!?\"”’])\s+\(?{SLASH_CREDIT}\)?"
-    r"|(?<=[.!?\"”’])\s+(AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|TASS)"
+    r"(\s*\((source|photo|image|credit)( by|:)[^)]*\)|\s+credit:\s*[^.]{1,80}|(?<=\S)image:\s.*"
+    rf"|(?<=\S)\s+\(?{SLASH_CREDIT}\)?"
+    rf"|(?<=[.!?\"”’])\s+(?-i:{PHOTO_AGENCIES})"
     r"|\s*with inputs from (agencies|wire services)\.?)$",
     re.I,
+)
+CREDIT_PASSES = 3  # credits stack up at a caption's end ("(Photo by X/AFP) X/AFP/Getty Images")
+# A link label after the last sentence of a line, or a line that is only such a link.
+READ_MORE_SUFFIX = re.compile(r"(?<=[.!?\"”’])\s+read more\.?$", re.I)
+READ_MORE_LINE = re.compile(r"^read more\b[^.!?]{0,80}[.!?]?$", re.I)
+# A line's last sentence when it asks the reader to subscribe or sign up ("Support local
+# journalism: Subscribe today."); a line that is nothing else goes.
+PROMO_SENTENCE = re.compile(
+    r"(^|(?<=[.!?:;]))\s*([^.!?:;]{0,40}[:;]\s*)?(please\s+)?(subscribe|sign up)\b[^.!?]{0,120}[.!?]?$", re.I
 )
 # Caption markup: keep the text between the tags, on a line of its own.
 WP_CAPTION = re.compile(r"\[caption\b[^\]]*\](.*?)\[/caption\]", re.I | re.S)
@@ -111,15 +137,14 @@ DATE_SEARCH_LINES = 12  # a dateline is only looked for near the top
 # A wire dateline at the start of the body, cut off the sentence it is glued to ("PYONGYANG, Sept 13
 # (Reuters) - Kim ...", "MIAMI (AP) — J.T. Realmuto ...") or dropped as a line of its own ("Washington
 # CNN —"). Its shape: a place (capitalised words), then a date, an agency, or both, then a dash; or a
-# place in capitals and a dash. Looked for in the first lines only, and only before a sentence.
-PLACE = r"[A-Z][\w.'’-]*(?:,? [A-Z][\w.'’-]*){0,4}"
+# place in capitals and a dash. Only before a sentence; see `_drop_dateline` for where.
+PLACE = r"[A-Z][\w.'’-]*(?:(?:,? |/)[A-Z][\w.'’-]*){0,6}"
 CAPS_PLACE = r"[A-Z][A-Z'’-]{2,}\.?(?:,? [A-Z][\w.'’-]*){0,4}"
 DAY = rf"(?i:{MONTHS})\.? \d{{1,2}}(?:,? \d{{4}})?"
 AGENCY = r"(?:\([A-Z][\w.&’' -]{0,24}\)|[A-Z]{2,6}(?: [A-Z][a-z]+)?)"
 DASH = r"(?:\s*[—–―]|\s+--?)"
-DATELINE = re.compile(
-    rf"^(?:(?:{PLACE})?(?:,? {DAY})?\s*{AGENCY}|{PLACE},? {DAY}|{CAPS_PLACE}){DASH}(?:\s+|$)"
-)
+WIRE_DATELINE = re.compile(rf"^(?:{PLACE})?(?:,? {DAY})?\s*{AGENCY}{DASH}(?:\s+|$)")
+DATELINE = re.compile(rf"^(?:{PLACE},? {DAY}|{CAPS_PLACE}){DASH}(?:\s+|$)")
 DATELINE_SEARCH_LINES = 6  # non-blank lines from the top: the headline, a byline, the dateline
 DATELINE_MIN_WORDS_AFTER = 4  # a glued dateline is cut only from a sentence at least this long
 
@@ -174,7 +199,8 @@ def _drop_line(line: str) -> bool:
         or FOOTER_LINE.search(bare)
         or TIME_LINE.match(bare)
         or CREDIT_ONLY_LINE.match(bare)
-        or (CONTACT_LINE.match(bare) and len(bare.split()) <= CONTACT_MAX_WORDS)
+        or READ_MORE_LINE.match(bare)
+        or (CONTACT_LINE.search(bare) and len(bare.split()) <= CONTACT_MAX_WORDS)
         or AGENCY_SIGNOFF.match(bare)
         or TEASER_LINE.match(bare)
         or _is_credit(bare)
@@ -192,7 +218,12 @@ def _is_credit(line: str) -> bool:
 
 
 def _strip_credit(line: str) -> str:
-    return CREDIT_SUFFIX.sub("", line).rstrip()
+    for _ in range(CREDIT_PASSES):
+        cut = CREDIT_SUFFIX.sub("", line).rstrip()
+        if cut == line:
+            break
+        line = cut
+    return PROMO_SENTENCE.sub("", READ_MORE_SUFFIX.sub("", line)).rstrip()
 
 
 def _normalise(raw: str) -> str:
@@ -200,7 +231,8 @@ def _normalise(raw: str) -> str:
     text = text.replace("\u00a0", " ")
     text = ZERO_WIDTH.sub("", text)
     text = WP_CAPTION.sub(lambda m: "\n\n" + " ".join(m[1].split()) + "\n\n", text)
-    return WP_SHORTCODE.sub("", text)
+    text = WP_SHORTCODE.sub("", text)
+    return GALLERY_CREDIT.sub("\n", text)
 
 
 def _drop_related_teasers(lines: list[str]) -> list[str]:
@@ -260,7 +292,7 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
 
 def strip_dateline(line: str) -> str | None:
     """`line` without the wire dateline it opens with; "" when it is only a dateline; None when none."""
-    m = DATELINE.match(line)
+    m = WIRE_DATELINE.match(line) or DATELINE.match(line)
     if not m:
         return None
     rest = line[m.end() :]
@@ -273,18 +305,20 @@ def strip_dateline(line: str) -> str | None:
 
 
 def _drop_dateline(lines: list[str]) -> list[str]:
-    """Cut the first wire dateline among the top lines (see DATELINE)."""
+    """Cut datelines: the first one among the top lines, and a wire dateline opening any paragraph.
+
+    A roundup prints several wire stories, each with its dateline ("BOSTON (AP) — ..."); a
+    place and a date or a dash alone ("WASHINGTON — ...") count only at the top.
+    """
     out = list(lines)
     seen = 0
     for i, line in enumerate(out):
         if not line:
             continue
-        if (rest := strip_dateline(line)) is not None:
-            out[i] = rest
-            break
+        top = seen < DATELINE_SEARCH_LINES
         seen += 1
-        if seen >= DATELINE_SEARCH_LINES:
-            break
+        if (top or WIRE_DATELINE.match(line)) and (rest := strip_dateline(line)) is not None:
+            out[i] = rest
     return out
 
 
