@@ -30,7 +30,7 @@ WIRE = """Harbour strike ends after nine days
 
 By Ann Lee and Tom Park, The Coastal Ledger
 
-TALLIN BAY, March 3 (Wirenews) - Dock workers in Tallin Bay returned to work on Friday after a nine-day strike over pay.
+TALLIN BAY, March 3 (Wirenews) - Dock workers in Tallin Bay returned to work after a nine-day strike.
 
 The union said members had accepted a 6% raise over two years.
 
@@ -42,7 +42,7 @@ Contributing: Wire reports
 
 def test_wire_dateline_is_cut_from_the_first_sentence_and_bylines_go() -> None:
     text = clean(WIRE).text
-    assert "Dock workers in Tallin Bay returned to work on Friday after a nine-day strike over pay." in text
+    assert "Dock workers in Tallin Bay returned to work after a nine-day strike." in text
     assert "(Wirenews)" not in text and "TALLIN BAY, March 3" not in text
     assert "By Ann Lee" not in text and "Contributing:" not in text
     assert _prose(text)[0].startswith("Dock workers in Tallin Bay returned")
@@ -52,7 +52,7 @@ def test_wire_dateline_is_cut_from_the_first_sentence_and_bylines_go() -> None:
     ("line", "rest"),
     [
         ("PORTVALE, Ore. (AP) — The city council voted 5-2 to close the old bridge.", "The city council"),
-        ("NEW HAVEN, Jan. 5 — Stocks of regional banks fell sharply on Friday morning.", "Stocks of regional"),
+        ("NEW HAVEN, Jan. 5 — Stocks of regional banks fell sharply on Friday.", "Stocks of regional"),
         ("MERIDIAN — The state senate passed the budget late on Tuesday night.", "The state senate"),
         ("Kessel, Norland CNN —", ""),
         ("Riverton, DC WNN Business —", ""),
@@ -81,7 +81,8 @@ def test_lines_that_only_look_like_datelines_are_kept(line: str) -> None:
 def test_wire_roundup_cuts_each_stories_dateline() -> None:
     raw = (
         "Sports roundup\n\nKESSEL (AP) — Mara Holt scored twice as Kessel beat Lund 3-1 on Sunday.\n\n"
-        "The win lifts Kessel to third.\n\nLUND CITY (AP) — Lund City fired its coach after the defeat, the club said.\n"
+        "The win lifts Kessel to third.\n\n"
+        "LUND CITY (AP) — Lund City fired its coach after the defeat, the club said.\n"
     )
     text = clean(raw).text
     assert "(AP)" not in text
@@ -90,7 +91,7 @@ def test_wire_roundup_cuts_each_stories_dateline() -> None:
 
 FLATTENED = (
     "The council met for three hours on Monday. Let us look at what it decided. Flood barriers and pumps "
-    "for harbour Mayor Ruth Vale announced new flood barriers and pumps for the harbour district, to be "
+    "for harbour Mayor Ruth Vale announced new flood barriers and pumps for the harbour district, "
     "built by 2027. Schools and libraries Councillors also agreed to keep every school and library open "
     "next year."
 )
@@ -99,10 +100,8 @@ FLATTENED = (
 def test_run_in_subheadings_in_a_flattened_story_become_their_own_spans() -> None:
     spans = [s.text for s in split_sentences(FLATTENED)]
     assert "Flood barriers and pumps for harbour" in spans
-    assert (
-        "Mayor Ruth Vale announced new flood barriers and pumps for the harbour district, to be built by 2027."
-        in spans
-    )
+    mayor = "Mayor Ruth Vale announced new flood barriers and pumps for the harbour district, built by 2027."
+    assert mayor in spans
     assert not any(s.startswith("Flood barriers") for s in _prose(FLATTENED))
 
 
@@ -127,7 +126,8 @@ Water covers the coast road near Lund on Tuesday, November 4, 2025. Jana Roe/AFP
 
 Rescue crews reached the last stranded drivers by nightfall, the fire service said.
 
-A car is stuck near Kessel on Tuesday. Tom Park/AP A boy wades across a flooded street in Lund. Ida Berg/Reuters Crews pile sandbags outside the town hall. Mark Oren/Getty Images
+A car is stuck near Kessel on Tuesday. Tom Park/AP A boy wades across a flooded street in Lund. \
+Ida Berg/Reuters Crews pile sandbags outside the town hall. Mark Oren/Getty Images
 
 Ole Lind/picture alliance/dpa
 
@@ -236,10 +236,12 @@ def test_a_line_repeated_across_documents_is_kept_in_the_first_only(tmp_path: Pa
     promo = "Follow every match: live scores and fixtures for the whole league"
     pair = "Both stories print this paragraph, and only these two do."
     files = [
-        _write(tmp_path, f"d{n}.txt", f"Story {n} headline\n\n{promo}\n\nStory {n} has its own sentence here.\n")
+        _write(tmp_path, f"d{n}.txt", f"Story {n}\n\n{promo}\n\nStory {n} has its own sentence here.\n")
         for n in range(3)
     ]
-    files += [_write(tmp_path, f"e{n}.txt", f"Other {n}\n\n{pair}\n\nAnd a sentence of its own.\n") for n in range(2)]
+    files += [
+        _write(tmp_path, f"e{n}.txt", f"Other {n}\n\n{pair}\n\nA sentence of its own.\n") for n in range(2)
+    ]
     docs = {d.doc_id: d.text for d in load_all(files) if not isinstance(d, Skipped)}
     assert promo in docs["d0"]
     assert promo not in docs["d1"] and promo not in docs["d2"]
