@@ -18,6 +18,7 @@ files or decide titles (`rag.documents` does).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -140,7 +141,7 @@ DATE_SEARCH_LINES = 12  # a dateline is only looked for near the top
 # place in capitals and a dash. Only before a sentence; see `_drop_dateline` for where.
 PLACE = r"[A-Z][\w.'’-]*(?:(?:,? |/)[A-Z][\w.'’-]*){0,6}"
 CAPS_PLACE = r"[A-Z][A-Z'’-]{2,}\.?(?:,? [A-Z][\w.'’-]*){0,4}"
-DAY = rf"(?i:{MONTHS})\.? \d{{1,2}}(?:,? \d{{4}})?"
+DAY = rf"(?P<month>(?i:{MONTHS}))\.? (?P<day>\d{{1,2}})(?:,? (?P<year>\d{{4}}))?"
 AGENCY = r"(?:\([A-Z][\w.&’' -]{0,24}\)|[A-Z]{2,6}(?: [A-Z][a-z]+)?)"
 DASH = r"(?:\s*[—–―]|\s+--?)"
 WIRE_DATELINE = re.compile(rf"^(?:{PLACE})?(?:,? {DAY})?\s*{AGENCY}{DASH}(?:\s+|$)")
@@ -290,36 +291,51 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def strip_dateline(line: str) -> str | None:
-    """`line` without the wire dateline it opens with; "" when it is only a dateline; None when none."""
+def _dateline(line: str) -> tuple[str, str, re.Match[str]] | None:
+    """The dateline `line` opens with, the text after it, and the match; None when there is none."""
     m = WIRE_DATELINE.match(line) or DATELINE.match(line)
     if not m:
         return None
     rest = line[m.end() :]
-    if not rest:
-        return ""
-    opens = rest[0].isupper() or rest[0] in "\"“‘'0123456789"
-    if not opens or len(rest.split()) < DATELINE_MIN_WORDS_AFTER:
+    opens = not rest or rest[0].isupper() or rest[0] in "\"“‘'0123456789"
+    if not opens or (rest and len(rest.split()) < DATELINE_MIN_WORDS_AFTER):
         return None
-    return rest
+    return line[: m.end()].strip(), rest, m
 
 
-def _drop_dateline(lines: list[str]) -> list[str]:
+def strip_dateline(line: str) -> str | None:
+    """`line` without the wire dateline it opens with; "" when it is only a dateline; None when none."""
+    found = _dateline(line)
+    return found[1] if found else None
+
+
+def _drop_dateline(lines: list[str]) -> tuple[list[str], date | None]:
     """Cut datelines: the first one among the top lines, and a wire dateline opening any paragraph.
 
     A roundup prints several wire stories, each with its dateline ("BOSTON (AP) — ..."); a
-    place and a date or a dash alone ("WASHINGTON — ...") count only at the top.
+    place and a date or a dash alone ("WASHINGTON — ...") count only at the top. A dateline that
+    states a date ("DUNMORE, May 29, 2021 -") is not dropped but put on a line of its own: the date
+    may be the only one the article gives. With a year, it is also returned as the publication date.
     """
     out = list(lines)
+    published: date | None = None
     seen = 0
     for i, line in enumerate(out):
         if not line:
             continue
         top = seen < DATELINE_SEARCH_LINES
         seen += 1
-        if (top or WIRE_DATELINE.match(line)) and (rest := strip_dateline(line)) is not None:
+        if not (top or WIRE_DATELINE.match(line)) or (found := _dateline(line)) is None:
+            continue
+        head, rest, m = found
+        if not m["day"]:
             out[i] = rest
-    return out
+            continue
+        out[i] = f"{head}\n{rest}" if rest else head
+        if m["year"] and published is None:
+            with contextlib.suppress(ValueError):
+                published = date(int(m["year"]), _month(m["month"]), int(m["day"]))
+    return out, published
 
 
 def line_key(line: str) -> str:
@@ -354,7 +370,8 @@ def clean(raw: str, *, drop: Collection[str] = ()) -> Cleaned:
             continue
         line = " ".join(URL.sub("", _strip_credit(TIME_PREFIX.sub("", line))).split())
         lines.append(line)
-    lines = _drop_dateline(lines)
+    lines, dated = _drop_dateline(lines)
+    published = published or dated
     lines = _drop_alt_text(raw_lines, lines)
     lines = _drop_related_teasers(lines)
     lines = _drop_repeated_captions(lines)

@@ -9,6 +9,7 @@ article sentence, no boilerplate line left, and every article sentence kept word
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -42,10 +43,22 @@ Contributing: Wire reports
 
 def test_wire_dateline_is_cut_from_the_first_sentence_and_bylines_go() -> None:
     text = clean(WIRE).text
-    assert "Dock workers in Tallin Bay returned to work after a nine-day strike." in text
-    assert "(Wirenews)" not in text and "TALLIN BAY, March 3" not in text
+    lines = _lines(text)
+    assert "Dock workers in Tallin Bay returned to work after a nine-day strike." in lines
+    assert "TALLIN BAY, March 3 (Wirenews) -" in lines  # a dated dateline stays, on a line of its own
     assert "By Ann Lee" not in text and "Contributing:" not in text
-    assert _prose(text)[0].startswith("Dock workers in Tallin Bay returned")
+    assert _prose(text)[0] == "Dock workers in Tallin Bay returned to work after a nine-day strike."
+
+
+def test_a_dateline_with_a_year_gives_the_publication_date() -> None:
+    cleaned = clean("Title\n\nDUNMORE, May 29, 2021 - The city opened its new bridge on Saturday.\n")
+    assert cleaned.published == date(2021, 5, 29)
+    assert _lines(cleaned.text)[1:] == [
+        "DUNMORE, May 29, 2021 -",
+        "The city opened its new bridge on Saturday.",
+    ]
+    undated = clean("Title\n\nMIAMI (AP) — The city opened its new bridge on Saturday.\n")
+    assert undated.published is None and "(AP)" not in undated.text
 
 
 @pytest.mark.parametrize(
