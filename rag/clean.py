@@ -1,19 +1,28 @@
 """Clean raw article text: drop the boilerplate news sites wrap around an article.
 
 What it removes, each rule a named pattern below: navigation lines ("Skip to
-content"), "Advertisement", share/podcast/newsletter/correction footers,
-related-story teasers (a block, or one "Read more: ..." line), bylines and wire
-credit lines ("(Reporting by ...; Editing by ...)"), breadcrumb and tag lines ("WorldAsiaRussia invades
-Ukraine"), timestamp lines, stray URLs, agency sign-offs ("zc/wd (AP, AFP)"),
-photo credits, image alt text, and a caption repeated on the next line. It
-unwraps WordPress `[caption ...]text[/caption]` shortcodes, keeping the text.
-A date line ("September 12, 2023", "date 2023-09-12") is removed from the body
-and returned as the publication date.
+content"), "Advertisement", share/podcast/newsletter/correction footers and
+"Subscribe today." prompts, related-story teasers (a block, one "Read more: ..."
+or "More: ..." line, a trailing "Read more"), bylines, wire credit lines
+("(Reporting by ...; Editing by ...)", "Contributing: ...") and author contact
+lines ("Reach her at ...@..."), breadcrumb and tag lines ("WorldAsiaRussia
+invades Ukraine"), live-blog timestamps (a line of their own, or in front of the
+entry they stamp), stray URLs, agency sign-offs ("zc/wd (AP, AFP)"), photo
+credits ("Jane Roe/AFP/Getty Images", at a caption's end or alone), image alt
+text, and a caption repeated on the next line. It unwraps WordPress
+`[caption ...]text[/caption]` shortcodes, keeping the text. A date line
+("September 12, 2023", "date 2023-09-12") is removed from the body and returned
+as the publication date. A wire dateline is cut off the sentence it opens
+("MIAMI (AP) — ..."); one that states a date is kept on a line of its own
+instead, and its date, with a year, is the publication date when no date line
+gives one. Lines the caller names in `drop` (its knowledge of other documents:
+see `rag.documents.RepeatedLines`) go too.
 
 What it deliberately does not do: rewrite, reorder or re-punctuate article
-sentences. Every line it keeps is the source line minus a matched credit or
-URL, so a quoted passage can be found in the original text. It does not read
-files or decide titles (`rag.documents` does).
+sentences. Every line it keeps is the source line minus a matched credit,
+dateline, timestamp, prompt or URL, or split where a dateline or a gallery's
+credit stood, so a quoted passage can be found in the original text. It does
+not read files, compare documents or decide titles (`rag.documents` does).
 """
 
 from __future__ import annotations
@@ -71,7 +80,7 @@ CREDIT_LINE = re.compile(
 CONTACT_LINE = re.compile(
     r"^[^.!?]{0,100}[:\s](@\w{2,}|[\w.+-]+@[\w-]+\.[\w.-]+)\.?$"
     r"|(^|[.!?]\s)(Contact|Reach|Follow|Email|E-mail|Call|Write to)\b.{0,80}(\s@\w{2,}|[\w.+-]@[\w-]+\.\w)"
-    r"|\b(can be reached|reach (him|her|them|me|us)) at\b"
+    r"|\b(can be reached|reach (him|her|them|me|us)) at\s+(\S+@|\(?\d{3}\b)"
 )
 CONTACT_MAX_WORDS = 45  # an author's bio and contact line; a longer paragraph is article text
 TIME = r"\d{1,2}[:.]\d{2}\s*([apAP]\.?\s?[mM]\b\.?)?\s*(ET|EST|EDT|CT|PT|GMT|BST|UTC|CET|CEST)?"

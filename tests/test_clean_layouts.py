@@ -207,8 +207,15 @@ def test_newsletter_box_subscribe_prompt_and_contact_lines_go() -> None:
     assert "A bright comet will be visible low in the western sky after sunset on Saturday." in text
 
 
-def test_a_quoted_handle_in_the_story_is_kept() -> None:
-    line = "“Best night of my life,” wrote one user, @skywatcher, under the video."
+@pytest.mark.parametrize(
+    "line",
+    [
+        "“Best night of my life,” wrote one user, @skywatcher, under the video.",
+        "The summit can be reached at 4,000 metres by cable car from the valley.",
+        "Follow the river path north for two kilometres to reach the old mill.",
+    ],
+)
+def test_article_sentences_that_look_like_contact_lines_are_kept(line: str) -> None:
     assert line in clean(f"Title\n\n{line}\n\nThe video was shared 20,000 times.").text
 
 
