@@ -8,7 +8,8 @@ content hash. A file it cannot use (binary, undecodable, empty, a duplicate id, 
 symbolic link leading out of the folder being read) becomes a `Skipped` record with
 the reason, so the caller can report it by name. Titles are stripped of control
 characters (terminal escapes) and capped at TITLE_HARD_MAX_CHARS, since every chunk
-carries a copy of its title.
+carries a copy of its title. Files read together are compared line by line: a line repeated
+verbatim in many of them (a site's promotion box) is kept in the first only (`RepeatedLines`).
 
 It does not chunk, embed or store anything.
 """
