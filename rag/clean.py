@@ -1,26 +1,41 @@
 """Clean raw article text: drop the boilerplate news sites wrap around an article.
 
 What it removes, each rule a named pattern below: navigation lines ("Skip to
-content"), "Advertisement", share/podcast/newsletter/correction footers,
-related-story teasers (a block, or one "Read more: ..." line), bylines and wire
-credit lines ("(Reporting by ...; Editing by ...)"), breadcrumb and tag lines ("WorldAsiaRussia invades
-Ukraine"), timestamp lines, stray URLs, agency sign-offs ("zc/wd (AP, AFP)"),
-photo credits, image alt text, and a caption repeated on the next line. It
-unwraps WordPress `[caption ...]text[/caption]` shortcodes, keeping the text.
-A date line ("September 12, 2023", "date 2023-09-12") is removed from the body
-and returned as the publication date.
+content"), "Advertisement", share/podcast/newsletter/correction footers and
+"Subscribe today." prompts, related-story teasers (a block, one "Read more: ..."
+or "More: ..." line, a trailing "Read more"), bylines, wire credit lines
+("(Reporting by ...; Editing by ...)", "Contributing: ...") and author contact
+lines ("Reach her at ...@..."), breadcrumb and tag lines ("WorldAsiaRussia
+invades Ukraine"), live-blog timestamps (a line of their own, or in front of the
+entry they stamp), stray URLs, agency sign-offs ("zc/wd (AP, AFP)"), photo
+credits ("Jane Roe/AFP/Getty Images", at a caption's end or alone), image alt
+text, and a caption repeated on the next line. It unwraps WordPress
+`[caption ...]text[/caption]` shortcodes, keeping the text. A date line
+("September 12, 2023", "date 2023-09-12") is removed from the body and returned
+as the publication date. A wire dateline is cut off the sentence it opens
+("MIAMI (AP) — ..."); one that states a date is kept on a line of its own
+instead, and its date, with a year, is the publication date when no date line
+gives one. Lines the caller names in `drop` (its knowledge of other documents:
+see `rag.documents.RepeatedLines`) go too.
 
 What it deliberately does not do: rewrite, reorder or re-punctuate article
-sentences. Every line it keeps is the source line minus a matched credit or
-URL, so a quoted passage can be found in the original text. It does not read
-files or decide titles (`rag.documents` does).
+sentences. Every line it keeps is the source line minus a matched credit,
+dateline, timestamp, prompt or URL, or split where a dateline or a gallery's
+credit stood, so a quoted passage can be found in the original text. It does
+not read files, compare documents or decide titles (`rag.documents` does).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+
+# Part of the chunking signature (rag.ingest): change it when cleaning changes what is stored, so the
+# next `rag ingest` re-chunks every document.
+CLEANING_VERSION = "clean2"
 
 # A line that is only one of these is dropped (case-insensitive, whole line).
 NAV_LINE = re.compile(
@@ -40,38 +55,79 @@ SHARE_LINE = re.compile(
 FOOTER_LINE = re.compile(
     r"(listen to (our|the) latest podcasts?|subscribe to (our|the) (podcast|newsletter)"
     r"|sign up (for|to) (our|the) newsletter|^to suggest a correction|^you can also highlight the text"
-    r"|^(report|suggest) (a|an) (correction|error|typo)|^with inputs from (agencies|wire services)\.?$)",
+    r"|^(report|suggest) (a|an) (correction|error|typo)|^with inputs from (agencies|wire services)\.?$"
+    r"|\b(sign up|subscribe)\b.{0,100}\bnewsletter|\bnewsletter\b.{0,100}\b(sign up|subscribe)\b)",
     re.I,
 )
 RELATED_HEADING = re.compile(
     r"^(other topics of interest|related( stories| articles| coverage| topics| content)?"
     r"|read more|more on this (story|topic)|you may also like|recommended( for you)?|most read"
-    r"|more from [\w ]{1,30})\s*:?$",
+    r"|more|more from [\w ]{1,30})\s*:?$",
     re.I,
 )
 # A one-line pointer to another story ("Read more: How Estova's grid coped ...").
 TEASER_LINE = re.compile(
-    r"^(read more|read also|related|see also|more on this|watch|listen)\s*:\s*\S.{0,150}$", re.I
+    r"^(read more|read also|related|see also|more on this|more|watch|listen)\s*:\s*\S.{0,150}$", re.I
 )
 # Wire credits and bylines: "(Reporting by X; Editing by Y)", "By Anna Rebane".
 CREDIT_LINE = re.compile(
     r"^\(?((additional )?(reporting|writing|editing|compiled|translated) by\b[^()]{0,150})\)?\.?$"
-    r"|^by( [A-Z][\w.'’-]+){1,4}( (and|&)( [A-Z][\w.'’-]+){1,4})?$",
+    r"|^by( [A-Z][\w.'’-]+){1,4}( (and|&)( [A-Z][\w.'’-]+){1,4})?(\s*[,|]\s*[A-Z][\w .'’-]{1,40})?$"
+    r"|^contributing:\s.{1,120}$",
     re.I,
 )
-TIME_LINE = re.compile(r"^\d{1,2}[:.]\d{2}\s*([ap]\.?m\.?)?$", re.I)
+# A line that only points at a social account or a mailbox ("Follow Ann Lee on X: @annlee.").
+CONTACT_LINE = re.compile(
+    r"^[^.!?]{0,100}[:\s](@\w{2,}|[\w.+-]+@[\w-]+\.[\w.-]+)\.?$"
+    r"|(^|[.!?]\s)(Contact|Reach|Follow|Email|E-mail|Call|Write to)\b.{0,80}(\s@\w{2,}|[\w.+-]@[\w-]+\.\w)"
+    r"|\b(can be reached|reach (him|her|them|me|us)) at\s+(\S+@|\(?\d{3}\b)"
+)
+CONTACT_MAX_WORDS = 45  # an author's bio and contact line; a longer paragraph is article text
+TIME = r"\d{1,2}[:.]\d{2}\s*([apAP]\.?\s?[mM]\b\.?)?\s*(ET|EST|EDT|CT|PT|GMT|BST|UTC|CET|CEST)?"
+# A live blog's timestamp on a line of its own ("11:54 p.m.", "Updated 3:45 p.m. ET").
+TIME_LINE = re.compile(rf"^((updated|posted|published)\s+)?{TIME}$", re.I)
+# ... or in front of the entry it stamps ("10:25 a.m.: The motorcade ...", "9:30 p.m. - Rivera concedes").
+TIME_PREFIX = re.compile(
+    rf"^(?=\d{{1,2}}:)({TIME}\s*(:|\||[—–―-]{{1,2}})|\d{{1,2}}:\d{{2}}\s*[apAP]\.?\s?[mM]\b\.?)\s+(?=[\"“‘'A-Z0-9])"
+)
 URL = re.compile(r"\bhttps?://\S+", re.I)
 AGENCY_SIGNOFF = re.compile(r"^[a-z]{1,4}(/[a-z]{1,4})+\s*\(([A-Z][A-Za-z.]*(,\s*)?)+\)$")
 # Breadcrumbs glue section names together: "ConflictsNorth Korea", "WorldAsiaRussia invades Ukraine".
 BREADCRUMB_JOIN = re.compile(r"[A-Z][a-z]{2,}[A-Z][a-z]")
 BREADCRUMB_MAX_WORDS = 8
 
-# A credit at the end of a line is cut off; the rest of the line is kept.
+# A photo credit names photographer and agency joined by slashes ("Jane Roe/AFP/Getty Images",
+# "REUTERS/Luca Marini", "Wolf Kahn/dpa/picture alliance/AP"): up to three capitalised words, then
+# slash-joined segments. At a caption's end it is cut off; alone, the line goes; between two captions
+# printed on one line (a gallery), ending in an agency, it becomes a line break.
+NAME_WORD = r"(?:[A-Z][\w'’&+-]*|[A-Z]\.)"  # a capitalised word or an initial, never a sentence's end
+NAME_GLUE = r"(?:of|de|la|van|von|der|da|via)"
+PHOTOGRAPHER = rf"{NAME_WORD}(?: (?:{NAME_WORD}|{NAME_GLUE})){{0,2}}"
+CREDIT_SEGMENT = rf"[\w'’&+-]+\.?(?: (?:{NAME_WORD}|{NAME_GLUE}|[a-z]+|\d+)){{0,2}}"
+SLASH_CREDIT = rf"(?-i:{PHOTOGRAPHER}(?: ?/+ ?{CREDIT_SEGMENT}){{1,5}})"
+PHOTO_AGENCIES = r"AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|TASS|Shutterstock|Associated Press"
+GALLERY_CREDIT = re.compile(
+    rf"(?<=[.!?\"”’'])[ \t]+(?-i:{PHOTOGRAPHER}(?: ?/+ ?{CREDIT_SEGMENT}){{0,4}} ?/+ ?(?:{PHOTO_AGENCIES}))"
+    r"[ \t]+(?=[\"“‘A-Z0-9])"
+)
+CREDIT_ONLY_LINE = re.compile(rf"^\(?({SLASH_CREDIT}|(?-i:{PHOTO_AGENCIES}))\)?$")
+# A credit at the end of a line is cut off; the rest of the line is kept. A slash credit ends a
+# caption whether or not the caption has a full stop ("... in Kyiv Jane Roe/Reuters").
 CREDIT_SUFFIX = re.compile(
-    r"(\s*\((source|photo|image|credit):[^)]*\)|\s+credit:\s*[^.]{1,80}|(?<=\S)image:\s.*"
-    r"|(?<=[.!?\"”’])\s+(AP|AFP|Reuters|EPA|Getty Images|Xinhua|Yonhap|TASS)"
+    r"(\s*\((source|photo|image|credit)( by|:)[^)]*\)|\s+credit:\s*[^.]{1,80}|(?<=\S)image:\s.*"
+    rf"|(?<=\S)\s+\(?{SLASH_CREDIT}\)?"
+    rf"|(?<=[.!?\"”’])\s+(?-i:{PHOTO_AGENCIES})"
     r"|\s*with inputs from (agencies|wire services)\.?)$",
     re.I,
+)
+CREDIT_PASSES = 3  # credits stack up at a caption's end ("(Photo by X/AFP) X/AFP/Getty Images")
+# A link label after the last sentence of a line, or a line that is only such a link.
+READ_MORE_SUFFIX = re.compile(r"(?<=[.!?\"”’])\s+read more\.?$", re.I)
+READ_MORE_LINE = re.compile(r"^read more\b[^.!?]{0,80}[.!?]?$", re.I)
+# A line's last sentence when it asks the reader to subscribe or sign up ("Support local
+# journalism: Subscribe today."); a line that is nothing else goes.
+PROMO_SENTENCE = re.compile(
+    r"(^|(?<=[.!?:;]))\s*([^.!?:;]{0,40}[:;]\s*)?(please\s+)?(subscribe|sign up)\b[^.!?]{0,120}[.!?]?$", re.I
 )
 # Caption markup: keep the text between the tags, on a line of its own.
 WP_CAPTION = re.compile(r"\[caption\b[^\]]*\](.*?)\[/caption\]", re.I | re.S)
@@ -87,6 +143,20 @@ DATE_LINE_ISO = re.compile(
 DATE_LINE_US = re.compile(rf"^(published|updated)?:?\s*({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})$", re.I)
 DATE_LINE_EU = re.compile(rf"^(published|updated)?:?\s*(\d{{1,2}}) ({MONTHS})\.?,? (\d{{4}})$", re.I)
 DATE_SEARCH_LINES = 12  # a dateline is only looked for near the top
+
+# A wire dateline at the start of the body, cut off the sentence it is glued to ("PYONGYANG, Sept 13
+# (Reuters) - Kim ...", "MIAMI (AP) — J.T. Realmuto ...") or dropped as a line of its own ("Washington
+# CNN —"). Its shape: a place (capitalised words), then a date, an agency, or both, then a dash; or a
+# place in capitals and a dash. Only before a sentence; see `_drop_dateline` for where.
+PLACE = r"[A-Z][\w.'’-]*(?:(?:,? |/)[A-Z][\w.'’-]*){0,6}"
+CAPS_PLACE = r"[A-Z][A-Z'’-]{2,}\.?(?:,? [A-Z][\w.'’-]*){0,4}"
+DAY = rf"(?P<month>(?i:{MONTHS}))\.? (?P<day>\d{{1,2}})(?:,? (?P<year>\d{{4}}))?"
+AGENCY = r"(?:\([A-Z][\w.&’' -]{0,24}\)|[A-Z]{2,6}(?: [A-Z][a-z]+)?)"
+DASH = r"(?:\s*[—–―]|\s+--?)"
+WIRE_DATELINE = re.compile(rf"^(?:{PLACE})?(?:,? {DAY})?\s*{AGENCY}{DASH}(?:\s+|$)")
+DATELINE = re.compile(rf"^(?:{PLACE},? {DAY}|{CAPS_PLACE}){DASH}(?:\s+|$)")
+DATELINE_SEARCH_LINES = 6  # non-blank lines from the top: the headline, a byline, the dateline
+DATELINE_MIN_WORDS_AFTER = 4  # a glued dateline is cut only from a sentence at least this long
 
 SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ":", ";", ")")
 ZERO_WIDTH = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
@@ -138,6 +208,9 @@ def _drop_line(line: str) -> bool:
         or SHARE_LINE.match(bare)
         or FOOTER_LINE.search(bare)
         or TIME_LINE.match(bare)
+        or CREDIT_ONLY_LINE.match(bare)
+        or READ_MORE_LINE.match(bare)
+        or (CONTACT_LINE.search(bare) and len(bare.split()) <= CONTACT_MAX_WORDS)
         or AGENCY_SIGNOFF.match(bare)
         or TEASER_LINE.match(bare)
         or _is_credit(bare)
@@ -155,7 +228,12 @@ def _is_credit(line: str) -> bool:
 
 
 def _strip_credit(line: str) -> str:
-    return CREDIT_SUFFIX.sub("", line).rstrip()
+    for _ in range(CREDIT_PASSES):
+        cut = CREDIT_SUFFIX.sub("", line).rstrip()
+        if cut == line:
+            break
+        line = cut
+    return PROMO_SENTENCE.sub("", READ_MORE_SUFFIX.sub("", line)).rstrip()
 
 
 def _normalise(raw: str) -> str:
@@ -163,7 +241,8 @@ def _normalise(raw: str) -> str:
     text = text.replace("\u00a0", " ")
     text = ZERO_WIDTH.sub("", text)
     text = WP_CAPTION.sub(lambda m: "\n\n" + " ".join(m[1].split()) + "\n\n", text)
-    return WP_SHORTCODE.sub("", text)
+    text = WP_SHORTCODE.sub("", text)
+    return GALLERY_CREDIT.sub("\n", text)
 
 
 def _drop_related_teasers(lines: list[str]) -> list[str]:
@@ -221,12 +300,76 @@ def _join_broken_lines(lines: list[str]) -> list[str]:
     return out
 
 
-def clean(raw: str) -> Cleaned:
-    """Strip boilerplate from one article's raw text; keep every article sentence."""
+def _dateline(line: str) -> tuple[str, str, re.Match[str]] | None:
+    """The dateline `line` opens with, the text after it, and the match; None when there is none."""
+    m = WIRE_DATELINE.match(line) or DATELINE.match(line)
+    if not m:
+        return None
+    rest = line[m.end() :]
+    opens = not rest or rest[0].isupper() or rest[0] in "\"“‘'0123456789"
+    if not opens or (rest and len(rest.split()) < DATELINE_MIN_WORDS_AFTER):
+        return None
+    return line[: m.end()].strip(), rest, m
+
+
+def strip_dateline(line: str) -> str | None:
+    """`line` without the wire dateline it opens with; "" when it is only a dateline; None when none."""
+    found = _dateline(line)
+    return found[1] if found else None
+
+
+def _drop_dateline(lines: list[str]) -> tuple[list[str], date | None]:
+    """Cut datelines: the first one among the top lines, and a wire dateline opening any paragraph.
+
+    A roundup prints several wire stories, each with its dateline ("BOSTON (AP) — ..."); a
+    place and a date or a dash alone ("WASHINGTON — ...") count only at the top. A dateline that
+    states a date ("DUNMORE, May 29, 2021 -") is not dropped but put on a line of its own: the date
+    may be the only one the article gives. With a year, it is also returned as the publication date.
+    """
+    out = list(lines)
+    published: date | None = None
+    seen = 0
+    for i, line in enumerate(out):
+        if not line:
+            continue
+        top = seen < DATELINE_SEARCH_LINES
+        seen += 1
+        if not (top or WIRE_DATELINE.match(line)) or (found := _dateline(line)) is None:
+            continue
+        head, rest, m = found
+        if not m["day"]:
+            out[i] = rest
+            continue
+        out[i] = f"{head}\n{rest}" if rest else head
+        if m["year"] and published is None:
+            with contextlib.suppress(ValueError):
+                published = date(int(m["year"]), _month(m["month"]), int(m["day"]))
+    return out, published
+
+
+def line_key(line: str) -> str:
+    """How a line is compared with the lines of other documents: its words, whitespace collapsed."""
+    return " ".join(line.split())
+
+
+def source_lines(raw: str) -> list[str]:
+    """The lines of `raw` as `clean` reads them (after markup normalisation), as `line_key`s."""
+    return [line_key(line) for line in _normalise(raw).split("\n")]
+
+
+def clean(raw: str, *, drop: Collection[str] = ()) -> Cleaned:
+    """Strip boilerplate from one article's raw text; keep every article sentence.
+
+    `drop` holds lines (as `line_key`s) to remove as well: the caller's knowledge from other
+    documents, such as a promotion line repeated verbatim across a site's articles.
+    """
     raw_lines = [line.strip() for line in _normalise(raw).split("\n")]
     published: date | None = None
     lines: list[str] = []
     for n, line in enumerate(raw_lines):
+        if drop and line and line_key(line) in drop:
+            lines.append("")
+            continue
         if n < DATE_SEARCH_LINES and (found := parse_date_line(line)) is not None:
             published = published or found
             lines.append("")
@@ -234,8 +377,10 @@ def clean(raw: str) -> Cleaned:
         if _drop_line(line):
             lines.append("")
             continue
-        line = " ".join(URL.sub("", _strip_credit(line)).split())
+        line = " ".join(URL.sub("", _strip_credit(TIME_PREFIX.sub("", line))).split())
         lines.append(line)
+    lines, dated = _drop_dateline(lines)
+    published = published or dated
     lines = _drop_alt_text(raw_lines, lines)
     lines = _drop_related_teasers(lines)
     lines = _drop_repeated_captions(lines)

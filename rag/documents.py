@@ -8,7 +8,8 @@ content hash. A file it cannot use (binary, undecodable, empty, a duplicate id, 
 symbolic link leading out of the folder being read) becomes a `Skipped` record with
 the reason, so the caller can report it by name. Titles are stripped of control
 characters (terminal escapes) and capped at TITLE_HARD_MAX_CHARS, since every chunk
-carries a copy of its title.
+carries a copy of its title. Files read together are compared line by line: a line repeated
+verbatim in many of them (a site's promotion box) is kept in the first only (`RepeatedLines`).
 
 It does not chunk, embed or store anything.
 """
@@ -17,12 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from rag.clean import clean
+from rag.clean import clean, source_lines
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -41,6 +42,8 @@ MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.S)
 HEADLINE_CLAUSE = re.compile(r",\s|\s[–—-]\s|;\s")  # where a lead sentence's main clause ends
 HEADLINE_MIN_WORDS = 5
+REPEATED_LINE_MIN_DOCS = 3  # a line in this many documents is kept in the first only
+REPEATED_LINE_MIN_WORDS = 4  # shorter repeated lines (a state name as a subheading) stay
 
 
 @dataclass(frozen=True)
@@ -185,8 +188,8 @@ def bounded_title(title: str) -> str:
     return text
 
 
-def load(path: Path) -> SourceDocument:
-    """One file as a cleaned document; raises UnreadableFile with the reason."""
+def _read(path: Path) -> tuple[str, str, str | None, date | None]:
+    """Raw article text, encoding, HTML title and date of one file; raises UnreadableFile."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -203,7 +206,27 @@ def load(path: Path) -> SourceDocument:
         raw, html_title, html_date = _html_to_text(raw)
     if path.suffix.lower() in (".md", ".markdown"):
         raw = "\n".join(MARKDOWN_HEADING.sub("", line) for line in raw.split("\n"))
-    cleaned = clean(raw)
+    return raw, encoding, html_title, html_date
+
+
+def load(path: Path, *, drop: Collection[str] = ()) -> SourceDocument:
+    """One file as a cleaned document; raises UnreadableFile with the reason.
+
+    `drop`: lines (`rag.clean.line_key`) to remove besides boilerplate; see `repeated_lines`.
+    """
+    return _document(path, *_read(path), drop=drop)
+
+
+def _document(
+    path: Path,
+    raw: str,
+    encoding: str,
+    html_title: str | None,
+    html_date: date | None,
+    *,
+    drop: Collection[str],
+) -> SourceDocument:
+    cleaned = clean(raw, drop=drop)
     if len(cleaned.text) < MIN_TEXT_CHARS:
         raise UnreadableFile("no article text left after cleaning")
     return SourceDocument(
@@ -217,16 +240,54 @@ def load(path: Path) -> SourceDocument:
     )
 
 
+class RepeatedLines:
+    """Lines that recur verbatim in many of the documents read together, and where each first occurs.
+
+    A line of at least REPEATED_LINE_MIN_WORDS words found in REPEATED_LINE_MIN_DOCS or more
+    documents is a site's furniture (a newsletter box, a promotion, a standing note) or a paragraph
+    syndicated into several stories. Either way it is kept once, in the first document that has it
+    (in `files` order), and dropped from the others. Only plain-text files are compared: an HTML
+    page's extractor already strips its site's furniture, and running it twice would be slow.
+    """
+
+    def __init__(self, files: Sequence[Path]):
+        counts: dict[int, int] = {}
+        self.first: dict[int, int] = {}
+        for n, path in enumerate(files):
+            if path.suffix.lower() in (".html", ".htm"):
+                continue
+            try:
+                raw = _read(path)[0]
+            except UnreadableFile:
+                continue
+            for key in {hash(k) for k in source_lines(raw) if len(k.split()) >= REPEATED_LINE_MIN_WORDS}:
+                counts[key] = counts.get(key, 0) + 1
+                self.first.setdefault(key, n)
+        self.first = {k: n for k, n in self.first.items() if counts[k] >= REPEATED_LINE_MIN_DOCS}
+
+    def drop_for(self, n: int, raw: str) -> set[str]:
+        """The repeated lines of document number `n` (text `raw`) that an earlier document holds."""
+        return {k for k in source_lines(raw) if self.first.get(hash(k), n) < n}
+
+
 def load_all(files: Iterable[Path]) -> Iterator[SourceDocument | Skipped]:
-    """Documents from `files` (see `discover`); unusable files come back as Skipped."""
+    """Documents from `files` (see `discover`); unusable files come back as Skipped.
+
+    Lines repeated across the documents are kept in the first one only (`RepeatedLines`), so a
+    document's cleaned text depends on the files read with it: read the same folder each time.
+    """
+    files = list(files)
+    repeated = RepeatedLines(files)
     seen: dict[str, str] = {}
-    for path in files:
+    for n, path in enumerate(files):
         doc_id = doc_id_for(path)
         if doc_id in seen:
             yield Skipped(str(path), f"duplicate document id {doc_id!r} (also {seen[doc_id]})")
             continue
         try:
-            doc = load(path)
+            read = _read(path)
+            plain = path.suffix.lower() not in (".html", ".htm")
+            doc = _document(path, *read, drop=repeated.drop_for(n, read[0]) if plain else ())
         except UnreadableFile as exc:
             yield Skipped(str(path), str(exc))
             continue

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.chunk import Chunk, split
+from rag.clean import CLEANING_VERSION
 from rag.config import Settings
 from rag.documents import Skipped, SourceDocument, discover, load_all
 from rag.errors import IndexMissingError, RagError, StoreUnavailableError
@@ -83,7 +84,7 @@ def chunking_signature(settings: Settings) -> str:
 
     The suffix names how vectors are stored: documents written before sentence vectors were
     stored get them from a plain `rag ingest`."""
-    return f"cl100k/{settings.chunk_size}/{settings.chunk_overlap}/{SENTENCE_VECTORS}"
+    return f"cl100k/{settings.chunk_size}/{settings.chunk_overlap}/{SENTENCE_VECTORS}-{CLEANING_VERSION}"
 
 
 def embed_text(doc: SourceDocument, chunk: Chunk) -> str:

@@ -83,6 +83,8 @@ TITLE_NOUNS = frozenset(
     "executive partner rival teammate designer producer rapper comedian".split()
 )
 VERB_LIKE = re.compile(r"(ed|ing)$")
+RUN_IN_ECHO_MIN_TERMS = 3  # content words a heading must have to be recognised by its echo ...
+RUN_IN_ECHO_SHARE = 0.75  # ... and the share of them the sentence after it repeats
 RUN_IN_GLUE = frozenset("and as of for in with".split())  # words a subheading may contain
 
 
@@ -111,10 +113,27 @@ def _run_in_heading(sentence: str) -> int:
         ):
             return 0
         listed = "and" in bare and any(w.endswith(",") for w in prefix)  # "Friendship, solidarity and ..."
-        if word.strip("\"'“‘") in SENTENCE_OPENERS or listed:
+        if (
+            word.strip("\"'“‘") in SENTENCE_OPENERS
+            or listed
+            or _echoed(prefix, sentence[tokens[i].start() :])
+        ):
             return tokens[i].start()
         return 0
     return 0
+
+
+def _echoed(heading: list[str], rest: str) -> bool:
+    """Whether the sentence after a candidate heading repeats the heading's content words.
+
+    A subheading names what its paragraph says ("Drones and bulletproof vest as gift" before "...
+    received five explosive drones ... and a bulletproof vest as gifts"); a sentence's subject
+    phrase seldom comes back in its own predicate.
+    """
+    terms = set(content_terms(" ".join(heading)))
+    return len(terms) >= RUN_IN_ECHO_MIN_TERMS and len(
+        terms & set(content_terms(rest))
+    ) >= RUN_IN_ECHO_SHARE * len(terms)
 
 
 def _add_split(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:

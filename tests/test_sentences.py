@@ -111,3 +111,16 @@ def test_captions_teasers_headings_and_credits_are_not_prose(line: str) -> None:
     from rag.sentences import is_prose
 
     assert not is_prose(line)
+
+
+def test_seed_run_in_headings_are_cut_off_their_sentences() -> None:
+    """Seed 004 prints its subheadings run into the next sentence, on one line with the paragraph."""
+    from rag.clean import clean
+    from rag.sentences import is_prose
+    from tests.conftest import SEEDS
+
+    text = clean((SEEDS / "004_233b49a59d445921.txt").read_text(encoding="utf-8")).text
+    spans = [s.text for s in split_sentences(text)]
+    for heading in ("Drones and bulletproof vest as gift", "Friendship, solidarity and cooperation"):
+        assert heading in spans and not is_prose(heading)
+        assert not any(s.startswith(heading) and s != heading for s in spans)
