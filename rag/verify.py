@@ -19,13 +19,16 @@ six drones." (exactly "In total", a number and at most one noun), is verified by
 sentence of the cited article whose one enumeration of that noun adds up to the
 number (`rag.compose.count_total`, re-run here on each evidence sentence: "five
 explosive drones, a reconnaissance drone and ..." adds up to six drones) or that
-states the count word for word ("six drones"); a total no sentence adds up to is
-flagged, whatever its wording scores, and an uncited total gets a citation only
-from an article that adds it up. "Yes." or "No." claims nothing beyond the
-sentence right after it: it is verified when that sentence has a verified
-citation (of the same article, when the "Yes." cites one), and flagged otherwise
-(also when nothing follows it). It deliberately does not check that the
-following sentence means yes rather than no (no NLI model ships here), nor add up
+counts the noun once, with that number ("six drones", "six attack drones"); a
+total no sentence adds up to is flagged, whatever its wording scores, and an
+uncited total gets a citation only from an article that adds it up. It counts
+every kind of the noun: a total of one kind only ("how many attack drones") is
+flagged unless that kind is all the sentence lists. "Yes." or "No." claims
+nothing beyond the sentence right after it: it is verified when that sentence
+has a verified citation (of the same article, when the "Yes." cites one), and
+flagged otherwise (also when nothing follows it). Verification never sees the
+question, so it deliberately does not check that the following sentence settles
+it, or means yes rather than no (no NLI model ships here); nor does it add up
 counts across sentences or articles (the reader never does either).
 
 An LLM judge, when one is injected, decides the citations the answerer made,
