@@ -51,7 +51,9 @@ class Citation:
     verified: bool
     score: float
     added: bool = False  # attached by verification to a sentence the backend left uncited
-    method: str = "similarity"  # how `verified` was decided: "similarity" (offline) or "llm" (a judge)
+    # how `verified` was decided: "similarity" (offline), "llm" (a judge), "total" (the cited sentence's
+    # addends sum to it), "yes-no" (the sentence after a "Yes."/"No." is verified)
+    method: str = "similarity"
 
 
 @dataclass

@@ -104,6 +104,12 @@ def test_the_short_fact_is_highlighted_in_the_rendered_answer_and_the_text_stays
     answer, page = events["answer"], events["html"]["html"]
     first, quoted = answer["sentences"][:2]
     assert first["text"] == "In total: six drones." and first["highlights"] == []
+    # the total is shown verified: the cited sentence's addends add up to it (not a dashed "?" badge)
+    total = next(c for c in answer["citations"] if c["sentence"] == 0)
+    assert first["supported"] and total["verified"] and total["method"] == "total"
+    assert total["quote"] == quoted["text"]
+    badge = re.search(r'class="rag-cite (rag-\w+)"', page)  # the first badge: the total's
+    assert badge is not None and badge.group(1) == "rag-verified"
     marked = [quoted["text"][a:b] for a, b in quoted["highlights"]]
     assert len(marked) == 2 and all("drone" in m for m in marked) and marked[0].startswith("five")
     # the answer text, the sentences' text and the copyable answer carry no markup

@@ -7,7 +7,7 @@ from typing import Any
 from rag.answer import Answer, AnswerSentence, Citation, Source
 from rag.engine import _renumber
 from rag.sentvec import CachedEmbedder
-from rag.verify import Evidence, evidence_from_passages, quoted_in, verify
+from rag.verify import Evidence, adds_up, evidence_from_passages, quoted_in, read_total, verify
 
 ARTICLE_1 = (
     "TASS said Kim had been given five explosive drones and a bulletproof vest as gifts from a regional "
@@ -97,3 +97,97 @@ def test_renumbering_follows_first_citation_order() -> None:
     assert answer.answer == "First.[1] Second.[2][1]"
     assert [(s.n, s.doc_id) for s in answer.sources] == [(1, "d3"), (2, "d1")]  # d2 was never cited
     assert [(c.n, c.doc_id) for c in answer.citations] == [(1, "d3"), (2, "d1")]
+
+
+# -- the reader's connecting words: a total added up, a "Yes."/"No." -------------------------------
+
+HARBOUR = (
+    "The navy commissioned four patrol boats and two rescue boats at the harbour on Monday. "
+    "The mayor said the harbour would reopen to ferries next spring."
+)
+COAST = "The coast guard bought one helicopter in March, officials said."
+ENUMERATION = "The navy commissioned four patrol boats and two rescue boats at the harbour on Monday."
+
+
+def _harbour() -> list[Evidence]:
+    return evidence_from_passages(1, "h1", "Harbour", [(HARBOUR, 0, "h1::x::0")]) + (
+        evidence_from_passages(2, "c2", "Coast guard", [(COAST, 0, "c2::x::0")])
+    )
+
+
+def test_a_total_is_verified_by_the_sentence_it_adds_up_from(embed_model: Any) -> None:
+    """ "In total: six boats." shares too few words with its sentence to clear the similarity check
+    (today: flagged); the four and two boats of the cited sentence add up to it."""
+    sentences = [AnswerSentence("In total: six boats.", [1]), AnswerSentence(ENUMERATION, [1])]
+    citations = verify(sentences, _harbour(), embed=CachedEmbedder(embed_model))
+    assert citations[0].sentence == 0 and citations[0].verified and citations[0].method == "total"
+    assert citations[0].quote == ENUMERATION and HARBOUR[citations[0].start : citations[0].end] == ENUMERATION
+    assert all(s.supported for s in sentences)
+
+
+def test_a_wrong_total_stays_flagged_whatever_a_judge_says(embed_model: Any) -> None:
+    sentences = [
+        AnswerSentence("In total: seven boats.", [1]),  # the sum is six
+        AnswerSentence("In total: six ferries.", [1]),  # six, but of another noun
+        AnswerSentence("In total: six boats.", [2]),  # the wrong article
+        AnswerSentence("In total: four boats.", [1]),  # one addend is not the total
+    ]
+    citations = verify(sentences, _harbour(), embed=CachedEmbedder(embed_model), judge=lambda claim, p: True)
+    assert [c.verified for c in citations] == [False, False, False, False]
+    assert [s.supported for s in sentences] == [False, False, False, False]
+    assert all(c.method == "total" for c in citations)  # the judge (an LLM) does not decide arithmetic
+
+
+def test_an_uncited_total_is_cited_only_where_it_adds_up(embed_model: Any) -> None:
+    """Today a four-word sentence needs no citation: an LLM's uncited wrong total passed unflagged."""
+    right, wrong = AnswerSentence("In total: six boats.", []), AnswerSentence("In total, 7 boats.", [])
+    citations = verify([right, wrong], _harbour(), embed=CachedEmbedder(embed_model))
+    assert [(c.sentence, c.n, c.added, c.verified) for c in citations] == [(0, 1, True, True)]
+    assert right.citations == [1] and right.supported
+    assert wrong.citations == [] and not wrong.supported
+
+
+def test_yes_is_verified_by_the_supported_sentence_after_it(embed_model: Any) -> None:
+    """ "Yes." claims nothing beyond the sentence after it (today: support 0.08, flagged)."""
+    sentences = [AnswerSentence("Yes.", [1]), AnswerSentence(ENUMERATION, [1])]
+    citations = verify(sentences, _harbour(), embed=CachedEmbedder(embed_model))
+    assert [(c.sentence, c.verified, c.method) for c in citations] == [
+        (0, True, "yes-no"),
+        (1, True, "similarity"),
+    ]
+    assert citations[0].quote == citations[1].quote == ENUMERATION
+    assert all(s.supported for s in sentences)
+    uncited = [
+        AnswerSentence("No.", []),
+        AnswerSentence("The mayor said the harbour would reopen next spring.", [1]),
+    ]
+    assert [c.sentence for c in verify(uncited, _harbour(), embed=CachedEmbedder(embed_model))] == [1]
+    assert all(s.supported for s in uncited)
+
+
+def test_yes_before_an_unsupported_sentence_stays_flagged(embed_model: Any) -> None:
+    planted = "The navy also sank an enemy submarine near the harbour last winter."
+    cases = [
+        [AnswerSentence("Yes.", [1]), AnswerSentence(planted, [1])],
+        [AnswerSentence("No.", []), AnswerSentence(planted, [1])],  # uncited: today it passed unflagged
+        [AnswerSentence("Yes.", [1])],  # nothing after it
+        [AnswerSentence("Yes.", [2]), AnswerSentence(ENUMERATION, [1])],  # its article is not the one quoted
+    ]
+    for sentences in cases:
+        citations = verify(sentences, _harbour(), embed=CachedEmbedder(embed_model))
+        assert not sentences[0].supported, sentences
+        assert not any(c.verified for c in citations if c.sentence == 0)
+
+
+def test_read_total_and_adds_up() -> None:
+    assert read_total("In total: six drones.") == (6, "drones")
+    assert read_total("In total, 41,000 drones.") == (41000, "drones")
+    assert read_total("In total: two.") == (2, "")
+    assert read_total("In total, Kim got six drones.") is None  # more than a count: checked as a sentence
+    assert read_total("In total: several drones.") is None
+    assert adds_up(6, "drones", "He got five explosive drones and a reconnaissance drone.")
+    assert adds_up(6, "drones", "Kim received six drones from the governor.")  # stated, not added
+    assert adds_up(2, "", "He got one attack drone and one reconnaissance drone.")  # no plural to quote
+    assert not adds_up(5, "drones", "Five drones came on Monday and one drone on Tuesday.")  # a part
+    assert not adds_up(6, "drones", "He got five explosive drones and a drone show.")  # shows, not drones
+    assert not adds_up(6, "drones", "He got the five explosive drones and a drone.")  # counted before
