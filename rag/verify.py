@@ -23,18 +23,18 @@ counts the noun once, with that number ("six drones", "six attack drones"); a
 total no sentence adds up to is flagged, whatever its wording scores, and an
 uncited total gets a citation only from an article that adds it up. It counts
 every kind of the noun: a total of one kind only ("how many attack drones") is
-flagged unless that kind is all the sentence lists. "Yes." or "No." claims
-nothing beyond the sentence right after it: it is verified when that sentence
-has a verified citation (of the same article, when the "Yes." cites one), and
-flagged otherwise (also when nothing follows it). Verification never sees the
-question, so it deliberately does not check that the following sentence settles
-it, or means yes rather than no (no NLI model ships here); nor does it add up
-counts across sentences or articles (the reader never does either).
+flagged unless that kind is all the sentence lists. "Yes." or "No." is always
+flagged: whether a sentence settles the question, and means yes rather than
+no, is beyond what wording or a quote can check (no NLI model ships here), and
+on the question sets about 10 of the reader's 23 were wrong or unsettled. It
+carries the quote of the sentence right after it when that one is verified (of
+the same article, when the "Yes." cites one), so a reader sees what it rests on.
+It deliberately does not add up counts across sentences or articles (the reader
+never does either).
 
 An LLM judge, when one is injected, decides the citations the answerer made,
-except those of a total (arithmetic decides) and of a "Yes."/"No." (the
-following sentence's citations, which the judge did decide, do). It does not
-decide refusals.
+except those of a total (arithmetic decides) and of a "Yes."/"No." (always
+flagged). It does not decide refusals.
 """
 
 from __future__ import annotations
@@ -250,24 +250,25 @@ def _check_yes_no(
     evidence: list[Evidence],
     support: Support,
 ) -> list[Citation]:
-    """A "Yes."/"No.": verified through the sentence after it, which must have a verified citation (of
-    the same article, for each article the "Yes." cites); flagged when nothing follows it."""
+    """A "Yes."/"No.": always flagged, because whether a sentence settles the question is not
+    something wording or a quote can check (about 10 of 23 of the reader's were wrong or unsettled
+    on the question sets). It carries the quote of the sentence after it when that one is verified
+    (of the same article, for each article the "Yes." cites), so a reader sees what it rests on."""
     sentence = sentences[i]
     grounds = {c.n: c for c in citations if c.sentence == i + 1 and c.verified}
+    sentence.supported = False
     if not sentence.citations:
-        sentence.supported = bool(grounds)
         return []
     out: list[Citation] = []
     for n in sentence.citations:
         if n in grounds:
             ground = grounds[n]
-            out.append(replace(ground, sentence=i, added=False, method="yes-no"))
+            out.append(replace(ground, sentence=i, added=False, method="yes-no", verified=False))
             continue
         own = [j for j, e in enumerate(evidence) if e.n == n]
         if own:
             j = max(own, key=lambda j: support(i, j))
             out.append(_citation(i, evidence[j], support(i, j), verified=False, method="yes-no"))
-    sentence.supported = any(c.verified for c in out)
     return out
 
 

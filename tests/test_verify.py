@@ -147,22 +147,23 @@ def test_an_uncited_total_is_cited_only_where_it_adds_up(embed_model: Any) -> No
     assert wrong.citations == [] and not wrong.supported
 
 
-def test_yes_is_verified_by_the_supported_sentence_after_it(embed_model: Any) -> None:
-    """ "Yes." claims nothing beyond the sentence after it (today: support 0.08, flagged)."""
+def test_yes_is_flagged_but_quotes_the_supported_sentence_after_it(embed_model: Any) -> None:
+    """Whether a sentence settles the question is beyond a quote: "Yes." stays the reader's
+    inference, flagged, with the quote it rests on (the sentence after it, itself verified)."""
     sentences = [AnswerSentence("Yes.", [1]), AnswerSentence(ENUMERATION, [1])]
     citations = verify(sentences, _harbour(), embed=CachedEmbedder(embed_model))
     assert [(c.sentence, c.verified, c.method) for c in citations] == [
-        (0, True, "yes-no"),
+        (0, False, "yes-no"),
         (1, True, "similarity"),
     ]
     assert citations[0].quote == citations[1].quote == ENUMERATION
-    assert all(s.supported for s in sentences)
+    assert [s.supported for s in sentences] == [False, True]
     uncited = [
         AnswerSentence("No.", []),
         AnswerSentence("The mayor said the harbour would reopen next spring.", [1]),
     ]
     assert [c.sentence for c in verify(uncited, _harbour(), embed=CachedEmbedder(embed_model))] == [1]
-    assert all(s.supported for s in uncited)
+    assert [s.supported for s in uncited] == [False, True]
 
 
 def test_yes_before_an_unsupported_sentence_stays_flagged(embed_model: Any) -> None:

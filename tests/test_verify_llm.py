@@ -1,5 +1,5 @@
 """The LLM path goes through the same verification: an LLM's "In total:" is checked by its
-arithmetic and its "Yes."/"No." by the sentence after it, on the real engine over the seeded index
+arithmetic and its "Yes."/"No." is flagged with the quote after it, on the real engine over the seeded index
 (the model's reply is scripted, so the test controls exactly what it claims)."""
 
 from __future__ import annotations
@@ -50,10 +50,12 @@ def test_an_llm_total_is_checked_by_its_arithmetic(seeded_settings: Settings, em
     assert wrong.sentences[1].supported  # the quoted sentence itself is still supported
 
 
-def test_an_llm_yes_follows_the_sentence_after_it(seeded_settings: Settings, embed_model: Any) -> None:
+def test_an_llm_yes_is_flagged_and_quotes_the_sentence_after_it(
+    seeded_settings: Settings, embed_model: Any
+) -> None:
     grounded = _ask(seeded_settings, embed_model, "Yes. [{n}] " + GIFT_SENTENCE + " [{n}].")
-    assert all(s.supported for s in grounded.sentences)
-    assert [c.method for c in grounded.citations if c.sentence == 0] == ["yes-no"]
+    assert [s.supported for s in grounded.sentences] == [False, True]
+    assert [(c.method, c.verified) for c in grounded.citations if c.sentence == 0] == [("yes-no", False)]
     invented = _ask(
         seeded_settings,
         embed_model,
