@@ -3,7 +3,8 @@
 Chunks come from llama-index's `SentenceSplitter`, sized in `cl100k_base` tokens.
 Each chunk keeps its character offsets into the cleaned document text, so that
 `document.text[start:end] == chunk.text` and a citation can quote and highlight
-the exact passage.
+the exact passage. `whole` makes the document one chunk (`rag.ingest` decides
+when: a short article is not cut into a chunk and a fragment).
 
 It does not embed or store chunks.
 """
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 from rag.documents import SourceDocument
 from rag.tokens import tokenizer
@@ -55,11 +58,27 @@ def _locate(text: str, piece: str, floor: int) -> tuple[int, int]:
     return match.start(), match.end()
 
 
-def split(doc: SourceDocument, *, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
-    """The document's chunks, in order, each with exact offsets into `doc.text`."""
+@lru_cache(maxsize=4)
+def _splitter(chunk_size: int, chunk_overlap: int) -> Any:
+    """One splitter per setting: building one costs about 10 ms, as much as splitting an article."""
     from llama_index.core.node_parser import SentenceSplitter
 
-    splitter = SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap, tokenizer=tokenizer())
+    return SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap, tokenizer=tokenizer())
+
+
+def whole(doc: SourceDocument) -> list[Chunk]:
+    """The document as one chunk: its text without surrounding whitespace (none when it is blank)."""
+    stripped = doc.text.strip()
+    if not stripped:
+        return []
+    start = doc.text.index(stripped)
+    end = start + len(stripped)
+    return [Chunk(chunk_id(doc.doc_id, doc.content_hash, 0), doc.doc_id, 0, stripped, start, end)]
+
+
+def split(doc: SourceDocument, *, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
+    """The document's chunks, in order, each with exact offsets into `doc.text`."""
+    splitter = _splitter(chunk_size, chunk_overlap)
     chunks: list[Chunk] = []
     floor = 0
     for piece in splitter.split_text(doc.text):
