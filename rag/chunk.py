@@ -3,8 +3,7 @@
 Chunks come from llama-index's `SentenceSplitter`, sized in `cl100k_base` tokens.
 Each chunk keeps its character offsets into the cleaned document text, so that
 `document.text[start:end] == chunk.text` and a citation can quote and highlight
-the exact passage. `whole` makes the document one chunk (`rag.ingest` decides
-when: a short article is not cut into a chunk and a fragment).
+the exact passage.
 
 It does not embed or store chunks.
 """
@@ -64,16 +63,6 @@ def _splitter(chunk_size: int, chunk_overlap: int) -> Any:
     from llama_index.core.node_parser import SentenceSplitter
 
     return SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap, tokenizer=tokenizer())
-
-
-def whole(doc: SourceDocument) -> list[Chunk]:
-    """The document as one chunk: its text without surrounding whitespace (none when it is blank)."""
-    stripped = doc.text.strip()
-    if not stripped:
-        return []
-    start = doc.text.index(stripped)
-    end = start + len(stripped)
-    return [Chunk(chunk_id(doc.doc_id, doc.content_hash, 0), doc.doc_id, 0, stripped, start, end)]
 
 
 def split(doc: SourceDocument, *, chunk_size: int, chunk_overlap: int) -> list[Chunk]:

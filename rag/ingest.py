@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.chunk import Chunk, split, whole
+from rag.chunk import Chunk, split
 from rag.config import Settings
 from rag.documents import Skipped, SourceDocument, discover, load_all
 from rag.errors import IndexMissingError, RagError, StoreUnavailableError
@@ -45,7 +45,6 @@ from rag.index import (
 )
 from rag.sentences import Span
 from rag.sentvec import pack, sentence_spans
-from rag.tokens import count_tokens
 from rag.wiring import build_embed_model, embedding_signature
 
 if TYPE_CHECKING:
@@ -57,11 +56,6 @@ EMBED_STEP = 128  # texts per embedding call: the progress bar's step; the model
 PROGRESS_MIN_CHUNKS = 200  # a progress bar appears only on runs at least this long
 EMBED_WITH_TITLE = True  # embed "title\nchunk": the headline places a chunk in its story
 LOCK_NAME = "ingest.lock"
-# A document at most this many chunk sizes long stays one chunk when "title\ntext" fits the
-# embedding model's window (no truncation): not a full chunk plus a fragment that repeats the
-# overlap and the title. Generated bench articles (230 tokens, median) are mostly such documents;
-# news articles (RTQA: 950) almost never are.
-WHOLE_DOC_CHUNKS = 1.25
 # Sentence vectors pooled from their chunk's forward pass (contextual) rather than embedded alone:
 # ingest embeds each chunk once and no sentence twice (README, Performance).
 POOLED_SENTENCES = True
@@ -97,21 +91,11 @@ def chunking_signature(settings: Settings) -> str:
 
     The suffix names how vectors are stored: documents written before sentence vectors were
     stored get them from a plain `rag ingest`."""
-    return f"cl100k/{settings.chunk_size}/{settings.chunk_overlap}/w{WHOLE_DOC_CHUNKS}/{SENTENCE_VECTORS}"
+    return f"cl100k/{settings.chunk_size}/{settings.chunk_overlap}/{SENTENCE_VECTORS}"
 
 
 def embed_text(doc: SourceDocument, chunk: Chunk) -> str:
     return f"{doc.title}\n{chunk.text}" if EMBED_WITH_TITLE else chunk.text
-
-
-def chunks_of(doc: SourceDocument, settings: Settings, fits: Callable[[str], bool] | None) -> list[Chunk]:
-    """The document's chunks: itself whole when it is short (`WHOLE_DOC_CHUNKS`) and `fits` (the
-    embedding model's window; None: any text fits), else `rag.chunk.split`."""
-    if count_tokens(doc.text) <= settings.chunk_size * WHOLE_DOC_CHUNKS:
-        chunks = whole(doc)
-        if not chunks or fits is None or fits(embed_text(doc, chunks[0])):
-            return chunks
-    return split(doc, chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)
 
 
 class _Plan:
@@ -215,11 +199,6 @@ class _Embedder:
         if self._model is None:
             self._model = build_embed_model(self.settings)
         return self._model
-
-    def fits(self) -> Callable[[str], bool] | None:
-        """Whether a text fits the model's window untruncated; None when the model cannot tell."""
-        fits = getattr(self.model, "fits", None)
-        return fits if callable(fits) else None
 
     def dimension(self) -> int:
         return len(self.model.get_text_embedding("dimension probe"))
@@ -368,8 +347,11 @@ def _write(
     lease: Lease | None = None,
 ) -> None:
     batches = [pending[i : i + DOC_BATCH] for i in range(0, len(pending), DOC_BATCH)]
-    fits = embedder.fits() if pending else None
-    plans = [_Plan([(doc, chunks_of(doc, settings, fits)) for doc in batch]) for batch in batches]
+    size, overlap = settings.chunk_size, settings.chunk_overlap
+    plans = [
+        _Plan([(doc, split(doc, chunk_size=size, chunk_overlap=overlap)) for doc in batch])
+        for batch in batches
+    ]
     tick = _progress_bar(sum(len(plan.chunks) for plan in plans), progress)
     chunking = chunking_signature(settings)
     for plan in plans:

@@ -63,11 +63,6 @@ class OnnxEmbedding(BaseEmbedding):
     def class_name(cls) -> str:
         return "OnnxEmbedding"
 
-    def fits(self, text: str) -> bool:
-        """Whether `text` fits in `max_length` word pieces, so that no part of it is cut off."""
-        with self._lock:
-            return not self._tokenizer.encode(text).overflowing
-
     def _encode(self, texts: list[str]) -> NDArray[np.float32]:
         return self._run(texts, None)[0]
 
