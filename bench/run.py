@@ -162,7 +162,8 @@ def _chunking_key() -> str:
     from rag.ingest import chunking_signature
 
     s = bench_settings(Path("/nonexistent"), [])
-    return f"c{s.chunk_size}o{s.chunk_overlap}-{chunking_signature(s).rsplit('/', 1)[-1]}"
+    rest = chunking_signature(s).split("/")[3:]  # after cl100k/size/overlap
+    return f"c{s.chunk_size}o{s.chunk_overlap}-{'-'.join(rest)}"
 
 
 def workspaces(config: BenchConfig) -> list[Workspace]:

@@ -2,8 +2,13 @@
 
 Tokenises with the model's `tokenizer.json` (truncated to `max_length` word pieces), runs the
 ONNX graph with onnxruntime on the CPU in length-sorted batches, mean-pools the token states
-over the attention mask and L2-normalises, as sentence-transformers does for MiniLM. It does not
-locate, download or verify model files (`rag.embed` does) and reads no settings.
+over the attention mask and L2-normalises, as sentence-transformers does for MiniLM.
+
+`encode_with_spans` is the same pass over a batch of texts that also pools, for each character
+span asked for (a sentence of a chunk), the token states inside it: one forward pass gives a
+chunk's vector and its sentences' vectors (contextual: each sentence is read within its chunk).
+A span the truncation cut off gets None. It does not locate, download or verify model files
+(`rag.embed` does) and reads no settings.
 """
 
 from __future__ import annotations
@@ -59,11 +64,27 @@ class OnnxEmbedding(BaseEmbedding):
         return "OnnxEmbedding"
 
     def _encode(self, texts: list[str]) -> NDArray[np.float32]:
+        return self._run(texts, None)[0]
+
+    def encode_with_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[NDArray[np.float32], list[list[NDArray[np.float32] | None]]]:
+        """The texts' vectors (as `get_text_embedding_batch`) and, from the same forward pass, for
+        each (start, end) character span of each text the normalised mean of the token states
+        inside it; None for a span not wholly within the tokens kept by truncation."""
+        if len(spans) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(spans)} span lists")
+        return self._run(texts, spans)
+
+    def _run(
+        self, texts: list[str], spans: list[list[tuple[int, int]]] | None
+    ) -> tuple[NDArray[np.float32], list[list[NDArray[np.float32] | None]]]:
         import numpy as np
 
         out = np.zeros((len(texts), LOCAL_MODEL_DIM), dtype=np.float32)
+        pooled_spans: list[list[NDArray[np.float32] | None]] = [[] for _ in texts]
         if not texts:
-            return out
+            return out, pooled_spans
         with self._lock:
             encodings = self._tokenizer.encode_batch(texts)
             order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
@@ -84,7 +105,10 @@ class OnnxEmbedding(BaseEmbedding):
                 pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
                 norms = np.linalg.norm(pooled, axis=1, keepdims=True)
                 out[batch] = pooled / np.clip(norms, 1e-12, None)
-        return out
+                if spans is not None:
+                    for row, i in enumerate(batch):
+                        pooled_spans[i] = _pool_spans(hidden[row], encodings[i], spans[i])
+        return out, pooled_spans
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return [float(x) for x in self._encode([query])[0]]
@@ -97,3 +121,33 @@ class OnnxEmbedding(BaseEmbedding):
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
+
+
+def _pool_spans(
+    hidden: NDArray[np.float32], encoding: Any, spans: list[tuple[int, int]]
+) -> list[NDArray[np.float32] | None]:
+    """Normalised mean of the token states (rows of `hidden`) of the ordinary tokens lying in each
+    character span; None when the span has none or, in a truncated text, runs past the last token kept."""
+    from bisect import bisect_left, bisect_right
+
+    import numpy as np
+
+    kept = [
+        (a, b, t)
+        for t, ((a, b), special) in enumerate(
+            zip(encoding.offsets, encoding.special_tokens_mask, strict=True)
+        )
+        if not special
+    ]
+    starts, ends = [a for a, _, _ in kept], [b for _, b, _ in kept]
+    last_end = ends[-1] if encoding.overflowing and kept else None
+    out: list[NDArray[np.float32] | None] = []
+    for start, end in spans:
+        first, stop = bisect_right(ends, start), bisect_left(starts, end)  # tokens overlapping the span
+        if first >= stop or (last_end is not None and end > last_end):
+            out.append(None)
+            continue
+        rows = (kept[first][2], kept[stop - 1][2])
+        vector = hidden[rows[0] : rows[1] + 1].mean(axis=0)
+        out.append(vector / max(float(np.linalg.norm(vector)), 1e-12))
+    return out

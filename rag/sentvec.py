@@ -1,7 +1,10 @@
 """Sentence vectors: computed once at ingest, stored with their chunk, looked up at answer time.
 
 Ingest splits every chunk into sentences (`rag.sentences.split_sentences`, the
-split the reader and the verifier use), embeds each distinct sentence once and
+split the reader and the verifier use), gives each distinct sentence one vector
+(with the local ONNX model: the mean of its token states in the forward pass that
+embeds its chunk, so it is read in context and costs no pass of its own; with
+other backends: the sentence embedded alone; `rag.ingest`) and
 stores the vectors in the chunk's own Chroma metadata (`pack`): float16, base64,
 with the sentences' offsets within the chunk. A sentence vector therefore lives
 and dies with its chunk: it is written in the same upsert, re-chunking replaces
