@@ -3,9 +3,9 @@
 For each file: load and clean it (`rag.documents`); skip it when its content
 hash and the chunking settings match what the index holds; otherwise chunk it
 (`rag.chunk`), embed the chunks, give each distinct sentence one vector (stored
-with its chunks for the reader, `rag.sentvec`: pooled from the chunk's own
-forward pass when the model can, `OnnxEmbedding.encode_with_spans`, else
-embedded on its own), and replace the documents
+with its chunks for the reader, `rag.sentvec`: embedded on its own, or with
+`RAG_SENTENCE_VECTORS=pooled` and the local model pooled from the chunk's own
+forward pass, `OnnxEmbedding.encode_with_spans`), and replace the documents
 (`rag.index`), a batch at a time with one registry write, so each document
 flips from old to new atomically. `prune` removes documents whose source file is gone;
 `rebuild` builds a fresh index beside the live one and swaps it in only when
@@ -57,12 +57,10 @@ EMBED_STEP = 128  # texts per embedding call: the progress bar's step; the model
 PROGRESS_MIN_CHUNKS = 200  # a progress bar appears only on runs at least this long
 EMBED_WITH_TITLE = True  # embed "title\nchunk": the headline places a chunk in its story
 LOCK_NAME = "ingest.lock"
-# Sentence vectors pooled from their chunk's forward pass (contextual) rather than embedded alone:
-# ingest embeds each chunk once and no sentence twice (README, Performance).
-POOLED_SENTENCES = True
-# chunking-signature suffix: how stored sentence vectors were made. sv1: each sentence embedded
-# alone; sv2: pooled from its chunk's pass. A change re-embeds every document on the next ingest.
-SENTENCE_VECTORS = "sv2" if POOLED_SENTENCES else "sv1"
+# chunking-signature suffix: how stored sentence vectors were made (`Settings.sentence_vectors`).
+# sv1: each sentence embedded alone; sv2: pooled from its chunk's forward pass (contextual), so
+# ingest embeds each chunk once and no sentence twice. A change re-embeds every document.
+SENTENCE_VECTORS = {"alone": "sv1", "pooled": "sv2"}
 
 
 @dataclass
@@ -92,7 +90,15 @@ def chunking_signature(settings: Settings) -> str:
 
     The suffix names how vectors are stored: documents written before sentence vectors were
     stored get them from a plain `rag ingest`."""
-    return f"cl100k/{settings.chunk_size}/{settings.chunk_overlap}/{SENTENCE_VECTORS}-{CLEANING_VERSION}"
+    vectors = sentence_vectors(settings)
+    return f"cl100k/{settings.chunk_size}/{settings.chunk_overlap}/{vectors}-{CLEANING_VERSION}"
+
+
+def sentence_vectors(settings: Settings) -> str:
+    """The signature part naming how stored sentence vectors are made; "pooled" needs a model that
+    pools spans (the local ONNX one): another backend embeds sentences alone whatever is asked."""
+    pooled = settings.sentence_vectors == "pooled" and settings.embed_backend == "local"
+    return SENTENCE_VECTORS["pooled" if pooled else "alone"]
 
 
 def embed_text(doc: SourceDocument, chunk: Chunk) -> str:
@@ -103,8 +109,9 @@ class _Plan:
     """One batch of chunked documents and the distinct texts it needs embedded.
 
     Each chunk is embedded as "title\nchunk" for search. Each distinct sentence gets one vector
-    however many overlapping chunks hold it: pooled from the pass that embeds the chunk where it
-    stands most centrally when the model can (`pooled`), else embedded on its own.
+    however many overlapping chunks hold it: embedded on its own, or (`pooled`, when the settings
+    ask for it and the model can) pooled from the pass that embeds the chunk where it stands most
+    centrally.
     """
 
     def __init__(self, docs: list[tuple[SourceDocument, list[Chunk]]]):
@@ -214,10 +221,11 @@ class _Embedder:
         return out
 
     def vectors(self, plan: _Plan, progress: Callable[[int], None]) -> Mapping[str, Sequence[float]]:
-        """Text -> vector for every chunk and sentence of `plan`: one pass per chunk when the model
-        pools spans (the local ONNX model), else each distinct text embedded on its own."""
+        """Text -> vector for every chunk and sentence of `plan`: one pass per chunk when the settings
+        ask for pooled sentence vectors and the model pools spans (the local ONNX model), else each
+        distinct text embedded on its own."""
         encode = getattr(self.model, "encode_with_spans", None)
-        if POOLED_SENTENCES and callable(encode):
+        if sentence_vectors(self.settings) == SENTENCE_VECTORS["pooled"] and callable(encode):
             return plan.pooled(encode, self.model.get_text_embedding_batch, progress)
         return dict(zip(plan.texts, self.embed(plan.texts, progress), strict=True))
 

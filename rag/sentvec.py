@@ -2,9 +2,10 @@
 
 Ingest splits every chunk into sentences (`rag.sentences.split_sentences`, the
 split the reader and the verifier use), gives each distinct sentence one vector
-(with the local ONNX model: the mean of its token states in the forward pass that
-embeds its chunk, so it is read in context and costs no pass of its own; with
-other backends: the sentence embedded alone; `rag.ingest`) and
+(by default the sentence embedded alone; with `RAG_SENTENCE_VECTORS=pooled` and
+the local ONNX model, the mean of its token states in the forward pass that
+embeds its chunk, so it is read in context and costs no pass of its own;
+`rag.ingest`) and
 stores the vectors in the chunk's own Chroma metadata (`pack`): float16, base64,
 with the sentences' offsets within the chunk. A sentence vector therefore lives
 and dies with its chunk: it is written in the same upsert, re-chunking replaces

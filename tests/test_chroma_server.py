@@ -20,7 +20,7 @@ from rag.index import open_index
 from rag.ingest import ingest
 from tests.chroma_server import ChromaServer
 from tests.conftest import SEEDS, make_settings
-from tests.test_sentvec import CountingModel, embedded_sentences
+from tests.test_sentvec import CountingModel
 
 GIFTS = "What gifts did Kim receive?"
 NEW_ARTICLE = """Ethiopian runner wins the Pyongyang marathon
@@ -51,7 +51,7 @@ def test_ingest_and_answer_through_the_server(tmp_path: Path, server: ChromaServ
     answer = engine.ask(GIFTS)
     assert not answer.refused and "drone" in answer.answer
     assert any(s.doc_id.startswith("004") for s in answer.sources)
-    assert embedded_sentences(counting) == [GIFTS]  # the stored sentence vectors served the reader
+    assert counting.texts == [GIFTS]  # the sentence vectors stored on the server served the reader
     # a second ingest of the same files changes nothing on the server
     again = ingest(settings=settings, embed_model=embed_model, progress=False)
     assert len(again.unchanged) == 5 and again.chunks_written == 0

@@ -188,5 +188,5 @@ def test_a_new_cleaning_or_chunking_code_version_is_another_cache_entry(
     (corpus / "a.txt").write_text("Title\n\nOne sentence of news text here.\n", encoding="utf-8")
     settings = make_settings(tmp_path)
     key = corpus_key(corpus, settings)
-    monkeypatch.setattr(rag.ingest, "SENTENCE_VECTORS", rag.ingest.SENTENCE_VECTORS + "-next")
+    monkeypatch.setattr(rag.ingest, "CLEANING_VERSION", rag.ingest.CLEANING_VERSION + "-next")
     assert corpus_key(corpus, settings) != key

@@ -118,20 +118,20 @@ def test_ingest_embeds_each_chunk_once_and_no_sentence_alone(settings_factory: A
             self.chunks.extend(texts)
             return self.model.encode_with_spans(texts, spans)
 
-    settings: Settings = settings_factory()
+    settings: Settings = settings_factory(sentence_vectors="pooled")
     model = SpanCounting(embed_model)
     ingest(settings=settings, embed_model=model, progress=False)  # type: ignore[arg-type]
     got = open_index(settings).chunks.get(include=["documents", "metadatas"])
     assert len(model.chunks) == len(got["ids"]) == len(set(model.chunks))
     assert [t for t in model.texts if t != "dimension probe"] == []
-    assert chunking_signature(settings).endswith("/" + SENTENCE_VECTORS)
+    assert f"/{SENTENCE_VECTORS['pooled']}-" in chunking_signature(settings)
     for text, meta in zip(got["documents"] or [], got["metadatas"] or [], strict=True):
         assert list(unpack(text, meta)) == [s.text for s in sentence_spans(text)]
 
 
 def test_a_model_without_span_pooling_embeds_sentences_alone(settings_factory: Any, embed_model: Any) -> None:
     """Another backend (an OpenAI-compatible server): each distinct sentence embedded on its own."""
-    settings: Settings = settings_factory()
+    settings: Settings = settings_factory(sentence_vectors="pooled")
     model = CountingModel(embed_model)  # has no encode_with_spans
     ingest(settings=settings, embed_model=model, progress=False)  # type: ignore[arg-type]
     got = open_index(settings).chunks.get(include=["documents", "metadatas"])
@@ -139,3 +139,17 @@ def test_a_model_without_span_pooling_embeds_sentences_alone(settings_factory: A
     sentence, vector = next(iter(unpack(text, meta).items()))
     assert sentence in model.texts
     assert float(np.dot(vector, embed_model.get_text_embedding(sentence))) > 0.999
+
+
+def test_the_default_embeds_sentences_alone_and_pooling_is_another_signature(
+    settings_factory: Any, embed_model: Any
+) -> None:
+    """Calibration kept sentences embedded alone as the default (README, Performance); pooled
+    vectors are opt-in, and switching re-embeds on the next ingest (another signature)."""
+    settings: Settings = settings_factory()
+    assert settings.sentence_vectors == "alone"
+    assert f"/{SENTENCE_VECTORS['alone']}-" in chunking_signature(settings)
+    pooled = settings.model_copy(update={"sentence_vectors": "pooled"})
+    assert chunking_signature(pooled) != chunking_signature(settings)
+    remote = pooled.model_copy(update={"embed_backend": "openai"})  # no span pooling there
+    assert f"/{SENTENCE_VECTORS['alone']}-" in chunking_signature(remote)
