@@ -29,9 +29,9 @@ each id (`split_of`).
    refusals on the calibration items, then the fewest checks, then the middle
    of each tied range. The chosen policy replaces the incumbent (the policy
    `rag/policy.json` holds when calibration starts) when its gain over it
-   exceeds `REPLACE_Z` standard errors, or when it is within that noise of
-   the incumbent and refuses fewer calibration items (a tie goes to the
-   looser policy); otherwise the incumbent stays.
+   exceeds `REPLACE_Z` standard errors; otherwise the incumbent stays (a
+   tie is not given to the policy refusing fewer items: that count includes
+   the right refusals of unanswerable questions).
 4. The chosen policy is run through the engine once more, for real, and those
    figures are printed and recorded next to the policy in `rag/policy.json`
    (`--write`), which the reader loads. Nothing is copied by hand.
@@ -378,9 +378,12 @@ def choose(
     every set (all gate-passing ones when none does). The best of those sets the bar; every
     eligible policy whose objective is within one paired standard error of the best ties with it,
     and the tie goes to the fewest refusals, then the fewest checks, then the middle of each
-    range. That policy replaces `incumbent` when it beats it by more than `REPLACE_Z` paired
-    standard errors, or ties with it within that noise and refuses fewer calibration items (or the
-    incumbent is not eligible). `options` defaults to the whole `grid()`.
+    range. That policy replaces `incumbent` only when it beats it by more than `REPLACE_Z` paired
+    standard errors (or the incumbent is not eligible): within the noise the incumbent stays. A tie
+    with the incumbent is not given to the policy with fewer refusals, because that count includes
+    the right refusals of unanswerable questions (measured: such a "looser" challenger refused 6
+    fewer unanswerable lookalike questions for 2 fewer false refusals). `options` defaults to the
+    whole `grid()`.
     """
     tables = [Table([r for r in rows if r.set == s]) for s in sorted({r.set for r in rows})]
     gate_table = Table(gate_rows) if gate_rows else None
@@ -417,11 +420,7 @@ def choose(
         return chosen
     gain = measure(chosen)[1] - incumbent_value
     noise = REPLACE_Z * paired_se(tables, chosen, incumbent)
-    if gain > noise:
-        return chosen
-    if gain >= -noise and refusals(tables, chosen) < refusals(tables, incumbent):
-        return chosen  # as good within the noise, and looser: a tie goes to the fewer refusals
-    return incumbent
+    return chosen if gain > noise else incumbent
 
 
 def engine_for(data_dir: Path) -> Engine:

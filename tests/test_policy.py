@@ -177,15 +177,16 @@ def test_the_incumbent_stays_unless_beaten_by_more_than_the_noise() -> None:
     assert chosen != incumbent and Table(large_gain).figures(chosen).refusal_unanswerable == 0.75
 
 
-def test_a_tie_with_the_incumbent_goes_to_the_looser_policy() -> None:
-    """A stricter incumbent that is better by one item's worth gives way to a looser challenger."""
+def test_a_tie_with_the_incumbent_keeps_the_incumbent() -> None:
+    """A looser challenger within the noise of the incumbent does not replace it: fewer refusals
+    may be fewer right refusals of unanswerable questions."""
     from evals.calibrate import Table, choose
 
     rows = _rows([0.5] * 39 + [0.25], [0.5] * 37 + [0.25] * 3)
     strict = replace_off(min_score=0.3)
     assert Table(rows).figures(strict).objective > Table(rows).figures(replace_off(min_score=0.1)).objective
-    chosen = choose(rows, incumbent=strict, options=SCORE_GRID)
-    assert int(Table(rows).refused(chosen).sum()) == 0
+    assert choose(rows, options=SCORE_GRID) != strict  # without an incumbent the loosest tie wins
+    assert choose(rows, incumbent=strict, options=SCORE_GRID) == strict
 
 
 def _score_grid() -> list[policies.Policy]:
