@@ -92,7 +92,8 @@ def test_markers_map_to_articles_and_dangling_ones_are_dropped(
     drone_n = next(n for n, d in numbers.items() if d.startswith("004"))
     reply = (
         f"Kim received five explosive drones and a reconnaissance drone as gifts [{drone_n}][9]. "
-        "He also received a bulletproof vest. [99] The moon is made of green cheese and it is delicious."
+        "TASS said Kim had also been given a bulletproof vest as a gift from a regional governor. [99] "
+        "The moon is made of green cheese and it is delicious."
     )
     streamed, answer = _stream(_engine(seeded_settings, embed_model, ScriptedLLM(reply)), GIFTS)
     assert streamed == reply  # streamed as the model wrote it
