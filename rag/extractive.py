@@ -1,7 +1,8 @@
 """The extractive answerer: quote the retrieved sentences that answer the question.
 
 It needs no generative model. Candidate sentences come from the retrieved
-chunks; each is scored by cosine similarity to the question (local embedding
+chunks (never a sentence that is itself a question, such as a teaser headline:
+it states nothing); each is scored by cosine similarity to the question (local embedding
 model) plus the IDF-weighted share of the question's content words it contains
 (irregular past forms brought to their base, so "left" matches "leave"); the
 question's frame words ("what day", "what happened") are no evidence, so "six
@@ -733,9 +734,17 @@ def candidates(retrieval: Retrieval) -> list[Candidate]:
             key = (passage.doc_id, span.start)
             if key in seen or len(span.text.split()) < MIN_SENTENCE_WORDS or not is_prose(span.text):
                 continue
+            if _asks(span.text):  # a question (a teaser headline, a rhetorical one) states nothing
+                continue
             seen.add(key)
             out.append(Candidate(span=span, passage=passage, terms=set(base_terms(span.text))))
     return out
+
+
+def _asks(text: str) -> bool:
+    """Whether a sentence is a question: it ends in "?" outside any quotation ("Is herd immunity
+    still possible?"), so it asks rather than states and can answer nothing."""
+    return text.rstrip().rstrip("\"'’”)]").endswith("?") and not re.search(r"[\"“][^\"”]*\?[\"”]", text)
 
 
 def answer_type_ok(question: str, text: str) -> bool:

@@ -313,3 +313,18 @@ def test_a_sentence_that_only_restates_the_question_does_not_lead() -> None:
     informs = "Storm Berit was strong, gusting to 148 kilometres an hour."
     ex = ask("how strong was storm berit", f"{restates} {informs}")
     assert ex.chosen[0].span.text == informs
+
+
+def test_a_question_in_the_article_is_never_quoted_as_an_answer() -> None:
+    """Teaser headlines and rhetorical questions ask; they state nothing ("Is herd immunity for
+    the virus still possible?" answers no question), while reported speech with a question stays."""
+    article = (
+        "How will the players suit up after the Hamlin collapse?\n\n"
+        "Damar Hamlin of the Buffalo Bills remains in hospital after a cardiac arrest on Monday."
+    )
+    ex = ask("Which team does the player Damar Hamlin play for?", article)
+    assert not ex.refused and "Buffalo Bills" in answer_text(ex)
+    assert "suit up" not in answer_text(ex)
+    assert extractive._asks("Is herd immunity still possible?")
+    assert not extractive._asks('"Why would we do that?" the coach asked.')
+    assert not extractive._asks('He asked: "Why would we do that?"')
