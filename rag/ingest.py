@@ -135,7 +135,8 @@ class _Plan:
         progress: Callable[[int], None],
     ) -> dict[str, Sequence[float]]:
         """Text -> vector from one pass per chunk (`encode`: texts and their sentence spans);
-        sentences no chunk's pass covered whole (cut by truncation) go to `embed` on their own."""
+        sentences no chunk's pass covered whole (cut by truncation) go to `embed` on their own.
+        `progress` counts chunks, the units of `_Embedder.work`."""
         texts = sorted(self.chunks, key=len)
         vectors: dict[str, Sequence[float]] = {}
         best: dict[str, tuple[int, Sequence[float]]] = {}  # sentence -> (centrality, vector)
@@ -162,7 +163,6 @@ class _Plan:
         for start in range(0, len(missing), EMBED_STEP):
             step = missing[start : start + EMBED_STEP]
             vectors.update(zip(step, embed(step), strict=True))
-            progress(len(step))
         return vectors
 
     def writes(
@@ -220,12 +220,21 @@ class _Embedder:
             progress(len(batch))
         return out
 
+    def pools(self) -> bool:
+        """Whether sentence vectors come from their chunk's pass: the settings ask for it and the
+        model pools spans (the local ONNX model)."""
+        pooled = sentence_vectors(self.settings) == SENTENCE_VECTORS["pooled"]
+        return pooled and callable(getattr(self.model, "encode_with_spans", None))
+
+    def work(self, plan: _Plan) -> int:
+        """The progress units `vectors` reports for `plan`: its chunks when pooling, else every text."""
+        return len(plan.chunks) if self.pools() else len(plan.texts)
+
     def vectors(self, plan: _Plan, progress: Callable[[int], None]) -> Mapping[str, Sequence[float]]:
-        """Text -> vector for every chunk and sentence of `plan`: one pass per chunk when the settings
-        ask for pooled sentence vectors and the model pools spans (the local ONNX model), else each
-        distinct text embedded on its own."""
-        encode = getattr(self.model, "encode_with_spans", None)
-        if sentence_vectors(self.settings) == SENTENCE_VECTORS["pooled"] and callable(encode):
+        """Text -> vector for every chunk and sentence of `plan`: one pass per chunk when pooling
+        (`pools`), else each distinct text embedded on its own."""
+        if self.pools():
+            encode = self.model.encode_with_spans  # type: ignore[attr-defined]
             return plan.pooled(encode, self.model.get_text_embedding_batch, progress)
         return dict(zip(plan.texts, self.embed(plan.texts, progress), strict=True))
 
@@ -361,7 +370,7 @@ def _write(
         _Plan([(doc, split(doc, chunk_size=size, chunk_overlap=overlap)) for doc in batch])
         for batch in batches
     ]
-    tick = _progress_bar(sum(len(plan.chunks) for plan in plans), progress)
+    tick = _progress_bar(sum(embedder.work(plan) for plan in plans), progress)
     chunking = chunking_signature(settings)
     for plan in plans:
         vectors = embedder.vectors(plan, tick)

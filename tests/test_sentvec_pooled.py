@@ -153,3 +153,21 @@ def test_the_default_embeds_sentences_alone_and_pooling_is_another_signature(
     assert chunking_signature(pooled) != chunking_signature(settings)
     remote = pooled.model_copy(update={"embed_backend": "openai"})  # no span pooling there
     assert f"/{SENTENCE_VECTORS['alone']}-" in chunking_signature(remote)
+
+
+@pytest.mark.parametrize("mode", ["alone", "pooled"])
+def test_the_progress_bar_counts_what_each_mode_embeds(
+    mode: str, settings_factory: Any, embed_model: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bar's total is the units `vectors` reports: every text embedded alone, or each chunk's pass."""
+    import rag.ingest
+
+    seen: dict[str, int] = {"total": 0, "done": 0}
+
+    def bar(total: int, enabled: bool) -> Any:
+        seen["total"] = total
+        return lambda n: seen.__setitem__("done", seen["done"] + n)
+
+    monkeypatch.setattr(rag.ingest, "_progress_bar", bar)
+    ingest(settings=settings_factory(sentence_vectors=mode), embed_model=embed_model, progress=True)
+    assert seen["total"] > 0 and seen["done"] == seen["total"]
