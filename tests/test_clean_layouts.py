@@ -118,19 +118,6 @@ def test_run_in_subheadings_in_a_flattened_story_become_their_own_spans() -> Non
     assert not any(s.startswith("Flood barriers") for s in _prose(FLATTENED))
 
 
-@pytest.mark.parametrize(
-    "sentence",
-    [
-        "Farmer and council member Ruth Vale said the harvest was late this year.",
-        "Singer and songwriter Ana Moro releases her fifth album on Friday.",
-        "Temperatures in northern and central Norland could reach 38 degrees this week.",
-        "Veterans and students with valid ID get free entry to the museum on Sunday.",
-    ],
-)
-def test_noun_phrases_before_a_name_are_not_run_in_headings(sentence: str) -> None:
-    assert [s.text for s in split_sentences(sentence)] == [sentence]
-
-
 CAPTIONS = """Floods close the coast road
 
 The coast road between Lund and Kessel was closed on Tuesday after two days of rain.

@@ -91,6 +91,11 @@ def test_run_in_subheading_becomes_its_own_span_and_is_not_prose() -> None:
         "Defence minister Sergei Shoigu showed Kim the bombers at the airfield.",
         "Director and actor Rob Reiner tweeted that he was sad about the news.",
         "Last week, rideshare company Lyft said it was cutting 13% of its staff.",
+        # noun phrases joined by "and" before a name or a verb
+        "Farmer and council member Ruth Vale said the harvest was late this year.",
+        "Singer and songwriter Ana Moro releases her fifth album on Friday.",
+        "Temperatures in northern and central Norland could reach 38 degrees this week.",
+        "Veterans and students with valid ID get free entry to the museum on Sunday.",
     ],
 )
 def test_ordinary_sentences_are_not_cut_as_run_in_headings(sentence: str) -> None:
