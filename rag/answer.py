@@ -52,7 +52,7 @@ class Citation:
     score: float
     added: bool = False  # attached by verification to a sentence the backend left uncited
     # how `verified` was decided: "similarity" (offline), "llm" (a judge), "total" (the cited sentence's
-    # addends sum to it), "yes-no" (the sentence after a "Yes."/"No." is verified)
+    # addends sum to it), "yes-no" (a "Yes."/"No.": always unverified, quoting the sentence after it)
     method: str = "similarity"
 
 

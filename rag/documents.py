@@ -212,7 +212,7 @@ def _read(path: Path) -> tuple[str, str, str | None, date | None]:
 def load(path: Path, *, drop: Collection[str] = ()) -> SourceDocument:
     """One file as a cleaned document; raises UnreadableFile with the reason.
 
-    `drop`: lines (`rag.clean.line_key`) to remove besides boilerplate; see `repeated_lines`.
+    `drop`: lines (`rag.clean.line_key`) to remove besides boilerplate; see `RepeatedLines`.
     """
     return _document(path, *_read(path), drop=drop)
 

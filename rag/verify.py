@@ -181,7 +181,7 @@ def verify(
     yes_no: list[int] = []
     for i, sentence in enumerate(sentences):
         if YES_NO.fullmatch(sentence.text.strip()):
-            yes_no.append(i)  # decided by the sentence after it, once that one is checked
+            yes_no.append(i)  # flagged; it quotes the sentence after it, once that one is checked
             continue
         total = read_total(sentence.text)
         if total is not None:
@@ -210,7 +210,7 @@ def verify(
                 citation.verified, citation.method = verdict, "llm"
             citations.append(citation)
         sentence.supported = any(c.verified for c in citations if c.sentence == i)
-    for i in reversed(yes_no):
+    for i in yes_no:  # after the others: a "Yes."/"No." quotes the verified sentence after it
         citations.extend(_check_yes_no(i, sentences, citations, evidence, support))
     return sorted(citations, key=lambda c: c.sentence)
 
