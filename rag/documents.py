@@ -44,6 +44,7 @@ HEADLINE_CLAUSE = re.compile(r",\s|\s[–—-]\s|;\s")  # where a lead sentence'
 HEADLINE_MIN_WORDS = 5
 REPEATED_LINE_MIN_DOCS = 3  # a line in this many documents is kept in the first only
 REPEATED_LINE_MIN_WORDS = 4  # shorter repeated lines (a state name as a subheading) stay
+READ_CACHE_CHARS = 64 * 1024 * 1024  # the pre-pass keeps this much text for the main pass, not reading twice
 
 
 @dataclass(frozen=True)
@@ -248,18 +249,26 @@ class RepeatedLines:
     syndicated into several stories. Either way it is kept once, in the first document that has it
     (in `files` order), and dropped from the others. Only plain-text files are compared: an HTML
     page's extractor already strips its site's furniture, and running it twice would be slow.
+    What it reads is kept (`reads`, up to READ_CACHE_CHARS of text), so `load_all` need not read
+    and decode those files again.
     """
 
     def __init__(self, files: Sequence[Path]):
         counts: dict[int, int] = {}
         self.first: dict[int, int] = {}
+        self.reads: dict[int, tuple[str, str, str | None, date | None]] = {}
+        kept = 0
         for n, path in enumerate(files):
             if path.suffix.lower() in (".html", ".htm"):
                 continue
             try:
-                raw = _read(path)[0]
+                read = _read(path)
             except UnreadableFile:
-                continue
+                continue  # load_all reads it again and reports why
+            raw = read[0]
+            if kept + len(raw) <= READ_CACHE_CHARS:
+                self.reads[n] = read
+                kept += len(raw)
             for key in {hash(k) for k in source_lines(raw) if len(k.split()) >= REPEATED_LINE_MIN_WORDS}:
                 counts[key] = counts.get(key, 0) + 1
                 self.first.setdefault(key, n)
@@ -285,7 +294,7 @@ def load_all(files: Iterable[Path]) -> Iterator[SourceDocument | Skipped]:
             yield Skipped(str(path), f"duplicate document id {doc_id!r} (also {seen[doc_id]})")
             continue
         try:
-            read = _read(path)
+            read = repeated.reads.pop(n, None) or _read(path)
             plain = path.suffix.lower() not in (".html", ".htm")
             doc = _document(path, *read, drop=repeated.drop_for(n, read[0]) if plain else ())
         except UnreadableFile as exc:

@@ -261,3 +261,33 @@ def test_cleaning_changes_re_chunk_old_indexes() -> None:
     from rag.ingest import chunking_signature
 
     assert chunking_signature(Settings()).endswith(CLEANING_VERSION)
+
+
+def test_load_all_reads_each_file_once_and_rereads_past_its_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repeated-lines pre-pass keeps what it read for the main pass (up to READ_CACHE_CHARS);
+    past that bound files are read again, with the same documents either way."""
+    import rag.documents as documents
+
+    promo = "Follow every match: live scores and fixtures for the whole league"
+    files = [
+        _write(tmp_path, f"d{n}.txt", f"Story {n}\n\n{promo}\n\nStory {n} has its own sentence here.\n")
+        for n in range(4)
+    ]
+    files.append(_write(tmp_path, "empty.txt", "   \n"))
+    calls: list[str] = []
+    real = documents._read
+
+    def counting(path: Path) -> tuple[str, str, str | None, object]:
+        calls.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(documents, "_read", counting)
+    once = [getattr(d, "text", None) or getattr(d, "reason", None) for d in load_all(files)]
+    # each readable file once; the unreadable one twice (the main pass reports why it is skipped)
+    assert sorted(calls) == sorted([f"d{n}.txt" for n in range(4)] + ["empty.txt"] * 2)
+    calls.clear()
+    monkeypatch.setattr(documents, "READ_CACHE_CHARS", 0)
+    again = [getattr(d, "text", None) or getattr(d, "reason", None) for d in load_all(files)]
+    assert len(calls) == 10 and again == once and "empty file" in once
