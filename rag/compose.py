@@ -348,12 +348,14 @@ def _spelled(value: int) -> str:
     return f"{value:,}"
 
 
-def _quantity(word: str) -> int | None:
-    """The value of a number token that counts exactly ("five", "12"), else None."""
+def quantity(word: str, *, years: bool = False) -> int | None:
+    """The value of a number token that counts exactly ("five", "12", "41,000"), else None. A
+    year-like token ("2019") counts only with `years` (a total claimed as one, `rag.verify`): in an
+    article it is far more often a year than a count."""
     lower = word.lower()
     if lower in NUMBER_VALUES:
         return NUMBER_VALUES[lower]
-    if re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", word) and not YEAR_LIKE.fullmatch(word):
+    if re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", word) and (years or not YEAR_LIKE.fullmatch(word)):
         return int(word.replace(",", ""))
     return None
 
@@ -383,7 +385,7 @@ def count_addends(
             if toks[i].group(0) in QUOTES or not word:
                 i -= 1
                 continue
-            if word in stop or not word[:1].isalpha() or _quantity(toks[i].group(0)) is not None:
+            if word in stop or not word[:1].isalpha() or quantity(toks[i].group(0)) is not None:
                 break
             if VAGUE_COUNT.fullmatch(word):
                 return None
@@ -393,9 +395,9 @@ def count_addends(
             continue
         number = toks[i].group(0)
         lower = number.lower()
-        if VAGUE_COUNT.fullmatch(lower) or (re.fullmatch(r"\d[\d,.]*", number) and _quantity(number) is None):
+        if VAGUE_COUNT.fullmatch(lower) or (re.fullmatch(r"\d[\d,.]*", number) and quantity(number) is None):
             return None  # "dozens of drones" reads no further, "2.5 drones", "2023 drones"
-        value = 1 if lower in ONE_ITEM else _quantity(number)
+        value = 1 if lower in ONE_ITEM else quantity(number)
         if value is None:
             continue  # "the explosive drones": no count here
         before = toks[i - 1].group(0) if i > 0 else ""

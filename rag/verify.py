@@ -44,7 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from rag.answer import REFUSAL_TEXT, AnswerSentence, Citation
-from rag.compose import NUMBER_VALUES, TOTAL_LEAD, count_addends, count_total
+from rag.compose import TOTAL_LEAD, count_addends, count_total, quantity
 from rag.sentences import STOPWORDS, Span, base_form, content_terms, cosine, split_sentences, stem
 
 W_COSINE = 0.5
@@ -117,10 +117,7 @@ def read_total(claim: str) -> tuple[int, str] | None:
     match = TOTAL_CLAIM.fullmatch(claim.strip())
     if match is None:
         return None
-    number = match.group("number").lower()
-    value = NUMBER_VALUES.get(number)
-    if value is None and number[:1].isdigit():
-        value = int(number.replace(",", ""))
+    value = quantity(match.group("number"), years=True)
     return None if value is None else (value, match.group("noun") or "")
 
 

@@ -186,6 +186,9 @@ def test_read_total_and_adds_up() -> None:
     assert read_total("In total: two.") == (2, "")
     assert read_total("In total, Kim got six drones.") is None  # more than a count: checked as a sentence
     assert read_total("In total: several drones.") is None
+    # a claimed total that looks like a year is still a count to check (an article's "2019" is not)
+    assert read_total("In total: 2019 drones.") == (2019, "drones")
+    assert read_total("In total: Six drones.") == (6, "drones")
     assert adds_up(6, "drones", "He got five explosive drones and a reconnaissance drone.")
     assert adds_up(6, "drones", "Kim received six drones from the governor.")  # stated, not added
     assert adds_up(2, "", "He got one attack drone and one reconnaissance drone.")  # no plural to quote
