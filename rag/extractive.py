@@ -27,9 +27,15 @@ sentence that only restates the question rarely answers it; weight fitted on
 the calibration sets' sentence-level labels). A lead that leans on a pronoun ("..., he said.") is
 preceded by the sentence before it. The lead is continued by the sentences
 that directly follow it in its article while they stay on its subject
-(articles spread one list over consecutive sentences: "... also offered ...").
+(articles spread one list over consecutive sentences: "... also offered ...");
+a lead that is its article's headline, by the article's opening sentence
+(past the dateline), which states in full what the headline sums up.
 Then come sentences of a still-missing answer type, then further sentences
-scoring close to the lead that say something new, up to `MAX_SENTENCES`.
+scoring close to the lead that say something new, up to `MAX_SENTENCES`; a
+slot still free takes the best further sentence of the lead's own article
+(`SAME_ARTICLE_RATIO` of the lead: a lead often restates the question while
+the answer is a sentence further on, "It expected to restore power by
+Wednesday."; it adds no citation).
 
 Refusal, with the closest passages listed as related by the engine, follows the
 policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
