@@ -27,9 +27,15 @@ sentence that only restates the question rarely answers it; weight fitted on
 the calibration sets' sentence-level labels). A lead that leans on a pronoun ("..., he said.") is
 preceded by the sentence before it. The lead is continued by the sentences
 that directly follow it in its article while they stay on its subject
-(articles spread one list over consecutive sentences: "... also offered ...").
+(articles spread one list over consecutive sentences: "... also offered ...");
+a lead that is its article's headline, by the article's opening sentence
+(past the dateline), which states in full what the headline sums up.
 Then come sentences of a still-missing answer type, then further sentences
-scoring close to the lead that say something new, up to `MAX_SENTENCES`.
+scoring close to the lead that say something new, up to `MAX_SENTENCES`; a
+slot still free takes the best further sentence of the lead's own article
+(`SAME_ARTICLE_RATIO` of the lead: a lead often restates the question while
+the answer is a sentence further on, "It expected to restore power by
+Wednesday."; it adds no citation).
 
 Refusal, with the closest passages listed as related by the engine, follows the
 policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
@@ -123,6 +129,9 @@ W_LEAD_NEW = 0.05  # ... and of what it says beyond the question (log of the IDF
 CONTINUE_COSINE = 0.5  # the next sentence of a chosen one continues it when this similar to it
 CONTINUE_CUE_COSINE = 0.35  # ... or this similar when it signals continuation ("also", "He ...")
 MAX_CONTINUATIONS = 2
+HEADLINE_LEDE = True  # a headline lead is continued by its article's opening sentence
+HEADLINE_GAP = 80  # characters between a headline and that sentence (a dateline)
+SAME_ARTICLE_RATIO = 0.6  # one more sentence of the lead's article when it scores this share of the lead
 NOVELTY_MIN = 0.3  # IDF share of a further sentence's terms that no chosen sentence has
 REDUNDANT_COSINE = 0.8  # a further sentence this close to a chosen one adds nothing
 DUPLICATE_COSINE = 0.9  # two outlets' copies of one wire sentence
@@ -808,6 +817,18 @@ def _adjacent(
     return out
 
 
+def _opening(headline: Candidate, raw: list[Candidate], rep: dict[int, Candidate]) -> list[Candidate]:
+    """The article's first sentence after its headline (past a dateline, "LAKE ORMOND, July 22 -")."""
+    after = [
+        c
+        for c in raw
+        if c.passage.doc_id == headline.passage.doc_id
+        and c.span.start >= headline.span.end
+        and c.span.start - headline.span.end <= HEADLINE_GAP
+    ]
+    return [rep[id(min(after, key=lambda c: c.span.start))]] if after else []
+
+
 def _same_article_first(chosen: list[Candidate]) -> list[Candidate]:
     """Quote a merged sentence from the article of the sentence before it, when that article has it.
 
@@ -865,8 +886,39 @@ def _gather(
             docs.update(x.passage.doc_id for x in cand.also_in)
 
 
+def _same_article(
+    chosen: list[Candidate], ranked: list[Candidate], lead: Candidate, idf: Callable[[str], float]
+) -> None:
+    """Add the best further sentence of the lead's article that scores `SAME_ARTICLE_RATIO` of the
+    lead and says something new; the number added (0 or 1).
+
+    The lead often restates the question ("Pinecrest fire forces 1,200 from homes", asked "how
+    did the fire start") while the answer is a sentence further on in the same article that
+    shares fewer of the question's words. It costs no citation (its article is cited already).
+    """
+    for cand in ranked:
+        if cand.score < SAME_ARTICLE_RATIO * lead.score:
+            break
+        if (
+            cand.passage.doc_id == lead.passage.doc_id
+            and cand not in chosen
+            and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
+            and _novelty(cand, chosen, idf) >= NOVELTY_MIN
+        ):
+            chosen.append(cand)
+            return
+
+
+def _headline(cand: Candidate) -> bool:
+    """Whether `cand` is its article's headline (the title, as the text's first line repeats it)."""
+    title = " ".join(cand.passage.title.lower().split()).rstrip(" .")
+    return bool(title) and " ".join(cand.span.text.lower().split()).rstrip(" .") == title
+
+
 def _continues(cand: Candidate, prev: Candidate, lead: Candidate) -> bool:
     """Whether `cand`, the sentence after `prev`, stays on the subject of `prev` or the lead."""
+    if HEADLINE_LEDE and _headline(prev):  # a headline is read with the article's opening sentence
+        return True
     similarity = max(_similarity(cand, prev), _similarity(cand, lead))
     if similarity >= CONTINUE_COSINE:
         return True
@@ -1347,7 +1399,9 @@ def _extract(
             break
         follow = [
             c
-            for c in _adjacent(tail, raw, rep)
+            for c in (
+                _opening(tail, raw, rep) if HEADLINE_LEDE and _headline(tail) else _adjacent(tail, raw, rep)
+            )
             if c not in chosen and _continues(c, tail, lead) and _novelty(c, chosen, idf) >= NOVELTY_MIN
         ]
         if not follow:
@@ -1369,6 +1423,8 @@ def _extract(
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
             chosen.append(cand)
+    if len(chosen) < MAX_SENTENCES:
+        _same_article(chosen, ranked, lead, idf)
     if not q.listing and enumerates(q, lead):  # "who went with him": the lead lists several people
         q = replace(q, listing=True)
     if q.listing:
