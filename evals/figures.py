@@ -1,7 +1,7 @@
 """`python -m evals.figures`: run every answer-quality set and print the calib / held-out table.
 
 Runs `rag eval` (a subprocess per set, so each gets a fresh engine and the corpus cache of
-`evals.corpus`) on the project's sets: the dev gate, `user_seeds` and `lookalike`, each split in
+`evals.corpus`) on the project's sets: the dev gate, `user_seeds`, `lookalike` and `newsdesk`, each split in
 `calib` and `heldout`; with `--rtqa DIR` also RealTimeQA's `dataset_a` / `dataset_b` (their indexes
 must already be built: `--rtqa-data-a` / `--rtqa-data-b`, since 2,000 articles take minutes to
 ingest). Prints one Markdown table, the README's format, and writes it beside the runs.
@@ -22,12 +22,15 @@ from pathlib import Path
 DATASETS = Path(__file__).parent / "datasets"
 SEEDS = Path(__file__).parent.parent / "seeds"
 LOOKALIKE = Path(__file__).parent / "corpora" / "lookalike"
+NEWSDESK = Path(__file__).parent / "corpora" / "newsdesk"
 PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into the corpus cache)
     ("dev", "gate", "dev.jsonl", SEEDS),
     ("user_seeds", "calib", "user_seeds.calib.jsonl", SEEDS),
     ("user_seeds", "held-out", "user_seeds.heldout.jsonl", SEEDS),
     ("lookalike", "calib", "lookalike.calib.jsonl", LOOKALIKE),
     ("lookalike", "held-out", "lookalike.heldout.jsonl", LOOKALIKE),
+    ("newsdesk", "calib", "newsdesk.calib.jsonl", NEWSDESK),
+    ("newsdesk", "held-out", "newsdesk.heldout.jsonl", NEWSDESK),
 )
 COLUMNS = (
     ("fact_recall", "fact recall"),
