@@ -130,6 +130,7 @@ def refuses(p: policies.Policy, ex: extractive.Extract) -> bool:
         or (p.refuse_contradicted and bool(ex.contradicted))
         or ex.class_similarity < p.min_class_similarity
         or ex.article_specific < p.min_article_specific
+        or (p.require_speech and not ex.speech_reported)
     )
 
 
@@ -145,6 +146,7 @@ def checks(p: policies.Policy) -> int:
         + p.refuse_contradicted
         + (p.min_class_similarity > 0)
         + (p.min_article_specific > 0)
+        + p.require_speech
     )
 
 
@@ -202,6 +204,7 @@ class Table:
         self.contradicted = np.array([bool(e and e.contradicted) for e in exs], dtype=bool)
         self.class_similarity = col("class_similarity", 1.0)
         self.article_specific = col("article_specific", 1.0)
+        self.speech_missing = np.array([bool(e and not e.speech_reported) for e in exs], dtype=bool)
 
     def refused(self, p: policies.Policy) -> np.ndarray:
         """`refuses(p, ex)` for every row (plus the rows the engine refused before reading)."""
@@ -222,6 +225,8 @@ class Table:
             out |= self.key_missing
         if p.refuse_contradicted:
             out |= self.contradicted
+        if p.require_speech:
+            out |= self.speech_missing
         return out
 
     @cached_property
@@ -526,6 +531,7 @@ def main() -> None:
         "no class check": replace(chosen, require_class=False, min_class_similarity=0.0),
         "no article check": replace(chosen, min_article_specific=0.0),
         "no contradiction check": replace(chosen, refuse_contradicted=False),
+        "no speech check": replace(chosen, require_speech=False),
     }
     for label, p in variants.items():
         for name in names:

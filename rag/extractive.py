@@ -55,7 +55,13 @@ chosen sentence, literally or by a word whose vector is near it ("white" for
 colour."; and a year, month, model code or numbered name of the question that
 the lead replaces by another ("the 2019 final" against a 2021 lead, "band 3"
 against "Band 2") refuses with "The closest passages are about “2021”, not
-“2019”." Both also steer the choice of the lead before they refuse.
+“2019”." Both also steer the choice of the lead before they refuse, as does a
+third: "what did X say/tell/think" needs a chosen sentence that reports X's
+words (a reporting verb, "said", "according to", "told", with X or a word
+near it in meaning, "South Korea" for "Seoul", just before it, asides such as
+", whose party ...," skipped; or after an inverted "said"), else "The articles
+do not report what “the supreme court” said about this." A mention of X is not
+speech by X.
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead
@@ -298,6 +304,27 @@ LIST_Q = re.compile(rf"{WH_AT}(who|which|what) (were|are)\b(?! the (first|last|m
 HEDGE = re.compile(r"\b(whether|unclear|not clear|uncertain|may|might|could|if|reportedly)\b", re.I)
 NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
 NAME_ASKED = re.compile(r"\b(names?|called)\b", re.I)
+# "what did the supreme court say about ...": the answer is speech that the named speaker reported
+SPEECH_Q = re.compile(
+    rf"{WH_AT}(?:what|how) (?:did|does|do|has|have|had|will|would) (?P<who>[\w' -]+?) "
+    r"(?:say|tell|think|comment|claim|write|reply|respond)\b"
+)
+SPEAKER_END = re.compile(r"\s(?:in|of|at|from|for|on|about|after|before|during|to)\s.*$")
+# A reporting verb or phrase: how news writing attributes speech (general English, not corpus words)
+REPORTING = re.compile(
+    r"\b(?:says|said|say|tells?|told|stated|states|added|adds|warned|warns|noted|claim(?:s|ed)|"
+    r"described|called|calls|urged|urges|announced|insisted|argued|argues|wr[io]te|writes|comment(?:s|ed)|"
+    r"remarked|explained|according to|quoted|believes?|thinks?|thought|feels?|felt|accused|praised|"
+    r"critici[sz]ed|welcomed|vowed|promised|pledged|denied|confirmed|admitted|acknowledged|declared|"
+    r"stressed|emphasi[sz]ed|replied|responded|predicted|hailed|condemned|dismissed|rejected)\b",
+    re.I,
+)
+INVERTED = re.compile(r"said|says|according to|added|wrote|asked", re.I)  # "..., said Dmitry Peskov"
+# ", whose party will lead the opposition," ", 58,": an aside between a speaker and the verb
+ASIDE = re.compile(r",\s*(?:who|whose|which|\d+)\b[^,]*,")
+SPEAKER_BEFORE = 12  # words from a speaker to its verb ("Lepp conceded in a short speech and said")
+SPEAKER_AFTER = 4  # ... from an inverted verb to its speaker ("said Kremlin spokesperson Dmitry Peskov")
+PRONOUN_SPEAKER = frozenset({"he", "she", "they"})
 
 REFUSAL_NO_EVIDENCE = "The articles do not seem to answer this question."
 REFUSAL_NO_NAMES = "The retrieved passages do not mention {names}."
@@ -308,6 +335,7 @@ REFUSAL_NO_ESSENTIAL = "The passages about {topic} do not mention {names}."
 REFUSAL_MENTION_NOT = "The articles mention {present} but say nothing about {missing}."
 REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
 REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
+REFUSAL_NOT_REPORTED = "The articles do not report what {speaker} said about this."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -359,6 +387,8 @@ class Question:
     noun: str = ""  # the noun of "which river/what gifts ...", whatever it names
     yesno: bool = False  # "did they sign a deal": answered by a sentence that settles it
     listing: bool = False  # "what gifts", "which marshals": items gathered from every article
+    speaker: tuple[str, ...] = ()  # stems of the speaker of "what did X say": X's words must report it
+    speaker_phrase: str = ""  # ... as the question words it ("the supreme court")
 
 
 @dataclass
@@ -384,6 +414,7 @@ class Extract:
     essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
     contradicted: tuple[tuple[str, str], ...] = ()  # (asked, stated instead): "2019" asked, lead says "2021"
+    speech_reported: bool = True  # "what did X say": a chosen sentence reports X's words (or none is asked)
     question: Question | None = None
 
 
@@ -472,7 +503,74 @@ def analyse(question: str) -> Question:
         noun=head,
         yesno=not types and bool(YESNO_OPENER.match(lower)),
         listing=_listing(lower, head),
+        speaker=_speaker(lower)[0],
+        speaker_phrase=_speaker(lower)[1],
     )
+
+
+def _speaker(lower: str) -> tuple[tuple[str, ...], str]:
+    """The stems of who "what did X say/tell/think" asks about ("kalvia's prime minister" ->
+    kalvia, prime, minist), up to a preposition ("the opposition in estova": opposit), and the
+    question's words for it; ((), "") for any other question."""
+    match = SPEECH_Q.search(lower)
+    if match is None:
+        return (), ""
+    phrase = SPEAKER_END.sub("", " " + match.group("who")).strip()
+    found = [re.sub(r"'s$", "", w) for w in words(phrase)]
+    stems = tuple(dict.fromkeys(stem(base_form(w)) for w in found if w not in STOPWORDS and len(w) > 1))
+    return stems, phrase if stems else ""
+
+
+def reports_speech(q: Question, cand: Candidate, alike: frozenset[str] = frozenset()) -> bool:
+    """Whether `cand` reports what the question's speaker said: a reporting verb ("said", "according
+    to", "told") with the speaker up to SPEAKER_BEFORE words before it (asides such as ", whose party
+    ...," skipped) or, for an inverted verb ("said Peskov"), SPEAKER_AFTER words after; or with "he",
+    "she" or "they" just before it and the speaker in the passage text before the sentence. The
+    speaker is its words' stems or a word near them in meaning (`alike`: "south korea" for "seoul")."""
+    if not q.speaker:
+        return True
+    text = ASIDE.sub(",", cand.span.text)
+    tokens = words(text)
+    speaker = set(q.speaker)
+
+    def names_speaker(found: list[str]) -> bool:
+        return any(w in alike or stem(base_form(w)) in speaker for w in found)
+
+    for m in REPORTING.finditer(text):
+        at = len(words(text[: m.start()]))
+        after = len(words(m.group(0)))
+        if names_speaker(tokens[max(0, at - SPEAKER_BEFORE) : at]):
+            return True
+        if INVERTED.fullmatch(m.group(0)) and names_speaker(tokens[at + after : at + after + SPEAKER_AFTER]):
+            return True
+        if PRONOUN_SPEAKER & set(tokens[max(0, at - 2) : at]):  # "..., she said"
+            offset = cand.span.start - cand.passage.start
+            before = cand.passage.text[max(0, offset - 300) : max(0, offset)]
+            if speaker & set(base_terms(before)):
+                return True
+    return False
+
+
+def speaker_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozenset[str]:
+    """Words of `cands` near a reporting verb whose vectors are near a speaker word ("korea" for
+    "seoul": 0.80), so a speaker named another way still counts. Word vectors only for speech
+    questions."""
+    if not q.speaker:
+        return frozenset()
+    speaker_words = [w for t, w in q.focus if t in q.speaker]
+    vocab = sorted(
+        {
+            w
+            for c in cands
+            for w in words(c.span.text)
+            if w not in STOPWORDS and len(w) > 2 and stem(base_form(w)) not in q.speaker
+        }
+    )
+    if not speaker_words or not vocab:
+        return frozenset()
+    units = np.stack([_unit(v) for v in embed([*speaker_words, *vocab])])
+    sims = units[len(speaker_words) :] @ units[: len(speaker_words)].T
+    return frozenset(w for w, row in zip(vocab, sims, strict=True) if row.max() >= SOFT_MATCH_COSINE)
 
 
 def _listing(lower: str, noun: str) -> bool:
@@ -964,6 +1062,8 @@ def refusal_reason(
     if p.refuse_contradicted and ex.contradicted:
         asked_code, stated_code = ex.contradicted[0]
         return REFUSAL_CONTRADICTED.format(stated=_quoted([stated_code]), asked=_quoted([asked_code]))
+    if p.require_speech and not ex.speech_reported:
+        return REFUSAL_NOT_REPORTED.format(speaker=_quoted([q.speaker_phrase]))
     if ex.article_specific < p.min_article_specific:
         article = _article_terms(lead, retrieval)
         missing = [w for t, w in q.focus if idf(t) >= SPECIFIC_IDF and t not in article][:MAX_REASON_WORDS]
@@ -1377,10 +1477,12 @@ def _extract(
     # leads only when no other does.
     # "what colour was the van": a sentence that states a colour leads when one does.
     states_class = dict(zip(map(id, pool), _stating_class(q, pool, embed), strict=True)) if q.head else {}
+    alike = speaker_alike(q, pool, embed)  # "what did seoul say": "South Korea ... stated"
     lead = max(
         leaders,
         key=lambda c: (
             not contradictions(q, c),
+            reports_speech(q, c, alike),
             states_class.get(id(c), True),
             len(c.types),
             c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
@@ -1467,6 +1569,7 @@ def _extract(
         essential_in_passages=essential_coverage(q, chosen, passages=True),
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
+        speech_reported=any(reports_speech(q, c, alike | speaker_alike(q, chosen, embed)) for c in chosen),
         question=q,
     )
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question

@@ -38,6 +38,7 @@ class Policy:
     refuse_contradicted: bool = False  # the lead states another year/model/number than the question's
     min_class_similarity: float = 0.0  # "what colour": the nearest word of the answer to "colour" (cosine)
     min_article_specific: float = 0.0  # share of the question's rare words the lead's article states
+    require_speech: bool = True  # "what did X say" needs a sentence that reports X's words
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"

@@ -328,3 +328,75 @@ def test_a_question_in_the_article_is_never_quoted_as_an_answer() -> None:
     assert extractive._asks("Is herd immunity still possible?")
     assert not extractive._asks('"Why would we do that?" the coach asked.')
     assert not extractive._asks('He asked: "Why would we do that?"')
+
+
+# -- "what did X say": the speaker's words must be reported --------------------------------
+
+
+def test_speech_question_reads_its_speaker() -> None:
+    assert analyse("what did kalvia's prime minister say about storm berit").speaker == (
+        "kalvia",
+        "prime",
+        "minist",
+    )
+    opposition = analyse("what did the opposition in estova think about it")
+    assert opposition.speaker == ("opposit",) and opposition.speaker_phrase == "the opposition"
+    assert analyse("who said putin was begging").speaker == ()  # asks for the speaker, not the speech
+    assert analyse("what did kim receive").speaker == ()
+
+
+def test_speech_question_quotes_the_speaker_not_a_mention() -> None:
+    mention = "The harbour fire destroyed four warehouses near the old Tallmere docks on Sunday night."
+    court = (
+        "Marta Oja, the company's lawyer, said Vendi would take the case to the Supreme Court "
+        "within thirty days."
+    )
+    spoken = "The fire chief told reporters the blaze at the Tallmere docks started in a storage unit."
+    ex = ask("what did the fire chief say about the tallmere docks fire", mention, spoken)
+    assert not ex.refused and "told reporters" in answer_text(ex)
+    # the court is named, but the lawyer is the one speaking: nothing the court said is reported
+    ex = ask("what did the supreme court say in the vendi case", court)
+    assert ex.refused and ex.reason == "The articles do not report what “the supreme court” said about this."
+    ex = ask("what did the mayor say about the fire", mention)
+    assert ex.refused
+
+
+def test_speech_reported_with_a_pronoun_names_the_speaker_just_before() -> None:
+    before = "Harbour master Ilse Varik spent the night at the Tallmere docks fire with her crews."
+    quote = "She said the blaze at the docks had started in a storage unit near the old crane."
+    ex = ask("what did varik say about the docks fire", f"{before} {quote}")
+    assert not ex.refused and "She said" in answer_text(ex)
+
+
+def test_speaker_separated_by_an_aside_or_named_after_the_verb() -> None:
+    aside = (
+        "Outgoing Prime Minister Andres Lepp, whose Civic Union will lead the opposition, called the "
+        "deal a list of expensive wishes and said the plant closure would cost jobs."
+    )
+    inverted = "The talks were useful and will go on next month, said Kremlin spokesman Dmitry Peskov."
+    assert not ask("what did lepp say about the coalition deal", aside).refused
+    # the opposition is inside the aside, not the speaker
+    assert ask("what did the opposition in estova say about the deal", aside).refused
+    assert not ask("what did peskov say about the talks", inverted).refused
+    # a reporting verb with someone else before it and the asked speaker far after it
+    far = "The agency said on Monday that the talks, which Peskov had called useful, would go on next month."
+    assert ask("what did peskov say about the talks", far).refused
+
+
+def test_a_speaker_named_another_way_counts_by_word_vectors() -> None:
+    """ "what did seoul say": "South Korea ... stated" reports it (word vectors near: 0.8 with the
+    bundled model); an unrelated speaker does not."""
+    same = {"seoul": 1, "korea": 1}
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        base = fake_embed(texts)
+        for vec, text in zip(base, texts, strict=True):
+            if text in same:
+                vec[:] = [0.0] * DIM
+                vec[0] = 1.0
+        return base
+
+    sentence = "Both South Korea and the United States stated on Friday that the arms trade broke sanctions."
+    found = retrieval("what did seoul say about the arms trade", sentence)
+    assert not extract("what did seoul say about the arms trade", found, embed=embed, idf=idf).refused
+    assert extract("what did seoul say about the arms trade", found, embed=fake_embed, idf=idf).refused
