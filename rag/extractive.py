@@ -987,8 +987,8 @@ def _gather(
 def _same_article(
     chosen: list[Candidate], ranked: list[Candidate], lead: Candidate, idf: Callable[[str], float]
 ) -> None:
-    """Add the best further sentence of the lead's article that scores `SAME_ARTICLE_RATIO` of the
-    lead and says something new; the number added (0 or 1).
+    """Add to `chosen` the best further sentence of the lead's article that scores
+    `SAME_ARTICLE_RATIO` of the lead and says something new, if there is one.
 
     The lead often restates the question ("Pinecrest fire forces 1,200 from homes", asked "how
     did the fire start") while the answer is a sentence further on in the same article that
