@@ -35,7 +35,7 @@ from datetime import date
 
 # Part of the chunking signature (rag.ingest): change it when cleaning changes what is stored, so the
 # next `rag ingest` re-chunks every document.
-CLEANING_VERSION = "clean2"
+CLEANING_VERSION = "clean3"
 
 # A line that is only one of these is dropped (case-insensitive, whole line).
 NAV_LINE = re.compile(
@@ -77,6 +77,8 @@ CREDIT_LINE = re.compile(
     re.I,
 )
 # A line that only points at a social account or a mailbox ("Follow Ann Lee on X: @annlee.").
+BYLINE_DESKS = frozenset("staff reporters reporter correspondents writers team desk".split())
+BYLINE_ROLE_MAX_WORDS = 5  # "By Ida Berg, culture editor": what may follow the name
 CONTACT_LINE = re.compile(
     r"^[^.!?]{0,100}[:\s](@\w{2,}|[\w.+-]+@[\w-]+\.[\w.-]+)\.?$"
     r"|(^|[.!?]\s)(Contact|Reach|Follow|Email|E-mail|Call|Write to)\b.{0,80}(\s@\w{2,}|[\w.+-]@[\w-]+\.\w)"
@@ -117,7 +119,8 @@ CREDIT_SUFFIX = re.compile(
     r"(\s*\((source|photo|image|credit)( by|:)[^)]*\)|\s+credit:\s*[^.]{1,80}|(?<=\S)image:\s.*"
     rf"|(?<=\S)\s+\(?{SLASH_CREDIT}\)?"
     rf"|(?<=[.!?\"”’])\s+(?-i:{PHOTO_AGENCIES})"
-    r"|\s*with inputs from (agencies|wire services)\.?)$",
+    r"|\s*with inputs from (agencies|wire services)\.?"
+    r"|(?<=[.!?\"”’])\s+(photo|picture|image|credit)s?:)$",  # a label whose credit was cut
     re.I,
 )
 CREDIT_PASSES = 3  # credits stack up at a caption's end ("(Photo by X/AFP) X/AFP/Getty Images")
@@ -219,12 +222,19 @@ def _drop_line(line: str) -> bool:
 
 
 def _is_credit(line: str) -> bool:
-    """A byline or a wire credit line (a byline's words are capitalised: "By Anna Rebane")."""
+    """A byline or a wire credit line. A byline's name words are capitalised ("By Anna Rebane"),
+    or name a desk ("By LNA staff"); a role may follow a comma ("By Ida Berg, culture editor"), a
+    few words with no full stop ("By Tuesday, it was over." is a sentence)."""
     if not CREDIT_LINE.match(line):
         return False
-    if line.lower().startswith("by "):
-        return all(w[:1].isupper() or w.lower() in ("and", "&") for w in line.split()[1:])
-    return True
+    if not line.lower().startswith("by "):
+        return True
+    name, *rest = re.split(r"\s*[,|]\s*", line[3:].strip(), maxsplit=1)
+    role = rest[0] if rest else ""
+    names = name.split()
+    capitalised = [w[:1].isupper() or w.lower() in ("and", "&") for w in names]
+    named = all(capitalised) or (all(capitalised[:-1]) and names[-1].lower() in BYLINE_DESKS)
+    return named and (not role or (len(role.split()) <= BYLINE_ROLE_MAX_WORDS and role[-1:] not in ".!?"))
 
 
 def _strip_credit(line: str) -> str:

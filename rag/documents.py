@@ -39,6 +39,18 @@ TITLE_HARD_MAX_CHARS = 200  # any title, headline or HTML <title>; each chunk's 
 ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+# Markdown syntax around the text: images (dropped), links (their text kept), emphasis, list and
+# quote markers, rules. A bold run-in heading ("**Why it took so long.** The project ...") is put on
+# a line of its own, as a subheading.
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
+MARKDOWN_RUN_IN = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]{1,80}?[.:?!])\1\s+(?=\S)")
+MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+MARKDOWN_EM = re.compile(
+    r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"
+)
+MARKDOWN_MARKER = re.compile(r"^\s{0,3}(?:[-*+]\s+|>\s?|\d{1,3}[.)]\s+(?=\D))")
+MARKDOWN_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 SENTENCE = re.compile(r"(.+?[.!?])(?:\s|$)", re.S)
 HEADLINE_CLAUSE = re.compile(r",\s|\s[–—-]\s|;\s")  # where a lead sentence's main clause ends
 HEADLINE_MIN_WORDS = 5
@@ -206,8 +218,28 @@ def _read(path: Path) -> tuple[str, str, str | None, date | None]:
     if path.suffix.lower() in (".html", ".htm"):
         raw, html_title, html_date = _html_to_text(raw)
     if path.suffix.lower() in (".md", ".markdown"):
-        raw = "\n".join(MARKDOWN_HEADING.sub("", line) for line in raw.split("\n"))
+        raw = markdown_to_text(raw)
     return raw, encoding, html_title, html_date
+
+
+def markdown_to_text(raw: str) -> str:
+    """The text of a Markdown article, line for line: heading marks, images, link targets,
+    emphasis, list and quote markers and rules gone; a bold run-in heading on a line of its own."""
+    out: list[str] = []
+    for line in raw.split("\n"):
+        if MARKDOWN_RULE.match(line):
+            out.append("")
+            continue
+        line = MARKDOWN_IMAGE.sub("", line)
+        line = MARKDOWN_LINK.sub(r"\1", line)
+        line = MARKDOWN_MARKER.sub("", MARKDOWN_HEADING.sub("", line))
+        if run_in := MARKDOWN_RUN_IN.match(line):
+            out.extend([run_in.group(2), ""])
+            line = line[run_in.end() :]
+        line = MARKDOWN_STRONG.sub(r"\2", line)
+        line = MARKDOWN_EM.sub(lambda m: m.group(1) or m.group(2), line)
+        out.append(line)
+    return "\n".join(out)
 
 
 def load(path: Path, *, drop: Collection[str] = ()) -> SourceDocument:

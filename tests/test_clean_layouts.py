@@ -50,6 +50,28 @@ def test_wire_dateline_is_cut_from_the_first_sentence_and_bylines_go() -> None:
     assert _prose(text)[0] == "Dock workers in Tallin Bay returned to work after a nine-day strike."
 
 
+@pytest.mark.parametrize(
+    ("line", "byline"),
+    [
+        ("By Ann Lee", True),
+        ("By Stina Vahl, science correspondent", True),
+        ("By Jakob Ek | culture editor", True),
+        ("By LNA staff", True),
+        ("By Tuesday, it was over.", False),
+        ("By the end of the week the strike had spread to every port.", False),
+        ("By Friday, officials said, the last of the 1,200 evacuees had returned to their homes", False),
+    ],
+)
+def test_bylines_with_a_role_or_a_desk_go_and_sentences_stay(line: str, byline: bool) -> None:
+    text = clean(f"Title\n\n{line}\n\nThe port reopened on Monday after a nine-day strike.\n").text
+    assert (line not in text) == byline
+
+
+def test_a_photo_label_goes_with_its_credit() -> None:
+    text = clean("Title\n\nThe wing opened on Monday with a ceremony. Photo: LNA/Tove Brask\n").text
+    assert _lines(text)[1] == "The wing opened on Monday with a ceremony."
+
+
 def test_a_dateline_with_a_year_gives_the_publication_date() -> None:
     cleaned = clean("Title\n\nDUNMORE, May 29, 2021 - The city opened its new bridge on Saturday.\n")
     assert cleaned.published == date(2021, 5, 29)

@@ -99,6 +99,35 @@ def test_markdown_headings_are_plain_text(tmp_path: Path) -> None:
     assert "#" not in doc.text
 
 
+def test_markdown_syntax_is_read_as_the_text_it_marks_up(tmp_path: Path) -> None:
+    """Emphasis, images, links, list and quote markers and rules are Markdown, not article text; a
+    bold run-in heading becomes a subheading of its own, so it is never glued to a sentence."""
+    path = tmp_path / "wing.md"
+    path.write_text(
+        "# New hospital wing opens three years late\n\n"
+        "*By Ida Berg, health reporter*\n\n"
+        "**HALVIK, September 16, 2024 (LNA)** - The new east wing took in its first patients on Monday.\n\n"
+        "![The east wing on its opening day](ode.jpg)\n"
+        "*The east wing on its opening day. Photo: LNA/Tove Brask*\n\n"
+        "**Why it took so long.** Builders found a _medieval_ churchyard on the site in 2019.\n\n"
+        "- It has 220 beds and eight operating theatres.\n"
+        "> Every patient now has a room with a door, the director said.\n\n"
+        "---\n\n"
+        "The wing cost 1.6 billion crowns, says the [regional council](https://example.org/council).\n\n"
+        "*Read more: [Halvik's waiting lists, explained](https://example.org/lists)*\n",
+        encoding="utf-8",
+    )
+    doc = load(path)
+    assert not set("*_#[]()") & set(doc.text.replace("(LNA)", ""))
+    assert "Why it took so long.\n\nBuilders found a medieval churchyard on the site in 2019." in doc.text
+    assert "It has 220 beds" in doc.text and "Every patient now has a room" in doc.text
+    assert "says the regional council." in doc.text and "example.org" not in doc.text
+    assert "By Ida Berg" not in doc.text and "Read more" not in doc.text and "Photo" not in doc.text
+    assert doc.published == date(2024, 9, 16)
+    # the caption is kept as a sentence; the alt text and the credit are not
+    assert doc.text.count("The east wing on its opening day") == 1
+
+
 def test_duplicate_ids_are_skipped(tmp_path: Path) -> None:
     for sub in ("a", "b"):
         (tmp_path / sub).mkdir()
