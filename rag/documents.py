@@ -2,7 +2,9 @@
 
 It finds `.txt`, `.md` and `.html` files (in folders, recursively), decodes them
 (UTF-8, else a confidently detected legacy encoding), extracts an HTML page's
-main text with trafilatura, cleans the text (`rag.clean`) and derives each
+main text with trafilatura, reads Markdown (a Markdown file, and the formatting
+trafilatura keeps) as the text it marks up (`markdown_to_text`: a bold run-in
+heading becomes a line of its own), cleans the text (`rag.clean`) and derives each
 document's id (the file name without extension), title, publication date and
 content hash. A file it cannot use (binary, undecodable, empty, a duplicate id, a
 symbolic link leading out of the folder being read) becomes a `Skipped` record with
@@ -141,11 +143,18 @@ def decode(data: bytes) -> tuple[str, str]:
 def _html_to_text(html: str) -> tuple[str, str | None, date | None]:
     import trafilatura
 
+    # With its formatting kept as Markdown, a bold run-in heading ("<b>Cost and delays.</b> The
+    # line cost ...") comes out marked, and `markdown_to_text` puts it on a line of its own.
     doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+        html,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        include_formatting=True,
     )
     text = getattr(doc, "text", None) if doc is not None else None
-    if not text:
+    if not text or not (text := markdown_to_text(text)).strip():
         raise UnreadableFile("HTML page has no extractable article text")
     title = getattr(doc, "title", None) or None
     published: date | None = None

@@ -91,6 +91,25 @@ def test_html_main_text_is_extracted(tmp_path: Path) -> None:
     assert doc.published == date(2023, 9, 16)
 
 
+def test_html_bold_run_in_heading_is_a_line_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "tram.html"
+    path.write_text(
+        """<html><head><title>Halvik opens tram Line 4</title></head><body><article>
+        <h1>Halvik opens tram Line 4</h1>
+        <p>The city's fourth tram line opened on Saturday, two years late, with <i>free</i> rides all day.</p>
+        <p><b>Cost and delays.</b> The line cost 3.2 billion crowns, about 500 million more than the
+        budget approved by the city council in 2019.</p>
+        <p>Most of the delay came from moving cables under the road, the <b>transport company</b> said.</p>
+        </article></body></html>""",
+        encoding="utf-8",
+    )
+    lines = [line.strip() for line in load(path).text.split("\n") if line.strip()]
+    assert "Cost and delays." in lines
+    assert any(line.startswith("The line cost 3.2 billion crowns") for line in lines)
+    assert "with free rides all day." in lines[1] and "the transport company said." in lines[-1]
+    assert not any("*" in line for line in lines)
+
+
 def test_markdown_headings_are_plain_text(tmp_path: Path) -> None:
     path = tmp_path / "note.md"
     path.write_text("# Talks end in Vostochny\n\nThe two leaders met for several hours at the spaceport.\n")
