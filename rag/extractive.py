@@ -165,6 +165,9 @@ PERSON_NOUNS = frozenset(
     "diplomat diplomats envoy chairman chief commander head member members author writer man woman "
     "politician delegate king queen".split()
 )
+PLURAL_PEOPLE = frozenset("men women children suspects".split())  # irregular or not in PERSON_NOUNS
+PERSON_STEMS = frozenset(stem(w) for w in PERSON_NOUNS)
+PEOPLE_STEMS = frozenset({stem("people"), stem("person"), stem("persons")})
 PLACE_NOUNS = frozenset(
     "city town village country place station river region port venue site location base plant factory "
     "province island capital area airport airfield spaceport border".split()
@@ -220,7 +223,7 @@ QUANTITY_RE = {  # a number with a unit of the kind asked for
     AMOUNT: re.compile(rf"\b\d[\d,.]*|\b{NUM}\s+\w+|\b(hundreds|thousands|millions|billions) of\b", re.I),
 }
 MONEY_RE = re.compile(
-    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*((thousand|million|billion|trillion|bn|m)\s+)?"
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*((thousand|million|billion|trillion|bn|m)\s+)?(?-i:[A-Z][a-z]+\s+){0,2}"
     r"(dollars?|usd|roubles?|rubles?|euros?|yuan|pounds?|won|francs?|yen|rupees?|krona|kronor)\b"
     r"|\b(millions?|billions?) of (dollars|roubles|rubles|euros)\b",
     re.I,
@@ -652,17 +655,24 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
 
 
 def _counts(q: Question, lower: str) -> bool:
-    """A number (not the question's own) followed within a few words by the counted noun."""
+    """A number (not the question's own) followed within a few words by the counted noun; people are
+    counted by any noun for persons ("how many people were arrested": "three men")."""
     tokens = words(lower)
+    counted = set(q.counted.split())
+    people = bool(counted & PEOPLE_STEMS)
     for i, token in enumerate(tokens):
         following = tokens[i + 1 : i + 1 + COUNT_WINDOW]
         if (
             NUMBER.fullmatch(token)
             and token not in q.own_words
-            and (not q.counted or any(stem(t) in q.counted.split() for t in following))
+            and (not counted or any(stem(t) in counted or (people and _is_person_noun(t)) for t in following))
         ):
             return True
     return False
+
+
+def _is_person_noun(word: str) -> bool:
+    return word in PERSON_NOUNS or word in PLURAL_PEOPLE or stem(word) in PERSON_STEMS
 
 
 def _person(q: Question, text: str) -> bool:

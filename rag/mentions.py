@@ -63,6 +63,8 @@ DECADE = re.compile(r"(1[5-9]|20)\d0s")
 PREFIXES = ("un", "re", "non", "dis", "mis", "over", "under", "out", "pre", "anti", "counter", "co")
 SUFFIXES = (("iest", "y"), ("ier", "y"), ("ily", "y"), ("ly", ""), ("y", ""), ("y", "e"), ("est", ""))
 MIN_PART = 4  # letters a word keeps after its prefix or suffix is taken off
+# Adverb particles English glues to a verb or noun ("matchup", "lineup", "takeover", "rundown").
+PARTICLES = ("up", "in", "on", "out", "off", "over", "down")
 
 
 def _canonical(value: Decimal) -> str:
@@ -131,11 +133,19 @@ def _known(word: str) -> bool:
 @lru_cache(maxsize=4096)
 def is_english(word: str) -> bool:
     """Whether `word` is an English word: in the vocabulary, an inflection of one ("abolish", "plumber"),
-    one with a common prefix or suffix ("untimely", "gusty"), one edit away, or two joined."""
+    one with a common prefix or suffix ("untimely", "gusty"), a word and a particle ("matchup"), one
+    edit away, or two joined."""
     if _known(word) or english_typo(word):
         return True
     for prefix in PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) >= MIN_PART and _known(word[len(prefix) :]):
+            return True
+    for particle in PARTICLES:
+        if (
+            word.endswith(particle)
+            and len(word) - len(particle) >= MIN_PART
+            and _known(word[: -len(particle)])
+        ):
             return True
     for suffix, restore in SUFFIXES:
         stripped = word[: -len(suffix)]

@@ -60,12 +60,17 @@ def test_a_decade_is_stated_by_any_of_its_years() -> None:
     assert not states_number(("1990s",), number_values("The show first aired in 2004."))
 
 
-@pytest.mark.parametrize("word", ["untimely", "rebooted", "unclassified", "gusty", "abolish", "sprucing"])
+@pytest.mark.parametrize(
+    "word", ["untimely", "rebooted", "unclassified", "gusty", "abolish", "sprucing", "matchup"]
+)
 def test_inflected_and_prefixed_english_words_are_english(word: str) -> None:
     assert is_english(word)
 
 
-@pytest.mark.parametrize("word", ["zelensky", "verstappen", "marrenia", "lorvanemab", "pyongyang"])
+@pytest.mark.parametrize(
+    "word",
+    ["zelensky", "verstappen", "marrenia", "lorvanemab", "pyongyang", "casalvo", "aranel", "vostochny"],
+)
 def test_names_are_not_english(word: str) -> None:
     assert not is_english(word)
 
@@ -141,3 +146,20 @@ def test_a_name_or_number_no_passage_states_still_refuses() -> None:
     assert year.refused and "2019" in year.reason
     assert name.refused and "marrenian" in name.reason
     assert count.refused and "3,000" in count.reason
+
+
+# -- the answer type: numbers of the kind asked for ------------------------------------------
+
+
+def test_money_with_a_currency_adjective_is_money() -> None:
+    q = extractive.analyse("how much is the stolen painting worth")
+    sentence = "Thieves stole a painting worth an estimated 30 million Kestrian dollars, police said."
+    assert extractive.answer_types(q, sentence) == {extractive.MONEY}
+    assert extractive.answer_types(q, "Rovers beat them 3-1 and won the cup on Sunday.") == set()
+
+
+def test_people_are_counted_by_any_noun_for_persons() -> None:
+    q = extractive.analyse("how many people were arrested")
+    arrests = "Police arrested three men and two women on Friday."
+    assert extractive.answer_types(q, arrests) == {extractive.COUNT}
+    assert extractive.answer_types(q, "Police seized three cars on Friday.") == set()
