@@ -8,6 +8,10 @@ The last tests keep the check refusing what it should.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from rag import extractive
@@ -163,3 +167,26 @@ def test_people_are_counted_by_any_noun_for_persons() -> None:
     arrests = "Police arrested three men and two women on Friday."
     assert extractive.answer_types(q, arrests) == {extractive.COUNT}
     assert extractive.answer_types(q, "Police seized three cars on Friday.") == set()
+
+
+# -- reading English words ------------------------------------------------------------------
+
+
+def test_english_typo_is_the_same_in_every_process() -> None:
+    """The speller's words all count 1: their order picks among equally close words, and a set's
+    order follows the process's hash seed ("orso" was a typo in some runs only)."""
+    script = (
+        "from rag.question import english_typo; "
+        "print([english_typo(w) for w in 'orso berit biden halden pence gusty brunt ouster kims'.split()])"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(seen) == 1, seen
