@@ -1208,7 +1208,7 @@ class Essential:
     forms: tuple[str, ...] = ()  # a number's canonical values, any of which states it
 
     def stated_in(self, terms: set[str], numbers: set[str]) -> bool:
-        return mentions.states_number(self.forms, numbers) if self.forms else self.term in terms
+        return bool(self.term and self.term in terms) or mentions.states_number(self.forms, numbers)
 
 
 def _essential(q: Question) -> list[Essential]:
@@ -1219,7 +1219,8 @@ def _essential(q: Question) -> list[Essential]:
     for t, w in q.focus:
         if any(ch.isdigit() for ch in w):
             if not (w.isdigit() or NUMBER_UNIT.fullmatch(w)):  # numbers are read above
-                out.append(Essential(w, t))
+                # "q2" is also stated as "second quarter" (`rag.mentions.number_values`)
+                out.append(Essential(w, t, forms=(w,) if mentions.PERIOD_CODE.fullmatch(w) else ()))
         elif not mentions.is_english(w):
             out.append(Essential(w, t))
     return out

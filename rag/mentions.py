@@ -11,7 +11,9 @@ so literal word matching refused answerable questions ("the 31st member" asked,
 - ordinals and units glued on: "31st", "5km", "512gb" are 31, 5 and 512; a
   percentage ("5%", "5 per cent") is its number;
 - number words up to the tens ("five", "twenty"), so "5 deaths" matches "five deaths";
-- a decade ("the 1990s") is stated by any year in it ("1994").
+- a decade ("the 1990s") is stated by any year in it ("1994");
+- a quarter or half of the year is stated as a code or in words: "Q2" and "second-quarter"
+  are both "q2".
 
 And it reads English words by their parts (`is_english`): a word the bundled
 WordPiece vocabulary lacks but whose stem, or whose stem after a common prefix
@@ -59,6 +61,12 @@ NUMBER_TEXT = re.compile(
 )
 NUMBER_WORD = re.compile(r"\b(" + "|".join(SMALL_NUMBERS) + r")\b", re.I)
 DECADE = re.compile(r"(1[5-9]|20)\d0s")
+# A quarter or half of a (financial) year: "Q2" is the "second quarter", "H1" the "first half".
+PERIOD_CODE = re.compile(r"[qh][1-4]")
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+PERIOD_TEXT = re.compile(
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th)[\s-]+(quarter|half)\b|\b([qh][1-4])\b", re.I
+)
 # Common English prefixes and suffixes: a word made of an English word and one of these is English.
 PREFIXES = ("un", "re", "non", "dis", "mis", "over", "under", "out", "pre", "anti", "counter", "co")
 SUFFIXES = (("iest", "y"), ("ier", "y"), ("ily", "y"), ("ly", ""), ("y", ""), ("y", "e"), ("est", ""))
@@ -73,7 +81,8 @@ def _canonical(value: Decimal) -> str:
 
 
 def number_values(text: str) -> set[str]:
-    """The numbers `text` states, canonical ("2000", "1200000000", "1.2"); decades as "1990s"."""
+    """The numbers `text` states, canonical ("2000", "1200000000", "1.2"); decades as "1990s";
+    quarters and halves of a year as "q2", "h1"."""
     found: set[str] = set()
     for match in NUMBER_TEXT.finditer(text):
         digits, decimals, suffix, scale = match.groups()
@@ -87,6 +96,9 @@ def number_values(text: str) -> set[str]:
         if scale:
             found.add(_canonical(value * SCALES[scale.lower()]))
     found |= {str(SMALL_NUMBERS[m.group(1).lower()]) for m in NUMBER_WORD.finditer(text)}
+    for match in PERIOD_TEXT.finditer(text):
+        ordinal, period, code = match.groups()
+        found.add(code.lower() if code else f"{period[0].lower()}{ORDINALS[ordinal.lower()]}")
     return found
 
 

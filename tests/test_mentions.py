@@ -41,6 +41,8 @@ NAMES_ONLY = policies.Policy(
         ("prices rose 5% in May", {"5"}),
         ("five per cent", {"5"}),
         ("in the 1990s", {"1990", "1990s"}),
+        ("second-quarter profit", {"q2"}),
+        ("Q3 sales and the first half", {"q3", "h1"}),
         ("the 512gb model", {"512"}),
         ("the F1 season and the X8", set()),
     ],
@@ -113,6 +115,10 @@ def ask(question: str, *passages: tuple[str, str]) -> extractive.Extract:
             "The cartoon, first broadcast in 1994, is coming back next spring with its original cast.",
         ),
         (
+            "how much profit did korva make in q2 2023",
+            "Korva Motors reported a 9 percent rise in second-quarter net profit in 2023.",
+        ),
+        (
             "who mourned the singer's untimely death",
             "Thousands of fans mourned the singer, whose death at home shocked the town.",
         ),
@@ -147,6 +153,11 @@ def test_a_name_or_number_no_passage_states_still_refuses() -> None:
     count = ask(
         "why did the 3,000 dock workers strike", ("d0", "About 2000 dock workers went on strike on Monday.")
     )
+    quarter = ask(
+        "how much profit did korva make in q3 2023",
+        ("d0", "Korva Motors reported a 9 percent rise in second-quarter net profit in 2023."),
+    )
+    assert quarter.refused and "q3" in quarter.reason
     assert year.refused and "2019" in year.reason
     assert name.refused and "marrenian" in name.reason
     assert count.refused and "3,000" in count.reason
