@@ -36,7 +36,9 @@ policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
 chooses by driving the real engine on the calibration question sets: the best
 score is below `min_score` (off topic); the question names something the
 articles never mention (`rag.question`); the answer or the passages it quotes
-lack the question's names and numbers ("2019", "berit"); no chosen sentence
+lack the question's names and numbers ("2019", "berit"; numbers read as values
+and English words by their parts, `rag.mentions`: "2,000" is "2000", "31st" is 31,
+"Q2" the "second quarter", "untimely" no name); no chosen sentence
 carries the expected answer type; or the lead states less than
 `min_focus_coverage` of the focus, literally or by a near synonym (word
 embeddings). Reasons use the question's own words, never its chit-chat: "The
