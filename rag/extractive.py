@@ -167,9 +167,10 @@ PERSON_NOUNS = frozenset(
     "diplomat diplomats envoy chairman chief commander head member members author writer man woman "
     "politician delegate king queen".split()
 )
-PLURAL_PEOPLE = frozenset("men women children suspects".split())  # irregular or not in PERSON_NOUNS
-PERSON_STEMS = frozenset(stem(w) for w in PERSON_NOUNS)
-PEOPLE_STEMS = frozenset({stem("people"), stem("person"), stem("persons")})
+# "How many people": counted by these plain words for persons too, not by a role ("two officials"
+# of a delegation are not its size).
+PEOPLE = frozenset("people persons men women children adults".split())
+PEOPLE_STEMS = frozenset(stem(w) for w in PEOPLE)
 PLACE_NOUNS = frozenset(
     "city town village country place station river region port venue site location base plant factory "
     "province island capital area airport airfield spaceport border".split()
@@ -658,7 +659,7 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
 
 def _counts(q: Question, lower: str) -> bool:
     """A number (not the question's own) followed within a few words by the counted noun; people are
-    counted by any noun for persons ("how many people were arrested": "three men")."""
+    counted by any plain word for persons ("how many people were arrested": "three men")."""
     tokens = words(lower)
     counted = set(q.counted.split())
     people = bool(counted & PEOPLE_STEMS)
@@ -667,14 +668,10 @@ def _counts(q: Question, lower: str) -> bool:
         if (
             NUMBER.fullmatch(token)
             and token not in q.own_words
-            and (not counted or any(stem(t) in counted or (people and _is_person_noun(t)) for t in following))
+            and (not counted or any(stem(t) in counted or (people and t in PEOPLE) for t in following))
         ):
             return True
     return False
-
-
-def _is_person_noun(word: str) -> bool:
-    return word in PERSON_NOUNS or word in PLURAL_PEOPLE or stem(word) in PERSON_STEMS
 
 
 def _person(q: Question, text: str) -> bool:

@@ -173,11 +173,14 @@ def test_money_with_a_currency_adjective_is_money() -> None:
     assert extractive.answer_types(q, "Rovers beat them 3-1 and won the cup on Sunday.") == set()
 
 
-def test_people_are_counted_by_any_noun_for_persons() -> None:
+def test_people_are_counted_by_plain_words_for_persons_not_by_roles() -> None:
     q = extractive.analyse("how many people were arrested")
     arrests = "Police arrested three men and two women on Friday."
     assert extractive.answer_types(q, arrests) == {extractive.COUNT}
     assert extractive.answer_types(q, "Police seized three cars on Friday.") == set()
+    delegation = extractive.analyse("how many people were in the delegation")
+    roles = "The delegation includes the foreign minister and his top two military officials."
+    assert extractive.answer_types(delegation, roles) == set()
 
 
 # -- reading English words ------------------------------------------------------------------
