@@ -42,7 +42,9 @@ policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
 chooses by driving the real engine on the calibration question sets: the best
 score is below `min_score` (off topic); the question names something the
 articles never mention (`rag.question`); the answer or the passages it quotes
-lack the question's names and numbers ("2019", "berit"); no chosen sentence
+lack the question's names and numbers ("2019", "berit"; numbers read as values
+and English words by their parts, `rag.mentions`: "2,000" is "2000", "31st" is 31,
+"Q2" the "second quarter", "untimely" no name); no chosen sentence
 carries the expected answer type; or the lead states less than
 `min_focus_coverage` of the focus, literally or by a near synonym (word
 embeddings). Reasons use the question's own words, never its chit-chat: "The
@@ -102,6 +104,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from rag import mentions
 from rag import policy as policies
 from rag.compose import (
     SHORT_TYPES,
@@ -114,7 +117,7 @@ from rag.compose import (
     place_phrase,
     short_phrase,
 )
-from rag.question import CHATTER, CONTRACTIONS, english_typo, english_words, read, strip_chatter, vocabulary
+from rag.question import CHATTER, CONTRACTIONS, read, strip_chatter, vocabulary
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
 from rag.sentences import STOPWORDS, Span, base_form, base_terms, is_prose, split_sentences, stem, words
@@ -179,6 +182,10 @@ PERSON_NOUNS = frozenset(
     "diplomat diplomats envoy chairman chief commander head member members author writer man woman "
     "politician delegate king queen".split()
 )
+# "How many people": counted by these plain words for persons too, not by a role ("two officials"
+# of a delegation are not its size).
+PEOPLE = frozenset("people persons men women children adults".split())
+PEOPLE_STEMS = frozenset(stem(w) for w in PEOPLE)
 PLACE_NOUNS = frozenset(
     "city town village country place station river region port venue site location base plant factory "
     "province island capital area airport airfield spaceport border".split()
@@ -234,7 +241,7 @@ QUANTITY_RE = {  # a number with a unit of the kind asked for
     AMOUNT: re.compile(rf"\b\d[\d,.]*|\b{NUM}\s+\w+|\b(hundreds|thousands|millions|billions) of\b", re.I),
 }
 MONEY_RE = re.compile(
-    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*((thousand|million|billion|trillion|bn|m)\s+)?"
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*((thousand|million|billion|trillion|bn|m)\s+)?(?-i:[A-Z][a-z]+\s+){0,2}"
     r"(dollars?|usd|roubles?|rubles?|euros?|yuan|pounds?|won|francs?|yen|rupees?|krona|kronor)\b"
     r"|\b(millions?|billions?) of (dollars|roubles|rubles|euros)\b",
     re.I,
@@ -758,14 +765,17 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
 
 
 def _counts(q: Question, lower: str) -> bool:
-    """A number (not the question's own) followed within a few words by the counted noun."""
+    """A number (not the question's own) followed within a few words by the counted noun; people are
+    counted by any plain word for persons ("how many people were arrested": "three men")."""
     tokens = words(lower)
+    counted = set(q.counted.split())
+    people = bool(counted & PEOPLE_STEMS)
     for i, token in enumerate(tokens):
         following = tokens[i + 1 : i + 1 + COUNT_WINDOW]
         if (
             NUMBER.fullmatch(token)
             and token not in q.own_words
-            and (not q.counted or any(stem(t) in q.counted.split() for t in following))
+            and (not counted or any(stem(t) in counted or (people and t in PEOPLE) for t in following))
         ):
             return True
     return False
@@ -1046,8 +1056,8 @@ def refusal_reason(
         ex.essential_coverage < p.min_essential_coverage
         or ex.essential_in_passages < p.min_essential_in_passages
     ):
-        stated = set().union(*(c.terms | set(base_terms(c.passage.title)) for c in ex.chosen))
-        missing = [w for t, w in _essential(q) if t not in stated][:MAX_REASON_WORDS]
+        terms, numbers = _stated(_answer_texts(ex.chosen, passages=False))
+        missing = [e.word for e in _essential(q) if not e.stated_in(terms, numbers)][:MAX_REASON_WORDS]
         present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms)][:1]
         if missing and present:
             return REFUSAL_NO_ESSENTIAL.format(topic=_quoted(present), names=_quoted(missing))
@@ -1258,7 +1268,8 @@ def settles(q: Question, lead: Candidate) -> str:
     """
     if not q.yesno or lead.coverage < YESNO_MIN_COVERAGE:
         return ""
-    if any(t not in lead.terms for t, _ in _essential(q)) or HEDGE.search(lead.span.text):
+    terms, numbers = _stated([lead.span.text], lead.terms)
+    if any(not e.stated_in(terms, numbers) for e in _essential(q)) or HEDGE.search(lead.span.text):
         return ""  # "it is not clear whether Russia would share ...": settles nothing
     negated_q = bool(NEGATION.search(q.text))
     text = lead.span.text
@@ -1339,31 +1350,67 @@ def specific_coverage(q: Question, chosen: list[Candidate], idf: Callable[[str],
     return sum(t in stated for t in needed) / len(needed)
 
 
-def _essential(q: Question) -> list[tuple[str, str]]:
-    """The question's focus words that are names or numbers: not English words ("berit", "2019")."""
-    english = english_words()
-    out = []
+@dataclass(frozen=True)
+class Essential:
+    """A name or number of the question that the answer's passages must state."""
+
+    word: str  # as the question writes it ("berit", "31st", "$1.2bn")
+    term: str = ""  # its stem (a name or code); "" for a number
+    forms: tuple[str, ...] = ()  # a number's canonical values, any of which states it
+
+    def stated_in(self, terms: set[str], numbers: set[str]) -> bool:
+        return bool(self.term and self.term in terms) or mentions.states_number(self.forms, numbers)
+
+
+def _essential(q: Question) -> list[Essential]:
+    """The question's names and numbers: its numbers as values (`rag.mentions`: "2,000" is "2000",
+    "31st" is 31, "the 1990s" any year of them), and its focus words that are no English word
+    ("berit") or codes ("x8", "q2")."""
+    out = [Essential(written, forms=forms) for written, forms in mentions.asked_numbers(q.text)]
     for t, w in q.focus:
-        if unit := NUMBER_UNIT.fullmatch(w):  # "512gb": the articles write "512 GB"
-            out.append((unit.group(1), unit.group(1)))
-        elif any(ch.isdigit() for ch in w) or (w not in english and not english_typo(w)):
-            out.append((t, w))
+        if any(ch.isdigit() for ch in w):
+            if not (w.isdigit() or NUMBER_UNIT.fullmatch(w)):  # numbers are read above
+                # "q2" is also stated as "second quarter" (`rag.mentions.number_values`)
+                out.append(Essential(w, t, forms=(w,) if mentions.PERIOD_CODE.fullmatch(w) else ()))
+        elif not mentions.is_english(w):
+            out.append(Essential(w, t))
     return out
 
 
-def essential_coverage(q: Question, chosen: list[Candidate], *, passages: bool = False) -> float:
+def _stated(texts: Iterable[str], terms: set[str] | None = None) -> tuple[set[str], set[str]]:
+    """The terms and the number values of `texts` (plus `terms`, already computed)."""
+    texts = list(texts)
+    found = set(terms or ()).union(*(base_terms(t) for t in texts))
+    return found, set().union(*(mentions.number_values(t) for t in texts))
+
+
+def _answer_texts(
+    chosen: list[Candidate], *, passages: bool, retrieval: Retrieval | None = None
+) -> list[str]:
+    """What the answer states: its sentences and titles; with `passages`, the passages they come from
+    (with `retrieval`, every retrieved passage of their articles)."""
+    if not passages:
+        return [t for c in chosen for t in (c.span.text, c.passage.title)]
+    docs = {c.passage.doc_id for c in chosen}
+    out = [t for c in chosen for t in (c.passage.title, c.passage.text)]
+    if retrieval is not None:
+        out += [p.text for p in retrieval.passages if p.doc_id in docs]
+    return out
+
+
+def essential_coverage(
+    q: Question, chosen: list[Candidate], *, passages: bool = False, retrieval: Retrieval | None = None
+) -> float:
     """Share of the question's names and numbers stated by the chosen sentences or their titles.
 
-    With `passages`, anywhere in the retrieved passages the chosen sentences come from.
+    With `passages`, anywhere in the retrieved passages the chosen sentences come from (with
+    `retrieval`, in any retrieved passage of their articles).
     """
     needed = _essential(q)
     if not needed:
         return 1.0
-    if passages:
-        stated = set().union(*(set(base_terms(f"{c.passage.title} {c.passage.text}")) for c in chosen))
-    else:
-        stated = set().union(*(c.terms | set(base_terms(c.passage.title)) for c in chosen))
-    return sum(t in stated for t, _ in needed) / len(needed)
+    terms, numbers = _stated(_answer_texts(chosen, passages=passages, retrieval=retrieval))
+    return sum(e.stated_in(terms, numbers) for e in needed) / len(needed)
 
 
 def new_information(cand: Candidate, asked: set[str], idf: Callable[[str], float]) -> float:
@@ -1566,7 +1613,7 @@ def _extract(
         else 1.0,
         article_specific=article_specific(q, lead, retrieval, idf),
         essential_coverage=essential_coverage(q, chosen),
-        essential_in_passages=essential_coverage(q, chosen, passages=True),
+        essential_in_passages=essential_coverage(q, chosen, passages=True, retrieval=retrieval),
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
         speech_reported=any(reports_speech(q, c, alike | speaker_alike(q, chosen, embed)) for c in chosen),

@@ -128,7 +128,9 @@ def _english_speller() -> object:
     from symspellpy import SymSpell
 
     speller = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
-    for word in english_words():
+    # Sorted: every word counts 1, so the order decides which of equally close words comes first;
+    # a set's order changes with each process's hash seed ("berit" was a typo in one run only).
+    for word in sorted(english_words()):
         speller.create_dictionary_entry(word, 1)
     return speller
 
