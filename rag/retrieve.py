@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) plus BM25 (bm25s), re-ranked by the best stored sentence.
+"""Hybrid retrieval: dense (Chroma), BM25 (bm25s) and each chunk's best stored sentence, fused by rank.
 
 Chroma is the source of truth. The BM25 side is derived from the chunks Chroma
 holds: built with llama-index's `BM25Retriever` (bm25s), persisted under

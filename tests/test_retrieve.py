@@ -94,7 +94,8 @@ def test_a_cached_bm25_answers_at_the_current_candidate_depth(
     seeded_settings: Settings, embed_model: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = _retriever(seeded_settings, embed_model).snapshot()  # persisted at the shipped depth
-    assert first.bm25 is not None and first.bm25.similarity_top_k == min(rag.retrieve.BM25_CANDIDATES, 20)
+    assert first.bm25 is not None
+    assert first.bm25.similarity_top_k == min(rag.retrieve.BM25_CANDIDATES, first.n_chunks)
     monkeypatch.setattr(rag.retrieve, "BM25_CANDIDATES", 3)
     again = _retriever(seeded_settings, embed_model)
     assert again.snapshot().bm25 is not None
