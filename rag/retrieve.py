@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) plus BM25 (bm25s), fused by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma), BM25 (bm25s) and each chunk's best stored sentence, fused by rank.
 
 Chroma is the source of truth. The BM25 side is derived from the chunks Chroma
 holds: built with llama-index's `BM25Retriever` (bm25s), persisted under
@@ -7,17 +7,28 @@ version. Every process (CLI, app workers) therefore ranks against the same
 chunks, whether Chroma is embedded or a server. Chunks whose document registry
 record points at another version (left by an interrupted ingest) are ignored.
 
+Each side proposes `DENSE_CANDIDATES` / `BM25_CANDIDATES` chunks; the pool is read
+in one `get` (text and metadata, which carries the chunk's stored sentence vectors,
+`rag.sentvec`), and every candidate gets a third ranking: the cosine of its best
+sentence to the query vector already computed (late interaction on stored vectors:
+no extra model pass). The three rankings are fused by reciprocal rank and the
+top_k kept. A chunk whose answer sentence sits among unrelated ones ranks low on
+its whole-chunk vector but high on that sentence; on an index without stored
+vectors the sentence ranking is simply absent (dense + BM25 as before).
+
 It returns passages with doc_id, title, text, offsets and scores. It does not
-pick sentences or write answers.
+pick sentences or write answers (the reader scores sentences itself).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import shutil
 import threading
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,15 +36,17 @@ from typing import TYPE_CHECKING, Any
 from rag.chunk import chunk_owner
 from rag.index import Index, chunk_pages
 from rag.sentences import content_terms
-from rag.sentvec import CachedEmbedder, unpack
+from rag.sentvec import VECTORS_KEY, CachedEmbedder, unpack
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
     from llama_index.retrievers.bm25 import BM25Retriever
 
-DENSE_CANDIDATES = 20  # chunks each side proposes before fusion
-BM25_CANDIDATES = 20
-RRF_K = 60  # the usual reciprocal-rank-fusion constant
+DENSE_CANDIDATES = 40  # chunks each side proposes before fusion (the pool is read in one `get`)
+BM25_CANDIDATES = 40
+# reciprocal-rank-fusion constant: small, so a chunk first on one ranking (dense, BM25 or its best
+# sentence) outweighs one that is middling on all; chosen on RTQA A and the calib sets (README)
+RRF_K = 10
 BM25_DIRNAME = "bm25"
 STATS_FILE = "stats.json"  # term statistics persisted beside the BM25 index, same version
 
@@ -53,6 +66,8 @@ class Passage:
     dense_rank: int | None = None
     bm25_score: float | None = None
     bm25_rank: int | None = None
+    sentence_score: float | None = None  # cosine of its best stored sentence to the query
+    sentence_rank: int | None = None
 
 
 @dataclass
@@ -70,6 +85,40 @@ def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
         for rank, key in enumerate(ranking, start=1):
             fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank)
     return fused
+
+
+def best_sentence(query: Sequence[float], meta: dict[str, Any]) -> float | None:
+    """Cosine of the chunk's stored sentence vector nearest to `query`; None when it has none.
+
+    Decodes `rag.sentvec`'s stored array straight into numpy (`unpack` builds Python lists for
+    the reader: several times slower over a 40-80 chunk pool); tests pin the two to agree."""
+    import numpy as np
+
+    packed = meta.get(VECTORS_KEY)
+    if not packed or not isinstance(packed, str):
+        return None
+    q = np.asarray(query, dtype=np.float32)
+    try:
+        matrix = np.frombuffer(base64.b64decode(packed), dtype=np.float16).reshape(-1, q.shape[0])
+    except (ValueError, TypeError):  # damaged or another model's width: no sentence ranking
+        return None
+    if not matrix.shape[0]:
+        return None
+    matrix = matrix.astype(np.float32)
+    norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(q) or 1.0)
+    return float(np.max(matrix @ q / np.where(norms > 0, norms, 1.0)))
+
+
+def _indexed(bm25: BM25Retriever) -> int:
+    """How many chunks a BM25 retriever holds (bm25s refuses a deeper k than that)."""
+    try:
+        return int(bm25.bm25.scores["num_docs"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return BM25_CANDIDATES
+
+
+def _rank(value: float | None) -> int | None:
+    return None if value is None else int(value)
 
 
 def _passage(chunk_id: str, text: str, meta: dict[str, Any]) -> Passage:
@@ -164,9 +213,12 @@ class HybridRetriever:
         path = self._bm25_path(version)
         if path is not None and (path / "retriever.json").exists():
             try:
-                return BM25Retriever.from_persist_dir(str(path), show_progress=False)
+                cached = BM25Retriever.from_persist_dir(str(path), show_progress=False)
             except Exception:  # a damaged cache is rebuilt, not trusted
                 shutil.rmtree(path, ignore_errors=True)
+            else:  # a cache written with another candidate depth answers with this one
+                cached.similarity_top_k = min(BM25_CANDIDATES, _indexed(cached))
+                return cached
         if not nodes:
             return None
         retriever = BM25Retriever.from_defaults(
@@ -213,9 +265,10 @@ class HybridRetriever:
     def retrieve(self, query: str, *, top_k: int | None = None) -> Retrieval:
         """The top_k chunks for `query`: one query embedding, one dense query, BM25, one fetch.
 
-        The dense query asks Chroma for ids and distances only (chunk metadata carries the stored
-        sentence vectors, too heavy to ship for every candidate); the passages kept are then read
-        in one `get`, and their sentence vectors handed to `sentences` for the reader."""
+        The dense query asks Chroma for ids and distances only; the pool both sides propose is
+        then read in one `get` (text and metadata, with the stored sentence vectors), ranked a
+        third time by its best sentence (`best_sentence`), fused, and cut to top_k. The kept
+        passages' sentence vectors are handed to `sentences` for the reader."""
         from llama_index.core.schema import QueryBundle
 
         top_k = top_k or self.top_k
@@ -237,19 +290,28 @@ class HybridRetriever:
                 entry = scores.setdefault(hit.node.node_id, {})
                 entry.update(bm25_score=float(hit.score), bm25_rank=len(bm25_ids))
 
-        fused = rrf([dense_ids, bm25_ids])
-        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))[:top_k]
+        pool = self._fetch(list(dict.fromkeys(dense_ids + bm25_ids)))
+        nearest = {chunk_id: best_sentence(vector, meta) for chunk_id, _, meta in pool}
+        best = {cid: score for cid, score in nearest.items() if score is not None}
+        sentence_ids = sorted(best, key=lambda cid: (-best[cid], cid))
+        for rank, chunk_id in enumerate(sentence_ids, start=1):
+            scores[chunk_id].update(sentence_score=best[chunk_id], sentence_rank=rank)
+
+        fused = rrf([dense_ids, bm25_ids, sentence_ids])
+        rows = {chunk_id: (text, meta) for chunk_id, text, meta in pool}
+        ranked = sorted(rows, key=lambda cid: (-fused[cid], cid))[:top_k]
         passages = []
-        for chunk_id, text, meta in self._fetch(ranked):
+        for chunk_id in ranked:
+            text, meta = rows[chunk_id]
             passage = _passage(chunk_id, text, meta)
             entry = scores[chunk_id]
             passage.score = fused[chunk_id]
             passage.dense_score = entry.get("dense_score")
             passage.bm25_score = entry.get("bm25_score")
-            rank = entry.get("dense_rank")
-            passage.dense_rank = None if rank is None else int(rank)
-            rank = entry.get("bm25_rank")
-            passage.bm25_rank = None if rank is None else int(rank)
+            passage.sentence_score = entry.get("sentence_score")
+            passage.dense_rank = _rank(entry.get("dense_rank"))
+            passage.bm25_rank = _rank(entry.get("bm25_rank"))
+            passage.sentence_rank = _rank(entry.get("sentence_rank"))
             passages.append(passage)
             if self.sentences is not None:
                 self.sentences.remember(unpack(text, meta).items())
