@@ -22,7 +22,6 @@ pick sentences or write answers (the reader scores sentences itself).
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 import shutil
@@ -36,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from rag.chunk import chunk_owner
 from rag.index import Index, chunk_pages
 from rag.sentences import content_terms
-from rag.sentvec import VECTORS_KEY, CachedEmbedder, unpack
+from rag.sentvec import CachedEmbedder, unpack, vectors_of
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -88,23 +87,14 @@ def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
 
 
 def best_sentence(query: Sequence[float], meta: dict[str, Any]) -> float | None:
-    """Cosine of the chunk's stored sentence vector nearest to `query`; None when it has none.
-
-    Decodes `rag.sentvec`'s stored array straight into numpy (`unpack` builds Python lists for
-    the reader: several times slower over a 40-80 chunk pool); tests pin the two to agree."""
+    """Cosine of the chunk's stored sentence vector nearest to `query`; None when it has none
+    (`rag.sentvec.vectors_of`: one numpy array, no Python lists over a 40-80 chunk pool)."""
     import numpy as np
 
-    packed = meta.get(VECTORS_KEY)
-    if not packed or not isinstance(packed, str):
-        return None
     q = np.asarray(query, dtype=np.float32)
-    try:
-        matrix = np.frombuffer(base64.b64decode(packed), dtype=np.float16).reshape(-1, q.shape[0])
-    except (ValueError, TypeError):  # damaged or another model's width: no sentence ranking
+    matrix = vectors_of(meta, dim=q.shape[0])
+    if matrix is None:
         return None
-    if not matrix.shape[0]:
-        return None
-    matrix = matrix.astype(np.float32)
     norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(q) or 1.0)
     return float(np.max(matrix @ q / np.where(norms > 0, norms, 1.0)))
 

@@ -35,7 +35,9 @@ from typing import TYPE_CHECKING, Any
 from rag.sentences import Span, split_sentences
 
 if TYPE_CHECKING:
+    import numpy as np
     from llama_index.core.base.embeddings.base import BaseEmbedding
+    from numpy.typing import NDArray
 
 SPANS_KEY = "sentence_spans"  # chunk metadata: "start:end,start:end" within the chunk text
 VECTORS_KEY = "sentence_vectors"  # chunk metadata: base64 of a float16 (n, dim) array
@@ -63,20 +65,38 @@ def pack(spans: Sequence[Span], vectors: Sequence[Sequence[float]]) -> dict[str,
     }
 
 
-def unpack(text: str, meta: Mapping[str, Any]) -> dict[str, list[float]]:
-    """Sentence text -> vector for a chunk's stored vectors; empty when it has none (older index)."""
+def vectors_of(
+    meta: Mapping[str, Any], *, dim: int | None = None, rows: int | None = None
+) -> NDArray[np.float32] | None:
+    """A chunk's stored sentence vectors as one float32 array of `rows` rows (its sentences) or of
+    `dim` columns; None when it has none, or they are damaged or another model's (another width)."""
     import numpy as np
 
-    spans, packed = meta.get(SPANS_KEY), meta.get(VECTORS_KEY)
-    if not spans or not packed or not isinstance(spans, str) or not isinstance(packed, str):
+    packed = meta.get(VECTORS_KEY)
+    if not packed or not isinstance(packed, str) or (dim is None and rows is None):
+        return None
+    try:
+        array = np.frombuffer(base64.b64decode(packed), dtype=np.float16)
+        array = array.reshape(-1, dim) if dim is not None else array.reshape(rows or 0, -1)
+    except (ValueError, TypeError):  # damaged entries are ignored: the model embeds those sentences
+        return None
+    return array.astype(np.float32) if array.shape[0] else None
+
+
+def unpack(text: str, meta: Mapping[str, Any]) -> dict[str, list[float]]:
+    """Sentence text -> vector for a chunk's stored vectors; empty when it has none (older index)."""
+    spans = meta.get(SPANS_KEY)
+    if not spans or not isinstance(spans, str):
         return {}
     try:
         offsets = [tuple(int(x) for x in item.split(":")) for item in spans.split(",")]
-        array = np.frombuffer(base64.b64decode(packed), dtype=np.float16).reshape(len(offsets), -1)
-    except (ValueError, TypeError):  # damaged entries are ignored: the model embeds those sentences
+    except ValueError:
+        return {}
+    array = vectors_of(meta, rows=len(offsets))
+    if array is None:
         return {}
     out: dict[str, list[float]] = {}
-    for (start, end), row in zip(offsets, array.astype(np.float32), strict=True):
+    for (start, end), row in zip(offsets, array, strict=True):
         sentence = text[start:end]
         if sentence:
             out[sentence] = row.tolist()
