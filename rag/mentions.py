@@ -31,6 +31,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from rag.compose import NUMBER_VALUES
 from rag.question import english_typo, english_words
 from rag.sentences import stem
 
@@ -46,13 +47,7 @@ SCALES = {
     "trillion": 10**12,
     "tn": 10**12,
 }
-SMALL_NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-        "sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+SMALL_NUMBERS = NUMBER_VALUES  # "zero" ... "twenty", the tens: the words totals are written in
 # A number as digits: "2,000", "1.2", "31st", "1990s", "$1.2bn", "5km", then an optional scale word.
 NUMBER_TEXT = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?"

@@ -7,26 +7,11 @@ bag-of-words fake embedder, as in `tests/test_extractive.py`.
 
 from __future__ import annotations
 
-import re
-import zlib
-
 import pytest
 
 from rag import extractive
 from rag.retrieve import Passage, Retrieval
-
-DIM = 512
-
-
-def fake_embed(texts: list[str]) -> list[list[float]]:
-    """Bag of words hashed into a vector: cosine similarity follows shared words."""
-    out = []
-    for text in texts:
-        vec = [0.0] * DIM
-        for word in re.findall(r"[a-z0-9]+", text.lower()):
-            vec[zlib.crc32(word.encode()) % DIM] += 1.0
-        out.append(vec)
-    return out
+from tests.test_extractive import fake_embed
 
 
 def idf(term: str) -> float:
