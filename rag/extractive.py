@@ -19,6 +19,15 @@ official" a person, "where"/"which city" a place, "which agency" a name,
 "what's his job" a position, "how much ... worth" money); its focus words
 (content words that are neither question frame nor the answer's class,
 weighted by IDF, so the predicate and rare names count most); its names.
+Answer types accept what news uses for them: a "who" answer is a person, a
+group of people or an organisation ("the freight company Nordcargo", "two
+fishermen"; a body only named as a source, "reported Reuters news agency",
+does not count); counts in words ("By eleven publishers."); ages as
+"71-year-old", "aged 71", "at 15 months" or "Halloran, 44,"; money in any
+currency, by name or ISO code. Focus words inside an English frame
+construction ("supposed to go", "keep seeing", "in the news", "and stuff")
+are never missing, and a verb is stated by its agent noun ("directed" by
+"director").
 
 Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
@@ -194,6 +203,22 @@ ORG_NOUNS = frozenset(
     "agency newspaper outlet company organisation organization party broadcaster network group ministry "
     "department channel".split()
 )
+# A "who" answer in news is a person, a group of people or an organisation ("the freight company
+# Nordcargo", "two fishermen", "Residents of the zone"): general English nouns for groups and bodies.
+GROUP_NOUNS = frozenset(
+    "residents citizens voters workers employees staff passengers drivers fishermen farmers students "
+    "pupils teachers parents patients victims survivors tourists visitors fans players families pensioners "
+    "protesters demonstrators villagers locals customers shoppers users owners tenants crew crews troops "
+    "soldiers police firefighters rescuers volunteers doctors nurses researchers scientists experts "
+    "investors shareholders bidders buyers suppliers lawmakers councillors councilors judges jury "
+    "prosecutors lawyers officials authorities".split()
+)
+BODY_NOUNS = ORG_NOUNS | frozenset(
+    "firm operator authority association union council court committee government club team federation "
+    "board commission regulator trust charity foundation bank insurer developer contractor "
+    "carrier airline manufacturer maker retailer supplier trader university hospital school "
+    "police army navy".split()
+)
 # Measures and the kind of quantity that answers them ("what top speed" wants km/h, not kilometres).
 MEASURES = {
     **dict.fromkeys("far distance range length height tall deep depth wide width".split(), "distance"),
@@ -218,8 +243,9 @@ PERSON, ROLE, PLACE, NAME = "person", "role", "place", "name"
 AMOUNT, DISTANCE, SPEED, WEIGHT, PERCENT, AGE = "amount", "distance", "speed", "weight", "percent", "age"
 
 CONTEXT_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")  # context words rag.followup appends
-NUMBER_WORDS = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+NUMBER_WORDS = (  # counts as news writes them in words ("eleven publishers", "Fourteen of its 22 wagons")
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
     r"hundreds?|thousands?|millions?|billions?|dozens?|tens|half|several|few"
 )
 NUMBER = re.compile(rf"\b(\d[\d,.]*|{NUMBER_WORDS})\b", re.I)
@@ -237,21 +263,33 @@ UNITS = {
 }
 QUANTITY_RE = {  # a number with a unit of the kind asked for
     **{kind: re.compile(rf"\b{NUM}[\s-]*({unit})(?![\w])", re.I) for kind, unit in UNITS.items()},
-    AGE: re.compile(rf"\b{NUM}[\s-]+years?[\s-]+old\b|\baged {NUM}\b", re.I),
+    AGE: re.compile(  # "71-year-old", "aged 71", "at the age of 71", "at 15 months" (a baby's age)
+        rf"\b{NUM}[\s-]+(years?|months?|weeks?)[\s-]+old\b|\baged? {NUM}\b|\bage of {NUM}\b"
+        rf"|\b(at|from|by|under|over|until) {NUM} (years|months|weeks)\b"
+        r"|\b[a-z]+, (\d{1,2}|1[01]\d),",  # news gives an age after the name: "Halloran, 44, thanked"
+        re.I,
+    ),
     AMOUNT: re.compile(rf"\b\d[\d,.]*|\b{NUM}\s+\w+|\b(hundreds|thousands|millions|billions) of\b", re.I),
 }
+# Currencies by name or ISO code: money "in any currency" ("300 million crowns", "SEK 300", "4,000 pesos")
+CURRENCIES = (
+    r"dollars?|usd|roubles?|rubles?|euros?|eur|yuan|renminbi|pounds?|sterling|gbp|won|francs?|chf|yen|"
+    r"rupees?|rupiah|krona|kronor|krone|kroner|crowns?|sek|nok|dkk|isk|pesos?|rand|lira|liras|dinars?|"
+    r"dirhams?|riyals?|shekels?|zloty|zlotys|forint|koruna|baht|ringgit|naira|cedis?|shillings?|pence|"
+    r"cents?|hryvnias?|lei|tenge|rials?|taka|kyat|dong|reais|bitcoins?"
+)
+SCALE = r"thousand|million|billion|trillion|bn|m|k"
 MONEY_RE = re.compile(
-    r"[$€£¥]\s?\d|\b\d[\d,.]*\s*((thousand|million|billion|trillion|bn|m)\s+)?(?-i:[A-Z][a-z]+\s+){0,2}"
-    r"(dollars?|usd|roubles?|rubles?|euros?|yuan|pounds?|won|francs?|yen|rupees?|krona|kronor)\b"
-    r"|\b(millions?|billions?) of (dollars|roubles|rubles|euros)\b",
+    rf"[$€£¥₹₩₽]\s?\d|\b\d[\d,.]*\s*(({SCALE})\s+)?(?-i:[A-Z][a-z]+\s+){{0,2}}({CURRENCIES})\b"
+    rf"|\b(usd|eur|gbp|sek|nok|dkk|chf|isk)\s?\d|\b({NUMBER_WORDS})\s+({SCALE})\s+({CURRENCIES})\b"
+    rf"|\b(millions?|billions?) of ({CURRENCIES})\b",
     re.I,
 )
 WEEKDAY_NAMES = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
 MONEY_AMOUNT = re.compile(
-    r"[$€£¥]\s?\d[\d,.]*(\s*(thousand|million|billion|trillion|bn|m)\b)?"
-    r"|\b\d[\d,.]*\s*((thousand|million|billion|trillion|bn|m)\s+)?"
-    r"(dollars?|usd|roubles?|rubles?|euros?|yuan|pounds?|won|francs?|yen|rupees?|krona|kronor)\b",
+    rf"[$€£¥₹₩₽]\s?\d[\d,.]*(\s*({SCALE})\b)?"
+    rf"|\b(\d[\d,.]*\s*(({SCALE})\s+)?|({NUMBER_WORDS})\s+({SCALE})\s+)({CURRENCIES})\b",
     re.I,
 )
 AMOUNT_ANSWER = re.compile(rf"{MONEY_AMOUNT.pattern}|\b\d[\d,.]*\s*(%|per ?cent|percent)", re.I)
@@ -294,6 +332,15 @@ HOW_LONG_Q = re.compile(rf"{WH_AT}how long\b(?! ago)", re.I)
 HOW_ADJ_Q = re.compile(rf"{WH_AT}how ({'|'.join(MEASURES)})\b", re.I)
 WHICH_Q = re.compile(rf"{WH_AT}(which|what)\b", re.I)
 COPULA = re.compile(r"\s*(is|are|was|were)\s+((the|a|an|his|her|its|their|this|that)\s+)?")
+# English constructions whose words frame a question rather than say what it asks about.
+FRAME_CONSTRUCTION = re.compile(
+    r"\b(?:supposed|meant|going|due|about) to(?: (?:go|be|get|come|do|have|happen))?\b"
+    r"|\b(?:keep|keeps|kept) (?:seeing|hearing|reading)\b|\b(?:in|on) the news\b"
+    r"|\b(?:and|or) (?:stuff|things|something|whatever|so on)\b|\blike with\b"
+)
+AGENT_SUFFIXES = frozenset({"er", "or"})  # "direct" -> "director" (stems: "directed" is "direct")
+ATTRIBUTION_WINDOW = 3  # words between a body ("agency") and a reporting verb that makes it a source
+ATTRIBUTION = re.compile(r"\b(reported|reports|reporting|cited|citing|quoting)\b")
 MAX_CLASS_PHRASE = 4  # words after "which"/"what" searched for the answer's class noun
 CONTINUATION_CUE = re.compile(
     r"\b(also|too|as well|in addition|additionally|besides|moreover|furthermore)\b"
@@ -740,7 +787,7 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
         if kind == COUNT:
             ok = _counts(q, lower)
         elif kind in QUANTITY_RE:
-            ok = any(new(m.group(0).split()[0]) for m in QUANTITY_RE[kind].finditer(lower))
+            ok = any(new(_value(m.group(0))) for m in QUANTITY_RE[kind].finditer(lower))
         elif kind == ROLE:
             ok = any(w in PERSON_NOUNS and w not in q.own_words for w in words(lower))
         elif kind == MONEY:
@@ -764,6 +811,12 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
     return found
 
 
+def _value(match: str) -> str:
+    """The number of a quantity match ("15" of "at 15 months"), else its first word."""
+    tokens = match.split()
+    return next((t for t in tokens if t[:1].isdigit() or NUMBER.fullmatch(t)), tokens[0] if tokens else "")
+
+
 def _counts(q: Question, lower: str) -> bool:
     """A number (not the question's own) followed within a few words by the counted noun; people are
     counted by any plain word for persons ("how many people were arrested": "three men")."""
@@ -782,11 +835,51 @@ def _counts(q: Question, lower: str) -> bool:
 
 
 def _person(q: Question, text: str) -> bool:
-    """A role noun the question does not use, or a new name of two or more words."""
-    if any(w in PERSON_NOUNS and w not in q.own_words for w in words(text)):
-        return True
+    """A role noun, a group of people or a body (company, council...) the question does not name,
+    or a new name of two or more words: who did something is often a group or an organisation."""
+    tokens = words(text)
+    for i, w in enumerate(tokens):
+        if w in q.own_words:
+            continue
+        if w in PERSON_NOUNS or w in GROUP_NOUNS:
+            return True
+        # a body, unless it is only the source a sentence is attributed to ("reported Reuters news agency")
+        near = " ".join(tokens[max(0, i - ATTRIBUTION_WINDOW) : i + ATTRIBUTION_WINDOW + 1])
+        if w in BODY_NOUNS and not (REPORTING.search(near) or ATTRIBUTION.search(near)):
+            return True
     runs = sentence_names(text)
     return any(len(run) >= 2 and any(t.lower() not in q.own_words for t in run) for run in runs)
+
+
+def frame_words(q: Question) -> frozenset[str]:
+    """Focus words the question uses as frame inside an English construction, not as what it asks
+    about: "supposed to go", "keep seeing", "in the news", "and stuff". They are never missing."""
+    found: set[str] = set()
+    for match in FRAME_CONSTRUCTION.finditer(q.text.lower().replace("’", "'")):
+        found.update(words(match.group(0)))
+    return frozenset(found)
+
+
+def _derived(term: str, terms: set[str]) -> bool:
+    """Whether `terms` has the agent noun of verb stem `term` or the reverse ("direct" and
+    "director", "own" and "owner"): news names the doer where a question asks what was done."""
+    if len(term) < 3:
+        return False
+    return any(
+        (t.startswith(term) and t[len(term) :] in AGENT_SUFFIXES)
+        or (term.startswith(t) and len(t) >= 3 and term[len(t) :] in AGENT_SUFFIXES)
+        for t in terms
+    )
+
+
+def states_focus(term: str, word: str, cand: Candidate, soft: dict[str, set[str]] | None = None) -> bool:
+    """Whether `cand` states focus word `word` (stem `term`): literally, as its agent noun, or by a
+    near synonym (`soft`)."""
+    return (
+        term in cand.terms
+        or _derived(term, cand.terms)
+        or bool(soft and cand.span.text in soft.get(word, set()))
+    )
 
 
 def focus_coverage_of(
@@ -795,14 +888,14 @@ def focus_coverage_of(
     idf: Callable[[str], float],
     soft: dict[str, set[str]] | None = None,
 ) -> float:
-    """IDF-weighted share of the question's focus words `cand` states (soft: near-synonym matches)."""
-    if not q.focus:
+    """IDF-weighted share of the question's focus words `cand` states (soft: near-synonym matches);
+    words the question uses as frame (`frame_words`) do not count."""
+    frame = frame_words(q)
+    focus = [(t, w) for t, w in q.focus if w not in frame]
+    if not focus:
         return 1.0
-    total = sum(idf(t) for t, _ in q.focus) or 1.0
-    covered = 0.0
-    for term, word in q.focus:
-        if term in cand.terms or (soft and cand.span.text in soft.get(word, set())):
-            covered += idf(term)
+    total = sum(idf(t) for t, _ in focus) or 1.0
+    covered = sum(idf(t) for t, w in focus if states_focus(t, w, cand, soft))
     return covered / total
 
 
@@ -814,7 +907,8 @@ def _key_focus(q: Question) -> str:
 
 def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str, set[str]]:
     """For each focus word missing from a pool sentence: the pool sentences with a near-synonym."""
-    missing = [w for t, w in q.focus if any(t not in c.terms for c in pool)]
+    frame = frame_words(q)
+    missing = [w for t, w in q.focus if w not in frame and any(t not in c.terms for c in pool)]
     if not missing or not pool:
         return {}
     vocab = sorted({w for c in pool for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
@@ -1092,11 +1186,8 @@ def refusal_reason(
         missing = [TYPE_PHRASES[k] for k in q.types if k not in found]
         return REFUSAL_NO_TYPE.format(what=" or ".join(missing[:1]) or "the answer")
     if ex.focus_coverage < p.min_focus_coverage:
-        absent = [
-            (idf(t), w)
-            for t, w in q.focus
-            if t not in lead.terms and lead.span.text not in soft.get(w, set())
-        ]
+        frame = frame_words(q)
+        absent = [(idf(t), w) for t, w in q.focus if w not in frame and not states_focus(t, w, lead, soft)]
         words_ = [w for _, w in sorted(absent, key=lambda x: -x[0])][:MAX_REASON_WORDS]
         present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms)][:1]
         if words_ and present:
