@@ -35,7 +35,7 @@ from datetime import date
 
 # Part of the chunking signature (rag.ingest): change it when cleaning changes what is stored, so the
 # next `rag ingest` re-chunks every document.
-CLEANING_VERSION = "clean3"
+CLEANING_VERSION = "clean4"
 
 # A line that is only one of these is dropped (case-insensitive, whole line).
 NAV_LINE = re.compile(
