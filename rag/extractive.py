@@ -41,7 +41,9 @@ Refusal, with the closest passages listed as related by the engine, follows the
 policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
 chooses by driving the real engine on the calibration question sets: the best
 score is below `min_score` (off topic); the question names something the
-articles never mention (`rag.question`); the answer or the passages it quotes
+articles never mention (`rag.question`), or a word the articles never use
+that is rarer in English than `min_unseen_frequency` (log10 count in symspellpy's
+English list: "messi", which reads as a typo of "mess", has none); the answer or the passages it quotes
 lack the question's names and numbers ("2019", "berit"; numbers read as values
 and English words by their parts, `rag.mentions`: "2,000" is "2000", "31st" is 31,
 "Q2" the "second quarter", "untimely" no name); no chosen sentence
