@@ -50,7 +50,9 @@ Refusal, with the closest passages listed as related by the engine, follows the
 policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
 chooses by driving the real engine on the calibration question sets: the best
 score is below `min_score` (off topic); the question names something the
-articles never mention (`rag.question`); the answer or the passages it quotes
+articles never mention (`rag.question`), or a word the articles never use
+that is rarer in English than `min_unseen_frequency` (log10 count in symspellpy's
+English list: "messi", which reads as a typo of "mess", has none); the answer or the passages it quotes
 lack the question's names and numbers ("2019", "berit"; numbers read as values
 and English words by their parts, `rag.mentions`: "2,000" is "2000", "31st" is 31,
 "Q2" the "second quarter", "untimely" no name); no chosen sentence
@@ -456,6 +458,10 @@ class Extract:
     name_coverage: float = 1.0  # share of the question's names found in the retrieved passages
     key_covered: bool = True  # the lead states the question's predicate (or it has none)
     unknown: tuple[str, ...] = ()  # question words naming something the articles never mention
+    # the lowest English frequency (log10 count, `rag.question.english_frequency`) of the question's
+    # words the articles never use (inf: every word is used); "messi", "kimchi" are rare
+    unseen_frequency: float = math.inf
+    unseen: tuple[str, ...] = ()  # those words, rarest first
     class_stated: bool = True  # the answer states the kind of thing asked for ("colour", "model")
     class_similarity: float = 1.0  # cosine of that kind to the nearest word of the answer (1: stated)
     article_specific: float = 1.0  # share of the question's rare words the lead's article states
@@ -1142,6 +1148,8 @@ def refusal_reason(
         return REFUSAL_NO_EVIDENCE
     if p.refuse_unknown_names and ex.unknown:
         return REFUSAL_UNKNOWN.format(names=_quoted(list(ex.unknown[:MAX_REASON_WORDS])))
+    if ex.unseen_frequency < p.min_unseen_frequency:
+        return REFUSAL_UNKNOWN.format(names=_quoted(list(ex.unseen[:1])))
     if ex.name_coverage < p.min_name_coverage:
         seen = {w for p_ in retrieval.passages for w in words(p_.text)}
         missing = [n for n in q.names if n not in seen][:MAX_REASON_WORDS]
@@ -1696,6 +1704,8 @@ def _extract(
         name_coverage=names,
         key_covered=key_ok,
         unknown=reading.unknown,
+        unseen_frequency=reading.rarest_unseen(),
+        unseen=tuple(w for w, _, _ in sorted(reading.unseen, key=lambda x: x[1])),
         class_stated=_class_stated(q, chosen, embed)
         if (q.head and (policy.require_class or measure_focus))
         else True,

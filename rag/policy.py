@@ -29,6 +29,8 @@ class Policy:
     require_answer_type: bool = True  # "how many" needs a number of the thing counted, "when" a time...
     min_focus_coverage: float = 0.25  # IDF share of the question's focus words the lead states
     refuse_unknown_names: bool = True  # a name the articles never mention ("zelensky") refuses
+    # a word the articles never use, rarer in English than this (log10 count; 0: off) refuses ("messi")
+    min_unseen_frequency: float = 0.0
     require_class: bool = False  # "what colour/model/brand ..." needs that word (or a near synonym) stated
     min_essential_coverage: float = 0.0  # share of the question's names/numbers the answer states
     min_essential_in_passages: float = 0.0  # ... the passages it quotes from state

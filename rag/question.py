@@ -13,6 +13,12 @@ Chroma's chunks per index version):
   embedding model's WordPiece vocabulary, which ships with the model) is a name
   the articles never mention ("zelensky", "kalashnikov"): essential, so the
   question is refused when the policy says so;
+- any uncorrectable word the articles never use is also read against an English
+  word list with frequencies (the one symspellpy ships, 82,765 words): its log10
+  count is how common it is in English. A word the articles never use that is
+  rare or absent in English ("messi", "kimchi", "berendt") names something the
+  articles never mention, however it is typed; the policy's
+  `min_unseen_frequency` decides how rare (`rag.extractive` records the rarest);
 - chit-chat ("ok so", "lol", "pls") and the apostrophe-less contractions people
   type ("whats", "im") are not focus at all.
 
@@ -24,16 +30,24 @@ policy).
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rag.sentences import stem
+
 VOCAB_FILE = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
+# English words with their counts in a large web corpus; ships inside the symspellpy package.
+FREQUENCY_PACKAGE = "symspellpy"
+FREQUENCY_FILE = "frequency_dictionary_en_82_765.txt"
 MIN_CORRECTABLE = 4  # shorter unknown words are not corrected ("im", "lol")
 MAX_EDIT = 2  # for words of LONG_WORD letters or more; one edit below
 LONG_WORD = 7
+MIN_PART = 4  # a compound's parts have at least this many letters ("head"+"wear")
+COMMON_COUNT = 100_000  # English words this frequent are what a typo is corrected to
 # Discourse markers and chat words people put around a question. General English, not corpus words.
 CHATTER = frozenset(
     "ok okay k so hey hi hello pls please plz thanks thx thank lol lmm hmm um uh uhh wait well anyway "
@@ -70,6 +84,73 @@ def english_words() -> frozenset[str]:
     return frozenset(w for w in vocab if w.isalpha() and not w.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def english_counts() -> dict[str, int]:
+    """English words with their corpus counts (symspellpy's frequency dictionary); {} if unreadable."""
+    from importlib import resources
+
+    counts: dict[str, int] = {}
+    try:
+        text = (resources.files(FREQUENCY_PACKAGE) / FREQUENCY_FILE).read_text(encoding="utf-8")
+    except (OSError, ModuleNotFoundError):
+        return counts
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].isdigit():
+            counts[parts[0]] = int(parts[1])
+    return counts
+
+
+@lru_cache(maxsize=1)
+def _stem_counts() -> dict[str, int]:
+    """The count of the most common English word of each stem ("colors" reads as "color")."""
+    out: dict[str, int] = {}
+    for word, count in english_counts().items():
+        key = stem(word)
+        out[key] = max(out.get(key, 0), count)
+    return out
+
+
+def english_frequency(word: str) -> float:
+    """How common `word` is in English: log10 of its count plus one, 0.0 when not an English word.
+
+    An inflected form the list lacks reads as the most common word of its stem ("colors":
+    "color"), a
+    compound as the rarer of its two words ("headwear": "head", "wear")."""
+    word = word.lower()
+    counts = english_counts()
+    root = stem(word)
+    count = counts.get(word) or (_stem_counts().get(root, 0) if root != word else 0)
+    if not count:
+        parts = [
+            min(counts.get(word[:i], 0), counts.get(word[i:], 0))
+            for i in range(MIN_PART, len(word) - MIN_PART + 1)
+        ]
+        count = max(parts, default=0)
+    return math.log10(1 + count)
+
+
+@lru_cache(maxsize=1)
+def _common_speller() -> object:
+    from symspellpy import SymSpell
+
+    speller = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
+    for word, count in english_counts().items():
+        if count >= COMMON_COUNT and len(word) >= MIN_CORRECTABLE:
+            speller.create_dictionary_entry(word, count)
+    return speller
+
+
+def english_correction(word: str) -> str:
+    """The most common English word one edit from `word` ("congestoin" -> "congestion"), or ""."""
+    if len(word) < MIN_CORRECTABLE + 1:
+        return ""
+    from symspellpy import Verbosity
+
+    found = _common_speller().lookup(word, Verbosity.TOP, max_edit_distance=1)  # type: ignore[attr-defined]
+    return str(found[0].term) if found and found[0].term != word and found[0].term[:1] == word[:1] else ""
+
+
 @dataclass(frozen=True)
 class Reading:
     """How the question's focus words read against the corpus."""
@@ -77,6 +158,17 @@ class Reading:
     focus: tuple[tuple[str, str], ...]  # (stem, word) after corrections, chit-chat dropped
     corrected: tuple[tuple[str, str], ...] = ()  # (typed word, corpus stem)
     unknown: tuple[str, ...] = ()  # words naming something the articles never mention
+    # (word, English frequency, read as a typo of an English word) of every uncorrectable word the
+    # articles never use ("colour", "messi", "recieve")
+    unseen: tuple[tuple[str, float, bool], ...] = ()
+
+    def rarest_unseen(self, typos: bool = True) -> float:
+        """The lowest English frequency of the words the articles never use (inf: none)."""
+        return min((f for _, f, typo in self.unseen if typos or not typo), default=math.inf)
+
+    def unseen_below(self, threshold: float) -> tuple[str, ...]:
+        """The words the articles never use that are rarer in English than `threshold`."""
+        return tuple(w for w, f, _ in self.unseen if f < threshold)
 
 
 class Vocabulary:
@@ -168,6 +260,7 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
     kept: list[tuple[str, str]] = []
     corrected: list[tuple[str, str]] = []
     unknown: list[str] = []
+    unseen: list[tuple[str, float, bool]] = []
     english = english_words()
     for term, word in focus:
         if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS:
@@ -178,11 +271,21 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         if len(word) < MIN_CORRECTABLE and word not in names:
             continue  # "ppl", "u", "abt": chat shorthand, too short to read as a name
         fixed = vocab.correct(term) or vocab.expand(term)
+        if not fixed and (english_fix := english_correction(word)):
+            # a typo of an English word the articles use, its stem too far from theirs ("congestoin")
+            fixed = stem(english_fix) if vocab.known(stem(english_fix)) else ""
         if fixed and not (word in english and word not in names):
             corrected.append((word, fixed))
             kept.append((fixed, word))
         elif (word in english or english_typo(word)) and word not in names:
             kept.append((term, word))  # an English word the articles never use ("colour"): still asked
+            unseen.append((word, english_frequency(word), word not in english))
         else:
             unknown.append(word)
-    return Reading(focus=tuple(dict(kept).items()), corrected=tuple(corrected), unknown=tuple(unknown))
+            unseen.append((word, english_frequency(word), False))
+    return Reading(
+        focus=tuple(dict(kept).items()),
+        corrected=tuple(corrected),
+        unknown=tuple(unknown),
+        unseen=tuple(unseen),
+    )

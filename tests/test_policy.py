@@ -55,6 +55,21 @@ def test_unknown_name_is_refused_with_the_name() -> None:
     assert ex.reason == extractive.REFUSAL_UNKNOWN.format(names="“zelensky”")
 
 
+def test_a_word_neither_the_articles_nor_english_use_is_refused_when_the_policy_says_so() -> None:
+    # "messi" reads as a typo of "mess", so it is no unknown name; its English frequency is 0.
+    question = "did messi give kim the bulletproof vest"
+    with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.0, min_unseen_frequency=1.0)):
+        ex = ask(question, ARTICLE)
+    assert ex.unknown == () and ex.unseen_frequency == 0.0
+    assert ex.refused and ex.reason == extractive.REFUSAL_UNKNOWN.format(names="“messi”")
+    with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.0, min_unseen_frequency=0.0)):
+        assert not ask(question, ARTICLE).refused
+    # A common English word the articles never use ("colour") is not rare: no refusal by this check.
+    with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.0, min_unseen_frequency=5.0)):
+        ex = ask("what colour was the bulletproof vest", ARTICLE)
+    assert ex.unseen_frequency > 5.0 and ex.reason != extractive.REFUSAL_UNKNOWN.format(names="“colour”")
+
+
 def test_refusal_reason_names_what_is_mentioned_and_what_is_not_never_filler() -> None:
     with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.7)):
         ex = ask("ok so lol what colour was the bulletproof vest", ARTICLE)
@@ -89,6 +104,8 @@ def test_calibration_feature_replay_matches_the_readers_own_decision() -> None:
         ("what did zelensky say about the vest", policies.Policy(min_score=0.0, refuse_unknown_names=True)),
         ("ok what colour was the bulletproof vest", policies.Policy(min_score=0.0, min_focus_coverage=0.7)),
         ("which train did kim board in artyom", policies.Policy(min_score=0.0, min_focus_coverage=0.5)),
+        ("did messi give kim the vest", policies.Policy(min_score=0.0, min_unseen_frequency=1.0)),
+        ("did messi give kim the vest", policies.Policy(min_score=0.0, min_unseen_frequency=0.0)),
     ]
     for question, policy in cases:
         with policies.using(policy):
@@ -109,6 +126,8 @@ def test_the_grid_search_table_refuses_exactly_as_the_feature_replay() -> None:
         "which train did kim board in artyom",
         "how many drones did kim get in 2019",
         "what gifts did the governor give",
+        "did messi give kim the vest",
+        "how do i make kimchi on the train",
     ]
     rows = []
     for i, question in enumerate(questions):
@@ -119,7 +138,12 @@ def test_the_grid_search_table_refuses_exactly_as_the_feature_replay() -> None:
         item = Item(id=f"x{i}", question=question, facts=[], answerable=bool(i % 2))
         rows.append(Row("s", item, ex, 1.0))
     table = Table(rows)
-    policies_ = [*grid()[::997], replace(policies.Policy(), require_class=True, require_key_focus=True)]
+    policies_ = [
+        *grid()[::997],
+        replace(policies.Policy(), require_class=True, require_key_focus=True),
+        replace(policies.Policy(), min_unseen_frequency=1.0),
+        replace(policies.Policy(), min_unseen_frequency=5.5),
+    ]
     for policy in policies_:
         assert list(table.refused(policy)) == [refuses(policy, r.ex) for r in rows if r.ex is not None]
 

@@ -70,3 +70,36 @@ def test_opening_chit_chat_does_not_hide_the_question_word() -> None:
     assert strip_chatter("im curious, who went with him") == "who went with him"
     assert analyse("ok so lol what colour was the vest").head == "colour"
     assert analyse("hey when did kim leave").types == ("time",)
+
+
+def test_english_frequency_reads_the_shipped_word_counts() -> None:
+    from rag.question import english_frequency
+
+    assert english_frequency("colour") > 7.0  # common English
+    assert 4.0 < english_frequency("kimchi") < 6.0  # an English word, but rare
+    assert english_frequency("messi") == 0.0 == english_frequency("berendt")  # not English words
+
+
+def test_words_the_articles_never_use_are_read_with_their_english_frequency() -> None:
+    # "messi" is one edit from "mess" and "kimchi" joins "kim" and "chi": read as typos, they are
+    # kept as focus, but their English frequency shows they name something the articles never mention.
+    r = reading("did messi play in the continental cup final")
+    assert r.unknown == () and r.rarest_unseen() == 0.0
+    assert r.unseen_below(5.0) == ("messi",)
+    r = reading("how do i make kimchi")
+    assert r.unseen_below(5.5) == ("kimchi",) and r.unseen_below(5.0) == ()
+    # Common English words the articles never use are not rare: "colour" must be stated, not refused.
+    r = reading("what colour was the vest")
+    assert r.rarest_unseen() > 7.0 and r.unseen_below(6.0) == ()
+    # Words the articles use, or typos of them, are not unseen at all.
+    assert "trian" not in {w for w, _, _ in reading("wat pulled kims trian").unseen}
+    # Inflections and compounds of common words are common: "colors", "headwear".
+    assert reading("what colors was the headwear").rarest_unseen() > 7.0
+
+
+def test_a_typo_the_corpus_stems_apart_reads_through_its_english_word() -> None:
+    # "congestoin" is two edits from the stem "congest" but one from the English "congestion".
+    corpus = Vocabulary(Counter(content_terms("The congestion charge rose to nine euros in Halvik.")))
+    q = analyse("whats the halvik congestoin charge")
+    r = read(q.focus, q.names, corpus)
+    assert ("congestoin", "congest") in r.corrected and r.unseen == () and r.unknown == ()
