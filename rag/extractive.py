@@ -132,6 +132,8 @@ W_LEXICAL = 0.4
 # Selection
 MAX_SENTENCES = 3
 KEEP_RATIO = 0.85  # a further sentence must score at least this share of the lead
+# ... and one from an article no chosen sentence cites (it costs a citation) this share; inf: never
+KEEP_RATIO_NEW_ARTICLE = 0.0
 LEAD_RATIO = 0.6  # a sentence may lead when it scores this share of the best
 W_LEAD_FOCUS = 0.2  # weight of focus coverage when choosing the lead
 W_LEAD_NEW = 0.05  # ... and of what it says beyond the question (log of the IDF mass of its new words)
@@ -144,6 +146,7 @@ SAME_ARTICLE_RATIO = 0.6  # one more sentence of the lead's article when it scor
 NOVELTY_MIN = 0.3  # IDF share of a further sentence's terms that no chosen sentence has
 REDUNDANT_COSINE = 0.8  # a further sentence this close to a chosen one adds nothing
 DUPLICATE_COSINE = 0.9  # two outlets' copies of one wire sentence
+CITE_COPY_COSINE = 0.9  # a merged copy is cited too only when this close (its article states it all)
 DUPLICATE_CONTAINMENT = 0.8  # share of a sentence's content words a better-scoring one has
 MIN_SENTENCE_WORDS = 4
 COUNT_WINDOW = 3  # "how many drones": a number at most this many words before "drones"
@@ -377,6 +380,7 @@ class Candidate:
     also_in: list[Candidate] = field(default_factory=list)  # near-duplicates in other articles
     types: set[str] = field(default_factory=set)  # expected answer types it carries
     coverage: float = 1.0  # share of the question's focus it states
+    role: str = ""  # why it was chosen: lead, before, continuation, type, further, same_article, list
 
 
 @dataclass(frozen=True)
@@ -881,8 +885,11 @@ def _merge_duplicates(ranked: list[Candidate]) -> tuple[list[Candidate], dict[in
             rep[id(cand)] = cand
             continue
         rep[id(cand)] = twin
-        if cand.passage.doc_id != twin.passage.doc_id and all(
-            c.passage.doc_id != cand.passage.doc_id for c in twin.also_in
+        # a copy that says less (its words all in `twin`, worded apart) is no evidence for `twin`'s extra
+        if (
+            cand.passage.doc_id != twin.passage.doc_id
+            and all(c.passage.doc_id != cand.passage.doc_id for c in twin.also_in)
+            and _similarity(twin, cand) >= CITE_COPY_COSINE
         ):
             twin.also_in.append(cand)
     return kept, rep
@@ -948,7 +955,7 @@ def _same_article_first(chosen: list[Candidate]) -> list[Candidate]:
         twin = next((c for c in cand.also_in if c.passage.doc_id == prev), None)
         if twin is not None and cand.passage.doc_id != prev:
             twin.also_in = [cand, *(c for c in cand.also_in if c is not twin)]
-            twin.types, twin.coverage = cand.types, cand.coverage
+            twin.types, twin.coverage, twin.role = cand.types, cand.coverage, cand.role
             cand.also_in = []
             cand = twin
         out.append(cand)
@@ -989,6 +996,7 @@ def _gather(
             and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
+            cand.role = "list"
             chosen.append(cand)
             docs.add(cand.passage.doc_id)
             docs.update(x.passage.doc_id for x in cand.also_in)
@@ -1013,8 +1021,15 @@ def _same_article(
             and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
+            cand.role = "same_article"
             chosen.append(cand)
             return
+
+
+def _new_article(cand: Candidate, chosen: list[Candidate]) -> bool:
+    """Whether quoting `cand` would cite only articles no chosen sentence cites yet."""
+    cited = {x.passage.doc_id for c in chosen for x in (c, *c.also_in)}
+    return all(x.passage.doc_id not in cited for x in (cand, *cand.also_in))
 
 
 def _headline(cand: Candidate) -> bool:
@@ -1536,11 +1551,13 @@ def _extract(
         ),
     )
     chosen = [lead]
+    lead.role = "lead"
     # A lead that leans on a pronoun ("..., he said.") is read with the sentence before it.
     if PRONOUN_REFERENCE.search(lead.span.text):
         before = [c for c in _adjacent(lead, raw, rep, after=False) if c not in chosen]
         if before:
             chosen.insert(0, max(before, key=lambda c: c.score))
+            chosen[0].role = "before"
     # Continue the lead with the sentences that follow it on the same subject.
     tail = lead
     for _ in range(MAX_CONTINUATIONS):
@@ -1556,6 +1573,7 @@ def _extract(
         if not follow:
             break
         tail = max(follow, key=lambda c: c.score)
+        tail.role = "continuation"
         chosen.append(tail)
     # Missing answer types, then the next best sentences that add something.
     for kind in q.types:
@@ -1563,14 +1581,18 @@ def _extract(
             extra = [c for c in typed if kind in c.types and c not in chosen]
             if extra:
                 chosen.append(max(extra, key=lambda c: c.score + W_LEAD_FOCUS * c.coverage))
+                chosen[-1].role = "type"
     for cand in ranked:
         if len(chosen) >= MAX_SENTENCES or cand.score < KEEP_RATIO * lead.score:
             break
+        if _new_article(cand, chosen) and cand.score < KEEP_RATIO_NEW_ARTICLE * lead.score:
+            continue
         if (
             cand not in chosen
             and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
             and _novelty(cand, chosen, idf) >= NOVELTY_MIN
         ):
+            cand.role = "further"
             chosen.append(cand)
     if len(chosen) < MAX_SENTENCES:
         _same_article(chosen, ranked, lead, idf)

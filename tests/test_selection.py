@@ -115,3 +115,21 @@ def test_the_further_sentence_of_the_leads_article_must_score_close_to_the_lead(
     monkeypatch.setattr(extractive, "SAME_ARTICLE_RATIO", 0.99)
     ex = ask("when will the varra ferry port open again after storm kelda", STORM, OTHER_STORM)
     assert not any("restart on Thursday" in t for t in texts(ex))
+
+
+# -- what a quoted sentence costs: a citation ---------------------------------------------------
+
+WIRE_FULL = (
+    "TASS said the regional governor gave Kim five explosive drones, a reconnaissance drone and a "
+    "bulletproof vest as gifts on Sunday."
+)
+WIRE_SHORT = "Kim was given drones and a vest as gifts."
+
+
+def test_a_merged_copy_that_says_less_is_not_cited_for_the_sentence_that_says_more() -> None:
+    # its words are all in the fuller sentence (so it is not quoted again), but its article does not
+    # state the five drones or the governor: citing it would cite an article for what it lacks
+    ex = ask("What did the regional governor give Kim on Sunday?", ("Gifts", WIRE_FULL), ("Kim", WIRE_SHORT))
+    lead = ex.chosen[0]
+    assert lead.span.text == WIRE_FULL and lead.also_in == []
+    assert [c.span.text for c in ex.chosen].count(WIRE_SHORT) == 0
