@@ -119,6 +119,40 @@ def test_the_further_sentence_of_the_leads_article_must_score_close_to_the_lead(
 
 # -- what a quoted sentence costs: a citation ---------------------------------------------------
 
+STORM_QUESTION = "when will the varra ferry port open again after storm kelda"
+KELDA_PIER = (
+    "Kelda wrecks Varra pier",
+    "Kelda wrecks Varra pier\n\n"
+    "Storm Kelda wrecked the pier of the Varra ferry port and sank two fishing boats, "
+    "the island council said.",
+)
+KELDA_ELSEWHERE = (
+    "Kelda leaves Varra islanders cut off",
+    "Kelda leaves Varra islanders cut off\n\n"
+    "Ferry sailings to Varra will not open again until the storm damage to the port is repaired, "
+    "the island council said.",
+)
+
+
+def test_a_further_sentence_of_an_uncited_article_that_adds_nothing_asked_is_not_quoted() -> None:
+    # it scores above the lead, but states no focus word the lead lacks and no time: quoting it would
+    # cite a second article for nothing the question asks; the free slot goes to the lead's article
+    ex = ask(STORM_QUESTION, STORM, KELDA_PIER)
+    assert {c.passage.doc_id for c in ex.chosen} == {"d0"}
+    assert any("restart on Thursday" in t for t in texts(ex))
+
+
+def test_a_further_sentence_of_an_uncited_article_is_quoted_when_it_states_more_of_the_question() -> None:
+    ex = ask(STORM_QUESTION, STORM, KELDA_ELSEWHERE)  # "open again", which the lead does not state
+    assert "d1" in {c.passage.doc_id for c in ex.chosen}
+
+
+def test_a_further_sentence_of_an_uncited_article_is_quoted_when_it_states_the_answer_type() -> None:
+    other = ("Kelda", "Kelda\n\nKelda reached the Varra ferry port late on Sunday, islanders said.")
+    ex = ask(STORM_QUESTION, STORM, other)  # no focus word the lead lacks, but "on Sunday": a time
+    assert "d1" in {c.passage.doc_id for c in ex.chosen}
+
+
 WIRE_FULL = (
     "TASS said the regional governor gave Kim five explosive drones, a reconnaissance drone and a "
     "bulletproof vest as gifts on Sunday."
