@@ -1,7 +1,9 @@
 """The extractive reader's choice of sentences around the lead, on small news passages of our own.
 
 A headline that leads is read with its article's opening sentence (past the dateline), and a free
-answer slot takes the best further sentence of the lead's article. Pure logic with a
+answer slot takes the best further sentence of the lead's article. What a quoted sentence costs: a
+further sentence of an article not yet cited must state something asked that no chosen one states,
+and a merged copy is cited only when it is near-identical. Pure logic with a
 bag-of-words fake embedder, as in `tests/test_extractive.py`.
 """
 
