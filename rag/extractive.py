@@ -10,7 +10,7 @@ days" does not answer "what day" by sharing "day".
 Sentences two outlets carry almost word for word are merged into one, cited to
 every article that has it (`[2][5]`); a sentence is merged into a better one
 only when it says nothing the better one does not, and then cited too only when
-it is a near-identical copy (`CITE_COPY_COSINE`): a copy that says less, worded
+it is close to a copy (`CITE_COPY_COSINE`): a sentence that says less, worded
 apart, is no evidence for what the better one adds.
 
 Reading the question (`analyse`, regular expressions and small general word
@@ -151,7 +151,7 @@ SAME_ARTICLE_RATIO = 0.6  # one more sentence of the lead's article when it scor
 NOVELTY_MIN = 0.3  # IDF share of a further sentence's terms that no chosen sentence has
 REDUNDANT_COSINE = 0.8  # a further sentence this close to a chosen one adds nothing
 DUPLICATE_COSINE = 0.9  # two outlets' copies of one wire sentence
-CITE_COPY_COSINE = 0.9  # a merged copy is cited too only when this close (its article states it all)
+CITE_COPY_COSINE = 0.8  # a merged copy is cited too only when this close to the quoted one (it says the same)
 DUPLICATE_CONTAINMENT = 0.8  # share of a sentence's content words a better-scoring one has
 MIN_SENTENCE_WORDS = 4
 COUNT_WINDOW = 3  # "how many drones": a number at most this many words before "drones"

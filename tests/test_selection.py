@@ -3,7 +3,7 @@
 A headline that leads is read with its article's opening sentence (past the dateline), and a free
 answer slot takes the best further sentence of the lead's article. What a quoted sentence costs: a
 further sentence of an article not yet cited must state something asked that no chosen one states,
-and a merged copy is cited only when it is near-identical. Pure logic with a
+and a merged copy is cited only when it is close to a copy. Pure logic with a
 bag-of-words fake embedder, as in `tests/test_extractive.py`.
 """
 
