@@ -1,7 +1,9 @@
 """The extractive reader's choice of sentences around the lead, on small news passages of our own.
 
 A headline that leads is read with its article's opening sentence (past the dateline), and a free
-answer slot takes the best further sentence of the lead's article. Pure logic with a
+answer slot takes the best further sentence of the lead's article. What a quoted sentence costs: a
+further sentence of an article not yet cited must state something asked that no chosen one states,
+and a merged copy is cited only when it is close to a copy. Pure logic with a
 bag-of-words fake embedder, as in `tests/test_extractive.py`.
 """
 
@@ -100,3 +102,55 @@ def test_the_further_sentence_of_the_leads_article_must_score_close_to_the_lead(
     monkeypatch.setattr(extractive, "SAME_ARTICLE_RATIO", 0.99)
     ex = ask("when will the varra ferry port open again after storm kelda", STORM, OTHER_STORM)
     assert not any("restart on Thursday" in t for t in texts(ex))
+
+
+# -- what a quoted sentence costs: a citation ---------------------------------------------------
+
+STORM_QUESTION = "when will the varra ferry port open again after storm kelda"
+KELDA_PIER = (
+    "Kelda wrecks Varra pier",
+    "Kelda wrecks Varra pier\n\n"
+    "Storm Kelda wrecked the pier of the Varra ferry port and sank two fishing boats, "
+    "the island council said.",
+)
+KELDA_ELSEWHERE = (
+    "Kelda leaves Varra islanders cut off",
+    "Kelda leaves Varra islanders cut off\n\n"
+    "Ferry sailings to Varra will not open again until the storm damage to the port is repaired, "
+    "the island council said.",
+)
+
+
+def test_a_further_sentence_of_an_uncited_article_that_adds_nothing_asked_is_not_quoted() -> None:
+    # it scores above the lead, but states no focus word the lead lacks and no time: quoting it would
+    # cite a second article for nothing the question asks; the free slot goes to the lead's article
+    ex = ask(STORM_QUESTION, STORM, KELDA_PIER)
+    assert {c.passage.doc_id for c in ex.chosen} == {"d0"}
+    assert any("restart on Thursday" in t for t in texts(ex))
+
+
+def test_a_further_sentence_of_an_uncited_article_is_quoted_when_it_states_more_of_the_question() -> None:
+    ex = ask(STORM_QUESTION, STORM, KELDA_ELSEWHERE)  # "open again", which the lead does not state
+    assert "d1" in {c.passage.doc_id for c in ex.chosen}
+
+
+def test_a_further_sentence_of_an_uncited_article_is_quoted_when_it_states_the_answer_type() -> None:
+    other = ("Kelda", "Kelda\n\nKelda reached the Varra ferry port late on Sunday, islanders said.")
+    ex = ask(STORM_QUESTION, STORM, other)  # no focus word the lead lacks, but "on Sunday": a time
+    assert "d1" in {c.passage.doc_id for c in ex.chosen}
+
+
+WIRE_FULL = (
+    "TASS said the regional governor gave Kim five explosive drones, a reconnaissance drone and a "
+    "bulletproof vest as gifts on Sunday."
+)
+WIRE_SHORT = "Kim was given drones and a vest as gifts."
+
+
+def test_a_merged_copy_that_says_less_is_not_cited_for_the_sentence_that_says_more() -> None:
+    # its words are all in the fuller sentence (so it is not quoted again), but its article does not
+    # state the five drones or the governor: citing it would cite an article for what it lacks
+    ex = ask("What did the regional governor give Kim on Sunday?", ("Gifts", WIRE_FULL), ("Kim", WIRE_SHORT))
+    lead = ex.chosen[0]
+    assert lead.span.text == WIRE_FULL and lead.also_in == []
+    assert [c.span.text for c in ex.chosen].count(WIRE_SHORT) == 0
