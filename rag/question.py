@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rag.sentences import stem
+from rag.sentences import stem, stems
 
 VOCAB_FILE = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
 # English words with their counts in a large web corpus; ships inside the symspellpy package.
@@ -104,9 +104,9 @@ def english_counts() -> dict[str, int]:
 @lru_cache(maxsize=1)
 def _stem_counts() -> dict[str, int]:
     """The count of the most common English word of each stem ("colors" reads as "color")."""
+    counts = english_counts()
     out: dict[str, int] = {}
-    for word, count in english_counts().items():
-        key = stem(word)
+    for key, count in zip(stems(list(counts)), counts.values(), strict=True):
         out[key] = max(out.get(key, 0), count)
     return out
 
@@ -131,24 +131,35 @@ def english_frequency(word: str) -> float:
 
 
 @lru_cache(maxsize=1)
-def _common_speller() -> object:
-    from symspellpy import SymSpell
+def _common_words() -> dict[str, int]:
+    return {w: n for w, n in english_counts().items() if n >= COMMON_COUNT and len(w) >= MIN_CORRECTABLE}
 
-    speller = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
-    for word, count in english_counts().items():
-        if count >= COMMON_COUNT and len(word) >= MIN_CORRECTABLE:
-            speller.create_dictionary_entry(word, count)
-    return speller
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion from `word`."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return (
+        {a + b[1:] for a, b in splits if b}
+        | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        | {a + c + b[1:] for a, b in splits if b for c in letters}
+        | {a + c + b for a, b in splits for c in letters}
+    )
 
 
 def english_correction(word: str) -> str:
-    """The most common English word one edit from `word` ("congestoin" -> "congestion"), or ""."""
+    """The most common English word one edit from `word` ("congestoin" -> "congestion"), or "".
+
+    The candidates are generated and looked up (a few hundred per word), so no spelling index
+    over the 82,765-word list is built: a question's first unseen word costs milliseconds."""
     if len(word) < MIN_CORRECTABLE + 1:
         return ""
-    from symspellpy import Verbosity
-
-    found = _common_speller().lookup(word, Verbosity.TOP, max_edit_distance=1)  # type: ignore[attr-defined]
-    return str(found[0].term) if found and found[0].term != word and found[0].term[:1] == word[:1] else ""
+    common = _common_words()
+    if word in common:
+        return ""
+    found = [(common[w], w) for w in _one_edit(word) if w in common]
+    best = max(found)[1] if found else ""
+    return best if best[:1] == word[:1] else ""
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,11 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word.lower()))  # type: ignore[attr-defined]
 
 
+def stems(words_: list[str]) -> list[str]:
+    """`stem` of each word, in one call (a word list of 80,000 in a fraction of the time)."""
+    return [str(s) for s in _stemmer().stemWords([w.lower() for w in words_])]  # type: ignore[attr-defined]
+
+
 def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in WORD.findall(text)]
 
