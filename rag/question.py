@@ -169,17 +169,16 @@ class Reading:
     focus: tuple[tuple[str, str], ...]  # (stem, word) after corrections, chit-chat dropped
     corrected: tuple[tuple[str, str], ...] = ()  # (typed word, corpus stem)
     unknown: tuple[str, ...] = ()  # words naming something the articles never mention
-    # (word, English frequency, read as a typo of an English word) of every uncorrectable word the
-    # articles never use ("colour", "messi", "recieve")
-    unseen: tuple[tuple[str, float, bool], ...] = ()
+    # (word, English frequency) of every uncorrectable word the articles never use ("colour", "messi")
+    unseen: tuple[tuple[str, float], ...] = ()
 
-    def rarest_unseen(self, typos: bool = True) -> float:
+    def rarest_unseen(self) -> float:
         """The lowest English frequency of the words the articles never use (inf: none)."""
-        return min((f for _, f, typo in self.unseen if typos or not typo), default=math.inf)
+        return min((f for _, f in self.unseen), default=math.inf)
 
     def unseen_below(self, threshold: float) -> tuple[str, ...]:
         """The words the articles never use that are rarer in English than `threshold`."""
-        return tuple(w for w, f, _ in self.unseen if f < threshold)
+        return tuple(w for w, f in self.unseen if f < threshold)
 
 
 class Vocabulary:
@@ -271,7 +270,7 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
     kept: list[tuple[str, str]] = []
     corrected: list[tuple[str, str]] = []
     unknown: list[str] = []
-    unseen: list[tuple[str, float, bool]] = []
+    unseen: list[tuple[str, float]] = []
     english = english_words()
     for term, word in focus:
         if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS:
@@ -290,10 +289,10 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
             kept.append((fixed, word))
         elif (word in english or english_typo(word)) and word not in names:
             kept.append((term, word))  # an English word the articles never use ("colour"): still asked
-            unseen.append((word, english_frequency(word), word not in english))
+            unseen.append((word, english_frequency(word)))
         else:
             unknown.append(word)
-            unseen.append((word, english_frequency(word), False))
+            unseen.append((word, english_frequency(word)))
     return Reading(
         focus=tuple(dict(kept).items()),
         corrected=tuple(corrected),
