@@ -560,6 +560,7 @@ def analyse(question: str) -> Question:
         ):
             continue
         focus.setdefault(stem(base_form(word)), word)
+    speaker, speaker_phrase = _speaker(lower)
     return Question(
         text=text,
         types=tuple(dict.fromkeys(types)),
@@ -572,8 +573,8 @@ def analyse(question: str) -> Question:
         noun=head,
         yesno=not types and bool(YESNO_OPENER.match(lower)),
         listing=_listing(lower, head),
-        speaker=_speaker(lower)[0],
-        speaker_phrase=_speaker(lower)[1],
+        speaker=speaker,
+        speaker_phrase=speaker_phrase,
     )
 
 
@@ -627,19 +628,11 @@ def speaker_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozense
     if not q.speaker:
         return frozenset()
     speaker_words = [w for t, w in q.focus if t in q.speaker]
-    vocab = sorted(
-        {
-            w
-            for c in cands
-            for w in words(c.span.text)
-            if w not in STOPWORDS and len(w) > 2 and stem(base_form(w)) not in q.speaker
-        }
-    )
+    vocab = [w for w in _content_words(cands) if stem(base_form(w)) not in q.speaker]
     if not speaker_words or not vocab:
         return frozenset()
-    units = np.stack([_unit(v) for v in embed([*speaker_words, *vocab])])
-    sims = units[len(speaker_words) :] @ units[: len(speaker_words)].T
-    return frozenset(w for w, row in zip(vocab, sims, strict=True) if row.max() >= SOFT_MATCH_COSINE)
+    nearest = _word_cosines(speaker_words, vocab, embed).max(axis=0)
+    return frozenset(w for w, sim in zip(vocab, nearest, strict=True) if sim >= SOFT_MATCH_COSINE)
 
 
 def _listing(lower: str, noun: str) -> bool:
@@ -920,17 +913,28 @@ def _key_focus(q: Question) -> str:
     return term if term in dict(q.focus) else ""
 
 
+def _content_words(cands: Iterable[Candidate]) -> list[str]:
+    """The content words of `cands` (no stopwords, three letters or more), sorted: what word vectors
+    of the question are compared with."""
+    return sorted({w for c in cands for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
+
+
+def _word_cosines(targets: list[str], vocab: list[str], embed: Embed) -> NDArray[np.float64]:
+    """The cosine of each of `targets` (rows) to each word of `vocab` (columns), one embedding call."""
+    units = np.stack([_unit(v) for v in embed([*targets, *vocab])])
+    return units[: len(targets)] @ units[len(targets) :].T
+
+
 def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str, set[str]]:
     """For each focus word missing from a pool sentence: the pool sentences with a near-synonym."""
     frame = frame_words(q)
     missing = [w for t, w in q.focus if w not in frame and any(t not in c.terms for c in pool)]
     if not missing or not pool:
         return {}
-    vocab = sorted({w for c in pool for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
+    vocab = _content_words(pool)
     if not vocab:
         return {}
-    units = np.stack([_unit(v) for v in embed(missing + vocab)])
-    similar = units[: len(missing)] @ units[len(missing) :].T
+    similar = _word_cosines(missing, vocab, embed)
     out: dict[str, set[str]] = {}
     for word, row in zip(missing, similar, strict=True):
         near = {v for v, sim in zip(vocab, row, strict=True) if sim >= SOFT_MATCH_COSINE}
@@ -1024,6 +1028,15 @@ def _novelty(cand: Candidate, chosen: Iterable[Candidate], idf: Callable[[str], 
     return sum(idf(t) for t in cand.terms - known) / total
 
 
+def _says_more(cand: Candidate, chosen: list[Candidate], idf: Callable[[str], float]) -> bool:
+    """Whether `cand` adds to the `chosen` sentences: near none of them (`REDUNDANT_COSINE`) and
+    with `NOVELTY_MIN` of its IDF mass in terms none states."""
+    return (
+        all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
+        and _novelty(cand, chosen, idf) >= NOVELTY_MIN
+    )
+
+
 def _adjacent(
     cand: Candidate, raw: list[Candidate], rep: dict[int, Candidate], *, after: bool = True
 ) -> list[Candidate]:
@@ -1096,11 +1109,7 @@ def _gather(
             break
         if cand.passage.doc_id in docs:
             continue
-        if (
-            focus_coverage_of(q, cand, idf, soft) >= need
-            and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
-            and _novelty(cand, chosen, idf) >= NOVELTY_MIN
-        ):
+        if focus_coverage_of(q, cand, idf, soft) >= need and _says_more(cand, chosen, idf):
             cand.role = "list"
             chosen.append(cand)
             docs.add(cand.passage.doc_id)
@@ -1123,8 +1132,7 @@ def _same_article(
         if (
             cand.passage.doc_id == lead.passage.doc_id
             and cand not in chosen
-            and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
-            and _novelty(cand, chosen, idf) >= NOVELTY_MIN
+            and _says_more(cand, chosen, idf)
         ):
             cand.role = "same_article"
             chosen.append(cand)
@@ -1427,11 +1435,10 @@ def class_similarity(q: Question, chosen: list[Candidate], embed: Embed) -> floa
     term = stem(base_form(q.head))
     if any(term in c.terms for c in chosen):
         return 1.0
-    vocab = sorted({w for c in chosen for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
+    vocab = _content_words(chosen)
     if not vocab:
         return 0.0
-    units = np.stack([_unit(v) for v in embed([q.head, *vocab])])
-    return float((units[1:] @ units[0]).max())
+    return float(_word_cosines([q.head], vocab, embed).max())
 
 
 def _article_terms(lead: Candidate, retrieval: Retrieval) -> set[str]:
@@ -1459,11 +1466,11 @@ def _stating_class(q: Question, cands: list[Candidate], embed: Embed) -> list[bo
     out = [term in c.terms for c in cands]
     if all(out):
         return out
-    vocab = sorted({w for c in cands for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
+    vocab = _content_words(cands)
     if not vocab:
         return out
-    units = np.stack([_unit(v) for v in embed([q.head, *vocab])])
-    near = {w for w, sim in zip(vocab, units[1:] @ units[0], strict=True) if sim >= SOFT_MATCH_COSINE}
+    cosines = _word_cosines([q.head], vocab, embed)[0]
+    near = {w for w, sim in zip(vocab, cosines, strict=True) if sim >= SOFT_MATCH_COSINE}
     return [hit or bool(near & set(words(c.span.text))) for hit, c in zip(out, cands, strict=True)]
 
 
@@ -1699,11 +1706,7 @@ def _extract(
             break
         if _new_article(cand, chosen) and not _adds_to_answer(q, cand, chosen):
             continue  # it would cost a citation for nothing the question asks
-        if (
-            cand not in chosen
-            and all(_similarity(cand, c) < REDUNDANT_COSINE for c in chosen)
-            and _novelty(cand, chosen, idf) >= NOVELTY_MIN
-        ):
+        if cand not in chosen and _says_more(cand, chosen, idf):
             cand.role = "further"
             chosen.append(cand)
     if len(chosen) < MAX_SENTENCES:
@@ -1729,6 +1732,7 @@ def _extract(
         soft = _soft_matches(q, [lead], embed)
         lead.coverage = focus_coverage_of(q, lead, idf, soft)
     coverage = lead.coverage
+    alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
     result = Extract(
         chosen=chosen,
@@ -1740,7 +1744,7 @@ def _extract(
         key_covered=key_ok,
         unknown=reading.unknown,
         unseen_frequency=reading.rarest_unseen(),
-        unseen=tuple(w for w, _, _ in sorted(reading.unseen, key=lambda x: x[1])),
+        unseen=tuple(w for w, _ in sorted(reading.unseen, key=lambda x: x[1])),
         class_stated=_class_stated(q, chosen, embed)
         if (q.head and (policy.require_class or measure_focus))
         else True,
@@ -1752,7 +1756,7 @@ def _extract(
         essential_in_passages=essential_coverage(q, chosen, passages=True, retrieval=retrieval),
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
-        speech_reported=any(reports_speech(q, c, alike | speaker_alike(q, chosen, embed)) for c in chosen),
+        speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         question=q,
     )
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
