@@ -29,6 +29,7 @@ CORPORA = {
     "user_seeds": ROOT / "seeds",
     "lookalike": ROOT / "evals" / "corpora" / "lookalike",
     "newsdesk": ROOT / "evals" / "corpora" / "newsdesk",
+    "citydesk": ROOT / "evals" / "corpora" / "citydesk",
 }
 SPLITS = ("calib", "heldout")
 TAGS = {
@@ -37,9 +38,9 @@ TAGS = {
     "unanswerable_later_event", "unanswerable_opinion", "unanswerable_unknown_entity",
     "unanswerable_nearmiss", "offtopic", "multi_article",
 }  # fmt: skip
-MIN_ITEMS = {"user_seeds": 260, "lookalike": 160, "newsdesk": 220}
+MIN_ITEMS = {"user_seeds": 260, "lookalike": 160, "newsdesk": 220, "citydesk": 300}
 MIN_FOLLOWUPS = 25
-MIN_UNANSWERABLE_ON_TOPIC = {"user_seeds": 0.30, "lookalike": 0.30, "newsdesk": 0.35}
+MIN_UNANSWERABLE_ON_TOPIC = {"user_seeds": 0.30, "lookalike": 0.30, "newsdesk": 0.35, "citydesk": 0.35}
 MIN_LOOKALIKE_ARTICLES = 36
 ARTICLE_WORDS = (250, 600)
 MIN_NEWSDESK_ARTICLES = 30
@@ -55,6 +56,23 @@ NEWSDESK_LAYOUT = {
     "live blog timestamp": re.compile(r"^\d{2}:\d{2} - ", re.M),
     "q&a interview": re.compile(r"^(<p><strong>)?Q: ", re.M),
     "correction note": re.compile(r"Correction(, [A-Z][a-z]+ \d{1,2})?: An earlier version", re.M),
+}
+MIN_CITYDESK_ARTICLES = 32
+MIN_CITYDESK_HTML = 5
+CITYDESK_WORDS = (100, 1200)  # of the cleaned text: short briefs and long features
+CITYDESK_BRIEF_MAX, CITYDESK_FEATURE_MIN = 250, 600
+MIN_CITYDESK_BRIEFS, MIN_CITYDESK_FEATURES = 8, 5
+# What the citydesk corpus promises beyond the newsdesk layout (raw files), each in at least one article.
+CITYDESK_LAYOUT = {
+    "bullet list": re.compile(r"^- \S", re.M),
+    "markdown subheading": re.compile(r"^## \S", re.M),
+    "byline with place and date": re.compile(
+        r"^\*By [^*\n]+ · [A-Z][a-z]+, [A-Z][a-z]+ \d{1,2}, \d{4}\*$", re.M
+    ),
+    "local body acronym": re.compile(r"\((?:TRA|OHB|QCA|TFR|TTE|FWU)\)"),
+    "accented name": re.compile(r"\b(?:Zoë|Novák|Müller|Yıldız|Kovács|Renée|Lúcia|Siobhán|Graça|Sané)\b"),
+    "number in words": re.compile(r"\b(?:Thirty-eight|Nineteen|Fifty-eight)\b"),
+    "opinion disclaimer": re.compile(r"The views in this column are the author's own"),
 }
 
 FILES = [DATASETS / f"{name}.{split}.jsonl" for name in CORPORA for split in SPLITS]
@@ -172,3 +190,23 @@ def test_newsdesk_articles_are_long_news_with_layout_noise() -> None:
     raw = {path.name: path.read_text(encoding="utf-8") for path in files}
     for feature, pattern in NEWSDESK_LAYOUT.items():
         assert any(pattern.search(text) for text in raw.values()), f"no article has a {feature}"
+
+
+def test_citydesk_articles_mix_briefs_and_features_with_layout_noise() -> None:
+    folder = CORPORA["citydesk"]
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    documents = corpus_documents("citydesk")
+    assert len(files) == len(documents) >= MIN_CITYDESK_ARTICLES
+    assert sum(p.suffix == ".html" for p in files) >= MIN_CITYDESK_HTML
+    assert {p.suffix for p in files} == {".txt", ".md", ".html"}
+    lengths: dict[str, int] = {}
+    for path in files:
+        text = documents[path.stem].text
+        lengths[path.name] = words = len(text.split())
+        assert CITYDESK_WORDS[0] <= words <= CITYDESK_WORDS[1], f"{path.name}: {words} words after cleaning"
+        assert re.search(r"\b20[12]\d\b", text), f"{path.name}: states no year"
+    assert sum(w <= CITYDESK_BRIEF_MAX for w in lengths.values()) >= MIN_CITYDESK_BRIEFS, lengths
+    assert sum(w >= CITYDESK_FEATURE_MIN for w in lengths.values()) >= MIN_CITYDESK_FEATURES, lengths
+    raw = {path.name: path.read_text(encoding="utf-8") for path in files}
+    for feature, pattern in {**NEWSDESK_LAYOUT, **CITYDESK_LAYOUT}.items():
+        assert any(pattern.search(text) for text in raw.values()), f"no citydesk article has a {feature}"
