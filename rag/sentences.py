@@ -3,14 +3,17 @@ the extractive answerer and the citation verifier.
 
 Splitting is rule-based: a sentence ends at `.`, `!` or `?` (plus closing quotes
 or brackets) followed by space and a capital, digit or opening quote, unless the
-word before the stop is a known abbreviation; a line break always ends one. It
-does not tokenise for BM25 (bm25s does) or embed anything.
+word before the stop is a known abbreviation; a line break always ends one.
+Words are compared with their accents folded (`fold`: "Pelé" is "pele", "Mørk"
+"mork"), on the question's side and the corpus's alike. It does not tokenise for
+BM25 (bm25s does) or embed anything.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -195,8 +198,33 @@ def stems(words_: list[str]) -> list[str]:
     return [str(s) for s in _stemmer().stemWords([w.lower() for w in words_])]  # type: ignore[attr-defined]
 
 
+# Letters NFKD does not decompose into a base letter and a mark ("Mørk", "Sæther", "Łódź").
+UNFOLDED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
+                          "Þ": "TH", "ı": "i"})  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.translate(UNFOLDED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """`text` with its accents folded ("Pelé" -> "Pele", "Zoë" -> "Zoe", "Mørk" -> "Mork").
+
+    Decomposes (NFKD) and drops the combining marks, so a word typed without its accent
+    reads as the word the articles write with it (and the reverse). Plain ASCII is returned
+    as is. Lengths may change ("æ" -> "ae"): never use the result for offsets."""
+    if text.isascii():
+        return text
+    return re.sub(r"[^\x00-\x7f]+", lambda m: _fold_word(m.group(0)), text)
+
+
 def words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in WORD.findall(text)]
+    """The lowercase words of `text`, accents folded (`fold`): what the question and the corpus
+    are compared by."""
+    return [w.lower().replace("’", "'") for w in WORD.findall(fold(text))]
 
 
 # Past forms of common irregular verbs, so "left" matches "leave" and "began" "begin". A general
