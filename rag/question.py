@@ -75,7 +75,7 @@ CONTRACTIONS = frozenset(
 SHORTHAND = frozenset(
     "ppl pls plz thx ty bc b4 rn smth sth nvm fyi lmk jk hw abt cuz coz tho thru msg pic pics tmrw tmr "
     "yr yrs hr hrs min mins sec secs km kg cm mm ft lb lbs oz mph kph kmh pm am st nd rd th mr mrs ms dr "
-    "vs etc tv w".split()
+    "vs etc tv w kw kwh mw mwh gw gwh hz khz mhz ghz kb mb gb tb".split()
 )
 VOWELS = frozenset("aeiouy")
 KEYBOARD = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))  # QWERTY rows and their offsets
@@ -296,13 +296,17 @@ def _adjacent_keys(a: str, b: str) -> bool:
 def slip(typed: str, meant: str) -> bool:
     """Whether `typed` reads as a slip of the fingers typing `meant`: two letters swapped
     ("trian"), one left out ("drnk"), doubled, or a neighbouring key hit instead or as well
-    ("spaceporf"). A letter added or replaced far from its neighbours on the keyboard ("messi"
-    for "mess", "salah" for "sarah") is no slip. Words more than one edit apart count as a slip
-    (they are not judged)."""
+    ("spaceporf"), or a vowel for a vowel ("seperate"). A letter added, or replaced by one far
+    from it on the keyboard ("messi" for "mess", "salah" for "sarah"), is no slip. Words more than
+    one edit apart count as a slip (they are not judged)."""
     if len(typed) == len(meant):
         diff = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
-        # one letter replaced: by a neighbouring key; two swapped or more: a slip (or not judged)
-        return len(diff) != 1 or _adjacent_keys(typed[diff[0]], meant[diff[0]])
+        # one letter replaced: by a neighbouring key or a vowel by a vowel ("seperate", spelled as
+        # said); two swapped or more: a slip (or not judged)
+        if len(diff) != 1:
+            return True
+        a, b = typed[diff[0]], meant[diff[0]]
+        return _adjacent_keys(a, b) or (a in VOWELS and b in VOWELS)
     if len(typed) == len(meant) + 1:
         for i, ch in enumerate(typed):
             if typed[:i] + typed[i + 1 :] == meant:

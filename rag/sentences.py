@@ -170,6 +170,27 @@ def is_prose(sentence: str) -> bool:
 
 
 HEADING_MAX_WORDS = 8
+MIN_QUOTABLE_WORDS = 4  # a shorter sentence is quoted only when it states a number ("By eleven publishers.")
+SHORT_STATEMENT = re.compile(r"[A-Z][A-Za-z’'-]*(?:,?\s+[$£€]?[A-Za-z0-9’'%,-]+){1,2}\.")
+NUMBER_IN = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    r"thousand|million|billion|dozen)\b",
+    re.I,
+)
+
+
+def quotable(sentence: str, min_words: int = MIN_QUOTABLE_WORDS) -> bool:
+    """Whether a reader may quote `sentence`: running text (`is_prose`) of `min_words` words or more,
+    or a shorter complete statement of a number: two or three plain words from a capital to a full
+    stop ("By eleven publishers.", "She was 93.", "Nine years."). A fragment the splitter left
+    ("4, 1977.", "At 10 a.m." cut at "p.m."), a label ("Rated: PG-13.") or a quoted snippet is not."""
+    if not is_prose(sentence):
+        return False
+    bare = sentence.strip()
+    if len(bare.split()) >= min_words:
+        return True
+    return len(bare.split()) >= 2 and bool(SHORT_STATEMENT.fullmatch(bare)) and bool(NUMBER_IN.search(bare))
 
 
 def _add(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:

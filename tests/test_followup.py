@@ -1,0 +1,45 @@
+"""The deterministic follow-up rewrite: elliptical follow-ups and the context words carried (pure logic)."""
+
+from __future__ import annotations
+
+from rag.extractive import CONTEXT_SUFFIX, analyse
+from rag.followup import elliptical, frame, rewrite
+
+
+def conversation(question: str, answer: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+
+
+def test_an_elliptical_follow_up_borrows_the_previous_questions_frame() -> None:
+    history = conversation(
+        "how long did the 2025 heatwave last",
+        "Six days.[1] The heatwave lasted six days, one more than in 2023.[1]",
+    )
+    query = rewrite("and the one in 2023?", history)
+    asked = CONTEXT_SUFFIX.sub("", query)
+    assert asked.startswith("how long did the one in 2023")
+    assert analyse(query).types == ("duration",)  # the reader knows a duration is wanted
+    # the year it replaces and the previous answer's number word are not carried
+    assert "2025" not in query and "six" not in query.lower() and "heatwave" in query
+    query = rewrite("and the x8?", conversation("how much is the lumen x7", "799 euros.[1]"))
+    assert query.startswith("how much is the x8") and "x7" not in query and "lumen" in query
+    assert rewrite(
+        "what about the women's race", conversation("who won the marathon in 2023", "Kiprono.")
+    ) == ("who won the women's race? (marathon 2023 kiprono)")
+
+
+def test_only_a_noun_phrase_is_elliptical() -> None:
+    assert elliptical("and the one in 2023?") == "the one in 2023"
+    assert elliptical("how about the 512gb version") == "the 512gb version"
+    for question in ("and where were they supposed to go", "and did putin say yes", "and is it approved"):
+        assert elliptical(question) == ""
+    assert elliptical("who came second?") == ""
+    assert frame("how many seats did labour win") == "how many seats did"
+    assert frame("what's the price of the x8") == "what is"
+    assert frame("who won the final") == "who won"
+    assert frame("tell me about storm berit") == ""
+
+
+def test_wh_words_of_the_previous_question_are_not_context() -> None:
+    query = rewrite("how about the 512gb version", conversation("what's the price of the x8", "949 euros."))
+    assert "what's" not in query and "price" in query
