@@ -15,7 +15,9 @@ long did the 2025 heatwave last" gives "how long did the one in 2023"), so the
 reader knows what kind of answer is wanted. A context word of the same kind as a
 word of the follow-up (a year for a year, a model code for a code, a month for a
 month) is what the follow-up replaces, and is not carried ("2025" is left out when
-"2023" is asked); nor are number words from the previous answer ("Six days.").
+"2023" is asked); nor are number words from the previous answer ("Six days."), nor,
+after an elliptical follow-up, its names: they answered the other subject ("Kiprono" won
+the men's race, not "the women's race that year").
 """
 
 from __future__ import annotations
@@ -128,8 +130,10 @@ def rewrite(question: str, history: Sequence[Any] | None) -> str:
     own = set(words(asked))
     replaced = {shape(w) for w in own} - {""}  # "2023" asked: the previous question's "2025" is not
     added: list[str] = []
+    # an elliptical follow-up asks the same of another subject: the previous answer answered the old one
+    answer_names = "" if subject else strip_markers(last_answer)
     for word in [w for w in words(last_user) if re.sub(r"'s$", "", w) not in STOPWORDS | WH] + [
-        w for name in NAME.findall(strip_markers(last_answer)) for w in words(name) if w not in NUMBER_WORDS
+        w for name in NAME.findall(answer_names) for w in words(name) if w not in NUMBER_WORDS
     ]:
         if (
             word not in own

@@ -363,11 +363,13 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
             continue  # "ppl", "u", "abt": chat shorthand, too short to read as a name
         spelled = vocab.correct(term)
         fixed = spelled or vocab.expand(term)
-        english_fix = "" if spelled else english_correction(word)
+        english_fix = english_correction(word)
         if not fixed and english_fix:
             # a typo of an English word the articles use, its stem too far from theirs ("congestoin")
             fixed = stem(english_fix) if vocab.known(stem(english_fix)) else ""
-        if word not in names and (name_like(word, spelled, term) or name_like(word, english_fix)):
+        # a name when no correction, of the corpus's or of English, reads as a slip of the fingers
+        nearest = [(typed, near) for typed, near in ((term, spelled), (word, english_fix)) if near]
+        if word not in names and nearest and all(name_like(word, near, typed) for typed, near in nearest):
             unknown.append(word)  # "messi" is no typo of "mess": a name the articles never mention
             unseen.append((word, english_frequency(word)))
         elif fixed and not (word in english and word not in names):

@@ -162,3 +162,13 @@ def test_a_name_one_edit_from_an_english_word_stays_a_name() -> None:
     assert r.unknown == () and ("trian", "train") in r.corrected
     # an English word is never a name, however rare in the articles
     assert reading("was the train messy").unknown == ()
+
+
+def test_a_typo_is_no_name_when_either_correction_is_a_slip() -> None:
+    # the corpus's nearest term ("sever", a letter far away on the keyboard) is no slip, the common
+    # English word ("separate", a vowel for a vowel) is: a typo, not a name the articles never mention
+    v = Vocabulary(Counter(content_terms("The cable was severed. The satellites separated an hour later.")))
+    q = analyse("when did the satellite seperate")
+    assert read(q.focus, q.names, v).unknown == ()
+    q = analyse("did messi see the satellite")
+    assert read(q.focus, q.names, v).unknown == ("messi",)

@@ -135,7 +135,13 @@ def test_a_short_sentence_is_quotable_when_it_states_a_number() -> None:
     from rag.sentences import quotable
 
     # answers as news writes them, shorter than the usual minimum
-    for sentence in ("By eleven publishers.", "Nine years.", "She was 93.", "Tickets are $5.", "August 12, 2025."):
+    for sentence in (
+        "By eleven publishers.",
+        "Nine years.",
+        "She was 93.",
+        "Tickets are $5.",
+        "August 12, 2025.",
+    ):
         assert quotable(sentence), sentence
     # fragments the splitter leaves, labels, captions, credits, headings and short sentences without a number
     for sentence in (
