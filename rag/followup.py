@@ -10,13 +10,16 @@ Vladivostok. With an LLM, `CONDENSE_PROMPT` asks it for the standalone question
 
 An elliptical follow-up, a noun phrase after "and" or "what/how about" ("and the
 one in 2023?", "and the x8?"), asks the previous question again about something
-else: it borrows that question's frame, its wh-phrase up to the auxiliary ("how
-long did the 2025 heatwave last" gives "how long did the one in 2023"), so the
-reader knows what kind of answer is wanted. A context word of the same kind as a
-word of the follow-up (a year for a year, a model code for a code, a month for a
-month) is what the follow-up replaces, and is not carried ("2025" is left out when
-"2023" is asked); nor are number words from the previous answer ("Six days."), nor,
-after an elliptical follow-up, its names: they answered the other subject ("Kiprono" won
+else. When all it names is a year, a model code, a month or a weekday, the
+previous question is asked again with it in place of its own ("how long did the
+2025 heatwave last", "and the one in 2023?": "how long did the 2023 heatwave
+last"); otherwise it borrows that question's frame, its wh-phrase up to the
+auxiliary ("and the women's race?" after "who won the men's race": "who won the
+women's race"), so the reader knows what kind of answer is wanted. A context
+word of the same kind as a word of the follow-up (a year for a year, a model code
+for a code, a month for a month) is what the follow-up replaces, and is not
+carried; nor are number words from the previous answer ("Six days."), nor, after
+an elliptical follow-up, its names: they answered the other subject ("Kiprono" won
 the men's race, not "the women's race that year").
 """
 
@@ -79,13 +82,15 @@ def needs_context(question: str) -> bool:
 
 def shape(word: str) -> str:
     """The kind of a word a follow-up may swap for another of its kind: "year", "number", "code"
-    ("x8", "512gb"), "month", "weekday", or ""."""
+    ("x8"), "quantity" ("512gb"), "month", "weekday", or ""."""
     if re.fullmatch(r"(1[89]|20)\d\d", word):
         return "year"
     if word.isdigit():
         return "number"
-    if re.fullmatch(r"[a-z]+\d+[a-z]*|\d+[a-z]+", word):
+    if re.fullmatch(r"[a-z]+\d+[a-z]*", word):
         return "code"
+    if re.fullmatch(r"\d+[a-z]+", word):
+        return "quantity"  # "512gb" is no model code: "the 512gb x8"
     return "month" if word in MONTHS else "weekday" if word in WEEKDAYS else ""
 
 
@@ -117,6 +122,24 @@ def frame(question: str) -> str:
     return " ".join(bare[start : start + 2]) if len(bare) > start + 2 else ""
 
 
+def swap(previous: str, subject: str) -> str:
+    """The previous question asked again with the follow-up's year, code, month or weekday in place
+    of its own ("how long did the 2025 heatwave last" and "the one in 2023": "how long did the
+    2023 heatwave last"), when that is all the follow-up names; "" otherwise."""
+    content = [w for w in words(subject) if w not in STOPWORDS and w not in ANAPHORS]
+    if not content or any(not shape(w) for w in content):
+        return ""
+    out = previous
+    for word in content:
+        match = next(
+            (m for m in re.finditer(r"[\w-]+", out) if shape(m.group(0).lower()) == shape(word)), None
+        )
+        if match is None:
+            return ""
+        out = out[: match.start()] + word + out[match.end() :]
+    return out
+
+
 def rewrite(question: str, history: Sequence[Any] | None) -> str:
     """The question plus the context words it leans on, or the question unchanged."""
     past = turns(history)
@@ -125,6 +148,9 @@ def rewrite(question: str, history: Sequence[Any] | None) -> str:
     last_user = next((c for r, c in reversed(past) if r == "user"), "")
     last_answer = next((c for r, c in reversed(past) if r == "assistant"), "")
     subject = elliptical(question)
+    swapped = swap(last_user, subject) if subject else ""
+    if swapped:
+        return swapped
     borrowed = frame(last_user) if subject else ""
     asked = f"{borrowed} {subject}?" if borrowed else question
     own = set(words(asked))

@@ -223,12 +223,18 @@ class Vocabulary:
         found = [s for s in found if s.term != term and s.term[:1] == term[:1]]
         return str(max(found, key=lambda s: s.count).term) if found else ""
 
-    def expand(self, term: str) -> str:
-        """The most frequent corpus stem `term` abbreviates ("recon" -> "reconnaiss"), or ""."""
+    def expand(self, term: str, word: str = "") -> str:
+        """The most frequent corpus stem `term` abbreviates ("recon" -> "reconnaiss"), or "".
+
+        With the typed `word`, the stem must also continue the word itself (a plural "s" aside):
+        "refereed" stems to "refere", which "referendum" continues, but "refereed" it does not."""
         if len(term) < MIN_CORRECTABLE + 1:
             return ""
+        typed = word[:-1] if word.endswith("s") else word
         longer = [
-            (n, t) for t, n in self.df.items() if n > 0 and len(t) > len(term) + 1 and t.startswith(term)
+            (n, t)
+            for t, n in self.df.items()
+            if n > 0 and len(t) > len(term) + 1 and t.startswith(term) and t.startswith(typed)
         ]
         return max(longer)[1] if longer else ""
 
@@ -362,7 +368,7 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
                 unseen.append((word, english_frequency(word)))
             continue  # "ppl", "u", "abt": chat shorthand, too short to read as a name
         spelled = vocab.correct(term)
-        fixed = spelled or vocab.expand(term)
+        fixed = spelled or vocab.expand(term, word)
         english_fix = english_correction(word)
         if not fixed and english_fix:
             # a typo of an English word the articles use, its stem too far from theirs ("congestoin")

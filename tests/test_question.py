@@ -172,3 +172,12 @@ def test_a_typo_is_no_name_when_either_correction_is_a_slip() -> None:
     assert read(q.focus, q.names, v).unknown == ()
     q = analyse("did messi see the satellite")
     assert read(q.focus, q.names, v).unknown == ("messi",)
+
+
+def test_an_abbreviation_continues_the_typed_word_not_only_its_stem() -> None:
+    v = Vocabulary(Counter(content_terms("The referendum passed. Reconnaissance drones flew.")))
+    assert v.expand("recon", "recon") == "reconnaiss"
+    # "refereed" stems to "refere", a prefix of "referendum": no abbreviation of it
+    assert v.expand("refere", "refereed") == ""
+    q = analyse("who refereed the final")
+    assert read(q.focus, q.names, v).corrected == ()
