@@ -75,7 +75,8 @@ CONTRACTIONS = frozenset(
 SHORTHAND = frozenset(
     "ppl pls plz thx ty bc b4 rn smth sth nvm fyi lmk jk hw abt cuz coz tho thru msg pic pics tmrw tmr "
     "yr yrs hr hrs min mins sec secs km kg cm mm ft lb lbs oz mph kph kmh pm am st nd rd th mr mrs ms dr "
-    "vs etc tv w kw kwh mw mwh gw gwh hz khz mhz ghz kb mb gb tb".split()
+    "vs etc tv w kw kwh mw mwh gw gwh hz khz mhz ghz kb mb gb tb smh ngl tbf fr hbu bf gf txt sry cya "
+    "gtg brb omg wtf diy faq irl asap aka".split()
 )
 VOWELS = frozenset("aeiouy")
 KEYBOARD = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))  # QWERTY rows and their offsets
@@ -279,9 +280,9 @@ def english_typo(word: str) -> bool:
 def acronym(word: str) -> bool:
     """Whether a short word the articles never use reads as an acronym ("nhs", "imf", "wto").
 
-    No vowel ("nhs", "fbi" has one: see below), or neither a whole English word of the bundled
-    vocabulary nor in the English frequency list ("imf"); chat shorthand and unit abbreviations
-    ("ppl", "km") are not."""
+    No vowel ("nhs"), or neither a whole English word of the bundled vocabulary nor in the
+    English frequency list ("imf"); chat shorthand and unit abbreviations ("ppl", "km") are not.
+    A two-letter word that is English ("un", "us") is not read: too ambiguous typed in lowercase."""
     if len(word) < 2 or not word.isalpha() or word in SHORTHAND or word in CHATTER or word in CONTRACTIONS:
         return False
     return not (VOWELS & set(word)) or (word not in english_words() and not english_counts().get(word))
