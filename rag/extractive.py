@@ -138,7 +138,7 @@ from rag.compose import (
 from rag.question import CHATTER, CONTRACTIONS, read, strip_chatter, vocabulary
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
-from rag.sentences import STOPWORDS, Span, base_form, base_terms, is_prose, split_sentences, stem, words
+from rag.sentences import STOPWORDS, Span, base_form, base_terms, quotable, split_sentences, stem, words
 
 Embed = Callable[[list[str]], list[list[float]]]
 # Calibration records every `Extract` the engine produces in its context (`recording`).
@@ -962,7 +962,7 @@ def candidates(retrieval: Retrieval) -> list[Candidate]:
     for passage in retrieval.passages:
         for span in split_sentences(passage.text, offset=passage.start):
             key = (passage.doc_id, span.start)
-            if key in seen or len(span.text.split()) < MIN_SENTENCE_WORDS or not is_prose(span.text):
+            if key in seen or not quotable(span.text, MIN_SENTENCE_WORDS):  # short: a number ("Nine years.")
                 continue
             if _asks(span.text):  # a question (a teaser headline, a rhetorical one) states nothing
                 continue

@@ -19,6 +19,15 @@ Chroma's chunks per index version):
   rare or absent in English ("messi", "kimchi", "berendt") names something the
   articles never mention, however it is typed; the policy's
   `min_unseen_frequency` decides how rare (`rag.extractive` records the rarest);
+- a word one edit from a corpus term or a common English word is no typo but a
+  name when it is no slip of the fingers (two letters swapped, one left out or
+  doubled, a neighbouring key on the keyboard) and far rarer in English than its
+  correction ("messi" is not "mess", "trian" is "train");
+- a short word the articles never use (two or three letters) is an acronym of
+  something they never mention when it has no vowel or is neither an English
+  word nor in the frequency list ("nhs", "imf"); one they use matches case-folded
+  ("cra" for "CRA"); chat shorthand and unit abbreviations ("ppl", "km") are not;
+- accents are folded on both sides (`rag.sentences.words`): "pele" is "Pelé";
 - chit-chat ("ok so", "lol", "pls") and the apostrophe-less contractions people
   type ("whats", "im") are not focus at all.
 
@@ -61,6 +70,18 @@ CONTRACTIONS = frozenset(
     "cant couldnt wont wouldnt shouldnt hes shes its lets theres".split()
 )
 
+
+# Chat shorthand for English words and unit abbreviations: short, no vowels, yet no acronym of a name.
+SHORTHAND = frozenset(
+    "ppl pls plz thx ty bc b4 rn smth sth nvm fyi lmk jk hw abt cuz coz tho thru msg pic pics tmrw tmr "
+    "yr yrs hr hrs min mins sec secs km kg cm mm ft lb lbs oz mph kph kmh pm am st nd rd th mr mrs ms dr "
+    "vs etc tv w kw kwh mw mwh gw gwh hz khz mhz ghz kb mb gb tb smh ngl tbf fr hbu bf gf txt sry cya "
+    "gtg brb omg wtf diy faq irl asap aka".split()
+)
+VOWELS = frozenset("aeiouy")
+KEYBOARD = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))  # QWERTY rows and their offsets
+KEY_DISTANCE = 1.3  # keys this close (in key widths) are neighbours
+NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit away is a name ("messi")
 
 LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
 
@@ -203,12 +224,18 @@ class Vocabulary:
         found = [s for s in found if s.term != term and s.term[:1] == term[:1]]
         return str(max(found, key=lambda s: s.count).term) if found else ""
 
-    def expand(self, term: str) -> str:
-        """The most frequent corpus stem `term` abbreviates ("recon" -> "reconnaiss"), or ""."""
+    def expand(self, term: str, word: str = "") -> str:
+        """The most frequent corpus stem `term` abbreviates ("recon" -> "reconnaiss"), or "".
+
+        With the typed `word`, the stem must also continue the word itself (a plural "s" aside):
+        "refereed" stems to "refere", which "referendum" continues, but "refereed" it does not."""
         if len(term) < MIN_CORRECTABLE + 1:
             return ""
+        typed = word[:-1] if word.endswith("s") else word
         longer = [
-            (n, t) for t, n in self.df.items() if n > 0 and len(t) > len(term) + 1 and t.startswith(term)
+            (n, t)
+            for t, n in self.df.items()
+            if n > 0 and len(t) > len(term) + 1 and t.startswith(term) and t.startswith(typed)
         ]
         return max(longer)[1] if longer else ""
 
@@ -250,6 +277,64 @@ def english_typo(word: str) -> bool:
     return any(s.term[:1] == word[:1] for s in found)
 
 
+def acronym(word: str) -> bool:
+    """Whether a short word the articles never use reads as an acronym ("nhs", "imf", "wto").
+
+    No vowel ("nhs"), or neither a whole English word of the bundled vocabulary nor in the
+    English frequency list ("imf"); chat shorthand and unit abbreviations ("ppl", "km") are not.
+    A two-letter word that is English ("un", "us") is not read: too ambiguous typed in lowercase."""
+    if len(word) < 2 or not word.isalpha() or word in SHORTHAND or word in CHATTER or word in CONTRACTIONS:
+        return False
+    return not (VOWELS & set(word)) or (word not in english_words() and not english_counts().get(word))
+
+
+_KEYS = {
+    ch: (row, col + offset) for row, (keys, offset) in enumerate(KEYBOARD) for col, ch in enumerate(keys)
+}
+
+
+def _adjacent_keys(a: str, b: str) -> bool:
+    if a not in _KEYS or b not in _KEYS:
+        return False
+    (r1, c1), (r2, c2) = _KEYS[a], _KEYS[b]
+    return (r1 - r2) ** 2 + (c1 - c2) ** 2 <= KEY_DISTANCE**2
+
+
+def slip(typed: str, meant: str) -> bool:
+    """Whether `typed` reads as a slip of the fingers typing `meant`: two letters swapped
+    ("trian"), one left out ("drnk"), doubled, or a neighbouring key hit instead or as well
+    ("spaceporf"), or a vowel for a vowel ("seperate"). A letter added, or replaced by one far
+    from it on the keyboard ("messi" for "mess", "salah" for "sarah"), is no slip. Words more than
+    one edit apart count as a slip (they are not judged)."""
+    if len(typed) == len(meant):
+        diff = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        # one letter replaced: by a neighbouring key or a vowel by a vowel ("seperate", spelled as
+        # said); two swapped or more: a slip (or not judged)
+        if len(diff) != 1:
+            return True
+        a, b = typed[diff[0]], meant[diff[0]]
+        return _adjacent_keys(a, b) or (a in VOWELS and b in VOWELS)
+    if len(typed) == len(meant) + 1:
+        for i, ch in enumerate(typed):
+            if typed[:i] + typed[i + 1 :] == meant:
+                neighbours = typed[i - 1 : i] + typed[i + 1 : i + 2]
+                return any(n == ch or _adjacent_keys(n, ch) for n in neighbours)
+    return True
+
+
+def name_like(word: str, near: str, typed: str = "") -> bool:
+    """Whether `word`, corrected to `near` (a corpus stem or a common English word), is rather a
+    name: no whole word of the bundled vocabulary, `typed` (`word` or its stem) no slip of the
+    fingers typing `near` (`slip`), and `word` far rarer in English (`NAME_RARITY` orders of
+    magnitude: "messi" against "mess", "ronaldo" against "ronald")."""
+    return (
+        bool(near)
+        and word not in english_words()
+        and not slip(typed or word, near)
+        and english_frequency(word) + NAME_RARITY < english_frequency(near)
+    )
+
+
 _VOCABS: dict[int, Vocabulary] = {}
 _VOCABS_LOCK = threading.Lock()
 
@@ -279,12 +364,22 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
             kept.append((term, word))
             continue
         if len(word) < MIN_CORRECTABLE and word not in names:
+            if acronym(word):  # "imf", "nhs": a body the articles never mention, however it is typed
+                unknown.append(word)
+                unseen.append((word, english_frequency(word)))
             continue  # "ppl", "u", "abt": chat shorthand, too short to read as a name
-        fixed = vocab.correct(term) or vocab.expand(term)
-        if not fixed and (english_fix := english_correction(word)):
+        spelled = vocab.correct(term)
+        fixed = spelled or vocab.expand(term, word)
+        english_fix = english_correction(word)
+        if not fixed and english_fix:
             # a typo of an English word the articles use, its stem too far from theirs ("congestoin")
             fixed = stem(english_fix) if vocab.known(stem(english_fix)) else ""
-        if fixed and not (word in english and word not in names):
+        # a name when no correction, of the corpus's or of English, reads as a slip of the fingers
+        nearest = [(typed, near) for typed, near in ((term, spelled), (word, english_fix)) if near]
+        if word not in names and nearest and all(name_like(word, near, typed) for typed, near in nearest):
+            unknown.append(word)  # "messi" is no typo of "mess": a name the articles never mention
+            unseen.append((word, english_frequency(word)))
+        elif fixed and not (word in english and word not in names):
             corrected.append((word, fixed))
             kept.append((fixed, word))
         elif (word in english or english_typo(word)) and word not in names:

@@ -22,6 +22,7 @@ pick sentences or write answers (the reader scores sentences itself).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import shutil
@@ -47,7 +48,7 @@ BM25_CANDIDATES = 40
 # sentence) outweighs one that is middling on all; chosen on RTQA A and the calib sets (README)
 RRF_K = 10
 BM25_DIRNAME = "bm25"
-STATS_FILE = "stats.json"  # term statistics persisted beside the BM25 index, same version
+STATS_FILE = "stats2.json"  # term statistics persisted beside the BM25 index (2: accents folded)
 
 
 @dataclass
@@ -180,7 +181,12 @@ class HybridRetriever:
         df: Counter[str] = Counter()
         for node in nodes:
             df.update(set(content_terms(node.get_content())))
-        return _Snapshot(version, live, self._bm25(version, nodes, df), df, len(nodes))
+        bm25 = self._bm25(version, nodes, df)
+        path = self._bm25_path(version)
+        if path is not None and path.is_dir() and not (path / STATS_FILE).exists():  # an older format's
+            with contextlib.suppress(OSError):
+                (path / STATS_FILE).write_text(json.dumps({"n": len(nodes), "df": df}), encoding="utf-8")
+        return _Snapshot(version, live, bm25, df, len(nodes))
 
     def _cached_stats(self, version: str) -> tuple[Counter[str], int] | None:
         path = self._bm25_path(version)

@@ -3,14 +3,17 @@ the extractive answerer and the citation verifier.
 
 Splitting is rule-based: a sentence ends at `.`, `!` or `?` (plus closing quotes
 or brackets) followed by space and a capital, digit or opening quote, unless the
-word before the stop is a known abbreviation; a line break always ends one. It
-does not tokenise for BM25 (bm25s does) or embed anything.
+word before the stop is a known abbreviation; a line break always ends one.
+Words are compared with their accents folded (`fold`: "Pelé" is "pele", "Mørk"
+"mork"), on the question's side and the corpus's alike. It does not tokenise for
+BM25 (bm25s does) or embed anything.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -167,6 +170,27 @@ def is_prose(sentence: str) -> bool:
 
 
 HEADING_MAX_WORDS = 8
+MIN_QUOTABLE_WORDS = 4  # a shorter sentence is quoted only when it states a number ("By eleven publishers.")
+SHORT_STATEMENT = re.compile(r"[A-Z][A-Za-z’'-]*(?:,?\s+[$£€]?[A-Za-z0-9’'%,-]+){1,2}\.")
+NUMBER_IN = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    r"thousand|million|billion|dozen)\b",
+    re.I,
+)
+
+
+def quotable(sentence: str, min_words: int = MIN_QUOTABLE_WORDS) -> bool:
+    """Whether a reader may quote `sentence`: running text (`is_prose`) of `min_words` words or more,
+    or a shorter complete statement of a number: two or three plain words from a capital to a full
+    stop ("By eleven publishers.", "She was 93.", "Nine years."). A fragment the splitter left
+    ("4, 1977.", "At 10 a.m." cut at "p.m."), a label ("Rated: PG-13.") or a quoted snippet is not."""
+    if not is_prose(sentence):
+        return False
+    bare = sentence.strip()
+    if len(bare.split()) >= min_words:
+        return True
+    return len(bare.split()) >= 2 and bool(SHORT_STATEMENT.fullmatch(bare)) and bool(NUMBER_IN.search(bare))
 
 
 def _add(spans: list[Span], text: str, start: int, end: int, offset: int) -> None:
@@ -195,8 +219,33 @@ def stems(words_: list[str]) -> list[str]:
     return [str(s) for s in _stemmer().stemWords([w.lower() for w in words_])]  # type: ignore[attr-defined]
 
 
+# Letters NFKD does not decompose into a base letter and a mark ("Mørk", "Sæther", "Łódź").
+UNFOLDED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th",
+                          "Þ": "TH", "ı": "i"})  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.translate(UNFOLDED))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """`text` with its accents folded ("Pelé" -> "Pele", "Zoë" -> "Zoe", "Mørk" -> "Mork").
+
+    Decomposes (NFKD) and drops the combining marks, so a word typed without its accent
+    reads as the word the articles write with it (and the reverse). Plain ASCII is returned
+    as is. Lengths may change ("æ" -> "ae"): never use the result for offsets."""
+    if text.isascii():
+        return text
+    return re.sub(r"[^\x00-\x7f]+", lambda m: _fold_word(m.group(0)), text)
+
+
 def words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in WORD.findall(text)]
+    """The lowercase words of `text`, accents folded (`fold`): what the question and the corpus
+    are compared by."""
+    return [w.lower().replace("’", "'") for w in WORD.findall(fold(text))]
 
 
 # Past forms of common irregular verbs, so "left" matches "leave" and "began" "begin". A general

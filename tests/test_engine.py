@@ -169,15 +169,18 @@ def test_cli_ask_without_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
 def test_a_restart_reuses_the_persisted_bm25_and_term_statistics(
     seeded_settings: Settings, embed_model: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rag.retrieve import HybridRetriever
+    from rag.retrieve import STATS_FILE, HybridRetriever
 
     def fresh() -> HybridRetriever:
         index = open_index(seeded_settings)
         return HybridRetriever(index, embed_model=embed_model, top_k=5, cache_dir=seeded_settings.data_dir)
 
     first = fresh().snapshot()
-    cached = list((seeded_settings.data_dir / "bm25").glob(f"*-{first.version}/stats.json"))
+    cached = list((seeded_settings.data_dir / "bm25").glob(f"*-{first.version}/{STATS_FILE}"))
     assert len(cached) == 1
+    # statistics of an older format (words split before accents were folded) are recomputed once
+    cached[0].rename(cached[0].with_name("stats.json"))
+    assert fresh().snapshot().df == first.df and cached[0].exists()
     # a new process over the same version reads no chunks: both caches serve it
     monkeypatch.setattr(HybridRetriever, "_live_nodes", lambda self, live: pytest.fail("chunks were read"))
     second = fresh()

@@ -56,14 +56,18 @@ def test_unknown_name_is_refused_with_the_name() -> None:
 
 
 def test_a_word_neither_the_articles_nor_english_use_is_refused_when_the_policy_says_so() -> None:
-    # "messi" reads as a typo of "mess", so it is no unknown name; its English frequency is 0.
-    question = "did messi give kim the bulletproof vest"
-    with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.0, min_unseen_frequency=1.0)):
+    # "kimchi" reads as English ("kim" + "chi"), so it is no unknown name; but it is rare in English.
+    question = "did kimchi give kim the bulletproof vest"
+    with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.0, min_unseen_frequency=5.5)):
         ex = ask(question, ARTICLE)
-    assert ex.unknown == () and ex.unseen_frequency == 0.0
-    assert ex.refused and ex.reason == extractive.REFUSAL_UNKNOWN.format(names="“messi”")
-    with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.0, min_unseen_frequency=0.0)):
+    assert ex.unknown == () and 5.0 < ex.unseen_frequency < 5.5
+    assert ex.refused and ex.reason == extractive.REFUSAL_UNKNOWN.format(names="“kimchi”")
+    with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.0, min_unseen_frequency=5.0)):
         assert not ask(question, ARTICLE).refused
+    # "messi" is one edit from "mess" but no slip of the fingers: a name the articles never mention
+    with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.0, refuse_unknown_names=True)):
+        ex = ask("did messi give kim the bulletproof vest", ARTICLE)
+    assert ex.unknown == ("messi",) and ex.reason == extractive.REFUSAL_UNKNOWN.format(names="“messi”")
     # A common English word the articles never use ("colour") is not rare: no refusal by this check.
     with policies.using(policies.Policy(min_score=0.0, min_focus_coverage=0.0, min_unseen_frequency=5.0)):
         ex = ask("what colour was the bulletproof vest", ARTICLE)

@@ -129,3 +129,31 @@ def test_seed_run_in_headings_are_cut_off_their_sentences() -> None:
     for heading in ("Drones and bulletproof vest as gift", "Friendship, solidarity and cooperation"):
         assert heading in spans and not is_prose(heading)
         assert not any(s.startswith(heading) and s != heading for s in spans)
+
+
+def test_a_short_sentence_is_quotable_when_it_states_a_number() -> None:
+    from rag.sentences import quotable
+
+    # answers as news writes them, shorter than the usual minimum
+    for sentence in (
+        "By eleven publishers.",
+        "Nine years.",
+        "She was 93.",
+        "Tickets are $5.",
+        "August 12, 2025.",
+    ):
+        assert quotable(sentence), sentence
+    # fragments the splitter leaves, labels, captions, credits, headings and short sentences without a number
+    for sentence in (
+        "4, 1977.",
+        "At 10 a.m.",
+        "Rated: PG-13.",
+        '"Game 7.',
+        "Photo: Reuters.",
+        "By John Smith.",
+        "He agreed.",
+        "Five drones",
+        "Reporting by Anna Lee; editing by Tom Hay.",
+    ):
+        assert not quotable(sentence), sentence
+    assert quotable("Kim spent six days in Russia.") and not quotable("Kim left.")
