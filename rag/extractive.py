@@ -135,7 +135,7 @@ from rag.compose import (
     place_phrase,
     short_phrase,
 )
-from rag.question import CHATTER, CONTRACTIONS, read, strip_chatter, vocabulary
+from rag.question import CHATTER, CONTRACTIONS, read, spelled_out, strip_chatter, vocabulary
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
 from rag.sentences import STOPWORDS, Span, base_form, base_terms, quotable, split_sentences, stem, words
@@ -1742,7 +1742,7 @@ def _extract(
         answer_type_ok=type_ok,
         name_coverage=names,
         key_covered=key_ok,
-        unknown=reading.unknown,
+        unknown=tuple(w for w in reading.unknown if not spelled_out(w, [p.text for p in retrieval.passages])),
         unseen_frequency=reading.rarest_unseen(),
         unseen=tuple(w for w, _ in sorted(reading.unseen, key=lambda x: x[1])),
         class_stated=_class_stated(q, chosen, embed)

@@ -26,7 +26,10 @@ Chroma's chunks per index version):
 - a short word the articles never use (two or three letters) is an acronym of
   something they never mention when it has no vowel or is neither an English
   word nor in the frequency list ("nhs", "imf"); one they use matches case-folded
-  ("cra" for "CRA"); chat shorthand and unit abbreviations ("ppl", "km") are not;
+  ("cra" for "CRA"), and one the retrieved passages write out is no unknown name
+  ("nk" for "North Korea", "cfo" for "chief financial officer": `spelled_out`); chat
+  shorthand and unit abbreviations ("ppl", "km") are not;
+- a function word mistyped ("wich", "teh") is part of the question's frame, not a name;
 - accents are folded on both sides (`rag.sentences.words`): "pele" is "Pelé";
 - chit-chat ("ok so", "lol", "pls") and the apostrophe-less contractions people
   type ("whats", "im") are not focus at all.
@@ -40,13 +43,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rag.sentences import stem, stems
+from rag.sentences import STOPWORDS, fold, stem, stems
 
 VOCAB_FILE = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
 # English words with their counts in a large web corpus; ships inside the symspellpy package.
@@ -79,6 +83,8 @@ SHORTHAND = frozenset(
     "gtg brb omg wtf diy faq irl asap aka".split()
 )
 VOWELS = frozenset("aeiouy")
+MAX_ACRONYM = 5  # letters; a longer lowercase word is read as a word, not initials
+ACRONYM_GLUE = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "von", "van"})
 KEYBOARD = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))  # QWERTY rows and their offsets
 KEY_DISTANCE = 1.3  # keys this close (in key widths) are neighbours
 NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit away is a name ("messi")
@@ -277,6 +283,35 @@ def english_typo(word: str) -> bool:
     return any(s.term[:1] == word[:1] for s in found)
 
 
+def spelled_out(word: str, texts: list[str]) -> bool:
+    """Whether consecutive words of `texts` have `word`'s letters as their initials ("nk" in "North
+    Korea", "cfo" in "chief financial officer", "dprk" in "Democratic People's Republic of Korea"):
+    an acronym the articles write out in full is something they do mention. Function words inside
+    the phrase ("of", "the", "and", "for") may be skipped; case does not matter."""
+    if not (2 <= len(word) <= MAX_ACRONYM) or not word.isalpha():
+        return False
+    for text in texts:
+        tokens = [t for t in re.findall(r"[^\W\d_]+", fold(text).lower()) if t not in ("s",)]
+        for i, token in enumerate(tokens):
+            if token[:1] != word[0] or token in STOPWORDS:
+                continue
+            k, j = 1, i + 1
+            while k < len(word) and j < len(tokens):
+                if tokens[j][:1] == word[k] and tokens[j] not in STOPWORDS:
+                    k += 1
+                elif tokens[j] not in ACRONYM_GLUE:
+                    break
+                j += 1
+            if k == len(word):
+                return True
+    return False
+
+
+def frame_typo(word: str) -> bool:
+    """Whether `word` is a slip of the fingers on a function word ("wich", "teh", "waht"): no focus."""
+    return word not in english_words() and any(w in STOPWORDS and slip(word, w) for w in _one_edit(word))
+
+
 def acronym(word: str) -> bool:
     """Whether a short word the articles never use reads as an acronym ("nhs", "imf", "wto").
 
@@ -363,6 +398,8 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         if vocab is None or vocab.known(term) or any(ch.isdigit() for ch in word):
             kept.append((term, word))
             continue
+        if word not in names and frame_typo(word):
+            continue  # "wich": the question's frame, mistyped
         if len(word) < MIN_CORRECTABLE and word not in names:
             if acronym(word):  # "imf", "nhs": a body the articles never mention, however it is typed
                 unknown.append(word)

@@ -181,3 +181,26 @@ def test_an_abbreviation_continues_the_typed_word_not_only_its_stem() -> None:
     assert v.expand("refere", "refereed") == ""
     q = analyse("who refereed the final")
     assert read(q.focus, q.names, v).corrected == ()
+
+
+def test_an_acronym_the_articles_write_out_is_spelled_out() -> None:
+    from rag.question import spelled_out
+
+    texts = ["Kim Jong Un left North Korea on Sunday.", "Its chief financial officer, Ana Lind, resigned."]
+    assert spelled_out("nk", texts)
+    assert spelled_out("cfo", texts)
+    assert spelled_out("dprk", ["the Democratic People's Republic of Korea said"])
+    assert not spelled_out("imf", texts)
+    assert not spelled_out("nk", ["The king of North and South"])  # the initials of no phrase
+    assert not spelled_out("of", ["of the"])  # function words are no phrase
+
+
+def test_a_mistyped_function_word_is_frame_not_a_name() -> None:
+    from rag.question import frame_typo, read, vocabulary
+
+    assert frame_typo("wich") and frame_typo("teh")
+    assert not frame_typo("which") and not frame_typo("messi") and not frame_typo("kim")
+    vocab = vocabulary({"gift": 3, "kim": 5, "receiv": 2})
+    reading = read((("wich", "wich"), ("gift", "gifts")), (), vocab)
+    assert "wich" not in reading.unknown
+    assert ("gift", "gifts") in reading.focus
