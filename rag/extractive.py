@@ -259,8 +259,9 @@ NUMBER_WORDS = (  # counts as news writes them in words ("eleven publishers", "F
     r"hundreds?|thousands?|millions?|billions?|dozens?|tens|half|several|few"
 )
 NUMBER = re.compile(rf"\b(\d[\d,.]*|{NUMBER_WORDS})\b", re.I)
+# a length of time; "two years ago" is a point in time, no answer to "how long"
 DURATION_RE = re.compile(
-    rf"\b(\d[\d,.]*|{NUMBER_WORDS}|a|an|many)[\s-]+(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b"
+    rf"\b(\d[\d,.]*|{NUMBER_WORDS}|a|an|many)[\s-]+(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b(?!\s+ago\b)"
     r"|\b(overnight|hour-long|day-long|week-long)\b",
     re.I,
 )

@@ -111,3 +111,16 @@ def test_focus_refusal_never_quotes_frame_words() -> None:
         assert f"“{frame}”" not in refused.reason
     assert "“bakery”" in refused.reason or "“cake”" in refused.reason or "“sold”" in refused.reason
     assert "say nothing about" in refused.reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The heatwave lasted six days.", True),
+        ("The strike went on for two years.", True),
+        ("Two years ago the same heatwave hit the south.", False),  # a point in time, not a length
+    ],
+)
+def test_how_long_wants_a_length_of_time_not_a_time_ago(sentence: str, expected: bool) -> None:
+    q = analyse("how long did it last")
+    assert (set(answer_types(q, sentence)) >= set(q.types)) is expected
