@@ -51,7 +51,9 @@ answer); a
 slot still free takes the best further sentence of the lead's own article
 (`SAME_ARTICLE_RATIO` of the lead: a lead often restates the question while
 the answer is a sentence further on, "It expected to restore power by
-Wednesday."; it adds no citation).
+Wednesday."; it adds no citation). The refusal checks read that choice; the
+answer then quotes, in the places still free, the next best-scoring sentences
+of the articles it already cites (`_fill`: no new citation).
 
 Refusal, with the closest passages listed as related by the engine, follows the
 policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
@@ -159,6 +161,7 @@ MAX_CONTINUATIONS = 2
 HEADLINE_LEDE = True  # a headline lead is continued by its article's opening sentence
 HEADLINE_GAP = 80  # characters between a headline and that sentence (a dateline)
 SAME_ARTICLE_RATIO = 0.6  # one more sentence of the lead's article when it scores this share of the lead
+FILL_POOL = 20  # best-scoring candidates that may fill an answer place still free (`_fill`)
 NOVELTY_MIN = 0.3  # IDF share of a further sentence's terms that no chosen sentence has
 REDUNDANT_COSINE = 0.8  # a further sentence this close to a chosen one adds nothing
 DUPLICATE_COSINE = 0.9  # two outlets' copies of one wire sentence
@@ -435,7 +438,7 @@ class Candidate:
     also_in: list[Candidate] = field(default_factory=list)  # near-duplicates in other articles
     types: set[str] = field(default_factory=set)  # expected answer types it carries
     coverage: float = 1.0  # share of the question's focus it states
-    role: str = ""  # why it was chosen: lead, before, continuation, type, further, same_article, list
+    role: str = ""  # why it was chosen: lead, before, continuation, type, further, same_article, list, fill
 
 
 @dataclass(frozen=True)
@@ -1140,6 +1143,29 @@ def _same_article(
             return
 
 
+def _fill(chosen: list[Candidate], ranked: list[Candidate], idf: Callable[[str], float]) -> list[Candidate]:
+    """The answer as quoted: `chosen`, and in the places still free (up to `MAX_SENTENCES`) the
+    best-scoring further sentences (among the `FILL_POOL` best) of the articles it already cites
+    that say something new. They cost no citation; the refusal checks read `chosen` alone.
+
+    Measured leave-one-corpus-out on the calibration sets, this gained fact recall (lookalike
+    0.673 -> 0.721) without lowering citation precision; a logistic ranker fitted on the sets'
+    sentence labels to choose these sentences did no better than this score order (+0.002,
+    paired SE 0.002), and one allowed to cite further articles lowered the dev set's citation
+    precision 0.915 -> 0.854. Only sentences scoring half the lead's or more: less fact recall
+    on every calibration set (citydesk 0.600 -> 0.582)."""
+    quoted = list(chosen)
+    for cand in ranked[:FILL_POOL]:
+        if len(quoted) >= MAX_SENTENCES:
+            break
+        if cand in quoted or _new_article(cand, quoted):
+            continue
+        if _says_more(cand, quoted, idf):
+            cand.role = "fill"
+            quoted.append(cand)
+    return quoted
+
+
 def _new_article(cand: Candidate, chosen: list[Candidate]) -> bool:
     """Whether quoting `cand` would cite only articles no chosen sentence cites yet."""
     cited = {x.passage.doc_id for c in chosen for x in (c, *c.also_in)}
@@ -1772,4 +1798,5 @@ def _extract(
         result.short_marks = ((result.short_from, *result.short_span),)
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
+    result.chosen = _same_article_first(_fill(chosen, ranked, idf))
     return result

@@ -187,7 +187,23 @@ def test_answer_continues_a_list_over_the_next_sentence() -> None:
     ex = ask("What gifts did Kim receive?", article)
     text = answer_text(ex)
     assert not ex.refused and "drones" in text and "thermal cameras" in text
-    assert "factory" not in text  # the next sentence changes subject
+    # the next sentence changes subject: no continuation of the list (a free place may still quote it)
+    assert all(c.role != "continuation" for c in ex.chosen if "factory" in c.span.text)
+
+
+def test_free_places_quote_more_of_the_cited_articles_never_a_new_one() -> None:
+    cited = (
+        "Kim received five drones as gifts from the governor. "
+        "The talks lasted four hours at the spaceport. "
+        "Kim later toured an aircraft factory in the east."
+    )
+    other = "Kim was given a rifle by the governor, another agency said. The rifle was made in Russia."
+    ex = ask("What gifts did Kim receive from the governor?", cited, other)
+    assert not ex.refused and len(ex.chosen) <= 3
+    fills = [c for c in ex.chosen if c.role == "fill"]
+    assert fills, "a free place is filled"
+    cited_docs = {c.passage.doc_id for c in ex.chosen if c.role != "fill"}
+    assert all(c.passage.doc_id in cited_docs for c in fills)  # no new citation
 
 
 def test_pronoun_lead_is_read_with_the_sentence_before() -> None:
