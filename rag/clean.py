@@ -8,7 +8,8 @@ or "More: ..." line, a trailing "Read more"), bylines, wire credit lines
 lines ("Reach her at ...@..."), breadcrumb and tag lines ("WorldAsiaRussia
 invades Ukraine"), a page's update stamp ("Updated 3:45 p.m. ET"), stray URLs,
 agency sign-offs ("zc/wd (AP, AFP)"), photo credits ("Jane Roe/AFP/Getty
-Images", at a caption's end or alone), image alt text, and a caption repeated on
+Images", at a caption's end or alone; "(Marrick Homes)" in brackets after a
+caption's last sentence), image alt text, and a caption repeated on
 the next line. It unwraps WordPress `[caption ...]text[/caption]` shortcodes,
 keeping the text. A date line ("September 12, 2023", "Tuesday, January 14,
 2025", "date 2023-09-12") is removed from the body and returned as the
@@ -128,6 +129,9 @@ GALLERY_CREDIT = re.compile(
     rf"(?<=[.!?\"”’'])[ \t]+(?-i:{PHOTOGRAPHER}(?: ?/+ ?{CREDIT_SEGMENT}){{0,4}} ?/+ ?(?:{PHOTO_AGENCIES}))"
     r"[ \t]+(?=[\"“‘A-Z0-9])"
 )
+# A credit with no slash, in brackets after a caption's last sentence: a source's name, up to four
+# words from a capital ("(Marrick Homes)", "(Mancini family)", "(TRA)").
+NAMED_CREDIT = r"(?-i:[A-Z][\w'’&.-]*(?: [\w'’&.-]+){0,3})"
 CREDIT_ONLY_LINE = re.compile(rf"^\(?({SLASH_CREDIT}|(?-i:{PHOTO_AGENCIES}))\)?$")
 # A credit at the end of a line is cut off; the rest of the line is kept. A slash credit ends a
 # caption whether or not the caption has a full stop ("... in Kyiv Jane Roe/Reuters").
@@ -135,6 +139,7 @@ CREDIT_SUFFIX = re.compile(
     r"(\s*\((source|photo|image|credit)( by|:)[^)]*\)|\s+credit:\s*[^.]{1,80}|(?<=\S)image:\s.*"
     rf"|(?<=\S)\s+\(?{SLASH_CREDIT}\)?"
     rf"|(?<=[.!?\"”’])\s+(?-i:{PHOTO_AGENCIES})"
+    rf"|(?<=[.!?\"”’])\s+\({NAMED_CREDIT}\)"  # "... Bridge. (Marrick Homes)", "(TRA)"
     r"|\s*with inputs from (agencies|wire services)\.?"
     r"|(?<=[.!?\"”’])\s+(photo|picture|image|credit)s?:)$",  # a label whose credit was cut
     re.I,

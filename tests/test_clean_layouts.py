@@ -423,3 +423,16 @@ def test_a_run_in_heading_in_quotation_marks_is_a_line_of_its_own(
     assert "When it bought the mill in 2023, the owner said it had no plans to cut jobs." in lines
     assert "The union called the cuts a betrayal and said it would ballot its members." in lines
     assert not any(line.startswith(('"No plans." When', "“No plans.” When")) for line in lines)
+
+
+@pytest.mark.parametrize("credit", ["(Harlow Homes)", "(Mancini family)", "(LNA)", "(Pennick's Biscuits)"])
+def test_a_credit_without_a_slash_is_cut_from_the_end_of_a_caption(credit: str) -> None:
+    caption = "Photo: An artist's impression of the new tower, seen from the harbour bridge."
+    text = clean(f"Tower refused\n\n{caption} {credit}\n\nThe committee voted 7 to 4 against it.").text
+    assert caption in _lines(text)
+    assert credit not in text
+
+
+def test_a_bracketed_sentence_ending_a_paragraph_is_kept() -> None:
+    line = "The mill closed in 1998. (It reopened as a museum in 2004.)"
+    assert line in clean(f"Mill history\n\n{line}\n\nVisitors come from across the region.").text
