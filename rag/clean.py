@@ -6,23 +6,33 @@ content"), "Advertisement", share/podcast/newsletter/correction footers and
 or "More: ..." line, a trailing "Read more"), bylines, wire credit lines
 ("(Reporting by ...; Editing by ...)", "Contributing: ...") and author contact
 lines ("Reach her at ...@..."), breadcrumb and tag lines ("WorldAsiaRussia
-invades Ukraine"), live-blog timestamps (a line of their own, or in front of the
-entry they stamp), stray URLs, agency sign-offs ("zc/wd (AP, AFP)"), photo
-credits ("Jane Roe/AFP/Getty Images", at a caption's end or alone), image alt
-text, and a caption repeated on the next line. It unwraps WordPress
-`[caption ...]text[/caption]` shortcodes, keeping the text. A date line
-("September 12, 2023", "date 2023-09-12") is removed from the body and returned
-as the publication date. A wire dateline is cut off the sentence it opens
-("MIAMI (AP) — ..."); one that states a date is kept on a line of its own
-instead, and its date, with a year, is the publication date when no date line
-gives one. Lines the caller names in `drop` (its knowledge of other documents:
-see `rag.documents.RepeatedLines`) go too.
+invades Ukraine"), a page's update stamp ("Updated 3:45 p.m. ET"), stray URLs,
+agency sign-offs ("zc/wd (AP, AFP)"), photo credits ("Jane Roe/AFP/Getty
+Images", at a caption's end or alone; "(Marrick Homes)" in brackets after a
+caption's last sentence), image alt text, and a caption repeated on
+the next line. It unwraps WordPress `[caption ...]text[/caption]` shortcodes,
+keeping the text. A date line ("September 12, 2023", "Tuesday, January 14,
+2025", "date 2023-09-12") is removed from the body and returned as the
+publication date; so is the date a byline ends with ("By Ann Lee · Halvik, May
+4, 2025", the byline going as all bylines do). A date stated between the
+headline and the byline ("Updates from the newsroom, Tuesday, January 14,
+2025."), or a top line opening with a date as a sentence, dates the article too,
+and stays in the text. A live blog's entry stamps are facts (when it happened):
+each is kept in front of its entry, written "03:40: ..." whatever separator the
+page used ("03:40 - ", "9:50 p.m. | "); on a page with two stamps or more, a
+stamp on a line of its own is put in front of the entry below it (one alone is
+the page's, and goes); each entry stays a line of its own. A wire
+dateline is cut off the sentence it opens ("MIAMI (AP) — ..."); one that states
+a date is kept on a line of its own instead, and its date, with a year, is the
+publication date when no date line gives one. Lines the caller names in `drop`
+(its knowledge of other documents: see `rag.documents.RepeatedLines`) go too.
 
 What it deliberately does not do: rewrite, reorder or re-punctuate article
 sentences. Every line it keeps is the source line minus a matched credit,
-dateline, timestamp, prompt or URL, or split where a dateline or a gallery's
-credit stood, so a quoted passage can be found in the original text. It does
-not read files, compare documents or decide titles (`rag.documents` does).
+dateline, prompt or URL, or split where a dateline or a gallery's credit stood
+(a live-blog stamp's separator is the one rewrite: "03:40 - " becomes "03:40:
+"), so a quoted passage can be found in the original text. It does not read
+files, compare documents or decide titles (`rag.documents` does).
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ from datetime import date
 
 # Part of the chunking signature (rag.ingest): change it when cleaning changes what is stored, so the
 # next `rag ingest` re-chunks every document.
-CLEANING_VERSION = "clean4"
+CLEANING_VERSION = "clean5"
 
 # A line that is only one of these is dropped (case-insensitive, whole line).
 NAV_LINE = re.compile(
@@ -86,12 +96,19 @@ CONTACT_LINE = re.compile(
 )
 CONTACT_MAX_WORDS = 45  # an author's bio and contact line; a longer paragraph is article text
 TIME = r"\d{1,2}[:.]\d{2}\s*([apAP]\.?\s?[mM]\b\.?)?\s*(ET|EST|EDT|CT|PT|GMT|BST|UTC|CET|CEST)?"
-# A live blog's timestamp on a line of its own ("11:54 p.m.", "Updated 3:45 p.m. ET").
+# A time alone on a line ("11:54 p.m.", "Updated 3:45 p.m. ET"): a page's update stamp is dropped; a
+# live blog's entry stamp ("11:40 p.m.", a clock time with a colon) is kept, in front of its entry.
 TIME_LINE = re.compile(rf"^((updated|posted|published)\s+)?{TIME}$", re.I)
-# ... or in front of the entry it stamps ("10:25 a.m.: The motorcade ...", "9:30 p.m. - Rivera concedes").
+ENTRY_STAMP_LINE = re.compile(rf"^(?=\d{{1,2}}:){TIME}$")
+# A live blog's entry stamp in front of the entry ("10:25 a.m.: The motorcade ...", "03:40 - The QCA
+# says ...", "9:30 p.m. Rivera concedes"). The time of day is a fact: it is kept, written "TIME: " so
+# the stamp neither reads as a sentence of its own nor glues a separator to the entry.
 TIME_PREFIX = re.compile(
     rf"^(?=\d{{1,2}}:)({TIME}\s*(:|\||[—–―-]{{1,2}})|\d{{1,2}}:\d{{2}}\s*[apAP]\.?\s?[mM]\b\.?)\s+(?=[\"“‘'A-Z0-9])"
 )
+ENTRY_START = re.compile(r"^[\"“‘'A-Z0-9]")
+LIVE_BLOG_MIN_STAMPS = 2  # one time alone on a line is the page's stamp ("9:30pm" above a caption)
+STAMP_SEPARATORS = ":|—–―- "
 URL = re.compile(r"\bhttps?://\S+", re.I)
 AGENCY_SIGNOFF = re.compile(r"^[a-z]{1,4}(/[a-z]{1,4})+\s*\(([A-Z][A-Za-z.]*(,\s*)?)+\)$")
 # Breadcrumbs glue section names together: "ConflictsNorth Korea", "WorldAsiaRussia invades Ukraine".
@@ -112,6 +129,9 @@ GALLERY_CREDIT = re.compile(
     rf"(?<=[.!?\"”’'])[ \t]+(?-i:{PHOTOGRAPHER}(?: ?/+ ?{CREDIT_SEGMENT}){{0,4}} ?/+ ?(?:{PHOTO_AGENCIES}))"
     r"[ \t]+(?=[\"“‘A-Z0-9])"
 )
+# A credit with no slash, in brackets after a caption's last sentence: a source's name, up to four
+# words from a capital ("(Marrick Homes)", "(Mancini family)", "(TRA)").
+NAMED_CREDIT = r"(?-i:[A-Z][\w'’&.-]*(?: [\w'’&.-]+){0,3})"
 CREDIT_ONLY_LINE = re.compile(rf"^\(?({SLASH_CREDIT}|(?-i:{PHOTO_AGENCIES}))\)?$")
 # A credit at the end of a line is cut off; the rest of the line is kept. A slash credit ends a
 # caption whether or not the caption has a full stop ("... in Kyiv Jane Roe/Reuters").
@@ -119,6 +139,7 @@ CREDIT_SUFFIX = re.compile(
     r"(\s*\((source|photo|image|credit)( by|:)[^)]*\)|\s+credit:\s*[^.]{1,80}|(?<=\S)image:\s.*"
     rf"|(?<=\S)\s+\(?{SLASH_CREDIT}\)?"
     rf"|(?<=[.!?\"”’])\s+(?-i:{PHOTO_AGENCIES})"
+    rf"|(?<=[.!?\"”’])\s+\({NAMED_CREDIT}\)"  # "... Bridge. (Marrick Homes)", "(TRA)"
     r"|\s*with inputs from (agencies|wire services)\.?"
     r"|(?<=[.!?\"”’])\s+(photo|picture|image|credit)s?:)$",  # a label whose credit was cut
     re.I,
@@ -143,9 +164,26 @@ MONTHS = (
 DATE_LINE_ISO = re.compile(
     r"^(date|published|updated)?:?\s*(\d{4})-(\d{2})-(\d{2})(\s+[A-Za-z ]{1,30})?$", re.I
 )
-DATE_LINE_US = re.compile(rf"^(published|updated)?:?\s*({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})$", re.I)
-DATE_LINE_EU = re.compile(rf"^(published|updated)?:?\s*(\d{{1,2}}) ({MONTHS})\.?,? (\d{{4}})$", re.I)
+WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)"  # "Tuesday, "
+DATE_LINE_US = re.compile(
+    rf"^(published|updated)?:?\s*{WEEKDAY}?({MONTHS})\.? (\d{{1,2}}),? (\d{{4}})$", re.I
+)
+DATE_LINE_EU = re.compile(
+    rf"^(published|updated)?:?\s*{WEEKDAY}?(\d{{1,2}}) ({MONTHS})\.?,? (\d{{4}})$", re.I
+)
 DATE_SEARCH_LINES = 12  # a dateline is only looked for near the top
+# A date with its year inside a line ("Updates from the newsroom, Tuesday, January 14, 2025.").
+DATE_IN_LINE = re.compile(
+    rf"\b{WEEKDAY}?(?:({MONTHS})\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} ({MONTHS})\.?,? \d{{4}})\b", re.I
+)
+# A byline that ends with the article's date, after a separator and maybe a place ("By Ann Lee ·
+# Halvik, May 4, 2025", "By Ida Berg, columnist | 4 September 2025, 10:42 a.m."): the byline goes,
+# the date is the publication date.
+BYLINE_DATE = re.compile(
+    rf"\s*[·•|,—–-]\s*(?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){{0,3}},\s*)?(?P<date>{DATE_IN_LINE.pattern})"
+    rf"(?:,?\s*(?:at\s+)?{TIME})?\.?$",
+    re.I,
+)
 
 # A wire dateline at the start of the body, cut off the sentence it is glued to ("PYONGYANG, Sept 13
 # (Reuters) - Kim ...", "MIAMI (AP) — J.T. Realmuto ...") or dropped as a line of its own ("Washington
@@ -188,6 +226,36 @@ def parse_date_line(line: str) -> date | None:
             return date(int(m[4]), _month(m[3]), int(m[2]))
     except ValueError:
         return None
+    return None
+
+
+def _byline(line: str) -> tuple[bool, date | None]:
+    """Whether `line` is a byline, and the date it ends with, if any ("By Ann Lee · Halvik, May 4,
+    2025"); an article sentence ("By Tuesday, May 6, 2025, the council must ...") is neither."""
+    if line[:3].lower() != "by ":
+        return False, None
+    if (m := BYLINE_DATE.search(line)) and _is_credit(line[: m.start()].strip()):
+        return True, parse_date_line(m["date"])
+    return _is_credit(line), None
+
+
+def _header_date(raw_lines: list[str], byline_at: int) -> date | None:
+    """A date stated between the headline and the byline (a live blog's "Updates from the newsroom,
+    Tuesday, January 14, 2025."): the header names the day the article was published."""
+    top = [n for n, line in enumerate(raw_lines[:byline_at]) if line]
+    for n in top[1:]:  # after the headline
+        if m := DATE_IN_LINE.search(raw_lines[n]):
+            return parse_date_line(m.group(0))
+    return None
+
+
+def _leading_date(raw_lines: list[str]) -> date | None:
+    """The date a top line opens with as a sentence of its own ("August 12, 2025. Live coverage
+    from the newsroom."): a date line with more said after it."""
+    for line in raw_lines[:DATE_SEARCH_LINES]:
+        head, stop, rest = line.partition(". ")
+        if stop and rest and (found := parse_date_line(head)) is not None:
+            return found
     return None
 
 
@@ -235,6 +303,10 @@ def _is_credit(line: str) -> bool:
     capitalised = [w[:1].isupper() or w.lower() in ("and", "&") for w in names]
     named = all(capitalised) or (all(capitalised[:-1]) and names[-1].lower() in BYLINE_DESKS)
     return named and (not role or (len(role.split()) <= BYLINE_ROLE_MAX_WORDS and role[-1:] not in ".!?"))
+
+
+def _entry_stamp(m: re.Match[str]) -> str:
+    return m.group(0).strip().rstrip(STAMP_SEPARATORS) + ": "
 
 
 def _strip_credit(line: str) -> str:
@@ -375,6 +447,12 @@ def clean(raw: str, *, drop: Collection[str] = ()) -> Cleaned:
     """
     raw_lines = [line.strip() for line in _normalise(raw).split("\n")]
     published: date | None = None
+    byline_at: int | None = None  # where the first byline near the top stands
+    stamp = ""  # a live blog's entry stamp waiting for its entry
+    live = (
+        sum(bool(ENTRY_STAMP_LINE.match(x) or TIME_PREFIX.match(x)) for x in raw_lines)
+        >= LIVE_BLOG_MIN_STAMPS
+    )
     lines: list[str] = []
     for n, line in enumerate(raw_lines):
         if drop and line and line_key(line) in drop:
@@ -384,13 +462,32 @@ def clean(raw: str, *, drop: Collection[str] = ()) -> Cleaned:
             published = published or found
             lines.append("")
             continue
+        is_byline, byline_date = _byline(line)
+        if is_byline:
+            if n < DATE_SEARCH_LINES:
+                byline_at = n if byline_at is None else byline_at
+                published = published or byline_date
+            lines.append("")
+            continue
+        if ENTRY_STAMP_LINE.match(line):
+            stamp = line if live else ""
+            lines.append("")
+            continue
         if _drop_line(line):
             lines.append("")
             continue
-        line = " ".join(URL.sub("", _strip_credit(TIME_PREFIX.sub("", line))).split())
+        line = TIME_PREFIX.sub(_entry_stamp, line)
+        if stamp and line and ENTRY_START.match(line):
+            line = f"{stamp}: {line}"
+        stamp = stamp if not line else ""
+        line = " ".join(URL.sub("", _strip_credit(line)).split())
         lines.append(line)
     lines, dated = _drop_dateline(lines)
     published = published or dated
+    if published is None and byline_at is not None:
+        published = _header_date(raw_lines, byline_at)
+    if published is None:
+        published = _leading_date(raw_lines)
     lines = _drop_alt_text(raw_lines, lines)
     lines = _drop_related_teasers(lines)
     lines = _drop_repeated_captions(lines)

@@ -43,10 +43,10 @@ CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 # Markdown syntax around the text: images (dropped), links (their text kept), emphasis, list and
 # quote markers, rules. A bold run-in heading ("**Why it took so long.** The project ...") is put on
-# a line of its own, as a subheading.
+# a line of its own, as a subheading, also when it is a quotation ("**"At this time."** When ...").
 MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
-MARKDOWN_RUN_IN = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]{1,80}?[.:?!])\1\s+(?=\S)")
+MARKDOWN_RUN_IN = re.compile(r"^(\*\*|__)(?=\S)([^*_\n]{1,80}?[.:?!][\"”’']?)\1\s+(?=[^\sa-z])")
 MARKDOWN_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 MARKDOWN_EM = re.compile(
     r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])|(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"

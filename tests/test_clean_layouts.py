@@ -244,15 +244,51 @@ Rivera concedes the governor's race in a short speech to supporters.
 """
 
 
-def test_live_blog_timestamps_are_cut_from_their_entries() -> None:
+def test_live_blog_entries_keep_their_time_of_day() -> None:
+    """A live blog's entry stamp is a fact (when it happened): it stays in front of its entry as
+    "TIME: ", whatever separator the page used, and each entry stays a line of its own, never glued
+    to the entry before it (here a heading with no full stop). The page's "Updated" stamp goes."""
     lines = _lines(clean(LIVE_BLOG).text)
     assert lines == [
         "Election night: live updates",
-        "Rivera concedes the governor's race in a short speech to supporters.",
-        "Turnout in the capital reached 61%, the election office said.",
-        "Polls close in the western counties",
-        "Lund County reports its first results",
+        "11:40 p.m.: Rivera concedes the governor's race in a short speech to supporters.",
+        "10:25 p.m.: Turnout in the capital reached 61%, the election office said.",
+        "9:50 p.m.: Polls close in the western counties",
+        "9:30 p.m.: Lund County reports its first results",
     ]
+    sentences = [s.text for s in split_sentences(clean(LIVE_BLOG).text)]
+    assert "11:40 p.m.: Rivera concedes the governor's race in a short speech to supporters." in sentences
+
+
+FLOOD_LIVE = """Live: River Tava bursts its banks in Marrow
+
+Updates from the Marrow Courier newsroom, Sunday, March 9, 2025. All times local.
+
+By Courier staff
+
+02:10 - The river agency has issued a flood warning for the old town
+
+03:40 - The agency says the river has peaked at 4.2 metres at the town bridge.
+
+04:05 – Police have closed the bridge. Drivers should use the ring road.
+"""
+
+
+def test_dash_stamped_live_blog_keeps_each_time_and_reads_its_date() -> None:
+    cleaned = clean(FLOOD_LIVE)
+    lines = _lines(cleaned.text)
+    assert "02:10: The river agency has issued a flood warning for the old town" in lines
+    assert "03:40: The agency says the river has peaked at 4.2 metres at the town bridge." in lines
+    assert "04:05: Police have closed the bridge. Drivers should use the ring road." in lines
+    assert "By Courier staff" not in cleaned.text
+    # the header between headline and byline names the day the updates were published
+    assert cleaned.published == date(2025, 3, 9)
+    assert "Sunday, March 9, 2025" in cleaned.text  # the date stays a fact of the text too
+
+
+def test_one_time_alone_above_a_caption_is_the_pages_stamp_not_an_entry() -> None:
+    page = "Ferry service resumes\n\n9:30pm\nPassengers board the first ferry.\n\nThe ferry runs again.\n"
+    assert "9:30" not in clean(page).text
 
 
 def _write(folder: Path, name: str, body: str) -> Path:
@@ -313,3 +349,90 @@ def test_load_all_reads_each_file_once_and_rereads_past_its_cache(
     monkeypatch.setattr(documents, "READ_CACHE_CHARS", 0)
     again = [getattr(d, "text", None) or getattr(d, "reason", None) for d in load_all(files)]
     assert len(calls) == 10 and again == once and "empty file" in once
+
+
+@pytest.mark.parametrize(
+    ("byline", "published"),
+    [
+        ("*By Ann Lee · Halvik, May 4, 2025*", date(2025, 5, 4)),
+        ("*By Ida Berg, columnist · September 4, 2025*", date(2025, 9, 4)),
+        ("By Jakob Ek | 12 June 2024, 10:42 a.m.", date(2024, 6, 12)),
+        ("By Stina Vahl, science correspondent, Tuesday, January 14, 2025", date(2025, 1, 14)),
+    ],
+)
+def test_a_byline_ending_with_a_date_goes_and_dates_the_article(
+    tmp_path: Path, byline: str, published: date
+) -> None:
+    path = _write(
+        tmp_path,
+        "column.md",
+        f"# The tram should run all night\n\n{byline}\n\n"
+        "The city's night buses carried 4,000 people a week last year, the transport office says.\n",
+    )
+    doc = next(iter(load_all([path])))
+    assert not isinstance(doc, Skipped)
+    assert doc.published == published
+    assert "By " not in doc.text and "·" not in doc.text
+    assert doc.text.endswith("the transport office says.")
+
+
+def test_a_byline_date_never_comes_from_an_article_sentence() -> None:
+    text = "Budget vote\n\nBy Tuesday, May 6, 2025, the council must agree a budget.\n\nIt has not."
+    cleaned = clean(text)
+    assert cleaned.published is None
+    assert "By Tuesday, May 6, 2025, the council must agree a budget." in cleaned.text
+
+
+def test_a_date_line_with_its_weekday_dates_the_article() -> None:
+    cleaned = clean(
+        "Storm closes ports\n\nWednesday, 5 March 2025\n\nAll ferries were cancelled on Wednesday."
+    )
+    assert cleaned.published == date(2025, 3, 5)
+    assert "2025" not in cleaned.text
+
+
+def test_a_live_page_opening_with_its_date_as_a_sentence_is_dated() -> None:
+    cleaned = clean(
+        "Heat live\n\nAugust 12, 2025. Live coverage from our newsroom.\n\n10:05 - It is 31 degrees.\n"
+    )
+    assert cleaned.published == date(2025, 8, 12)
+
+
+QUOTED_RUN_IN = """<html><head><title>Mill to cut 80 jobs</title></head><body><article>
+<h1>Mill to cut 80 jobs</h1>
+<p>The Harlow paper mill will cut 80 of its 300 jobs by June, its owner told staff on Monday.</p>
+<p><b>"No plans."</b> When it bought the mill in 2023, the owner said it had no plans to cut jobs.</p>
+<p><b>The union.</b> The union called the cuts a betrayal and said it would ballot its members.</p>
+</article></body></html>"""
+
+
+@pytest.mark.parametrize(("name", "body"), [("mill.html", QUOTED_RUN_IN), ("mill.md", None)])
+def test_a_run_in_heading_in_quotation_marks_is_a_line_of_its_own(
+    tmp_path: Path, name: str, body: str | None
+) -> None:
+    if body is None:
+        body = (
+            "# Mill to cut 80 jobs\n\n"
+            "The Harlow paper mill will cut 80 of its 300 jobs by June, its owner told staff on Monday.\n\n"
+            "**“No plans.”** When it bought the mill in 2023, the owner said it had no plans to cut jobs.\n\n"
+            "**The union.** The union called the cuts a betrayal and said it would ballot its members.\n"
+        )
+    doc = next(iter(load_all([_write(tmp_path, name, body)])))
+    assert not isinstance(doc, Skipped)
+    lines = _lines(doc.text)
+    assert "When it bought the mill in 2023, the owner said it had no plans to cut jobs." in lines
+    assert "The union called the cuts a betrayal and said it would ballot its members." in lines
+    assert not any(line.startswith(('"No plans." When', "“No plans.” When")) for line in lines)
+
+
+@pytest.mark.parametrize("credit", ["(Harlow Homes)", "(Mancini family)", "(LNA)", "(Pennick's Biscuits)"])
+def test_a_credit_without_a_slash_is_cut_from_the_end_of_a_caption(credit: str) -> None:
+    caption = "Photo: An artist's impression of the new tower, seen from the harbour bridge."
+    text = clean(f"Tower refused\n\n{caption} {credit}\n\nThe committee voted 7 to 4 against it.").text
+    assert caption in _lines(text)
+    assert credit not in text
+
+
+def test_a_bracketed_sentence_ending_a_paragraph_is_kept() -> None:
+    line = "The mill closed in 1998. (It reopened as a museum in 2004.)"
+    assert line in clean(f"Mill history\n\n{line}\n\nVisitors come from across the region.").text
