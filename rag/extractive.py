@@ -137,7 +137,7 @@ from rag.compose import (
     place_phrase,
     short_phrase,
 )
-from rag.question import CHATTER, CONTRACTIONS, read, spelled_out, strip_chatter, vocabulary
+from rag.question import CHATTER, CLITIC, CONTRACTIONS, read, spelled_out, strip_chatter, vocabulary
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
 from rag.sentences import STOPWORDS, Span, base_form, base_terms, quotable, split_sentences, stem, words
@@ -243,6 +243,8 @@ MEASURES = {
         "big large high low size amount population capacity often share number".split(), "amount"
     ),
 }
+# Measures that are adjectives: they ask for a quantity after "how" only ("how old", not "the old record").
+MEASURE_ADJECTIVES = frozenset("far long tall deep wide fast heavy old big large high low often".split())
 ROLE_NOUNS = frozenset("job position role title post occupation profession rank".split())
 MONEY_WORDS = frozenset("cost costs worth price pay paid spend spent value valued money budget".split())
 NOT_NAMES = frozenset(
@@ -267,6 +269,11 @@ DURATION_RE = re.compile(
     rf"\b(\d[\d,.]*|{NUMBER_WORDS}|a|an|many)[\s-]+(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b(?!\s+ago\b)"
     r"|\b(overnight|hour-long|day-long|week-long)\b",
     re.I,
+)
+# "how long has she been in charge": "since January 2023" gives the length by its start
+SINCE_RE = re.compile(
+    r"\bsince (?:(?:early|late|mid)[\s-])?((?:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)(?: \d{1,2})?(?:,? (?:19|20)\d\d)?|(?:19|20)\d\d)\b"
 )
 NUM = rf"(\d[\d,.]*|{NUMBER_WORDS})"
 UNITS = {
@@ -448,6 +455,7 @@ class Question:
     text: str  # the question itself, without context words a follow-up rewrite appended
     types: tuple[str, ...] = ()  # expected answer types, all wanted
     counted: str = ""  # stems of the noun phrase "how many" counts, space-separated ("" for any number)
+    counted_alike: frozenset[str] = frozenset()  # stems the passages count it by ("homes" for "houses")
     focus: tuple[tuple[str, str], ...] = ()  # (stem, word) of focus words
     names: tuple[str, ...] = ()  # capitalised names and numbers of the question, lowercase
     own_words: frozenset[str] = frozenset()  # lowercase words of the question
@@ -542,6 +550,8 @@ def analyse(question: str) -> Question:
                 if word in ORG_NOUNS
                 else ROLE
                 if word in ROLE_NOUNS
+                else ""
+                if word in MEASURE_ADJECTIVES  # "what was the old record": an adjective, no "how old"
                 else MEASURES.get(word, "")
             )
             if kind:
@@ -555,6 +565,8 @@ def analyse(question: str) -> Question:
     focus: dict[str, str] = {}
     for word in own:
         word = re.sub(r"'s$", "", word)
+        if CLITIC.sub("", word) in STOPWORDS:  # "there'd", "they'll": a function word and its clitic
+            continue
         if (
             word in STOPWORDS
             or word in QUESTION_FRAME
@@ -760,7 +772,8 @@ def _names(text: str) -> list[str]:
                 word = re.sub(r"'s$", "", word)
                 if word not in STOPWORDS and word not in WH_WORDS and word not in NOT_NAMES:
                     out.append(word)
-        out.extend(m.group(0).lower() for m in re.finditer(r"\b\d[\d,.]*\b", body))
+        spans = [m.span(2) for m in mentions.YEAR_SPAN.finditer(body)]  # "24" of "2023-24": no name
+        out.extend(m.group(0).lower() for m in re.finditer(r"\b\d[\d,.]*\b", body) if m.span() not in spans)
     return list(dict.fromkeys(out))
 
 
@@ -805,7 +818,9 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
         elif kind == MONEY:
             ok = bool(MONEY_RE.search(text))
         elif kind == DURATION:
-            ok = any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower))
+            ok = any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower)) or any(
+                new(m.group(1)) for m in SINCE_RE.finditer(lower)
+            )
         elif kind == TIME:
             ok = any(new(m.group(0)) for m in TIME_RE.finditer(lower))
         elif kind == DATE:
@@ -833,7 +848,7 @@ def _counts(q: Question, lower: str) -> bool:
     """A number (not the question's own) followed within a few words by the counted noun; people are
     counted by any plain word for persons ("how many people were arrested": "three men")."""
     tokens = words(lower)
-    counted = set(q.counted.split())
+    counted = set(q.counted.split()) | q.counted_alike
     people = bool(counted & PEOPLE_STEMS)
     for i, token in enumerate(tokens):
         following = tokens[i + 1 : i + 1 + COUNT_WINDOW]
@@ -945,6 +960,27 @@ def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str,
         if near:
             out[word] = {c.span.text for c in pool if near & set(words(c.span.text))}
     return out
+
+
+def counted_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozenset[str]:
+    """Stems of the words the passages count the "how many" noun by, when the question words it
+    otherwise: a word just after a number whose vector is near the counted word's ("homes" for
+    "houses", "children" for "kids"; `SOFT_MATCH_COSINE`)."""
+    counted = set(q.counted.split())
+    typed = [w for t, w in q.focus if t in counted]
+    if not typed:
+        return frozenset()
+    following: set[str] = set()
+    for cand in cands:
+        tokens = words(cand.span.text)
+        for i, token in enumerate(tokens):
+            if NUMBER.fullmatch(token):
+                following.update(tokens[i + 1 : i + 1 + COUNT_WINDOW])
+    vocab = sorted(w for w in following if w not in STOPWORDS and len(w) > 2 and stem(w) not in counted)
+    if not vocab:
+        return frozenset()
+    similar = _word_cosines(typed, vocab, embed).max(axis=0)
+    return frozenset(stem(w) for w, sim in zip(vocab, similar, strict=True) if sim >= SOFT_MATCH_COSINE)
 
 
 def name_coverage(q: Question, retrieval: Retrieval) -> float:
@@ -1300,7 +1336,10 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
     stated = [m.group(0) for m in re.finditer(rf"\b({MONTH_NAMES})\b", text)]
     if months and stated and not set(months) & set(stated):
         out.append((months[0], stated[0]))
-    asked = [w for w in q.own_words if any(ch.isdigit() for ch in w)]
+    # a season "2023-24" asks for either year; its "24" is no code of its own
+    seasons = {y: span for span in mentions.year_spans(q.text) for y in span}
+    ends = {end[2:] for _, end in mentions.year_spans(q.text)}
+    asked = [w for w in q.own_words if any(ch.isdigit() for ch in w) and w not in ends]
     if not asked:
         return tuple(out)
     tokens = re.findall(r"[\w.,-]*\d[\w-]*|[a-z]+", text)
@@ -1310,13 +1349,19 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
         if code in tokens:
             continue
         if YEAR.fullmatch(code):
+            alike = set(seasons.get(code, (code,)))
+            if alike & set(tokens):
+                continue
             years = [t for t in tokens if YEAR.fullmatch(t)]
+            dated = [m.group(0) for m in YEAR.finditer(f"{lead.passage.title} {lead.passage.published}")]
             if years:
                 out.append((code, years[0]))
-            elif code not in lead.passage.text.lower() and (
-                other := YEAR.search(f"{lead.passage.title} {lead.passage.published}")
+            elif (
+                not any(y in lead.passage.text.lower() for y in alike)
+                and dated
+                and not alike & set(dated)  # the title or date states the year asked: no contradiction
             ):
-                out.append((code, other.group(0)))
+                out.append((code, dated[0]))
             continue
         shape = re.sub(r"\d+", "#", code)
         if shape != "#":  # "x8" against "x7", "q3" against "q2"
@@ -1653,6 +1698,8 @@ def _extract(
     cands = candidates(retrieval)
     if not cands:
         return Extract(chosen=[], refused=True, reason=REFUSAL_NO_EVIDENCE, question=q)
+    if q.counted:
+        q = replace(q, counted_alike=counted_alike(q, cands, embed))
     fixes = dict(reading.corrected)
     q_terms = list(
         dict.fromkeys(

@@ -58,6 +58,8 @@ NUMBER_WORD = re.compile(r"\b(" + "|".join(SMALL_NUMBERS) + r")\b", re.I)
 DECADE = re.compile(r"(1[5-9]|20)\d0s")
 # A quarter or half of a (financial) year: "Q2" is the "second quarter", "H1" the "first half".
 PERIOD_CODE = re.compile(r"[qh][1-4]")
+# A season or financial year written as a span of two years: "2023-24", "2025/26", "2024–25".
+YEAR_SPAN = re.compile(r"(?<![\w.,])((?:19|20)\d\d)\s*[-–/]\s*(\d\d)(?![\w.,]*\d)")
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 PERIOD_TEXT = re.compile(
     r"\b(first|1st|second|2nd|third|3rd|fourth|4th)[\s-]+(quarter|half)\b|\b([qh][1-4])\b", re.I
@@ -94,7 +96,20 @@ def number_values(text: str) -> set[str]:
     for match in PERIOD_TEXT.finditer(text):
         ordinal, period, code = match.groups()
         found.add(code.lower() if code else f"{period[0].lower()}{ORDINALS[ordinal.lower()]}")
+    found |= {end for _, end in year_spans(text)}  # "the 2026-27 budget" states 2027 too
     return found
+
+
+def year_spans(text: str) -> list[tuple[str, str]]:
+    """The spans of two years `text` writes as a season or financial year ("2023-24": ("2023",
+    "2024")); the second year must follow the first."""
+    out: list[tuple[str, str]] = []
+    for match in YEAR_SPAN.finditer(text):
+        start = match.group(1)
+        end = start[:2] + match.group(2)
+        if int(end) == int(start) + 1:
+            out.append((start, end))
+    return out
 
 
 def asked_numbers(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -102,7 +117,16 @@ def asked_numbers(text: str) -> list[tuple[str, tuple[str, ...]]]:
     two or more digits, a decade, or a scaled amount ("$5m": 5000000, or 5 as written, since "m"
     may be metres); a single digit ("top 5") is too common to require."""
     out: dict[tuple[str, ...], str] = {}
+    covered: list[tuple[int, int]] = []
+    for match in YEAR_SPAN.finditer(text):  # a season "2023-24" is stated by either of its years
+        start = match.group(1)
+        end = start[:2] + match.group(2)
+        if int(end) == int(start) + 1:
+            out.setdefault((start, end), match.group(0))
+            covered.append(match.span())
     for match in NUMBER_TEXT.finditer(text):
+        if any(a <= match.start() < b for a, b in covered):
+            continue
         digits, decimals, suffix, scale = match.groups()
         value = Decimal(digits.replace(",", "") + (decimals or ""))
         written = match.group(0).lower()

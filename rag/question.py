@@ -71,7 +71,8 @@ CHATTER = frozenset(
 # Contractions typed without an apostrophe: they are frame words, not focus.
 CONTRACTIONS = frozenset(
     "whats whos wheres whens hows thats im ive id youre theyre dont doesnt didnt isnt wasnt werent "
-    "cant couldnt wont wouldnt shouldnt hes shes its lets theres".split()
+    "cant couldnt wont wouldnt shouldnt hes shes its lets theres theyll youll itll thatll therell theyve "
+    "youve weve theyd youd".split()
 )
 
 
@@ -89,6 +90,7 @@ KEYBOARD = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))  # QWER
 KEY_DISTANCE = 1.3  # keys this close (in key widths) are neighbours
 NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit away is a name ("messi")
 
+CLITIC = re.compile(r"'(d|ll|re|ve|m)$")  # the clitic of "there'd", "they'll", "we've", "i'm"
 LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
 
 
@@ -395,6 +397,8 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
     for term, word in focus:
         if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS:
             continue
+        if CLITIC.sub("", word.replace("’", "'")) in STOPWORDS:
+            continue  # "there'd", "they'll": a function word with its clitic, never a name
         if vocab is None or vocab.known(term) or any(ch.isdigit() for ch in word):
             kept.append((term, word))
             continue
