@@ -358,6 +358,7 @@ FRAME_CONSTRUCTION = re.compile(
     r"\b(?:supposed|meant|going|due|about) to(?: (?:go|be|get|come|do|have|happen))?\b"
     r"|\b(?:keep|keeps|kept) (?:seeing|hearing|reading)\b|\b(?:in|on) the news\b"
     r"|\b(?:and|or) (?:stuff|things|something|whatever|so on)\b|\blike with\b"
+    r"|\b(?:want|wanted|need|needed|like|trying|try) to (?:know|find out|understand|ask|check)\b"
 )
 AGENT_SUFFIXES = frozenset({"er", "or"})  # "direct" -> "director" (stems: "directed" is "direct")
 ATTRIBUTION_WINDOW = 3  # words between a body ("agency") and a reporting verb that makes it a source
@@ -926,6 +927,20 @@ def focus_coverage_of(
     return covered / total
 
 
+def block_coverage(
+    q: Question, block: list[Candidate], idf: Callable[[str], float], soft: dict[str, set[str]] | None = None
+) -> float:
+    """IDF-weighted share of the question's focus words that some sentence of `block` states: a lead
+    read with the sentences quoted beside it from its article (`focus_coverage_of`, one sentence)."""
+    frame = frame_words(q)
+    focus = [(t, w) for t, w in q.focus if w not in frame]
+    if not focus:
+        return 1.0
+    total = sum(idf(t) for t, _ in focus) or 1.0
+    covered = sum(idf(t) for t, w in focus if any(states_focus(t, w, c, soft) for c in block))
+    return covered / total
+
+
 def _key_focus(q: Question) -> str:
     """The stem of the question's predicate ("wear"), when it has one and it is a focus word."""
     term = stem(base_form(q.predicate)) if q.predicate else ""
@@ -1294,7 +1309,12 @@ def refusal_reason(
         return REFUSAL_NO_TYPE.format(what=" or ".join(missing[:1]) or "the answer")
     if ex.focus_coverage < p.min_focus_coverage:
         frame = frame_words(q)
-        absent = [(idf(t), w) for t, w in q.focus if w not in frame and not states_focus(t, w, lead, soft)]
+        block = [c for c in ex.chosen if c is lead or c.role in ("before", "continuation")]
+        absent = [
+            (idf(t), w)
+            for t, w in q.focus
+            if w not in frame and not any(states_focus(t, w, c, soft) for c in block)
+        ]
         words_ = [w for _, w in sorted(absent, key=lambda x: -x[0])][:MAX_REASON_WORDS]
         present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms)][:1]
         if words_ and present:
@@ -1798,14 +1818,17 @@ def _extract(
     # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse.
     soft: dict[str, set[str]] = {}
     key = _key_focus(q)
+    block = [c for c in chosen if c is lead or c.role in ("before", "continuation")]
     if (
         measure_focus
         or lead.coverage < policy.min_focus_coverage
         or (policy.require_key_focus and key not in lead.terms)
     ):
-        soft = _soft_matches(q, [lead], embed)
+        soft = _soft_matches(q, block, embed)
         lead.coverage = focus_coverage_of(q, lead, idf, soft)
-    coverage = lead.coverage
+    # the lead is read with the sentences it is quoted with from its article (the one before a
+    # pronoun lead, its continuations): "... was sacked in February." "She was replaced by ..."
+    coverage = block_coverage(q, block, idf, soft) if len(block) > 1 else lead.coverage
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
     result = Extract(

@@ -87,6 +87,8 @@ VOWELS = frozenset("aeiouy")
 MAX_ACRONYM = 5  # letters; a longer lowercase word is read as a word, not initials
 ACRONYM_GLUE = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "von", "van"})
 KEYBOARD = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))  # QWERTY rows and their offsets
+# Consonants that spell one sound, so one typed for the other is spelling as said ("budjet", "kanal")
+SOUND_ALIKE = [set(pair) for pair in ("gj", "ck", "cs", "sz", "kq")]
 KEY_DISTANCE = 1.3  # keys this close (in key widths) are neighbours
 NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit away is a name ("messi")
 
@@ -340,7 +342,8 @@ def _adjacent_keys(a: str, b: str) -> bool:
 def slip(typed: str, meant: str) -> bool:
     """Whether `typed` reads as a slip of the fingers typing `meant`: two letters swapped
     ("trian"), one left out ("drnk"), doubled, or a neighbouring key hit instead or as well
-    ("spaceporf"), or a vowel for a vowel ("seperate"). A letter added, or replaced by one far
+    ("spaceporf"), a vowel for a vowel ("seperate") or a consonant for one that sounds alike
+    ("budjet"). A letter added, or replaced by one far
     from it on the keyboard ("messi" for "mess", "salah" for "sarah"), is no slip. Words more than
     one edit apart count as a slip (they are not judged)."""
     if len(typed) == len(meant):
@@ -350,7 +353,7 @@ def slip(typed: str, meant: str) -> bool:
         if len(diff) != 1:
             return True
         a, b = typed[diff[0]], meant[diff[0]]
-        return _adjacent_keys(a, b) or (a in VOWELS and b in VOWELS)
+        return _adjacent_keys(a, b) or (a in VOWELS and b in VOWELS) or {a, b} in SOUND_ALIKE
     if len(typed) == len(meant) + 1:
         for i, ch in enumerate(typed):
             if typed[:i] + typed[i + 1 :] == meant:

@@ -9,7 +9,11 @@ passage of our own, with the cost side beside it (what must still not count):
 - a season or financial year "2023-24" is stated by either of its years, and its "24" is no number of
   its own; a lead whose title states the year asked is not contradicted by it;
 - "how many houses" is counted by "120 homes" (a word near in meaning right after the number: the real
-  embedding model).
+  embedding model);
+- "budjet" is a typo of "budget" (a consonant spelled as said), not a name;
+- "i want to know" frames a question;
+- the lead is read with the sentences quoted with it from its article ("... was sacked." "She was
+  replaced by ...").
 """
 
 from __future__ import annotations
@@ -25,12 +29,16 @@ from rag.extractive import (
     Candidate,
     analyse,
     answer_types,
+    block_coverage,
     contradictions,
     counted_alike,
+    focus_coverage_of,
+    frame_words,
 )
 from rag.question import read
 from rag.retrieve import Passage
 from rag.sentences import Span, base_terms
+from tests.test_extractive import idf
 
 
 def candidate(text: str, title: str = "Article", published: str = "") -> Candidate:
@@ -113,3 +121,30 @@ def test_how_many_counts_by_a_word_near_in_meaning(embed_model: Any) -> None:
     q2 = analyse("how many houses flooded in january")
     q2 = replace(q2, counted_alike=counted_alike(q2, [shops], embed))
     assert answer_types(q2, shops.span.text) == set()
+
+
+def test_a_consonant_spelled_as_said_is_a_typo_not_a_name() -> None:
+    from rag.question import slip
+
+    assert slip("budjet", "budget")  # g and j spell one sound
+    assert slip("kanal", "canal")
+    # the cost side: a letter far from the one meant, or one added, is still no slip
+    assert not slip("salah", "sarah")
+    assert not slip("messi", "mess")
+
+
+def test_wanting_to_know_frames_the_question() -> None:
+    q = analyse("i want to know what help there is from the council for flooded homes")
+    assert {"want", "know"} <= frame_words(q)
+    assert "help" not in frame_words(q)
+
+
+def test_the_lead_is_read_with_the_sentence_that_continues_it() -> None:
+    q = analyse("who replaced her")
+    lead = candidate("Manager Ana Duarte, who led the club to the title in 2024, was sacked in February.")
+    after = candidate("She was replaced by Rhys Fairweather, the former Penmoor coach.")
+    assert focus_coverage_of(q, lead, idf) == 0.0
+    assert block_coverage(q, [lead, after], idf) == 1.0
+    # the cost side: a block none of whose sentences states the focus stays uncovered
+    other = candidate("Duarte has not spoken publicly since leaving the club.")
+    assert block_coverage(q, [lead, other], idf) == 0.0
