@@ -11,7 +11,7 @@ so literal word matching refused answerable questions ("the 31st member" asked,
 - ordinals and units glued on: "31st", "5km", "512gb" are 31, 5 and 512; a
   percentage ("5%", "5 per cent") is its number;
 - number words up to the tens ("five", "twenty"), so "5 deaths" matches "five deaths";
-- a decade ("the 1990s") is stated by any year in it ("1994");
+- a decade ("the 1990s", "the 70s") is stated by any year in it ("1994", "1978");
 - a quarter or half of the year is stated as a code or in words: "Q2" and "second-quarter"
   are both "q2".
 
@@ -56,6 +56,7 @@ NUMBER_TEXT = re.compile(
 )
 NUMBER_WORD = re.compile(r"\b(" + "|".join(SMALL_NUMBERS) + r")\b", re.I)
 DECADE = re.compile(r"(1[5-9]|20)\d0s")
+SHORT_DECADE = re.compile(r"[3-9]0s")  # "the 70s": a decade of the 1900s ("20s" may be an age: not read)
 # A quarter or half of a (financial) year: "Q2" is the "second quarter", "H1" the "first half".
 PERIOD_CODE = re.compile(r"[qh][1-4]")
 # A season or financial year written as a span of two years: "2023-24", "2025/26", "2024–25".
@@ -90,6 +91,8 @@ def number_values(text: str) -> set[str]:
         found.add(_canonical(value))
         if suffix and suffix.lower() == "s" and DECADE.fullmatch(match.group(0).lower()):
             found.add(match.group(0).lower())
+        elif suffix and suffix.lower() == "s" and SHORT_DECADE.fullmatch(match.group(0).lower()):
+            found.add(f"19{match.group(0).lower()}")
         if scale:
             found.add(_canonical(value * SCALES[scale.lower()]))
     found |= {str(SMALL_NUMBERS[m.group(1).lower()]) for m in NUMBER_WORD.finditer(text)}
@@ -132,6 +135,8 @@ def asked_numbers(text: str) -> list[tuple[str, tuple[str, ...]]]:
         written = match.group(0).lower()
         if suffix and suffix.lower() == "s" and DECADE.fullmatch(written):
             out.setdefault((written,), written)
+        elif suffix and suffix.lower() == "s" and SHORT_DECADE.fullmatch(written):
+            out.setdefault((f"19{written}",), written)  # "the 70s" is the 1970s
         elif scale:
             out.setdefault((_canonical(value * SCALES[scale.lower()]), _canonical(value)), written)
         elif len(digits.replace(",", "")) >= 2 or decimals:

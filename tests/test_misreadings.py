@@ -148,3 +148,11 @@ def test_the_lead_is_read_with_the_sentence_that_continues_it() -> None:
     # the cost side: a block none of whose sentences states the focus stays uncovered
     other = candidate("Duarte has not spoken publicly since leaving the club.")
     assert block_coverage(q, [lead, other], idf) == 0.0
+
+
+def test_a_decade_in_two_digits_is_stated_by_any_year_of_it() -> None:
+    asked = mentions.asked_numbers("how much has the ice cap thinned since the 70s")
+    assert asked == [("70s", ("1970s",))]
+    assert mentions.states_number(asked[0][1], mentions.number_values("About 9 metres since 1978."))
+    # the cost side: a year of another decade does not state it
+    assert not mentions.states_number(asked[0][1], mentions.number_values("About 9 metres since 1988."))
