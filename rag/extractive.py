@@ -372,6 +372,7 @@ CONTINUATION_CUE = re.compile(
 PRONOUN_REFERENCE = re.compile(
     r"^[\"'“‘(]*(he|she|they|it|his|her|their)\b|[,\"”]\s*(he|she|they) (said|says|added|told)\b", re.I
 )
+LEADING_PRONOUN = re.compile(r"[\"'“‘(]*(he|she|they|it|his|her|their|its)\b", re.I)
 YESNO_OPENER = re.compile(
     r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|wasn't|didn't)\b"
 )
@@ -941,6 +942,14 @@ def block_coverage(
     return covered / total
 
 
+def _lead_block(lead: Candidate, chosen: list[Candidate]) -> list[Candidate]:
+    """The lead and the continuations that open with a pronoun ("She was replaced by ...", "His first
+    tour ..."): they go on stating about the lead's subject, so what they state the lead's passage
+    states. A continuation that names a new subject, the sentence before the lead or a headline's
+    opening sentence is read on its own."""
+    return [lead] + [c for c in chosen if c.role == "continuation" and LEADING_PRONOUN.match(c.span.text)]
+
+
 def _key_focus(q: Question) -> str:
     """The stem of the question's predicate ("wear"), when it has one and it is a focus word."""
     term = stem(base_form(q.predicate)) if q.predicate else ""
@@ -1309,7 +1318,7 @@ def refusal_reason(
         return REFUSAL_NO_TYPE.format(what=" or ".join(missing[:1]) or "the answer")
     if ex.focus_coverage < p.min_focus_coverage:
         frame = frame_words(q)
-        block = [c for c in ex.chosen if c is lead or c.role in ("before", "continuation")]
+        block = _lead_block(lead, ex.chosen)
         absent = [
             (idf(t), w)
             for t, w in q.focus
@@ -1818,7 +1827,7 @@ def _extract(
     # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse.
     soft: dict[str, set[str]] = {}
     key = _key_focus(q)
-    block = [c for c in chosen if c is lead or c.role in ("before", "continuation")]
+    block = _lead_block(lead, chosen)
     if (
         measure_focus
         or lead.coverage < policy.min_focus_coverage
@@ -1826,8 +1835,8 @@ def _extract(
     ):
         soft = _soft_matches(q, block, embed)
         lead.coverage = focus_coverage_of(q, lead, idf, soft)
-    # the lead is read with the sentences it is quoted with from its article (the one before a
-    # pronoun lead, its continuations): "... was sacked in February." "She was replaced by ..."
+    # the lead is read with a continuation that goes on about its subject by a pronoun:
+    # "... was sacked in February." "She was replaced by ..."
     coverage = block_coverage(q, block, idf, soft) if len(block) > 1 else lead.coverage
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())

@@ -12,8 +12,8 @@ passage of our own, with the cost side beside it (what must still not count):
   embedding model);
 - "budjet" is a typo of "budget" (a consonant spelled as said), not a name;
 - "i want to know" frames a question;
-- the lead is read with the sentences quoted with it from its article ("... was sacked." "She was
-  replaced by ...").
+- the lead is read with a continuation that goes on about its subject by a pronoun ("... was
+  sacked." "She was replaced by ...").
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from rag.extractive import (
     COUNT,
     DURATION,
     Candidate,
+    _lead_block,
     analyse,
     answer_types,
     block_coverage,
@@ -148,6 +149,11 @@ def test_the_lead_is_read_with_the_sentence_that_continues_it() -> None:
     # the cost side: a block none of whose sentences states the focus stays uncovered
     other = candidate("Duarte has not spoken publicly since leaving the club.")
     assert block_coverage(q, [lead, other], idf) == 0.0
+    # only a continuation that goes on about the lead's subject by a pronoun joins the lead
+    after.role = other.role = "continuation"
+    named = candidate("The club replaced the pitch in March.")
+    named.role = "continuation"
+    assert _lead_block(lead, [lead, after, other, named]) == [lead, after]
 
 
 def test_a_decade_in_two_digits_is_stated_by_any_year_of_it() -> None:
