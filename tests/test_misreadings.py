@@ -162,3 +162,12 @@ def test_a_decade_in_two_digits_is_stated_by_any_year_of_it() -> None:
     assert mentions.states_number(asked[0][1], mentions.number_values("About 9 metres since 1978."))
     # the cost side: a year of another decade does not state it
     assert not mentions.states_number(asked[0][1], mentions.number_values("About 9 metres since 1988."))
+
+
+def test_an_article_of_the_year_asked_may_recall_another_year() -> None:
+    q = analyse("how many fans were at the 2025 final")
+    recall = candidate("Rovers finished seventh, their worst finish since 2022.", published="2025-05-20")
+    assert contradictions(q, recall) == ()
+    # the cost side: the same sentence in an article of another year contradicts the year asked
+    other = candidate("Rovers finished seventh, their worst finish since 2022.", published="2022-05-20")
+    assert contradictions(q, other) == (("2025", "2022"),)
