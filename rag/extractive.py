@@ -26,10 +26,17 @@ group of people or an organisation ("the freight company Nordcargo", "two
 fishermen"; a body only named as a source, "reported Reuters news agency",
 does not count); counts in words ("By eleven publishers."); ages as
 "71-year-old", "aged 71", "at 15 months" or "Halloran, 44,"; money in any
-currency, by name or ISO code. Focus words inside an English frame
-construction ("supposed to go", "keep seeing", "in the news", "and stuff")
-are never missing, and a verb is stated by its agent noun ("directed" by
-"director").
+currency, by name or ISO code; a duration by its start ("how long has she been
+in charge": "since January 2023"); a count by a word near in meaning to the
+counted one right after the number ("how many houses": "120 homes", word
+vectors, `counted_alike`). An adjective after "what" asks for no measure ("the
+old record" is no "how old"). A function word with a clitic ("there'd",
+"they'll") is no focus. Focus words inside an English frame
+construction ("supposed to go", "keep seeing", "in the news", "and stuff",
+"i want to know") are never missing, and a verb is stated by its agent noun
+("directed" by "director"). The lead's focus coverage also counts a
+continuation that goes on about its subject by a pronoun ("... was sacked."
+"She was replaced by ...": `_lead_block`).
 
 Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
@@ -77,13 +84,14 @@ chosen sentence, literally or by a word whose vector is near it ("white" for
 colour."; and a year, month, model code or numbered name of the question that
 the lead replaces by another ("the 2019 final" against a 2021 lead, "band 3"
 against "Band 2") refuses with "The closest passages are about “2021”, not
-“2019”." Both also steer the choice of the lead before they refuse, as does a
-third: "what did X say/tell/think" needs a chosen sentence that reports X's
-words (a reporting verb, "said", "according to", "told", with X or a word
-near it in meaning, "South Korea" for "Seoul", just before it, asides such as
-", whose party ...," skipped; or after an inverted "said"), else "The articles
-do not report what “the supreme court” said about this." A mention of X is not
-speech by X.
+“2019”." (a season "2023-24" is either year; a lead whose article is published
+in the year asked, or titled with it, may recall another year). Both also steer
+the choice of the lead before they refuse, as does a third: "what did X
+say/tell/think" needs a chosen sentence that reports X's words (a reporting
+verb, "said", "according to", "told", with X or a word near it in meaning,
+"South Korea" for "Seoul", just before it, asides such as ", whose party ...,"
+skipped; or after an inverted "said"), else "The articles do not report what
+“the supreme court” said about this." A mention of X is not speech by X.
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead

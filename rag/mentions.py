@@ -13,7 +13,9 @@ so literal word matching refused answerable questions ("the 31st member" asked,
 - number words up to the tens ("five", "twenty"), so "5 deaths" matches "five deaths";
 - a decade ("the 1990s", "the 70s") is stated by any year in it ("1994", "1978");
 - a quarter or half of the year is stated as a code or in words: "Q2" and "second-quarter"
-  are both "q2".
+  are both "q2";
+- a season or financial year "2023-24" (consecutive years) is stated by either year, and a
+  passage's "2026-27" states 2027 too.
 
 And it reads English words by their parts (`is_english`): a word the bundled
 WordPiece vocabulary lacks but whose stem, or whose stem after a common prefix

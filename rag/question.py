@@ -29,7 +29,9 @@ Chroma's chunks per index version):
   ("cra" for "CRA"), and one the retrieved passages write out is no unknown name
   ("nk" for "North Korea", "cfo" for "chief financial officer": `spelled_out`); chat
   shorthand and unit abbreviations ("ppl", "km") are not;
-- a function word mistyped ("wich", "teh") is part of the question's frame, not a name;
+- a function word mistyped ("wich", "teh") or with a clitic ("there'd", "they'll") is part of
+  the question's frame, not a name; a consonant typed for one that sounds alike ("budjet")
+  is a slip of the fingers like a neighbouring key;
 - accents are folded on both sides (`rag.sentences.words`): "pele" is "Pelé";
 - chit-chat ("ok so", "lol", "pls") and the apostrophe-less contractions people
   type ("whats", "im") are not focus at all.
