@@ -26,10 +26,17 @@ group of people or an organisation ("the freight company Nordcargo", "two
 fishermen"; a body only named as a source, "reported Reuters news agency",
 does not count); counts in words ("By eleven publishers."); ages as
 "71-year-old", "aged 71", "at 15 months" or "Halloran, 44,"; money in any
-currency, by name or ISO code. Focus words inside an English frame
-construction ("supposed to go", "keep seeing", "in the news", "and stuff")
-are never missing, and a verb is stated by its agent noun ("directed" by
-"director").
+currency, by name or ISO code; a duration by its start ("how long has she been
+in charge": "since January 2023"); a count by a word near in meaning to the
+counted one right after the number ("how many houses": "120 homes", word
+vectors, `counted_alike`). An adjective after "what" asks for no measure ("the
+old record" is no "how old"). A function word with a clitic ("there'd",
+"they'll") is no focus. Focus words inside an English frame
+construction ("supposed to go", "keep seeing", "in the news", "and stuff",
+"i want to know") are never missing, and a verb is stated by its agent noun
+("directed" by "director"). The lead's focus coverage also counts a
+continuation that goes on about its subject by a pronoun ("... was sacked."
+"She was replaced by ...": `_lead_block`).
 
 Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
@@ -77,13 +84,14 @@ chosen sentence, literally or by a word whose vector is near it ("white" for
 colour."; and a year, month, model code or numbered name of the question that
 the lead replaces by another ("the 2019 final" against a 2021 lead, "band 3"
 against "Band 2") refuses with "The closest passages are about “2021”, not
-“2019”." Both also steer the choice of the lead before they refuse, as does a
-third: "what did X say/tell/think" needs a chosen sentence that reports X's
-words (a reporting verb, "said", "according to", "told", with X or a word
-near it in meaning, "South Korea" for "Seoul", just before it, asides such as
-", whose party ...," skipped; or after an inverted "said"), else "The articles
-do not report what “the supreme court” said about this." A mention of X is not
-speech by X.
+“2019”." (a season "2023-24" is either year; a lead whose article is published
+in the year asked, or titled with it, may recall another year). Both also steer
+the choice of the lead before they refuse, as does a third: "what did X
+say/tell/think" needs a chosen sentence that reports X's words (a reporting
+verb, "said", "according to", "told", with X or a word near it in meaning,
+"South Korea" for "Seoul", just before it, asides such as ", whose party ...,"
+skipped; or after an inverted "said"), else "The articles do not report what
+“the supreme court” said about this." A mention of X is not speech by X.
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead
@@ -137,7 +145,7 @@ from rag.compose import (
     place_phrase,
     short_phrase,
 )
-from rag.question import CHATTER, CONTRACTIONS, read, spelled_out, strip_chatter, vocabulary
+from rag.question import CHATTER, CLITIC, CONTRACTIONS, read, spelled_out, strip_chatter, vocabulary
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
 from rag.sentences import STOPWORDS, Span, base_form, base_terms, quotable, split_sentences, stem, words
@@ -243,6 +251,8 @@ MEASURES = {
         "big large high low size amount population capacity often share number".split(), "amount"
     ),
 }
+# Measures that are adjectives: they ask for a quantity after "how" only ("how old", not "the old record").
+MEASURE_ADJECTIVES = frozenset("far long tall deep wide fast heavy old big large high low often".split())
 ROLE_NOUNS = frozenset("job position role title post occupation profession rank".split())
 MONEY_WORDS = frozenset("cost costs worth price pay paid spend spent value valued money budget".split())
 NOT_NAMES = frozenset(
@@ -267,6 +277,11 @@ DURATION_RE = re.compile(
     rf"\b(\d[\d,.]*|{NUMBER_WORDS}|a|an|many)[\s-]+(seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b(?!\s+ago\b)"
     r"|\b(overnight|hour-long|day-long|week-long)\b",
     re.I,
+)
+# "how long has she been in charge": "since January 2023" gives the length by its start
+SINCE_RE = re.compile(
+    r"\bsince (?:(?:early|late|mid)[\s-])?((?:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)(?: \d{1,2})?(?:,? (?:19|20)\d\d)?|(?:19|20)\d\d)\b"
 )
 NUM = rf"(\d[\d,.]*|{NUMBER_WORDS})"
 UNITS = {
@@ -351,6 +366,7 @@ FRAME_CONSTRUCTION = re.compile(
     r"\b(?:supposed|meant|going|due|about) to(?: (?:go|be|get|come|do|have|happen))?\b"
     r"|\b(?:keep|keeps|kept) (?:seeing|hearing|reading)\b|\b(?:in|on) the news\b"
     r"|\b(?:and|or) (?:stuff|things|something|whatever|so on)\b|\blike with\b"
+    r"|\b(?:want|wanted|need|needed|like|trying|try) to (?:know|find out|understand|ask|check)\b"
 )
 AGENT_SUFFIXES = frozenset({"er", "or"})  # "direct" -> "director" (stems: "directed" is "direct")
 ATTRIBUTION_WINDOW = 3  # words between a body ("agency") and a reporting verb that makes it a source
@@ -364,6 +380,7 @@ CONTINUATION_CUE = re.compile(
 PRONOUN_REFERENCE = re.compile(
     r"^[\"'“‘(]*(he|she|they|it|his|her|their)\b|[,\"”]\s*(he|she|they) (said|says|added|told)\b", re.I
 )
+LEADING_PRONOUN = re.compile(r"[\"'“‘(]*(he|she|they|it|his|her|their|its)\b", re.I)
 YESNO_OPENER = re.compile(
     r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|isn't|wasn't|didn't)\b"
 )
@@ -448,6 +465,7 @@ class Question:
     text: str  # the question itself, without context words a follow-up rewrite appended
     types: tuple[str, ...] = ()  # expected answer types, all wanted
     counted: str = ""  # stems of the noun phrase "how many" counts, space-separated ("" for any number)
+    counted_alike: frozenset[str] = frozenset()  # stems the passages count it by ("homes" for "houses")
     focus: tuple[tuple[str, str], ...] = ()  # (stem, word) of focus words
     names: tuple[str, ...] = ()  # capitalised names and numbers of the question, lowercase
     own_words: frozenset[str] = frozenset()  # lowercase words of the question
@@ -542,6 +560,8 @@ def analyse(question: str) -> Question:
                 if word in ORG_NOUNS
                 else ROLE
                 if word in ROLE_NOUNS
+                else ""
+                if word in MEASURE_ADJECTIVES  # "what was the old record": an adjective, no "how old"
                 else MEASURES.get(word, "")
             )
             if kind:
@@ -555,6 +575,8 @@ def analyse(question: str) -> Question:
     focus: dict[str, str] = {}
     for word in own:
         word = re.sub(r"'s$", "", word)
+        if CLITIC.sub("", word) in STOPWORDS:  # "there'd", "they'll": a function word and its clitic
+            continue
         if (
             word in STOPWORDS
             or word in QUESTION_FRAME
@@ -760,7 +782,8 @@ def _names(text: str) -> list[str]:
                 word = re.sub(r"'s$", "", word)
                 if word not in STOPWORDS and word not in WH_WORDS and word not in NOT_NAMES:
                     out.append(word)
-        out.extend(m.group(0).lower() for m in re.finditer(r"\b\d[\d,.]*\b", body))
+        spans = [m.span(2) for m in mentions.YEAR_SPAN.finditer(body)]  # "24" of "2023-24": no name
+        out.extend(m.group(0).lower() for m in re.finditer(r"\b\d[\d,.]*\b", body) if m.span() not in spans)
     return list(dict.fromkeys(out))
 
 
@@ -805,7 +828,9 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
         elif kind == MONEY:
             ok = bool(MONEY_RE.search(text))
         elif kind == DURATION:
-            ok = any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower))
+            ok = any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower)) or any(
+                new(m.group(1)) for m in SINCE_RE.finditer(lower)
+            )
         elif kind == TIME:
             ok = any(new(m.group(0)) for m in TIME_RE.finditer(lower))
         elif kind == DATE:
@@ -833,7 +858,7 @@ def _counts(q: Question, lower: str) -> bool:
     """A number (not the question's own) followed within a few words by the counted noun; people are
     counted by any plain word for persons ("how many people were arrested": "three men")."""
     tokens = words(lower)
-    counted = set(q.counted.split())
+    counted = set(q.counted.split()) | q.counted_alike
     people = bool(counted & PEOPLE_STEMS)
     for i, token in enumerate(tokens):
         following = tokens[i + 1 : i + 1 + COUNT_WINDOW]
@@ -911,6 +936,28 @@ def focus_coverage_of(
     return covered / total
 
 
+def block_coverage(
+    q: Question, block: list[Candidate], idf: Callable[[str], float], soft: dict[str, set[str]] | None = None
+) -> float:
+    """IDF-weighted share of the question's focus words that some sentence of `block` states: a lead
+    read with the sentences quoted beside it from its article (`focus_coverage_of`, one sentence)."""
+    frame = frame_words(q)
+    focus = [(t, w) for t, w in q.focus if w not in frame]
+    if not focus:
+        return 1.0
+    total = sum(idf(t) for t, _ in focus) or 1.0
+    covered = sum(idf(t) for t, w in focus if any(states_focus(t, w, c, soft) for c in block))
+    return covered / total
+
+
+def _lead_block(lead: Candidate, chosen: list[Candidate]) -> list[Candidate]:
+    """The lead and the continuations that open with a pronoun ("She was replaced by ...", "His first
+    tour ..."): they go on stating about the lead's subject, so what they state the lead's passage
+    states. A continuation that names a new subject, the sentence before the lead or a headline's
+    opening sentence is read on its own."""
+    return [lead] + [c for c in chosen if c.role == "continuation" and LEADING_PRONOUN.match(c.span.text)]
+
+
 def _key_focus(q: Question) -> str:
     """The stem of the question's predicate ("wear"), when it has one and it is a focus word."""
     term = stem(base_form(q.predicate)) if q.predicate else ""
@@ -945,6 +992,27 @@ def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str,
         if near:
             out[word] = {c.span.text for c in pool if near & set(words(c.span.text))}
     return out
+
+
+def counted_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozenset[str]:
+    """Stems of the words the passages count the "how many" noun by, when the question words it
+    otherwise: a word just after a number whose vector is near the counted word's ("homes" for
+    "houses", "children" for "kids"; `SOFT_MATCH_COSINE`)."""
+    counted = set(q.counted.split())
+    typed = [w for t, w in q.focus if t in counted]
+    if not typed:
+        return frozenset()
+    following: set[str] = set()
+    for cand in cands:
+        tokens = words(cand.span.text)
+        for i, token in enumerate(tokens):
+            if NUMBER.fullmatch(token):
+                following.update(tokens[i + 1 : i + 1 + COUNT_WINDOW])
+    vocab = sorted(w for w in following if w not in STOPWORDS and len(w) > 2 and stem(w) not in counted)
+    if not vocab:
+        return frozenset()
+    similar = _word_cosines(typed, vocab, embed).max(axis=0)
+    return frozenset(stem(w) for w, sim in zip(vocab, similar, strict=True) if sim >= SOFT_MATCH_COSINE)
 
 
 def name_coverage(q: Question, retrieval: Retrieval) -> float:
@@ -1258,7 +1326,12 @@ def refusal_reason(
         return REFUSAL_NO_TYPE.format(what=" or ".join(missing[:1]) or "the answer")
     if ex.focus_coverage < p.min_focus_coverage:
         frame = frame_words(q)
-        absent = [(idf(t), w) for t, w in q.focus if w not in frame and not states_focus(t, w, lead, soft)]
+        block = _lead_block(lead, ex.chosen)
+        absent = [
+            (idf(t), w)
+            for t, w in q.focus
+            if w not in frame and not any(states_focus(t, w, c, soft) for c in block)
+        ]
         words_ = [w for _, w in sorted(absent, key=lambda x: -x[0])][:MAX_REASON_WORDS]
         present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms)][:1]
         if words_ and present:
@@ -1300,7 +1373,10 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
     stated = [m.group(0) for m in re.finditer(rf"\b({MONTH_NAMES})\b", text)]
     if months and stated and not set(months) & set(stated):
         out.append((months[0], stated[0]))
-    asked = [w for w in q.own_words if any(ch.isdigit() for ch in w)]
+    # a season "2023-24" asks for either year; its "24" is no code of its own
+    seasons = {y: span for span in mentions.year_spans(q.text) for y in span}
+    ends = {end[2:] for _, end in mentions.year_spans(q.text)}
+    asked = [w for w in q.own_words if any(ch.isdigit() for ch in w) and w not in ends]
     if not asked:
         return tuple(out)
     tokens = re.findall(r"[\w.,-]*\d[\w-]*|[a-z]+", text)
@@ -1310,13 +1386,19 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
         if code in tokens:
             continue
         if YEAR.fullmatch(code):
+            alike = set(seasons.get(code, (code,)))
+            if alike & set(tokens) or lead.passage.published[:4] in alike:
+                continue  # an article of the year asked may recall another ("worst since 2022")
             years = [t for t in tokens if YEAR.fullmatch(t)]
+            dated = [m.group(0) for m in YEAR.finditer(f"{lead.passage.title} {lead.passage.published}")]
             if years:
                 out.append((code, years[0]))
-            elif code not in lead.passage.text.lower() and (
-                other := YEAR.search(f"{lead.passage.title} {lead.passage.published}")
+            elif (
+                not any(y in lead.passage.text.lower() for y in alike)
+                and dated
+                and not alike & set(dated)  # the title or date states the year asked: no contradiction
             ):
-                out.append((code, other.group(0)))
+                out.append((code, dated[0]))
             continue
         shape = re.sub(r"\d+", "#", code)
         if shape != "#":  # "x8" against "x7", "q3" against "q2"
@@ -1653,6 +1735,8 @@ def _extract(
     cands = candidates(retrieval)
     if not cands:
         return Extract(chosen=[], refused=True, reason=REFUSAL_NO_EVIDENCE, question=q)
+    if q.counted:
+        q = replace(q, counted_alike=counted_alike(q, cands, embed))
     fixes = dict(reading.corrected)
     q_terms = list(
         dict.fromkeys(
@@ -1751,14 +1835,17 @@ def _extract(
     # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse.
     soft: dict[str, set[str]] = {}
     key = _key_focus(q)
+    block = _lead_block(lead, chosen)
     if (
         measure_focus
         or lead.coverage < policy.min_focus_coverage
         or (policy.require_key_focus and key not in lead.terms)
     ):
-        soft = _soft_matches(q, [lead], embed)
+        soft = _soft_matches(q, block, embed)
         lead.coverage = focus_coverage_of(q, lead, idf, soft)
-    coverage = lead.coverage
+    # the lead is read with a continuation that goes on about its subject by a pronoun:
+    # "... was sacked in February." "She was replaced by ..."
+    coverage = block_coverage(q, block, idf, soft) if len(block) > 1 else lead.coverage
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
     result = Extract(

@@ -11,9 +11,11 @@ so literal word matching refused answerable questions ("the 31st member" asked,
 - ordinals and units glued on: "31st", "5km", "512gb" are 31, 5 and 512; a
   percentage ("5%", "5 per cent") is its number;
 - number words up to the tens ("five", "twenty"), so "5 deaths" matches "five deaths";
-- a decade ("the 1990s") is stated by any year in it ("1994");
+- a decade ("the 1990s", "the 70s") is stated by any year in it ("1994", "1978");
 - a quarter or half of the year is stated as a code or in words: "Q2" and "second-quarter"
-  are both "q2".
+  are both "q2";
+- a season or financial year "2023-24" (consecutive years) is stated by either year, and a
+  passage's "2026-27" states 2027 too.
 
 And it reads English words by their parts (`is_english`): a word the bundled
 WordPiece vocabulary lacks but whose stem, or whose stem after a common prefix
@@ -56,8 +58,11 @@ NUMBER_TEXT = re.compile(
 )
 NUMBER_WORD = re.compile(r"\b(" + "|".join(SMALL_NUMBERS) + r")\b", re.I)
 DECADE = re.compile(r"(1[5-9]|20)\d0s")
+SHORT_DECADE = re.compile(r"[3-9]0s")  # "the 70s": a decade of the 1900s ("20s" may be an age: not read)
 # A quarter or half of a (financial) year: "Q2" is the "second quarter", "H1" the "first half".
 PERIOD_CODE = re.compile(r"[qh][1-4]")
+# A season or financial year written as a span of two years: "2023-24", "2025/26", "2024–25".
+YEAR_SPAN = re.compile(r"(?<![\w.,])((?:19|20)\d\d)\s*[-–/]\s*(\d\d)(?![\w.,]*\d)")
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 PERIOD_TEXT = re.compile(
     r"\b(first|1st|second|2nd|third|3rd|fourth|4th)[\s-]+(quarter|half)\b|\b([qh][1-4])\b", re.I
@@ -88,13 +93,28 @@ def number_values(text: str) -> set[str]:
         found.add(_canonical(value))
         if suffix and suffix.lower() == "s" and DECADE.fullmatch(match.group(0).lower()):
             found.add(match.group(0).lower())
+        elif suffix and suffix.lower() == "s" and SHORT_DECADE.fullmatch(match.group(0).lower()):
+            found.add(f"19{match.group(0).lower()}")
         if scale:
             found.add(_canonical(value * SCALES[scale.lower()]))
     found |= {str(SMALL_NUMBERS[m.group(1).lower()]) for m in NUMBER_WORD.finditer(text)}
     for match in PERIOD_TEXT.finditer(text):
         ordinal, period, code = match.groups()
         found.add(code.lower() if code else f"{period[0].lower()}{ORDINALS[ordinal.lower()]}")
+    found |= {end for _, end in year_spans(text)}  # "the 2026-27 budget" states 2027 too
     return found
+
+
+def year_spans(text: str) -> list[tuple[str, str]]:
+    """The spans of two years `text` writes as a season or financial year ("2023-24": ("2023",
+    "2024")); the second year must follow the first."""
+    out: list[tuple[str, str]] = []
+    for match in YEAR_SPAN.finditer(text):
+        start = match.group(1)
+        end = start[:2] + match.group(2)
+        if int(end) == int(start) + 1:
+            out.append((start, end))
+    return out
 
 
 def asked_numbers(text: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -102,12 +122,23 @@ def asked_numbers(text: str) -> list[tuple[str, tuple[str, ...]]]:
     two or more digits, a decade, or a scaled amount ("$5m": 5000000, or 5 as written, since "m"
     may be metres); a single digit ("top 5") is too common to require."""
     out: dict[tuple[str, ...], str] = {}
+    covered: list[tuple[int, int]] = []
+    for match in YEAR_SPAN.finditer(text):  # a season "2023-24" is stated by either of its years
+        start = match.group(1)
+        end = start[:2] + match.group(2)
+        if int(end) == int(start) + 1:
+            out.setdefault((start, end), match.group(0))
+            covered.append(match.span())
     for match in NUMBER_TEXT.finditer(text):
+        if any(a <= match.start() < b for a, b in covered):
+            continue
         digits, decimals, suffix, scale = match.groups()
         value = Decimal(digits.replace(",", "") + (decimals or ""))
         written = match.group(0).lower()
         if suffix and suffix.lower() == "s" and DECADE.fullmatch(written):
             out.setdefault((written,), written)
+        elif suffix and suffix.lower() == "s" and SHORT_DECADE.fullmatch(written):
+            out.setdefault((f"19{written}",), written)  # "the 70s" is the 1970s
         elif scale:
             out.setdefault((_canonical(value * SCALES[scale.lower()]), _canonical(value)), written)
         elif len(digits.replace(",", "")) >= 2 or decimals:

@@ -29,7 +29,9 @@ Chroma's chunks per index version):
   ("cra" for "CRA"), and one the retrieved passages write out is no unknown name
   ("nk" for "North Korea", "cfo" for "chief financial officer": `spelled_out`); chat
   shorthand and unit abbreviations ("ppl", "km") are not;
-- a function word mistyped ("wich", "teh") is part of the question's frame, not a name;
+- a function word mistyped ("wich", "teh") or with a clitic ("there'd", "they'll") is part of
+  the question's frame, not a name; a consonant typed for one that sounds alike ("budjet")
+  is a slip of the fingers like a neighbouring key;
 - accents are folded on both sides (`rag.sentences.words`): "pele" is "Pelé";
 - chit-chat ("ok so", "lol", "pls") and the apostrophe-less contractions people
   type ("whats", "im") are not focus at all.
@@ -71,7 +73,8 @@ CHATTER = frozenset(
 # Contractions typed without an apostrophe: they are frame words, not focus.
 CONTRACTIONS = frozenset(
     "whats whos wheres whens hows thats im ive id youre theyre dont doesnt didnt isnt wasnt werent "
-    "cant couldnt wont wouldnt shouldnt hes shes its lets theres".split()
+    "cant couldnt wont wouldnt shouldnt hes shes its lets theres theyll youll itll thatll therell theyve "
+    "youve weve theyd youd".split()
 )
 
 
@@ -86,9 +89,12 @@ VOWELS = frozenset("aeiouy")
 MAX_ACRONYM = 5  # letters; a longer lowercase word is read as a word, not initials
 ACRONYM_GLUE = frozenset({"of", "the", "and", "for", "de", "du", "des", "la", "le", "von", "van"})
 KEYBOARD = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))  # QWERTY rows and their offsets
+# Consonants that spell one sound, so one typed for the other is spelling as said ("budjet", "kanal")
+SOUND_ALIKE = [set(pair) for pair in ("gj", "ck", "cs", "sz", "kq")]
 KEY_DISTANCE = 1.3  # keys this close (in key widths) are neighbours
 NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit away is a name ("messi")
 
+CLITIC = re.compile(r"'(d|ll|re|ve|m)$")  # the clitic of "there'd", "they'll", "we've", "i'm"
 LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
 
 
@@ -338,7 +344,8 @@ def _adjacent_keys(a: str, b: str) -> bool:
 def slip(typed: str, meant: str) -> bool:
     """Whether `typed` reads as a slip of the fingers typing `meant`: two letters swapped
     ("trian"), one left out ("drnk"), doubled, or a neighbouring key hit instead or as well
-    ("spaceporf"), or a vowel for a vowel ("seperate"). A letter added, or replaced by one far
+    ("spaceporf"), a vowel for a vowel ("seperate") or a consonant for one that sounds alike
+    ("budjet"). A letter added, or replaced by one far
     from it on the keyboard ("messi" for "mess", "salah" for "sarah"), is no slip. Words more than
     one edit apart count as a slip (they are not judged)."""
     if len(typed) == len(meant):
@@ -348,7 +355,7 @@ def slip(typed: str, meant: str) -> bool:
         if len(diff) != 1:
             return True
         a, b = typed[diff[0]], meant[diff[0]]
-        return _adjacent_keys(a, b) or (a in VOWELS and b in VOWELS)
+        return _adjacent_keys(a, b) or (a in VOWELS and b in VOWELS) or {a, b} in SOUND_ALIKE
     if len(typed) == len(meant) + 1:
         for i, ch in enumerate(typed):
             if typed[:i] + typed[i + 1 :] == meant:
@@ -395,6 +402,8 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
     for term, word in focus:
         if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS:
             continue
+        if CLITIC.sub("", word.replace("’", "'")) in STOPWORDS:
+            continue  # "there'd", "they'll": a function word with its clitic, never a name
         if vocab is None or vocab.known(term) or any(ch.isdigit() for ch in word):
             kept.append((term, word))
             continue
