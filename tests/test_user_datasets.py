@@ -175,13 +175,21 @@ def test_lookalike_articles_are_news_shaped() -> None:
         assert load(path).text
 
 
-def test_newsdesk_articles_are_long_news_with_layout_noise() -> None:
-    folder = CORPORA["newsdesk"]
-    files = sorted(p for p in folder.iterdir() if p.is_file())
-    documents = corpus_documents("newsdesk")
-    assert len(files) == len(documents) >= MIN_NEWSDESK_ARTICLES
-    assert sum(p.suffix == ".html" for p in files) >= MIN_NEWSDESK_HTML
+def _mixed_format_corpus(
+    name: str, min_articles: int, min_html: int
+) -> tuple[list[Path], dict[str, SourceDocument]]:
+    """The corpus's files and cleaned documents, checked to be at least `min_articles` articles in
+    .txt, .md and .html (at least `min_html` of them HTML)."""
+    files = sorted(p for p in CORPORA[name].iterdir() if p.is_file())
+    documents = corpus_documents(name)
+    assert len(files) == len(documents) >= min_articles
+    assert sum(p.suffix == ".html" for p in files) >= min_html
     assert {p.suffix for p in files} == {".txt", ".md", ".html"}
+    return files, documents
+
+
+def test_newsdesk_articles_are_long_news_with_layout_noise() -> None:
+    files, documents = _mixed_format_corpus("newsdesk", MIN_NEWSDESK_ARTICLES, MIN_NEWSDESK_HTML)
     for path in files:
         text = documents[path.stem].text
         words = len(text.split())
@@ -193,12 +201,7 @@ def test_newsdesk_articles_are_long_news_with_layout_noise() -> None:
 
 
 def test_citydesk_articles_mix_briefs_and_features_with_layout_noise() -> None:
-    folder = CORPORA["citydesk"]
-    files = sorted(p for p in folder.iterdir() if p.is_file())
-    documents = corpus_documents("citydesk")
-    assert len(files) == len(documents) >= MIN_CITYDESK_ARTICLES
-    assert sum(p.suffix == ".html" for p in files) >= MIN_CITYDESK_HTML
-    assert {p.suffix for p in files} == {".txt", ".md", ".html"}
+    files, documents = _mixed_format_corpus("citydesk", MIN_CITYDESK_ARTICLES, MIN_CITYDESK_HTML)
     lengths: dict[str, int] = {}
     for path in files:
         text = documents[path.stem].text
