@@ -145,7 +145,17 @@ from rag.compose import (
     place_phrase,
     short_phrase,
 )
-from rag.question import CHATTER, CLITIC, CONTRACTIONS, read, spelled_out, strip_chatter, vocabulary
+from rag.question import (
+    CHATTER,
+    CLITIC,
+    CONTRACTIONS,
+    MAX_ACRONYM,
+    read,
+    spelled_out,
+    spelled_phrases,
+    strip_chatter,
+    vocabulary,
+)
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
 from rag.sentences import STOPWORDS, Span, base_form, base_terms, quotable, split_sentences, stem, words
@@ -653,12 +663,18 @@ def speaker_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozense
     questions."""
     if not q.speaker:
         return frozenset()
+    # an acronym and what it stands for name one speaker: "the qca" and "the Quarry Conservation
+    # Authority said", "the quarry conservation authority" and "the QCA said"
+    texts = [c.span.text for c in cands]
+    spelled = {w for word in q.speaker for phrase in spelled_phrases(word, texts) for w in phrase}
+    initials = "".join(w[0] for w in words(q.speaker_phrase) if w not in STOPWORDS)
+    spelled |= {initials} if 2 <= len(initials) <= MAX_ACRONYM else set()
     speaker_words = [w for t, w in q.focus if t in q.speaker]
     vocab = [w for w in _content_words(cands) if stem(base_form(w)) not in q.speaker]
     if not speaker_words or not vocab:
-        return frozenset()
+        return frozenset(spelled)
     nearest = _word_cosines(speaker_words, vocab, embed).max(axis=0)
-    return frozenset(w for w, sim in zip(vocab, nearest, strict=True) if sim >= SOFT_MATCH_COSINE)
+    return frozenset(w for w, sim in zip(vocab, nearest, strict=True) if sim >= SOFT_MATCH_COSINE) | spelled
 
 
 def _listing(lower: str, noun: str) -> bool:
@@ -1652,8 +1668,10 @@ def essential_coverage(
     needed = _essential(q)
     if not needed:
         return 1.0
-    terms, numbers = _stated(_answer_texts(chosen, passages=passages, retrieval=retrieval))
-    return sum(e.stated_in(terms, numbers) for e in needed) / len(needed)
+    texts = _answer_texts(chosen, passages=passages, retrieval=retrieval)
+    terms, numbers = _stated(texts)
+    # an acronym the texts write out in full is stated ("the qca": "the Quarry Conservation Authority")
+    return sum(e.stated_in(terms, numbers) or spelled_out(e.word, texts) for e in needed) / len(needed)
 
 
 def new_information(cand: Candidate, asked: set[str], idf: Callable[[str], float]) -> float:

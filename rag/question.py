@@ -294,8 +294,15 @@ def spelled_out(word: str, texts: list[str]) -> bool:
     Korea", "cfo" in "chief financial officer", "dprk" in "Democratic People's Republic of Korea"):
     an acronym the articles write out in full is something they do mention. Function words inside
     the phrase ("of", "the", "and", "for") may be skipped; case does not matter."""
+    return bool(spelled_phrases(word, texts))
+
+
+def spelled_phrases(word: str, texts: list[str]) -> list[tuple[str, ...]]:
+    """The phrases of `texts` (lowercase words, accents folded) whose initials spell `word` (see
+    `spelled_out`)."""
+    found: list[tuple[str, ...]] = []
     if not (2 <= len(word) <= MAX_ACRONYM) or not word.isalpha():
-        return False
+        return found
     for text in texts:
         tokens = [t for t in re.findall(r"[^\W\d_]+", fold(text).lower()) if t not in ("s",)]
         for i, token in enumerate(tokens):
@@ -309,8 +316,8 @@ def spelled_out(word: str, texts: list[str]) -> bool:
                     break
                 j += 1
             if k == len(word):
-                return True
-    return False
+                found.append(tuple(t for t in tokens[i:j] if t not in ACRONYM_GLUE))
+    return found
 
 
 def frame_typo(word: str) -> bool:

@@ -416,3 +416,17 @@ def test_a_speaker_named_another_way_counts_by_word_vectors() -> None:
     found = retrieval("what did seoul say about the arms trade", sentence)
     assert not extract("what did seoul say about the arms trade", found, embed=embed, idf=idf).refused
     assert extract("what did seoul say about the arms trade", found, embed=fake_embed, idf=idf).refused
+
+
+def test_speech_by_an_acronym_is_speech_by_what_it_stands_for() -> None:
+    written_out = (
+        "The Quarry Conservation Authority said the new pit at Harrow Moor would harm the river, "
+        "and asked the council to refuse it."
+    )
+    initials = "The QCA said the new pit at Harrow Moor would harm the river and asked for a hearing."
+    assert not ask("what did the qca say about the harrow moor pit", written_out).refused
+    spelled = "what did the quarry conservation authority say about the harrow moor pit"
+    assert not ask(spelled, initials).refused
+    # another body's words are still no speech by it
+    other = "The Harbour Board said the new pit at Harrow Moor would harm the river."
+    assert ask("what did the qca say about the harrow moor pit", other).refused
