@@ -158,7 +158,18 @@ from rag.question import (
 )
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
-from rag.sentences import STOPWORDS, Span, base_form, base_terms, quotable, split_sentences, stem, words
+from rag.sentences import (
+    MONTHS,
+    STOPWORDS,
+    WEEKDAYS,
+    Span,
+    base_form,
+    base_terms,
+    quotable,
+    split_sentences,
+    stem,
+    words,
+)
 
 Embed = Callable[[list[str]], list[list[float]]]
 # Calibration records every `Extract` the engine produces in its context (`recording`).
@@ -265,10 +276,9 @@ MEASURES = {
 MEASURE_ADJECTIVES = frozenset("far long tall deep wide fast heavy old big large high low often".split())
 ROLE_NOUNS = frozenset("job position role title post occupation profession rank".split())
 MONEY_WORDS = frozenset("cost costs worth price pay paid spend spent value valued money budget".split())
-NOT_NAMES = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december".split()
-)
+NOT_NAMES = frozenset(WEEKDAYS + MONTHS)
+WEEKDAY_NAMES = "|".join(WEEKDAYS)  # as regular-expression alternatives
+MONTH_NAMES = "|".join(MONTHS)
 
 # Answer types
 COUNT, MONEY, DURATION, TIME, DATE, WEEKDAY = "count", "money", "duration", "time", "date", "weekday"
@@ -290,8 +300,8 @@ DURATION_RE = re.compile(
 )
 # "how long has she been in charge": "since January 2023" gives the length by its start
 SINCE_RE = re.compile(
-    r"\bsince (?:(?:early|late|mid)[\s-])?((?:january|february|march|april|may|june|july|august|september"
-    r"|october|november|december)(?: \d{1,2})?(?:,? (?:19|20)\d\d)?|(?:19|20)\d\d)\b"
+    rf"\bsince (?:(?:early|late|mid)[\s-])?((?:{MONTH_NAMES})(?: \d{{1,2}})?(?:,? (?:19|20)\d\d)?"
+    r"|(?:19|20)\d\d)\b"
 )
 NUM = rf"(\d[\d,.]*|{NUMBER_WORDS})"
 UNITS = {
@@ -324,8 +334,6 @@ MONEY_RE = re.compile(
     rf"|\b(millions?|billions?) of ({CURRENCIES})\b",
     re.I,
 )
-WEEKDAY_NAMES = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-MONTH_NAMES = "january|february|march|april|may|june|july|august|september|october|november|december"
 MONEY_AMOUNT = re.compile(
     rf"[$€£¥₹₩₽]\s?\d[\d,.]*(\s*({SCALE})\b)?"
     rf"|\b(\d[\d,.]*\s*(({SCALE})\s+)?|({NUMBER_WORDS})\s+({SCALE})\s+)({CURRENCIES})\b",
@@ -943,13 +951,7 @@ def focus_coverage_of(
 ) -> float:
     """IDF-weighted share of the question's focus words `cand` states (soft: near-synonym matches);
     words the question uses as frame (`frame_words`) do not count."""
-    frame = frame_words(q)
-    focus = [(t, w) for t, w in q.focus if w not in frame]
-    if not focus:
-        return 1.0
-    total = sum(idf(t) for t, _ in focus) or 1.0
-    covered = sum(idf(t) for t, w in focus if states_focus(t, w, cand, soft))
-    return covered / total
+    return block_coverage(q, [cand], idf, soft)
 
 
 def block_coverage(
@@ -1390,8 +1392,9 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
     if months and stated and not set(months) & set(stated):
         out.append((months[0], stated[0]))
     # a season "2023-24" asks for either year; its "24" is no code of its own
-    seasons = {y: span for span in mentions.year_spans(q.text) for y in span}
-    ends = {end[2:] for _, end in mentions.year_spans(q.text)}
+    spans = mentions.year_spans(q.text)
+    seasons = {y: span for span in spans for y in span}
+    ends = {end[2:] for _, end in spans}
     asked = [w for w in q.own_words if any(ch.isdigit() for ch in w) and w not in ends]
     if not asked:
         return tuple(out)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.sentences import STOPWORDS, strip_markers, words
+from rag.sentences import MONTHS, STOPWORDS, WEEKDAYS, strip_markers, words
 
 ANAPHORS = frozenset(
     "it its he him his she her they them their this that these those there then such one".split()
@@ -45,10 +45,6 @@ WH = frozenset("what which who whom whose when where why how".split())
 AUXILIARIES = frozenset("is are was were did does do will would can could has have had should".split())
 SUBJECT_PRONOUNS = frozenset("i you he she it we they".split())
 FRAME_MAX_WORDS = 5  # a frame's auxiliary at most this many words after its wh-word ("how many seats did")
-MONTHS = frozenset(
-    "january february march april may june july august september october november december".split()
-)
-WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 # Words that are no names although capitalised: an answer that opens with its fact ("Six days.").
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "

@@ -108,12 +108,17 @@ def number_values(text: str) -> set[str]:
 def year_spans(text: str) -> list[tuple[str, str]]:
     """The spans of two years `text` writes as a season or financial year ("2023-24": ("2023",
     "2024")); the second year must follow the first."""
-    out: list[tuple[str, str]] = []
+    return [years for _, years in _year_span_matches(text)]
+
+
+def _year_span_matches(text: str) -> list[tuple[re.Match[str], tuple[str, str]]]:
+    """`year_spans` with the match of each, where the text writes it."""
+    out: list[tuple[re.Match[str], tuple[str, str]]] = []
     for match in YEAR_SPAN.finditer(text):
         start = match.group(1)
         end = start[:2] + match.group(2)
         if int(end) == int(start) + 1:
-            out.append((start, end))
+            out.append((match, (start, end)))
     return out
 
 
@@ -123,12 +128,9 @@ def asked_numbers(text: str) -> list[tuple[str, tuple[str, ...]]]:
     may be metres); a single digit ("top 5") is too common to require."""
     out: dict[tuple[str, ...], str] = {}
     covered: list[tuple[int, int]] = []
-    for match in YEAR_SPAN.finditer(text):  # a season "2023-24" is stated by either of its years
-        start = match.group(1)
-        end = start[:2] + match.group(2)
-        if int(end) == int(start) + 1:
-            out.setdefault((start, end), match.group(0))
-            covered.append(match.span())
+    for match, years in _year_span_matches(text):  # a season "2023-24" is stated by either of its years
+        out.setdefault(years, match.group(0))
+        covered.append(match.span())
     for match in NUMBER_TEXT.finditer(text):
         if any(a <= match.start() < b for a, b in covered):
             continue

@@ -404,7 +404,7 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
     kept: list[tuple[str, str]] = []
     corrected: list[tuple[str, str]] = []
     unknown: list[str] = []
-    unseen: list[tuple[str, float]] = []
+    unseen: list[str] = []  # every uncorrectable word the articles never use
     english = english_words()
     for term, word in focus:
         if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS:
@@ -419,7 +419,7 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         if len(word) < MIN_CORRECTABLE and word not in names:
             if acronym(word):  # "imf", "nhs": a body the articles never mention, however it is typed
                 unknown.append(word)
-                unseen.append((word, english_frequency(word)))
+                unseen.append(word)
             continue  # "ppl", "u", "abt": chat shorthand, too short to read as a name
         spelled = vocab.correct(term)
         fixed = spelled or vocab.expand(term, word)
@@ -431,19 +431,19 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         nearest = [(typed, near) for typed, near in ((term, spelled), (word, english_fix)) if near]
         if word not in names and nearest and all(name_like(word, near, typed) for typed, near in nearest):
             unknown.append(word)  # "messi" is no typo of "mess": a name the articles never mention
-            unseen.append((word, english_frequency(word)))
+            unseen.append(word)
         elif fixed and not (word in english and word not in names):
             corrected.append((word, fixed))
             kept.append((fixed, word))
         elif (word in english or english_typo(word)) and word not in names:
             kept.append((term, word))  # an English word the articles never use ("colour"): still asked
-            unseen.append((word, english_frequency(word)))
+            unseen.append(word)
         else:
             unknown.append(word)
-            unseen.append((word, english_frequency(word)))
+            unseen.append(word)
     return Reading(
         focus=tuple(dict(kept).items()),
         corrected=tuple(corrected),
         unknown=tuple(unknown),
-        unseen=tuple(unseen),
+        unseen=tuple((w, english_frequency(w)) for w in unseen),
     )
