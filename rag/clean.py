@@ -43,6 +43,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
+from rag.sentences import MONTHS as MONTH_NAMES
+
 # Part of the chunking signature (rag.ingest): change it when cleaning changes what is stored, so the
 # next `rag ingest` re-chunks every document.
 CLEANING_VERSION = "clean5"
@@ -157,9 +159,9 @@ PROMO_SENTENCE = re.compile(
 WP_CAPTION = re.compile(r"\[caption\b[^\]]*\](.*?)\[/caption\]", re.I | re.S)
 WP_SHORTCODE = re.compile(r"\[/?(caption|gallery|embed|video|audio)\b[^\]]*\]", re.I)
 
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+# month names as regular-expression alternatives, then their abbreviations ("Sept.")
+MONTHS = "|".join(
+    (*MONTH_NAMES, "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 )
 DATE_LINE_ISO = re.compile(
     r"^(date|published|updated)?:?\s*(\d{4})-(\d{2})-(\d{2})(\s+[A-Za-z ]{1,30})?$", re.I

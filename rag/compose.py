@@ -43,6 +43,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from rag.sentences import NUMBER_VALUES
+
 SHORT_TYPES = (
     "count",
     "duration",
@@ -297,13 +299,6 @@ def format_entity(phrase: str) -> str:
 # -- counts added up ------------------------------------------------------------------------
 
 TOTAL_LEAD = "In total:"  # the only words of a total that are not the articles'
-NUMBER_VALUES = {
-    word: value
-    for value, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 ONE_ITEM = frozenset("a an another".split())  # "..., a reconnaissance drone": one, inside a list
 # A quantity that cannot be added exactly ("dozens of", "1.5 million", "several"): no total.
 VAGUE_COUNT = re.compile(

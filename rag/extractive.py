@@ -160,6 +160,8 @@ from rag.retrieve import Passage, Retrieval
 from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
 from rag.sentences import (
     MONTHS,
+    NUMBER_VALUES,
+    SCALE_WORDS,
     STOPWORDS,
     WEEKDAYS,
     Span,
@@ -286,10 +288,9 @@ PERSON, ROLE, PLACE, NAME = "person", "role", "place", "name"
 AMOUNT, DISTANCE, SPEED, WEIGHT, PERCENT, AGE = "amount", "distance", "speed", "weight", "percent", "age"
 
 CONTEXT_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")  # context words rag.followup appends
-NUMBER_WORDS = (  # counts as news writes them in words ("eleven publishers", "Fourteen of its 22 wagons")
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-    r"hundreds?|thousands?|millions?|billions?|dozens?|tens|half|several|few"
+# counts as news writes them in words ("eleven publishers", "Fourteen of its 22 wagons")
+NUMBER_WORDS = "|".join(
+    [*list(NUMBER_VALUES)[1:], *(f"{w}s?" for w in SCALE_WORDS), "tens", "half", "several", "few"]
 )
 NUMBER = re.compile(rf"\b(\d[\d,.]*|{NUMBER_WORDS})\b", re.I)
 # a length of time; "two years ago" is a point in time, no answer to "how long"

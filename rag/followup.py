@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.sentences import MONTHS, STOPWORDS, WEEKDAYS, strip_markers, words
+from rag.sentences import MONTHS, NUMBER_VALUES, SCALE_WORDS, STOPWORDS, WEEKDAYS, strip_markers, words
 
 ANAPHORS = frozenset(
     "it its he him his she her they them their this that these those there then such one".split()
@@ -46,9 +46,8 @@ AUXILIARIES = frozenset("is are was were did does do will would can could has ha
 SUBJECT_PRONOUNS = frozenset("i you he she it we they".split())
 FRAME_MAX_WORDS = 5  # a frame's auxiliary at most this many words after its wh-word ("how many seats did")
 # Words that are no names although capitalised: an answer that opens with its fact ("Six days.").
-NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred "
-    "thousand million billion first second third yes no".split()
+NUMBER_WORDS = (
+    frozenset(NUMBER_VALUES) | frozenset(SCALE_WORDS) | frozenset("first second third yes no".split())
 )
 
 CONDENSE_PROMPT = (

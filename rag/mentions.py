@@ -33,9 +33,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from rag.compose import NUMBER_VALUES
 from rag.question import english_typo, english_words
-from rag.sentences import stem
+from rag.sentences import NUMBER_VALUES, stem
 
 SCALES = {
     "thousand": 10**3,

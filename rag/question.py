@@ -209,10 +209,6 @@ class Reading:
         """The lowest English frequency of the words the articles never use (inf: none)."""
         return min((f for _, f in self.unseen), default=math.inf)
 
-    def unseen_below(self, threshold: float) -> tuple[str, ...]:
-        """The words the articles never use that are rarer in English than `threshold`."""
-        return tuple(w for w, f in self.unseen if f < threshold)
-
 
 class Vocabulary:
     """The corpus's stemmed terms with their chunk frequencies, and a speller over them."""

@@ -28,6 +28,16 @@ MONTHS = tuple(
     "january february march april may june july august september october november december".split()
 )
 WEEKDAYS = tuple("monday tuesday wednesday thursday friday saturday sunday".split())
+# Numbers as news writes them in words, listed once: each word's value ("eleven" is 11) ...
+NUMBER_VALUES = {
+    word: value
+    for value, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+} | {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+# ... and the words that scale a number ("two million", "a dozen").
+SCALE_WORDS = ("hundred", "thousand", "million", "billion", "dozen")
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being
@@ -176,12 +186,7 @@ def is_prose(sentence: str) -> bool:
 HEADING_MAX_WORDS = 8
 MIN_QUOTABLE_WORDS = 4  # a shorter sentence is quoted only when it states a number ("By eleven publishers.")
 SHORT_STATEMENT = re.compile(r"[A-Z][A-Za-z’'-]*(?:,?\s+[$£€]?[A-Za-z0-9’'%,-]+){1,2}\.")
-NUMBER_IN = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-    r"thousand|million|billion|dozen)\b",
-    re.I,
-)
+NUMBER_IN = re.compile(r"\d|\b(" + "|".join([*list(NUMBER_VALUES)[1:], *SCALE_WORDS]) + r")\b", re.I)
 
 
 def quotable(sentence: str, min_words: int = MIN_QUOTABLE_WORDS) -> bool:

@@ -95,6 +95,18 @@ def seeded_data_dir(tmp_path_factory: pytest.TempPathFactory, embed_model: Any) 
     return data_dir
 
 
+def ingest_without_sentence_vectors(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, embed_model: Any
+) -> None:
+    """Index the seeds as ingest wrote them before sentence vectors: none stored, the old signature."""
+    import rag.ingest
+
+    with monkeypatch.context() as m:
+        m.setattr(rag.ingest, "pack", lambda spans, vectors: {})
+        m.setattr(rag.ingest, "chunking_signature", lambda s: f"cl100k/{s.chunk_size}/{s.chunk_overlap}")
+        rag.ingest.ingest(settings=settings, embed_model=embed_model, progress=False)
+
+
 @pytest.fixture
 def seeded_settings(seeded_data_dir: Path, tmp_path: Path) -> Settings:
     """Settings on a private copy of the seeded index."""

@@ -14,10 +14,10 @@ import pytest
 
 import rag.retrieve
 from rag.config import Settings
-from rag.ingest import ingest
 from rag.retrieve import RRF_K, HybridRetriever, best_sentence
 from rag.sentvec import SPANS_KEY, VECTORS_KEY, pack, sentence_spans, unpack
 from rag.wiring import open_index
+from tests.conftest import ingest_without_sentence_vectors
 
 TEXT = (
     "Kim Jong Un arrived in Vladivostok on Wednesday. He toured the Admiral Shaposhnikov, "
@@ -81,9 +81,7 @@ def test_an_index_without_stored_vectors_ranks_by_dense_and_bm25(
     settings_factory: Any, embed_model: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = settings_factory()
-    with monkeypatch.context() as m:  # the index as ingest wrote it before sentence vectors
-        m.setattr(rag.ingest, "pack", lambda spans, vectors: {})
-        ingest(settings=settings, embed_model=embed_model, progress=False)
+    ingest_without_sentence_vectors(monkeypatch, settings, embed_model)
     retrieval = _retriever(settings, embed_model).retrieve("What gifts did Kim receive?")
     assert len(retrieval.passages) == 5
     assert all(p.sentence_rank is None and p.sentence_score is None for p in retrieval.passages)

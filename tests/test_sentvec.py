@@ -16,6 +16,7 @@ from rag.index import open_index
 from rag.ingest import chunking_signature, ingest
 from rag.sentences import Span
 from rag.sentvec import SPANS_KEY, VECTORS_KEY, CachedEmbedder, pack, sentence_spans, unpack
+from tests.conftest import ingest_without_sentence_vectors
 from tests.test_ingest import crash_at_registry_flip
 
 GIFTS = "What gifts did Kim receive?"
@@ -86,13 +87,8 @@ def test_a_question_costs_one_embedding(seeded_settings: Settings, embed_model: 
 def test_an_index_without_stored_vectors_answers_alike_and_plain_ingest_upgrades_it(
     settings_factory: Any, embed_model: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rag.ingest
-
     settings = settings_factory()
-    with monkeypatch.context() as m:  # the index as ingest wrote it before sentence vectors
-        m.setattr(rag.ingest, "pack", lambda spans, vectors: {})
-        m.setattr(rag.ingest, "chunking_signature", lambda s: f"cl100k/{s.chunk_size}/{s.chunk_overlap}")
-        ingest(settings=settings, embed_model=embed_model, progress=False)
+    ingest_without_sentence_vectors(monkeypatch, settings, embed_model)
     assert all(SPANS_KEY not in meta for _, _, meta in _chunks(settings))
 
     old_model = CountingModel(embed_model)
