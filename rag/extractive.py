@@ -1347,17 +1347,6 @@ def refusal_reason(
         found = set().union(*(c.types for c in ex.chosen))
         missing = [TYPE_PHRASES[k] for k in q.types if k not in found]
         return REFUSAL_NO_TYPE.format(what=" or ".join(missing[:1]) or "the answer")
-    if ex.quantity_fit < p.min_quantity_fit:
-        lacking = list(ex.quantity_missing[:MAX_REASON_WORDS])
-        present = [
-            w
-            for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms and w not in lacking)
-        ]
-        if lacking and present:
-            return REFUSAL_NO_QUANTITY.format(present=_quoted(present[:1]), missing=_quoted(lacking))
-        return REFUSAL_NO_TYPE.format(
-            what=TYPE_PHRASES.get(q.types[0], "the answer") if q.types else "the answer"
-        )
     if ex.focus_coverage < p.min_focus_coverage:
         frame = frame_words(q)
         block = _lead_block(lead, ex.chosen)
@@ -1371,6 +1360,17 @@ def refusal_reason(
         if words_ and present:
             return REFUSAL_MENTION_NOT.format(present=_quoted(present), missing=_quoted(words_))
         return REFUSAL_NO_FOCUS.format(focus=_quoted(words_)) if words_ else REFUSAL_NO_EVIDENCE
+    if ex.quantity_fit < p.min_quantity_fit:
+        lacking = list(ex.quantity_missing[:MAX_REASON_WORDS])
+        present = [
+            w
+            for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms and w not in lacking)
+        ]
+        if lacking and present:
+            return REFUSAL_NO_QUANTITY.format(present=_quoted(present[:1]), missing=_quoted(lacking))
+        return REFUSAL_NO_TYPE.format(
+            what=TYPE_PHRASES.get(q.types[0], "the answer") if q.types else "the answer"
+        )
     if p.require_key_focus and not ex.key_covered:
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     return ""
@@ -1952,7 +1952,8 @@ def _extract(
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         question=q,
     )
-    if fitted := [f for c in chosen for f in fits.get(id(c), [])]:
+    # the number the answer would open with is the lead's (else any chosen sentence's)
+    if fitted := fits.get(id(lead)) or [f for c in chosen for f in fits.get(id(c), [])]:
         best_fit = max((fit for _, fit in fitted), key=lambda f: f.score)
         result.quantity_fit, result.quantity_missing = best_fit.score, best_fit.missing
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question

@@ -91,6 +91,7 @@ class Asked:
 
     focus: tuple[tuple[str, str], ...]  # (stem, word) the number's clause should state
     rate: str = ""  # "hour", "day", "month", "year"... ("per hour", "a month", "monthly"), or ""
+    rate_phrase: str = ""  # ... as the question words it ("per hour")
     receivers: tuple[str, ...] = ()  # question words the transfer is asked to reach ("frost", "halvorsen")
     transfer: str = ""  # ... and the question's verb of that transfer ("paid", "earn")
 
@@ -115,9 +116,9 @@ def asked(question: str, focus: Iterable[tuple[str, str]], frame: Iterable[str] 
     """The focus, rate and receiver `question` asks the number for (`focus`: the reader's focus words,
     `frame`: words the question uses only as frame)."""
     lower = question.lower().replace("’", "'")
-    rate = ""
+    rate = rate_phrase = ""
     if match := RATE.search(lower):
-        rate = RATE_UNITS[(match.group(1) or match.group(2)).lower()]
+        rate, rate_phrase = RATE_UNITS[(match.group(1) or match.group(2)).lower()], match.group(0)
     rate_words = {w for w, unit in RATE_UNITS.items() if unit == rate} | ({"per"} if rate else set())
     skip = set(frame) | QUANTITY_WORDS | rate_words
     receivers: list[str] = []
@@ -128,6 +129,7 @@ def asked(question: str, focus: Iterable[tuple[str, str]], frame: Iterable[str] 
     return Asked(
         focus=tuple((t, w) for t, w in focus if w not in skip),
         rate=rate,
+        rate_phrase=rate_phrase,
         receivers=tuple(dict.fromkeys(receivers)),
         transfer=transfer,
     )
@@ -258,7 +260,7 @@ def fit(
     if ask.receivers and set(figure.payers) & set(ask.receivers):
         return Fit(0.0, (ask.transfer,))  # "was frost paid" against "Frost paid ...": Frost is the payer
     if ask.rate and figure.rate != ask.rate:
-        return Fit(0.0, (f"a {ask.rate}",) if ask.rate != "year" else ("a year",))
+        return Fit(0.0, (ask.rate_phrase,))
     total = stated = 0.0
     missing: list[tuple[bool, float, str]] = []  # (stated elsewhere in the sentence, weight, word)
     for term, word in ask.focus:
