@@ -50,7 +50,10 @@ def test_a_thousands_comma_is_no_clause_break() -> None:
 
 
 def test_a_verbless_clause_is_read_with_the_clause_before_it() -> None:
-    sentence = "Between 2019 and 2021 Pell paid Ida Crane, then a planner at the harbour board, a total of 52,000 dollars."
+    sentence = (
+        "Between 2019 and 2021 Pell paid Ida Crane, then a planner at the harbour board, "
+        "a total of 52,000 dollars."
+    )
     clause = _figure(sentence, "52,000").clause
     assert "Pell paid Ida Crane" in clause
 
