@@ -1391,7 +1391,7 @@ def _quantity_fits(
     counted = set(q.counted.split()) | q.counted_alike if kinds == [COUNT] else set()
     if counted & PEOPLE_STEMS:
         counted |= PEOPLE_STEMS
-    ask = quantity.asked(q.text, q.focus, frame_words(q))
+    ask = quantity.asked(q.text, q.focus, frame_words(q), counting=COUNT in kinds)
     texts = [c.span.text for c in typed]
     found = [patterns[k] for k in kinds]
     spans = [quantity.figure_spans(t, found, q.own_words, counted, COUNT_WINDOW, ask.rate) for t in texts]

@@ -69,6 +69,7 @@ CLAUSE_BREAK = re.compile(
     r"|although|though|when|where|unless|until)\b",
     re.I,
 )
+YEAR = re.compile(r"(?:19|20)\d\d")
 AUXILIARY_VERBS = frozenset(
     "is are was were be been being am has have had will would can could may might must should shall "
     "do does did".split()
@@ -78,10 +79,15 @@ QUANTITY_WORDS = frozenset("money amount number total sum figure exactly roughly
 # A transfer: "how much does X earn / did X get / was X paid" makes X its receiver; "X paid ..." a payer.
 RECEIVER_Q = re.compile(
     r"\b(?:does|do|did|will|would|has|have|is|are|was|were)\s+((?:[\w'-]+\s+){1,4}?)"
-    r"(earn|get|receive|make|take home|win|be paid|paid|get paid|been paid)\b",
+    r"(earn|get|receive|win|be paid|paid|get paid|been paid)\b",
     re.I,
 )
 PAYER = r"\s+(?:(?:will|would|must|has|had|have|to|agreed to|was to)\s+)?(?:paid|pays|pay)\b"
+# "Rotich earned ...", "Novak-Reyes receives ...", "Pell was paid ...": the word before is the receiver
+RECEIVER = re.compile(
+    r"([\w'’-]+)\s+(?:earns|earned|receives|received|gets|got|wins|won|(?:is|was|were|are|had been) paid)\b",
+    re.I,
+)
 PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being|get|got|gets)\s*$", re.I)
 
 
@@ -94,6 +100,7 @@ class Asked:
     rate_phrase: str = ""  # ... as the question words it ("per hour")
     receivers: tuple[str, ...] = ()  # question words the transfer is asked to reach ("frost", "halvorsen")
     transfer: str = ""  # ... and the question's verb of that transfer ("paid", "earn")
+    transfer_stated: bool = False  # the number's clause must state that verb (or a near one): money asked
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,8 @@ class Figure:
     clause: str  # its clause (`clause_of`)
     rate: str  # the rate it is stated at, or ""
     payers: tuple[str, ...]  # lowercase words that pay it in the sentence ("frost" of "Frost paid")
+    receivers: tuple[str, ...] = ()  # lowercase words its clause says receive ("rotich" of "Rotich earned")
+    phrase: str = ""  # the number as the sentence writes it
 
 
 @dataclass(frozen=True)
@@ -112,9 +121,12 @@ class Fit:
     missing: tuple[str, ...] = ()  # question words (or the rate asked) the clause does not state
 
 
-def asked(question: str, focus: Iterable[tuple[str, str]], frame: Iterable[str] = ()) -> Asked:
+def asked(
+    question: str, focus: Iterable[tuple[str, str]], frame: Iterable[str] = (), *, counting: bool = False
+) -> Asked:
     """The focus, rate and receiver `question` asks the number for (`focus`: the reader's focus words,
-    `frame`: words the question uses only as frame)."""
+    `frame`: words the question uses only as frame). An amount received ("how much does X earn") must
+    be stated with its verb; a count need not ("how many seats did Labour get": "Labour won 68")."""
     lower = question.lower().replace("’", "'")
     rate = rate_phrase = ""
     if match := RATE.search(lower):
@@ -125,13 +137,14 @@ def asked(question: str, focus: Iterable[tuple[str, str]], frame: Iterable[str] 
     transfer = ""
     if match := RECEIVER_Q.search(lower):
         receivers = [w for w in words(match.group(1)) if w not in STOPWORDS]
-        transfer = match.group(2)
+        transfer = match.group(2).split()[-1]  # "be paid": "paid"
     return Asked(
         focus=tuple((t, w) for t, w in focus if w not in skip),
         rate=rate,
         rate_phrase=rate_phrase,
         receivers=tuple(dict.fromkeys(receivers)),
         transfer=transfer,
+        transfer_stated=bool(transfer) and not counting,
     )
 
 
@@ -198,8 +211,9 @@ def figure_spans(
     out: list[tuple[int, int]] = []
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if match.group(0).strip().lower() in own or not match.group(0).strip():
-                continue
+            found = match.group(0).strip()
+            if found.lower() in own or not found or YEAR.fullmatch(found):
+                continue  # the question's own number, or a year: no quantity
             if wanted:
                 following = words(text[match.end() :])[:window]
                 at_rate = (
@@ -217,7 +231,10 @@ def figures(text: str, spans: Iterable[tuple[int, int]], receivers: Iterable[str
     for start, end in spans:
         lo, hi = clause_of(text, start, end)
         clause = text[lo:hi]
-        out.append(Figure((start, end), clause, rate_of(clause), payers(clause, receivers)))
+        got = tuple(re.sub(r"['’]s$", "", m.group(1).lower()) for m in RECEIVER.finditer(clause))
+        out.append(
+            Figure((start, end), clause, rate_of(clause), payers(clause, receivers), got, text[start:end])
+        )
     return out
 
 
@@ -236,6 +253,18 @@ def near(
         t: {v for v, s in zip(vocab, row, strict=True) if s >= threshold}
         for t, row in zip(targets, sims, strict=True)
     }
+
+
+def name_words(texts: Iterable[str]) -> set[str]:
+    """Lowercase words the sentences only write capitalised, past their first word: names ("Halvorsen")."""
+    upper: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for i, match in enumerate(re.finditer(r"[A-Za-z][\w'’-]*", text)):
+            word = match.group(0)
+            if i:  # a sentence's first word is capitalised whatever it is
+                (upper if word[0].isupper() else lower).add(word.lower())
+    return upper - lower
 
 
 def clause_words(figs: Iterable[Figure]) -> list[str]:
@@ -261,6 +290,13 @@ def fit(
         return Fit(0.0, (ask.transfer,))  # "was frost paid" against "Frost paid ...": Frost is the payer
     if ask.rate and figure.rate != ask.rate:
         return Fit(0.0, (ask.rate_phrase,))
+    if ask.receivers and figure.receivers and not set(figure.receivers) & set(ask.receivers):
+        return Fit(0.0, ask.receivers)  # "how much did X get" against "Y received ...": Y's
+    bare = (
+        figure.clause.replace(figure.phrase, " ") if figure.phrase else figure.clause
+    )  # "dollars" is no pay
+    if ask.transfer_stated and not _states(stem(base_form(ask.transfer)), ask.transfer, bare, alike):
+        return Fit(0.0, (ask.transfer,))  # "how much does X earn": a price cut is no pay
     total = stated = 0.0
     missing: list[tuple[bool, float, str]] = []  # (stated elsewhere in the sentence, weight, word)
     for term, word in ask.focus:
@@ -290,6 +326,12 @@ def sentence_fits(
     flat = [f for row in figs for f in row]
     alike: dict[str, set[str]] = {}
     if embed is not None and flat:
-        lacking = [w for t, w in ask.focus if any(not _states(t, w, f.clause, {}) for f in flat)]
+        asked_words = [*(w for _, w in ask.focus), *([ask.transfer] if ask.transfer else [])]
+        names = name_words(texts)  # a name has no synonyms: "halvorsen" is not "halden"
+        lacking = [
+            w
+            for w in dict.fromkeys(asked_words)
+            if w not in names and any(not _states(stem(base_form(w)), w, f.clause, {}) for f in flat)
+        ]
         alike = near(lacking, clause_words(flat), embed)
     return [[(f, fit(ask, f, text, idf, alike)) for f in row] for text, row in zip(texts, figs, strict=True)]
