@@ -11,14 +11,20 @@ paid someone else. This module reads, for each typed number of a sentence (`figu
   "which", "but"); a clause with no verb (an apposition, "a total of 84,000 dollars") is read
   with the clause before it;
 - its rate ("4 dollars a day", "1.50 dollars an hour", "annual"): `rate_of`;
-- who pays it, when a transfer verb follows a word of the question ("Frost paid ...").
+- who pays it ("Frost paid ...": a word of the question right before an active "paid") and
+  who receives it ("Rotich earned ...", "Novak-Reyes receives ...": the word before the verb).
 
-and compares it with what the question asks (`asked`): its focus words (weighted by IDF,
-stated in the clause literally or by a near synonym whose word vector is close, `near`),
-its rate ("per hour", "a month", "monthly") and, for "how much was X paid / does X earn /
-did X get", X as the receiver. `fit` is the IDF share of the focus the number's clause
-states, a focus word stated elsewhere in the sentence counting `OUTSIDE_WEIGHT`; a rate
-asked and not stated (or another one), or a receiver asked who pays in the sentence, fits 0.
+It compares that with what the question asks (`asked`): its focus words, weighted by IDF and
+stated in the clause literally or by a near synonym whose word vector is close (`near`; never
+for a name, a word the sentences only write capitalised: "halvorsen" is not "halden"), its rate
+("per hour", "a month", "monthly") and, for "how much was X paid / does X earn / did X get",
+X as the receiver. `fit` is the IDF share of the focus the number's clause states, a focus word
+stated elsewhere in the sentence counting `OUTSIDE_WEIGHT`. It is 0 when the question asks a
+rate the clause does not state (or another one), when the receiver asked pays, when the clause
+names another receiver, or when an amount received ("earn", "get", "be paid"; not a count: "how
+many seats did Labour get" is "Labour won 68") is stated with no such verb (or a near one) in
+the clause: "how much does Ines Halvorsen earn" is not "Halden had cut the price ... by 4,000
+euros". A bare year is never the number asked.
 
 It deliberately does not parse syntax, resolve pronouns, convert units or currencies, or
 decide anything: `rag.extractive` reads the fit (the lead's choice, the short fact, and a
