@@ -132,7 +132,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from rag import mentions
+from rag import mentions, quantity
 from rag import policy as policies
 from rag.compose import (
     SHORT_TYPES,
@@ -440,6 +440,7 @@ REFUSAL_MENTION_NOT = "The articles mention {present} but say nothing about {mis
 REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
 REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
 REFUSAL_NOT_REPORTED = "The articles do not report what {speaker} said about this."
+REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {missing}."  # `rag.quantity`
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -525,6 +526,10 @@ class Extract:
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
     contradicted: tuple[tuple[str, str], ...] = ()  # (asked, stated instead): "2019" asked, lead says "2021"
     speech_reported: bool = True  # "what did X say": a chosen sentence reports X's words (or none is asked)
+    # "how much/many": how well the best-fitting typed number of the chosen sentences states what is
+    # asked (`rag.quantity.fit`; 1: nothing to check), and the question words its clause lacks
+    quantity_fit: float = 1.0
+    quantity_missing: tuple[str, ...] = ()
     question: Question | None = None
 
 
@@ -1356,9 +1361,57 @@ def refusal_reason(
         if words_ and present:
             return REFUSAL_MENTION_NOT.format(present=_quoted(present), missing=_quoted(words_))
         return REFUSAL_NO_FOCUS.format(focus=_quoted(words_)) if words_ else REFUSAL_NO_EVIDENCE
+    if ex.quantity_fit < p.min_quantity_fit:
+        lacking = list(ex.quantity_missing[:MAX_REASON_WORDS])
+        present = [
+            w
+            for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms and w not in lacking)
+        ]
+        if lacking and present:
+            return REFUSAL_NO_QUANTITY.format(present=_quoted(present[:1]), missing=_quoted(lacking))
+        return REFUSAL_NO_TYPE.format(
+            what=TYPE_PHRASES.get(q.types[0], "the answer") if q.types else "the answer"
+        )
     if p.require_key_focus and not ex.key_covered:
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     return ""
+
+
+QUANTITY_TYPES = (COUNT, MONEY, AMOUNT)  # "how many", "how much": the number must be the one asked
+
+
+def _quantity_fits(
+    q: Question, cands: list[Candidate], idf: Callable[[str], float], embed: Embed
+) -> dict[int, list[tuple[quantity.Figure, quantity.Fit]]]:
+    """For a how much / how many question, each typed number of `cands` (by id) with its fit."""
+    kinds = [k for k in q.types if k in QUANTITY_TYPES]
+    typed = [c for c in cands if set(kinds) & c.types]
+    if not typed:
+        return {}
+    patterns = {COUNT: NUMBER, MONEY: MONEY_AMOUNT, AMOUNT: AMOUNT_ANSWER}
+    counted = set(q.counted.split()) | q.counted_alike if kinds == [COUNT] else set()
+    if counted & PEOPLE_STEMS:
+        counted |= PEOPLE_STEMS
+    ask = quantity.asked(q.text, q.focus, frame_words(q), counting=COUNT in kinds)
+    texts = [c.span.text for c in typed]
+    found = [patterns[k] for k in kinds]
+    spans = [quantity.figure_spans(t, found, q.own_words, counted, COUNT_WINDOW, ask.rate) for t in texts]
+    fitted = quantity.sentence_fits(ask, texts, spans, idf, embed)
+    return {id(c): row for c, row in zip(typed, fitted, strict=True) if row}
+
+
+def _fit_score(fits: dict[int, list[tuple[quantity.Figure, quantity.Fit]]], cand: Candidate) -> float:
+    row = fits.get(id(cand))
+    return max(f.score for _, f in row) if row else 1.0
+
+
+def _short_fit(
+    fits: dict[int, list[tuple[quantity.Figure, quantity.Fit]]], cand: Candidate, span: tuple[int, int]
+) -> float:
+    """The fit of the number the short fact `span` of `cand` opens with (1.0: not checked)."""
+    row = fits.get(id(cand), [])
+    inside = [f.score for fig, f in row if span[0] <= fig.span[0] < span[1]]
+    return max(inside) if inside else 1.0
 
 
 def _stated_phrase(q: Question, lead: Candidate) -> str:
@@ -1792,12 +1845,17 @@ def _extract(
     # "what colour was the van": a sentence that states a colour leads when one does.
     states_class = dict(zip(map(id, pool), _stating_class(q, pool, embed), strict=True)) if q.head else {}
     alike = speaker_alike(q, pool, embed)  # "what did seoul say": "South Korea ... stated"
+    # "how much does X earn": a sentence whose number is what is asked leads when one is (`rag.quantity`)
+    fits = (
+        _quantity_fits(q, ranked[:FILL_POOL], idf, embed) if measure_focus or policy.min_quantity_fit else {}
+    )
     lead = max(
         leaders,
         key=lambda c: (
             not contradictions(q, c),
             reports_speech(q, c, alike),
             states_class.get(id(c), True),
+            _fit_score(fits, c) >= policy.min_quantity_fit,
             len(c.types),
             c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
         ),
@@ -1895,6 +1953,10 @@ def _extract(
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         question=q,
     )
+    # the number the answer would open with is the lead's (else any chosen sentence's)
+    if fitted := fits.get(id(lead)) or [f for c in chosen for f in fits.get(id(c), [])]:
+        best_fit = max((fit for _, fit in fitted), key=lambda f: f.score)
+        result.quantity_fit, result.quantity_missing = best_fit.score, best_fit.missing
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
         result.short, result.short_from, result.short_span = short_fact(q, [lead])
         if not result.short and (verdict := settles(q, lead)):
@@ -1904,7 +1966,10 @@ def _extract(
         result.short, result.short_from, result.short_span = total.text, cand, None
         result.short_marks = tuple((cand, a.start, a.end) for a in total.addends)
     elif result.short_from is not None and result.short_span is not None:
-        result.short_marks = ((result.short_from, *result.short_span),)
+        if _short_fit(fits, result.short_from, result.short_span) < policy.min_quantity_fit:
+            result.short, result.short_from, result.short_span = "", None, None  # not the number asked
+        else:
+            result.short_marks = ((result.short_from, *result.short_span),)
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
     result.chosen = _same_article_first(_fill(chosen, ranked, idf))

@@ -41,6 +41,9 @@ class Policy:
     min_class_similarity: float = 0.0  # "what colour": the nearest word of the answer to "colour" (cosine)
     min_article_specific: float = 0.0  # share of the question's rare words the lead's article states
     require_speech: bool = True  # "what did X say" needs a sentence that reports X's words
+    # "how much/many": the IDF share of the question's focus the clause of the answer's number states
+    # (`rag.quantity`; a rate or receiver asked and not stated there: 0); 0: off
+    min_quantity_fit: float = 0.0
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"

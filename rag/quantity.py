@@ -1,0 +1,343 @@
+"""Whether a number a sentence states is the quantity a "how much / how many" question asks for.
+
+The reader checks that "how much" gets an amount and "how many drones" a number before
+"drones", not that the number quantifies what is asked: "how much does Ines Halvorsen earn"
+was answered "4,000 euros." from "Chief executive Ines Halvorsen said Halden had cut the
+price of the Fjord SUV by up to 4,000 euros", and "how much was Frost paid" with what Frost
+paid someone else. This module reads, for each typed number of a sentence (`figure_spans`):
+
+- its clause (`clause_of`): the words around it up to clause punctuation, a reporting verb
+  ("said": the speaker is not what the number is about) or a subordinating word ("after",
+  "which", "but"); a clause with no verb (an apposition, "a total of 84,000 dollars") is read
+  with the clause before it;
+- its rate ("4 dollars a day", "1.50 dollars an hour", "annual"): `rate_of`;
+- who pays it ("Frost paid ...": a word of the question right before an active "paid") and
+  who receives it ("Rotich earned ...", "Novak-Reyes receives ...": the word before the verb).
+
+It compares that with what the question asks (`asked`): its focus words, weighted by IDF and
+stated in the clause literally or by a near synonym whose word vector is close (`near`; never
+for a name, a word the sentences only write capitalised: "halvorsen" is not "halden"), its rate
+("per hour", "a month", "monthly") and, for "how much was X paid / does X earn / did X get",
+X as the receiver. `fit` is the IDF share of the focus the number's clause states, a focus word
+stated elsewhere in the sentence counting `OUTSIDE_WEIGHT`. It is 0 when the question asks a
+rate the clause does not state (or another one), when the receiver asked pays, when the clause
+names another receiver, or when an amount received ("earn", "get", "be paid"; not a count: "how
+many seats did Labour get" is "Labour won 68") is stated with no such verb (or a near one) in
+the clause: "how much does Ines Halvorsen earn" is not "Halden had cut the price ... by 4,000
+euros". A bare year is never the number asked.
+
+It deliberately does not parse syntax, resolve pronouns, convert units or currencies, or
+decide anything: `rag.extractive` reads the fit (the lead's choice, the short fact, and a
+refusal under `rag.policy`'s `min_quantity_fit`). Pure functions; the word vectors come from
+the injected `embed`, in one call per question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.sentences import IRREGULAR_VERBS, STOPWORDS, base_form, stem, words
+
+Embed = Callable[[list[str]], list[list[float]]]
+
+OUTSIDE_WEIGHT = 0.5  # a focus word the sentence states outside the number's clause counts this much
+NEAR_COSINE = 0.6  # a focus word is stated by a clause word whose vector is this close (as the reader's)
+MAX_MERGE = 3  # clauses before a verbless one it may be read with ("Frost paid X, then ..., a total of")
+RATE_UNITS = {  # the rate a question asks or a number states, by its unit
+    "hour": "hour",
+    "hourly": "hour",
+    "day": "day",
+    "daily": "day",
+    "night": "night",
+    "nightly": "night",
+    "week": "week",
+    "weekly": "week",
+    "month": "month",
+    "monthly": "month",
+    "year": "year",
+    "yearly": "year",
+    "annual": "year",
+    "annually": "year",
+    "annum": "year",
+}
+RATE = re.compile(
+    r"\b(?:per|a|an|each|every)\s+(hour|day|night|week|month|year|annum)\b(?!\s+(?:ago|earlier|later|before))"
+    r"|\b(hourly|daily|nightly|weekly|monthly|yearly|annual|annually)\b",
+    re.I,
+)
+CLAUSE_BREAK = re.compile(
+    r"(?<!\d),|,(?!\d)|[;:()\[\]\"“”]|\s[—–-]\s"  # not the comma of "12,400"
+    r"|\b(?:said|says|say|told|tells|according to|that|which|who|whose|while|whereas|but|after|because"
+    r"|although|though|when|where|unless|until)\b",
+    re.I,
+)
+YEAR = re.compile(r"(?:19|20)\d\d")
+AUXILIARY_VERBS = frozenset(
+    "is are was were be been being am has have had will would can could may might must should shall "
+    "do does did".split()
+)
+# Words that name the quantity itself ("how much money", "the total number"): no focus of their own.
+QUANTITY_WORDS = frozenset("money amount number total sum figure exactly roughly approximately".split())
+# A transfer: "how much does X earn / did X get / was X paid" makes X its receiver; "X paid ..." a payer.
+RECEIVER_Q = re.compile(
+    r"\b(?:does|do|did|will|would|has|have|is|are|was|were)\s+((?:[\w'-]+\s+){1,4}?)"
+    r"(earn|get|receive|win|be paid|paid|get paid|been paid)\b",
+    re.I,
+)
+PAYER = r"\s+(?:(?:will|would|must|has|had|have|to|agreed to|was to)\s+)?(?:paid|pays|pay)\b"
+# "Rotich earned ...", "Novak-Reyes receives ...", "Pell was paid ...": the word before is the receiver
+RECEIVER = re.compile(
+    r"([\w'’-]+)\s+(?:earns|earned|receives|received|gets|got|wins|won|(?:is|was|were|are|had been) paid)\b",
+    re.I,
+)
+PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being|get|got|gets)\s*$", re.I)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a how much / how many question asks of the number."""
+
+    focus: tuple[tuple[str, str], ...]  # (stem, word) the number's clause should state
+    rate: str = ""  # "hour", "day", "month", "year"... ("per hour", "a month", "monthly"), or ""
+    rate_phrase: str = ""  # ... as the question words it ("per hour")
+    receivers: tuple[str, ...] = ()  # question words the transfer is asked to reach ("frost", "halvorsen")
+    transfer: str = ""  # ... and the question's verb of that transfer ("paid", "earn")
+    transfer_stated: bool = False  # the number's clause must state that verb (or a near one): money asked
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One typed number of a sentence and what it quantifies."""
+
+    span: tuple[int, int]  # the number's offsets in the sentence
+    clause: str  # its clause (`clause_of`)
+    rate: str  # the rate it is stated at, or ""
+    payers: tuple[str, ...]  # lowercase words that pay it in the sentence ("frost" of "Frost paid")
+    receivers: tuple[str, ...] = ()  # lowercase words its clause says receive ("rotich" of "Rotich earned")
+    phrase: str = ""  # the number as the sentence writes it
+
+
+@dataclass(frozen=True)
+class Fit:
+    score: float  # 0..1: how well the number's clause states what is asked
+    missing: tuple[str, ...] = ()  # question words (or the rate asked) the clause does not state
+
+
+def asked(
+    question: str, focus: Iterable[tuple[str, str]], frame: Iterable[str] = (), *, counting: bool = False
+) -> Asked:
+    """The focus, rate and receiver `question` asks the number for (`focus`: the reader's focus words,
+    `frame`: words the question uses only as frame). An amount received ("how much does X earn") must
+    be stated with its verb; a count need not ("how many seats did Labour get": "Labour won 68")."""
+    lower = question.lower().replace("’", "'")
+    rate = rate_phrase = ""
+    if match := RATE.search(lower):
+        rate, rate_phrase = RATE_UNITS[(match.group(1) or match.group(2)).lower()], match.group(0)
+    rate_words = {w for w, unit in RATE_UNITS.items() if unit == rate} | ({"per"} if rate else set())
+    skip = set(frame) | QUANTITY_WORDS | rate_words
+    receivers: list[str] = []
+    transfer = ""
+    if match := RECEIVER_Q.search(lower):
+        receivers = [w for w in words(match.group(1)) if w not in STOPWORDS]
+        transfer = match.group(2).split()[-1]  # "be paid": "paid"
+    return Asked(
+        focus=tuple((t, w) for t, w in focus if w not in skip),
+        rate=rate,
+        rate_phrase=rate_phrase,
+        receivers=tuple(dict.fromkeys(receivers)),
+        transfer=transfer,
+        transfer_stated=bool(transfer) and not counting,
+    )
+
+
+def _has_verb(text: str) -> bool:
+    for word in words(text):
+        if word in AUXILIARY_VERBS or word in IRREGULAR_VERBS or re.search(r"[a-z]{2}(ed|ing)$", word):
+            return True
+    return False
+
+
+def clause_of(text: str, start: int, end: int) -> tuple[int, int]:
+    """The offsets of the clause of `text` around the span `start:end` (see the module docstring)."""
+    cuts = [0]
+    for match in CLAUSE_BREAK.finditer(text):
+        if match.end() <= start or match.start() >= end:
+            cuts.append(match.start() if match.start() >= end else match.end())
+    cuts.append(len(text))
+    cuts = sorted(set(cuts))
+    before = [c for c in cuts if c <= start]
+    after = [c for c in cuts if c >= end]
+    lo, hi = before[-1], after[0]
+    # a verbless clause ("a total of 84,000 dollars in cash") is read with the clauses before it
+    merged = 0
+    while not _has_verb(text[lo:hi]) and merged < MAX_MERGE:
+        earlier = [c for c in cuts if c < lo and words(text[c:lo])]  # an empty piece (") ,") is no clause
+        if not earlier:
+            break
+        lo = earlier[-1]
+        merged += 1
+    return lo, hi
+
+
+def rate_of(clause: str) -> str:
+    """The rate a clause states its number at ("a day", "an hour", "annual"), or ""."""
+    match = RATE.search(clause)
+    return RATE_UNITS[(match.group(1) or match.group(2)).lower()] if match else ""
+
+
+def payers(text: str, candidates: Iterable[str]) -> tuple[str, ...]:
+    """The words of `candidates` that pay in `text`: right before an active "paid/pays/pay"
+    ("Frost paid Neil Ashdown"), not a passive one ("Frost was paid")."""
+    out = []
+    for word in candidates:
+        for match in re.finditer(rf"\b{re.escape(word)}\b{PAYER}", text, re.I):
+            if not PASSIVE.search(text[: match.start()]):
+                out.append(word)
+                break
+    return tuple(out)
+
+
+def figure_spans(
+    text: str,
+    patterns: Sequence[re.Pattern[str]],
+    own_words: Iterable[str] = (),
+    counted: Iterable[str] = (),
+    window: int = 3,
+    rate: str = "",
+) -> list[tuple[int, int]]:
+    """The offsets of the numbers of `text` any of `patterns` matches (the question's own numbers
+    left out); with `counted` stems, a number must be followed within `window` words by one, or by
+    the `rate` asked ("how many patients a day": "180 a day")."""
+    own = set(own_words)
+    wanted = set(counted)
+    out: list[tuple[int, int]] = []
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            found = match.group(0).strip()
+            if found.lower() in own or not found or YEAR.fullmatch(found):
+                continue  # the question's own number, or a year: no quantity
+            if wanted:
+                following = words(text[match.end() :])[:window]
+                at_rate = (
+                    rate and (m := RATE.match(text[match.end() :].lstrip())) and rate_of(m.group(0)) == rate
+                )
+                if not at_rate and not any(stem(base_form(w)) in wanted for w in following):
+                    continue
+            out.append(match.span())
+    return sorted(set(out))
+
+
+def figures(text: str, spans: Iterable[tuple[int, int]], receivers: Iterable[str] = ()) -> list[Figure]:
+    """Each number of `text` at `spans`, read with its clause, rate and payers."""
+    out = []
+    for start, end in spans:
+        lo, hi = clause_of(text, start, end)
+        clause = text[lo:hi]
+        got = tuple(re.sub(r"['’]s$", "", m.group(1).lower()) for m in RECEIVER.finditer(clause))
+        out.append(
+            Figure((start, end), clause, rate_of(clause), payers(clause, receivers), got, text[start:end])
+        )
+    return out
+
+
+def near(
+    targets: Sequence[str], vocab: Sequence[str], embed: Embed, threshold: float = NEAR_COSINE
+) -> dict[str, set[str]]:
+    """For each target word, the words of `vocab` whose vectors are at least `threshold` close
+    (one embedding call)."""
+    if not targets or not vocab:
+        return {}
+    vectors = np.asarray(embed([*targets, *vocab]), dtype=np.float64)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    units = vectors / np.where(norms == 0, 1.0, norms)
+    sims = units[: len(targets)] @ units[len(targets) :].T
+    return {
+        t: {v for v, s in zip(vocab, row, strict=True) if s >= threshold}
+        for t, row in zip(targets, sims, strict=True)
+    }
+
+
+def name_words(texts: Iterable[str]) -> set[str]:
+    """Lowercase words the sentences only write capitalised, past their first word: names ("Halvorsen")."""
+    upper: set[str] = set()
+    lower: set[str] = set()
+    for text in texts:
+        for i, match in enumerate(re.finditer(r"[A-Za-z][\w'’-]*", text)):
+            word = match.group(0)
+            if i:  # a sentence's first word is capitalised whatever it is
+                (upper if word[0].isupper() else lower).add(word.lower())
+    return upper - lower
+
+
+def clause_words(figs: Iterable[Figure]) -> list[str]:
+    """The content words of the figures' clauses: what the question's words are compared with."""
+    return sorted({w for f in figs for w in words(f.clause) if w not in STOPWORDS and len(w) > 2})
+
+
+def _states(term: str, word: str, text: str, alike: dict[str, set[str]]) -> bool:
+    said = words(text)
+    return term in {stem(base_form(w)) for w in said} or bool(alike.get(word, set()) & set(said))
+
+
+def fit(
+    ask: Asked,
+    figure: Figure,
+    sentence: str,
+    idf: Callable[[str], float],
+    alike: dict[str, set[str]] | None = None,
+) -> Fit:
+    """How well `figure` (a number of `sentence`) states what `ask` asks (see the module docstring)."""
+    alike = alike or {}
+    if ask.receivers and set(figure.payers) & set(ask.receivers):
+        return Fit(0.0, (ask.transfer,))  # "was frost paid" against "Frost paid ...": Frost is the payer
+    if ask.rate and figure.rate != ask.rate:
+        return Fit(0.0, (ask.rate_phrase,))
+    if ask.receivers and figure.receivers and not set(figure.receivers) & set(ask.receivers):
+        return Fit(0.0, ask.receivers)  # "how much did X get" against "Y received ...": Y's
+    bare = (
+        figure.clause.replace(figure.phrase, " ") if figure.phrase else figure.clause
+    )  # "dollars" is no pay
+    if ask.transfer_stated and not _states(stem(base_form(ask.transfer)), ask.transfer, bare, alike):
+        return Fit(0.0, (ask.transfer,))  # "how much does X earn": a price cut is no pay
+    total = stated = 0.0
+    missing: list[tuple[bool, float, str]] = []  # (stated elsewhere in the sentence, weight, word)
+    for term, word in ask.focus:
+        weight = idf(term)
+        total += weight
+        if _states(term, word, figure.clause, alike):
+            stated += weight
+            continue
+        elsewhere = _states(term, word, sentence, alike)
+        stated += OUTSIDE_WEIGHT * weight if elsewhere else 0.0
+        missing.append((elsewhere, -weight, word))
+    if total <= 0:
+        return Fit(1.0)
+    return Fit(stated / total, tuple(w for _, _, w in sorted(missing)))  # unstated words first, rarest first
+
+
+def sentence_fits(
+    ask: Asked,
+    texts: Sequence[str],
+    spans: Sequence[Sequence[tuple[int, int]]],
+    idf: Callable[[str], float],
+    embed: Embed | None = None,
+) -> list[list[tuple[Figure, Fit]]]:
+    """Each number of each sentence (`spans[i]` in `texts[i]`) with its fit; the focus words a clause
+    lacks literally are looked for among the clauses' words by their vectors (one `embed` call)."""
+    figs = [figures(text, found, ask.receivers) for text, found in zip(texts, spans, strict=True)]
+    flat = [f for row in figs for f in row]
+    alike: dict[str, set[str]] = {}
+    if embed is not None and flat:
+        asked_words = [*(w for _, w in ask.focus), *([ask.transfer] if ask.transfer else [])]
+        names = name_words(texts)  # a name has no synonyms: "halvorsen" is not "halden"
+        lacking = [
+            w
+            for w in dict.fromkeys(asked_words)
+            if w not in names and any(not _states(stem(base_form(w)), w, f.clause, {}) for f in flat)
+        ]
+        alike = near(lacking, clause_words(flat), embed)
+    return [[(f, fit(ask, f, text, idf, alike)) for f in row] for text, row in zip(texts, figs, strict=True)]

@@ -1,0 +1,204 @@
+"""What a number of a sentence quantifies, against what a how much / how many question asks.
+
+Pure logic of `rag.quantity` on short passages written for these tests, then the reader's hooks
+(`rag.extractive`: the lead's choice, the short fact, the refusal under `min_quantity_fit`) with
+the bag-of-words fake embedder of the reader's own tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from rag import policy as policies
+from rag import quantity
+from rag.extractive import AMOUNT_ANSWER, MONEY_AMOUNT, NUMBER, analyse, extract, frame_words
+from tests.test_extractive import fake_embed, idf, retrieval
+
+
+def _figure(sentence: str, number: str, receivers: tuple[str, ...] = ()) -> quantity.Figure:
+    start = sentence.index(number)
+    return quantity.figures(sentence, [(start, start + len(number))], receivers)[0]
+
+
+def _ask(question: str, counting: bool = False) -> quantity.Asked:
+    q = analyse(question)
+    return quantity.asked(q.text, q.focus, frame_words(q), counting=counting)
+
+
+def _fit(question: str, sentence: str, number: str, counting: bool = False) -> quantity.Fit:
+    ask = _ask(question, counting)
+    return quantity.fit(ask, _figure(sentence, number, ask.receivers), sentence, lambda _: 1.0)
+
+
+# -- reading the number's clause -------------------------------------------------------
+
+
+def test_the_clause_stops_at_a_reporting_verb_and_clause_punctuation() -> None:
+    sentence = "Chief executive Mara Lindqvist said Oskel had cut the price of the Tundra van by 3,500 euros."
+    clause = _figure(sentence, "3,500").clause
+    assert "Lindqvist" not in clause  # the speaker is not what the number is about
+    assert "price of the Tundra van by 3,500 euros" in clause
+    other = "The port handled 14,200 containers, while the airport took 310 flights."
+    assert "airport" not in _figure(other, "14,200").clause
+    assert "containers" not in _figure(other, "310").clause
+
+
+def test_a_thousands_comma_is_no_clause_break() -> None:
+    sentence = "A landslide in the Vell valley has buried 12,400 metres of road and cut off about 900 homes."
+    assert _figure(sentence, "900").clause.startswith("A landslide in the Vell valley")
+
+
+def test_a_verbless_clause_is_read_with_the_clause_before_it() -> None:
+    sentence = (
+        "Between 2019 and 2021 Pell paid Ida Crane, then a planner at the harbour board, "
+        "a total of 52,000 dollars."
+    )
+    clause = _figure(sentence, "52,000").clause
+    assert "Pell paid Ida Crane" in clause
+
+
+def test_the_rate_of_a_number_and_of_a_question() -> None:
+    assert quantity.rate_of("will charge 6 dollars a day") == "day"
+    assert quantity.rate_of("at 2.20 dollars an hour") == "hour"
+    assert quantity.rate_of("an annual grant of 40,000 dollars") == "year"
+    assert quantity.rate_of("a year ago it cost 40,000 dollars") == ""  # a time, not a rate
+    assert quantity.rate_of("cost 40,000 dollars") == ""
+    assert _ask("how much do bus drivers in vell earn per hour").rate == "hour"
+    assert _ask("how much is a monthly ticket for the vell tram").rate == "month"
+    assert _ask("how much is a ticket for the vell tram").rate == ""
+
+
+def test_who_pays_and_who_is_asked_to_receive() -> None:
+    assert _ask("how much was pell paid as chairman").receivers == ("pell",)
+    assert _ask("how much does mara lindqvist earn").receivers == ("mara", "lindqvist")
+    assert _ask("how much did pell pay crane").receivers == ()
+    assert quantity.payers("Pell paid Ida Crane 52,000 dollars", ["pell", "crane"]) == ("pell",)
+    assert quantity.payers("Pell was paid 52,000 dollars", ["pell"]) == ()
+    assert quantity.payers("Pell will pay 52,000 dollars", ["pell"]) == ("pell",)
+
+
+def test_figure_spans_keep_counted_numbers_or_the_rate_asked() -> None:
+    sentence = "The clinic saw 4,100 patients in May, about 130 a day, in rooms built for 90 a day."
+    spans = quantity.figure_spans(sentence, [NUMBER], counted=["patient"])
+    assert [sentence[a:b] for a, b in spans] == ["4,100"]
+    spans = quantity.figure_spans(sentence, [NUMBER], counted=["patient"], rate="day")
+    assert [sentence[a:b] for a, b in spans] == ["4,100", "130", "90"]
+    money = "Oskel will invest 25 million dollars and pay 310 million dollars for the brand."
+    found = quantity.figure_spans(money, [MONEY_AMOUNT, AMOUNT_ANSWER])
+    assert {money[a:b] for a, b in found} == {"25 million dollars", "310 million dollars"}
+
+
+# -- the fit ----------------------------------------------------------------------------
+
+
+def test_a_number_of_another_rate_does_not_fit() -> None:
+    sentence = "The new car park will be free for three months, after which it will charge 6 dollars a day."
+    assert _fit("how much is a monthly pass for the car park", sentence, "6 dollars").score == 0.0
+    assert _fit("how much is the car park per day", sentence, "6 dollars").score == 0.5  # "it": half
+    # no rate asked: the number's rate does not matter
+    assert _fit("how much will the car park charge", sentence, "6 dollars").score > 0.5
+
+
+def test_a_payer_is_not_the_receiver_asked_for() -> None:
+    sentence = "The court heard that Pell paid Ida Crane a total of 52,000 dollars in cash."
+    wrong = _fit("how much was pell paid as chairman", sentence, "52,000")
+    assert wrong.score == 0.0 and wrong.missing == ("paid",)
+    assert _fit("how much did pell pay crane", sentence, "52,000").score == 1.0
+
+
+def test_the_question_words_count_in_the_clause_and_half_elsewhere() -> None:
+    sentence = "Chief executive Mara Lindqvist said Oskel had cut the price of the Tundra van by 3,500 euros."
+    right = _fit("how much did oskel cut the tundra price", sentence, "3,500")
+    assert right.score == 1.0 and right.missing == ()
+    other = _fit("how much did mara lindqvist announce for the van", sentence, "3,500")
+    # "van" in the clause; "mara" and "lindqvist" only outside it: half each; "announce" nowhere
+    assert abs(other.score - (1 + 0.5 + 0.5) / 4) < 1e-9
+    assert other.missing[0] == "announce"  # the word the sentence never states comes first
+
+
+def test_an_amount_received_needs_its_verb_and_its_receiver() -> None:
+    cut = "Chief executive Mara Lindqvist said Oskel had cut the price of the Tundra van by 3,500 euros."
+    earn = _fit("how much does mara lindqvist earn", cut, "3,500")
+    assert earn.score == 0.0 and earn.missing == ("earn",)  # a price cut is no pay
+    other = "Rotich earned 40,000 euros in prize money at the Vell marathon."
+    assert _fit("how much does mara lindqvist earn", other, "40,000").score == 0.0  # Rotich's pay
+    assert _fit("how much did rotich earn at the vell marathon", other, "40,000").score == 1.0
+    # a count needs neither: "how many seats did labour get" is answered by "Labour won 68 seats"
+    won = "Labour won 68 seats in the Vell assembly."
+    assert _fit("how many seats did labour get", won, "68", counting=True).score > 0.5
+    assert _fit("how much did labour get", won, "68").score == 0.0
+
+
+def test_near_synonyms_by_word_vectors_in_one_embedding_call() -> None:
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        calls.append(texts)
+        vectors = fake_embed(texts)
+        for vec, text in zip(vectors, texts, strict=True):
+            if text in ("wages", "salary"):  # the same direction: near synonyms
+                vec[:] = [0.0] * len(vec)
+                vec[0] = 1.0
+        return vectors
+
+    sentence = "Dock workers at Vell earn a salary of 2,900 dollars a month, the union said."
+    ask = _ask("how much are the wages of vell dock workers a month")
+    start = sentence.index("2,900")
+    [[(_, fitted)]] = quantity.sentence_fits(ask, [sentence], [[(start, start + 5)]], lambda _: 1.0, embed)
+    assert fitted.score == 1.0
+    assert len(calls) == 1
+    [[(_, literal)]] = quantity.sentence_fits(ask, [sentence], [[(start, start + 5)]], lambda _: 1.0)
+    assert literal.score < 1.0
+
+
+# -- the reader's hooks -------------------------------------------------------------------
+
+ON = replace(policies.current(), min_quantity_fit=0.2)
+OFF = replace(policies.current(), min_quantity_fit=0.0)
+CAR_PARK = (
+    "Vell station reopened on Monday after a year of repairs. "
+    "Residents said the new car park at Vell station would be free only for the first three months, "
+    "after which it will charge 6 dollars a day."
+)
+
+
+def test_a_number_of_another_rate_refuses_with_the_question_words() -> None:
+    question = "how much is a monthly pass for the vell station car park"
+    found = retrieval(question, CAR_PARK)
+    with policies.using(OFF):
+        before = extract(question, found, embed=fake_embed, idf=idf)
+    assert not before.refused and before.short == "6 dollars."  # what the reader answered
+    with policies.using(ON):
+        after = extract(question, found, embed=fake_embed, idf=idf)
+    assert after.refused and after.quantity_fit == 0.0
+    assert "monthly" in after.reason and "6 dollars" not in after.reason
+    assert not re.search(r"\bpass\b.*\bpass\b", after.reason)
+    # the rate asked is stated: answered as before
+    with policies.using(ON):
+        daily = extract("how much is the vell station car park per day", found, embed=fake_embed, idf=idf)
+    assert not daily.refused and daily.short == "6 dollars."
+
+
+def test_a_sentence_whose_number_is_the_one_asked_leads() -> None:
+    payer = "As chairman of Vell harbour, Pell paid Ida Crane a total of 52,000 dollars, the court heard."
+    paid = "In the post of chairman Pell was paid 140,000 dollars."
+    question = "how much was pell paid as chairman of vell harbour"
+    found = retrieval(question, payer, paid)
+    with policies.using(OFF):
+        before = extract(question, found, embed=fake_embed, idf=idf)
+    assert before.short == "52,000 dollars."  # what Pell paid, not what he was paid
+    with policies.using(ON):
+        ex = extract(question, found, embed=fake_embed, idf=idf)
+    assert not ex.refused
+    assert ex.short == "140,000 dollars."
+    lead = next(c for c in ex.chosen if c.role == "lead")
+    assert lead.span.text == paid
+
+
+def test_questions_that_ask_no_quantity_are_untouched() -> None:
+    question = "who paid ida crane"
+    found = retrieval(question, "The court heard that Pell paid Ida Crane a total of 52,000 dollars.")
+    with policies.using(ON):
+        ex = extract(question, found, embed=fake_embed, idf=idf)
+    assert ex.quantity_fit == 1.0
