@@ -4,8 +4,8 @@ Runs `rag eval` (a subprocess per set, so each gets a fresh engine and the corpu
 `evals.corpus`) on the project's sets: the dev gate, `user_seeds`, `lookalike`, `newsdesk`,
 `citydesk` and `wiredesk`, each split in `calib` and `heldout`; with `--rtqa DIR` also
 RealTimeQA's `dataset_a` / `dataset_b` (their indexes must already be built: `--rtqa-data-a` /
-`--rtqa-data-b`, since 2,000 articles take minutes to ingest). Prints one Markdown table, the README's format, and writes it
-beside the runs.
+`--rtqa-data-b`, since 2,000 articles take minutes to ingest). Prints one Markdown table, the
+README's format, and writes it beside the runs.
 
 It deliberately does not compare against an earlier table (use `rag eval --compare DIR1 DIR2` on
 two runs), gate anything (`make eval-gate` does), or read held-out failures: it prints aggregates only.
