@@ -1,11 +1,11 @@
 """`python -m evals.figures`: run every answer-quality set and print the calib / held-out table.
 
 Runs `rag eval` (a subprocess per set, so each gets a fresh engine and the corpus cache of
-`evals.corpus`) on the project's sets: the dev gate, `user_seeds`, `lookalike`, `newsdesk` and
-`citydesk`, each split in `calib` and `heldout`; with `--rtqa DIR` also RealTimeQA's `dataset_a` /
-`dataset_b` (their indexes must already be built: `--rtqa-data-a` / `--rtqa-data-b`, since 2,000
-articles take minutes to ingest). Prints one Markdown table, the README's format, and writes it
-beside the runs.
+`evals.corpus`) on the project's sets: the dev gate, `user_seeds`, `lookalike`, `newsdesk`,
+`citydesk` and `wiredesk`, each split in `calib` and `heldout`; with `--rtqa DIR` also
+RealTimeQA's `dataset_a` / `dataset_b` (their indexes must already be built: `--rtqa-data-a` /
+`--rtqa-data-b`, since 2,000 articles take minutes to ingest). Prints one Markdown table, the
+README's format, and writes it beside the runs.
 
 It deliberately does not compare against an earlier table (use `rag eval --compare DIR1 DIR2` on
 two runs), gate anything (`make eval-gate` does), or read held-out failures: it prints aggregates only.
@@ -25,6 +25,7 @@ SEEDS = Path(__file__).parent.parent / "seeds"
 LOOKALIKE = Path(__file__).parent / "corpora" / "lookalike"
 NEWSDESK = Path(__file__).parent / "corpora" / "newsdesk"
 CITYDESK = Path(__file__).parent / "corpora" / "citydesk"
+WIREDESK = Path(__file__).parent / "corpora" / "wiredesk"
 PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into the corpus cache)
     ("dev", "gate", "dev.jsonl", SEEDS),
     ("user_seeds", "calib", "user_seeds.calib.jsonl", SEEDS),
@@ -35,6 +36,8 @@ PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into th
     ("newsdesk", "held-out", "newsdesk.heldout.jsonl", NEWSDESK),
     ("citydesk", "calib", "citydesk.calib.jsonl", CITYDESK),
     ("citydesk", "held-out", "citydesk.heldout.jsonl", CITYDESK),
+    ("wiredesk", "calib", "wiredesk.calib.jsonl", WIREDESK),
+    ("wiredesk", "held-out", "wiredesk.heldout.jsonl", WIREDESK),
 )
 COLUMNS = (
     ("fact_recall", "fact recall"),

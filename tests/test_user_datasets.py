@@ -30,6 +30,7 @@ CORPORA = {
     "lookalike": ROOT / "evals" / "corpora" / "lookalike",
     "newsdesk": ROOT / "evals" / "corpora" / "newsdesk",
     "citydesk": ROOT / "evals" / "corpora" / "citydesk",
+    "wiredesk": ROOT / "evals" / "corpora" / "wiredesk",
 }
 SPLITS = ("calib", "heldout")
 TAGS = {
@@ -38,9 +39,11 @@ TAGS = {
     "unanswerable_later_event", "unanswerable_opinion", "unanswerable_unknown_entity",
     "unanswerable_nearmiss", "offtopic", "multi_article",
 }  # fmt: skip
-MIN_ITEMS = {"user_seeds": 260, "lookalike": 160, "newsdesk": 220, "citydesk": 300}
+MIN_ITEMS = {"user_seeds": 260, "lookalike": 160, "newsdesk": 220, "citydesk": 300, "wiredesk": 300}
 MIN_FOLLOWUPS = 25
-MIN_UNANSWERABLE_ON_TOPIC = {"user_seeds": 0.30, "lookalike": 0.30, "newsdesk": 0.35, "citydesk": 0.35}
+MIN_UNANSWERABLE_ON_TOPIC = {
+    "user_seeds": 0.30, "lookalike": 0.30, "newsdesk": 0.35, "citydesk": 0.35, "wiredesk": 0.35,
+}  # fmt: skip
 MIN_LOOKALIKE_ARTICLES = 36
 ARTICLE_WORDS = (250, 600)
 MIN_NEWSDESK_ARTICLES = 30
@@ -73,6 +76,30 @@ CITYDESK_LAYOUT = {
     "accented name": re.compile(r"\b(?:Zoë|Novák|Müller|Yıldız|Kovács|Renée|Lúcia|Siobhán|Graça|Sané)\b"),
     "number in words": re.compile(r"\b(?:Thirty-eight|Nineteen|Fifty-eight)\b"),
     "opinion disclaimer": re.compile(r"The views in this column are the author's own"),
+}
+MIN_WIREDESK_ARTICLES, MAX_WIREDESK_ARTICLES = 32, 40
+MIN_WIREDESK_HTML = 5
+WIREDESK_WORDS = (350, 1200)  # of the cleaned text
+# Event clusters: each event (the file name's topic prefix) reported by several outlets.
+WIREDESK_EVENTS = {
+    "brandvik-salvano": 4, "beyrek-quake": 3, "skyra": 4, "bank-norvaland": 3, "sarenna-rate-cut": 2,
+    "chip-ban": 2, "nations-cup-final": 3, "velotide": 3, "kovania-election": 3,
+}  # fmt: skip
+# What the wiredesk corpus promises (raw files), each in at least one article.
+WIREDESK_LAYOUT = {
+    "dateline with agency": re.compile(
+        r"^\W*[A-Z][A-Z ]+, [A-Z][a-z]+ \d{1,2}, \d{4} \((?:Meridian Wire|KPA|NVB)\) -", re.M
+    ),
+    "photo caption": re.compile(r"^(Photo: |<figcaption>|\*Photo: )", re.M),
+    "byline": re.compile(r"(^|>|\*)By [A-Z][a-z]+ [A-Z][a-z]+", re.M),
+    "read more teaser": re.compile(r"Read more: ", re.M),
+    "live page timestamp": re.compile(r"^\d{2}:\d{2} - ", re.M),
+    "q&a interview": re.compile(r"^Q: ", re.M),
+    "correction note": re.compile(r"^Correction(, [A-Z][a-z]+ \d{1,2})?: An earlier version", re.M),
+    "updated note": re.compile(r"This story has been updated"),
+    "factbox": re.compile(r"Factbox"),
+    "bullet list": re.compile(r"^- \S", re.M),
+    "analysis piece": re.compile(r"(?i)\banalysis\b"),
 }
 
 FILES = [DATASETS / f"{name}.{split}.jsonl" for name in CORPORA for split in SPLITS]
@@ -213,3 +240,19 @@ def test_citydesk_articles_mix_briefs_and_features_with_layout_noise() -> None:
     raw = {path.name: path.read_text(encoding="utf-8") for path in files}
     for feature, pattern in {**NEWSDESK_LAYOUT, **CITYDESK_LAYOUT}.items():
         assert any(pattern.search(text) for text in raw.values()), f"no citydesk article has a {feature}"
+
+
+def test_wiredesk_articles_are_event_clusters_with_layout_noise() -> None:
+    files, documents = _mixed_format_corpus("wiredesk", MIN_WIREDESK_ARTICLES, MIN_WIREDESK_HTML)
+    assert len(files) <= MAX_WIREDESK_ARTICLES
+    for path in files:
+        text = documents[path.stem].text
+        words = len(text.split())
+        assert WIREDESK_WORDS[0] <= words <= WIREDESK_WORDS[1], f"{path.name}: {words} words after cleaning"
+        assert re.search(r"\b20[12]\d\b", text), f"{path.name}: states no year"
+    for event, least in WIREDESK_EVENTS.items():
+        reports = [p for p in files if event in p.name]
+        assert len(reports) >= least, f"{event}: {len(reports)} reports"
+    raw = {path.name: path.read_text(encoding="utf-8") for path in files}
+    for feature, pattern in WIREDESK_LAYOUT.items():
+        assert any(pattern.search(text) for text in raw.values()), f"no wiredesk article has a {feature}"
