@@ -55,6 +55,7 @@ import sys
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -83,6 +84,11 @@ MIN_ARTICLE_SPECIFICS = (0.0, 0.5, 1.0)
 # ("messi", "berendt"); rare ("kimchi", 10**5.1)
 MIN_UNSEEN_FREQUENCIES = (0.0, 1.0, 5.0)
 FLAGS = (False, True)
+# Checks outside the grid (each would double it): the grid keeps the incumbent's setting, and `main`
+# prints each one's gain over the chosen policy without it, against the paired standard error.
+NEW_CHECKS: dict[str, dict[str, Any]] = {
+    "quantity check": {"min_quantity_fit": 0.0},
+}
 # The issue's ceiling for false refusals is 0.10 on unseen questions. Calibration keeps half of it:
 # with the cap at 0.10 the calibration sets measured 0.083-0.095 and the held-out sets 0.20-0.22.
 MAX_FALSE_REFUSAL = 0.05
@@ -136,6 +142,7 @@ def refuses(p: policies.Policy, ex: extractive.Extract) -> bool:
         or ex.class_similarity < p.min_class_similarity
         or ex.article_specific < p.min_article_specific
         or (p.require_speech and not ex.speech_reported)
+        or ex.quantity_fit < p.min_quantity_fit
     )
 
 
@@ -153,6 +160,7 @@ def checks(p: policies.Policy) -> int:
         + (p.min_article_specific > 0)
         + p.require_speech
         + (p.min_unseen_frequency > 0)
+        + (p.min_quantity_fit > 0)
     )
 
 
@@ -212,6 +220,7 @@ class Table:
         self.class_similarity = col("class_similarity", 1.0)
         self.article_specific = col("article_specific", 1.0)
         self.speech_missing = np.array([bool(e and not e.speech_reported) for e in exs], dtype=bool)
+        self.quantity_fit = col("quantity_fit", 1.0)
 
     def refused(self, p: policies.Policy) -> np.ndarray:
         """`refuses(p, ex)` for every row (plus the rows the engine refused before reading)."""
@@ -220,6 +229,7 @@ class Table:
         out |= self.essential_in_passages < p.min_essential_in_passages
         out |= (self.specific < p.min_specific_coverage) | (self.focus < p.min_focus_coverage)
         out |= self.unseen_frequency < p.min_unseen_frequency
+        out |= self.quantity_fit < p.min_quantity_fit
         out |= (self.class_similarity < p.min_class_similarity) | (
             self.article_specific < p.min_article_specific
         )
@@ -321,10 +331,13 @@ def _middle(values: list[float]) -> float:
     return ordered[(len(ordered) - 1) // 2]
 
 
-def grid() -> list[policies.Policy]:
-    """Candidate policies: every combination of the thresholds and checks below. The boolean class
+def grid(incumbent: policies.Policy | None = None) -> list[policies.Policy]:
+    """Candidate policies: every combination of the thresholds and checks below, the other fields
+    as in `incumbent` (the speech check and the checks of `NEW_CHECKS`, which
+    `main` judges one at a time against the noise instead of multiplying the grid). The boolean class
     check (`require_class`) is the cosine check at `SOFT_MATCH_COSINE`; the grid searches the
     threshold instead (`min_class_similarity`)."""
+    template = incumbent or policies.Policy()
     base = itertools.product(
         MIN_SCORES,
         FLAGS,
@@ -339,7 +352,8 @@ def grid() -> list[policies.Policy]:
     )
     options = itertools.product(base, MIN_UNSEEN_FREQUENCIES)  # (typed: product's stubs stop at 10)
     return [
-        policies.Policy(
+        replace(
+            template,
             min_score=s,
             require_answer_type=t,
             min_focus_coverage=c,
@@ -412,7 +426,7 @@ def choose(
         capped = all(f.false_refusal <= MAX_FALSE_REFUSAL for f in measured)
         return capped, sum(f.objective for f in measured) / max(1, len(measured))
 
-    everything = options if options is not None else grid()
+    everything = options if options is not None else grid(incumbent)
     candidates = [p for p in everything if gate_ok(p)] or everything
     measured = [(p, *measure(p)) for p in candidates]
     scored = [(p, v) for p, capped, v in measured if capped] or [(p, v) for p, _, v in measured]
@@ -525,7 +539,7 @@ def main() -> None:
         )
     names = sorted({r.set for r in rows})
     print("best 15 policies (mean objective over the sets):")
-    for p, value in sorted(ranked(rows, grid()), key=lambda x: -x[1])[:15]:
+    for p, value in sorted(ranked(rows, grid(incumbent)), key=lambda x: -x[1])[:15]:
         print(f"  {value:.3f}  {p}")
     print(f"\nchosen: {chosen}")
     for name in names:
@@ -543,10 +557,17 @@ def main() -> None:
         "no contradiction check": replace(chosen, refuse_contradicted=False),
         "no speech check": replace(chosen, require_speech=False),
         "no unseen-word check": replace(chosen, min_unseen_frequency=0.0),
+        **{f"no {name}": replace(chosen, **off) for name, off in NEW_CHECKS.items()},
     }
     for label, p in variants.items():
         for name in names:
             print(f"  {label:22s} {name:32s} {figures([r for r in rows if r.set == name], p)}")
+    tables = [Table([r for r in rows if r.set == s]) for s in names]
+    print(f"each new check against the noise (kept when its gain exceeds {REPLACE_Z} paired SE):")
+    for name, off in NEW_CHECKS.items():
+        without = replace(chosen, **off)
+        gain = mean_objective(rows, chosen) - mean_objective(rows, without)
+        print(f"  {name:22s} gain {gain:+.4f}, paired SE {paired_se(tables, chosen, without):.4f}")
     final_rows, refused = run(args.set, chosen)
     measured = real_figures(final_rows, refused)
     print("\nthe engine under the chosen policy:")

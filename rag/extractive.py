@@ -1846,16 +1846,14 @@ def _extract(
     states_class = dict(zip(map(id, pool), _stating_class(q, pool, embed), strict=True)) if q.head else {}
     alike = speaker_alike(q, pool, embed)  # "what did seoul say": "South Korea ... stated"
     # "how much does X earn": a sentence whose number is what is asked leads when one is (`rag.quantity`)
-    fits = (
-        _quantity_fits(q, ranked[:FILL_POOL], idf, embed) if measure_focus or policy.min_quantity_fit else {}
-    )
+    fits = _quantity_fits(q, ranked[:FILL_POOL], idf, embed)
     lead = max(
         leaders,
         key=lambda c: (
             not contradictions(q, c),
             reports_speech(q, c, alike),
             states_class.get(id(c), True),
-            _fit_score(fits, c) >= policy.min_quantity_fit,
+            _fit_score(fits, c) >= quantity.LEAD_MIN_FIT,
             len(c.types),
             c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
         ),
@@ -1966,7 +1964,7 @@ def _extract(
         result.short, result.short_from, result.short_span = total.text, cand, None
         result.short_marks = tuple((cand, a.start, a.end) for a in total.addends)
     elif result.short_from is not None and result.short_span is not None:
-        if _short_fit(fits, result.short_from, result.short_span) < policy.min_quantity_fit:
+        if _short_fit(fits, result.short_from, result.short_span) < quantity.LEAD_MIN_FIT:
             result.short, result.short_from, result.short_span = "", None, None  # not the number asked
         else:
             result.short_marks = ((result.short_from, *result.short_span),)

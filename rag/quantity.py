@@ -44,6 +44,9 @@ from rag.sentences import IRREGULAR_VERBS, STOPWORDS, base_form, stem, words
 
 Embed = Callable[[list[str]], list[list[float]]]
 
+# a number fitting less than this is not the one asked: it neither leads nor opens the answer (the
+# refusal threshold is the policy's `min_quantity_fit`, chosen by calibration)
+LEAD_MIN_FIT = 0.2
 OUTSIDE_WEIGHT = 0.5  # a focus word the sentence states outside the number's clause counts this much
 NEAR_COSINE = 0.6  # a focus word is stated by a clause word whose vector is this close (as the reader's)
 MAX_MERGE = 3  # clauses before a verbless one it may be read with ("Frost paid X, then ..., a total of")

@@ -168,7 +168,7 @@ def test_a_number_of_another_rate_refuses_with_the_question_words() -> None:
     found = retrieval(question, CAR_PARK)
     with policies.using(OFF):
         before = extract(question, found, embed=fake_embed, idf=idf)
-    assert not before.refused and before.short == "6 dollars."  # what the reader answered
+    assert not before.refused and before.short == ""  # the refusal off: no wrong figure opens the answer
     with policies.using(ON):
         after = extract(question, found, embed=fake_embed, idf=idf)
     assert after.refused and after.quantity_fit == 0.0
@@ -185,9 +185,9 @@ def test_a_sentence_whose_number_is_the_one_asked_leads() -> None:
     paid = "In the post of chairman Pell was paid 140,000 dollars."
     question = "how much was pell paid as chairman of vell harbour"
     found = retrieval(question, payer, paid)
-    with policies.using(OFF):
+    with policies.using(OFF):  # the lead's choice does not depend on the refusal threshold
         before = extract(question, found, embed=fake_embed, idf=idf)
-    assert before.short == "52,000 dollars."  # what Pell paid, not what he was paid
+    assert before.short == "140,000 dollars."  # not "52,000 dollars.": what Pell paid
     with policies.using(ON):
         ex = extract(question, found, embed=fake_embed, idf=idf)
     assert not ex.refused
