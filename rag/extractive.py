@@ -134,6 +134,7 @@ from numpy.typing import NDArray
 
 from rag import mentions
 from rag import policy as policies
+from rag import role as roles
 from rag.compose import (
     SHORT_TYPES,
     Total,
@@ -439,6 +440,8 @@ REFUSAL_MENTION_NOT = "The articles mention {present} but say nothing about {mis
 REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
 REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
 REFUSAL_NOT_REPORTED = "The articles do not report what {speaker} said about this."
+REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
+REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -524,6 +527,9 @@ class Extract:
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
     contradicted: tuple[tuple[str, str], ...] = ()  # (asked, stated instead): "2019" asked, lead says "2021"
     speech_reported: bool = True  # "what did X say": a chosen sentence reports X's words (or none is asked)
+    # "who designed X" (`rag.role`): some retrieved sentence states the role ("designed", "architect")
+    role_stated: bool = True
+    role_filled: bool = True  # ... and the lead states it next to the entity it answers with
     question: Question | None = None
 
 
@@ -1338,6 +1344,16 @@ def refusal_reason(
         if phrase:
             return REFUSAL_NOT_STATED.format(present=phrase, what=f"{wh} {q.head}")
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.head]))
+    if (p.require_role and not ex.role_stated) or (p.require_role_filled and not ex.role_filled):
+        stated = {w for t, w in q.focus if t in lead.terms}
+        present, what = roles.refusal_words(
+            q.text, stated, roles.asked_role(q.text, q.noun, q.predicate, q.types)
+        )
+        return (
+            REFUSAL_ROLE.format(present=present, what=what)
+            if present
+            else REFUSAL_ROLE_BARE.format(what=what)
+        )
     if p.require_answer_type and not ex.answer_type_ok:
         found = set().union(*(c.types for c in ex.chosen))
         missing = [TYPE_PHRASES[k] for k in q.types if k not in found]
@@ -1358,6 +1374,12 @@ def refusal_reason(
     if p.require_key_focus and not ex.key_covered:
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     return ""
+
+
+def _fills_role(q: Question, role: roles.Role, cand: Candidate, alike: dict[str, frozenset[str]]) -> bool:
+    """Whether `cand` fills the role a who/which question asks, with the entity its short answer takes."""
+    span = short_fact(q, [cand])[2] if cand.coverage >= SHORT_MIN_COVERAGE else None
+    return roles.fills(role, cand.span.text, span, q.own_words, alike).ok
 
 
 def _stated_phrase(q: Question, lead: Candidate) -> str:
@@ -1791,12 +1813,16 @@ def _extract(
     # "what colour was the van": a sentence that states a colour leads when one does.
     states_class = dict(zip(map(id, pool), _stating_class(q, pool, embed), strict=True)) if q.head else {}
     alike = speaker_alike(q, pool, embed)  # "what did seoul say": "South Korea ... stated"
+    role = roles.asked_role(q.text, q.noun, q.predicate, q.types)  # "who designed X": a role to fill
+    role_on = bool(role) and (policy.require_role or policy.require_role_filled or measure_focus)
+    role_alike = roles.alike_words(role, _content_words(pool), embed) if role and role_on else {}
     lead = max(
         leaders,
         key=lambda c: (
             not contradictions(q, c),
             reports_speech(q, c, alike),
             states_class.get(id(c), True),
+            not (role and policy.require_role_filled) or _fills_role(q, role, c, role_alike),
             len(c.types),
             c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
         ),
@@ -1892,6 +1918,8 @@ def _extract(
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
+        role_stated=not (role and role_on) or any(roles.states(role, c.span.text, role_alike) for c in cands),
+        role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         question=q,
     )
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
