@@ -1346,14 +1346,11 @@ def refusal_reason(
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.head]))
     if (p.require_role and not ex.role_stated) or (p.require_role_filled and not ex.role_filled):
         stated = {w for t, w in q.focus if t in lead.terms}
-        present, what = roles.refusal_words(
-            q.text, stated, roles.asked_role(q.text, q.noun, q.predicate, q.types)
-        )
-        return (
-            REFUSAL_ROLE.format(present=present, what=what)
-            if present
-            else REFUSAL_ROLE_BARE.format(what=what)
-        )
+        role = roles.asked_role(q.text, q.noun, q.predicate, q.types)
+        mentioned, unsaid = roles.refusal_words(q.text, stated, role)
+        if mentioned:
+            return REFUSAL_ROLE.format(present=mentioned, what=unsaid)
+        return REFUSAL_ROLE_BARE.format(what=unsaid)
     if p.require_answer_type and not ex.answer_type_ok:
         found = set().union(*(c.types for c in ex.chosen))
         missing = [TYPE_PHRASES[k] for k in q.types if k not in found]
