@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.sentences import STOPWORDS, base_form, stem, words
+from rag.sentences import MONTHS, STOPWORDS, WEEKDAYS, base_form, stem, words
 
 Embed = Callable[[list[str]], list[list[float]]]
 
@@ -52,6 +52,7 @@ DO_AUX = frozenset("did does do will would can could should might may must".spli
 COPULAS = frozenset("is are was were".split())
 PERFECT = frozenset("has have had".split())
 LIGHT_VERBS = frozenset("get come go do have be end take become".split())
+CALENDAR = frozenset(w.lower() for w in (*WEEKDAYS, *MONTHS))
 PREPOSITIONS = frozenset("to for with on in at by from of about into against".split())
 DETERMINERS = frozenset("the a an this that these those his her their its our your".split())
 # A verb whose irregular past the reader leaves alone (a noun or currency in text): as a question's
@@ -108,7 +109,11 @@ def asked_role(text: str, noun: str = "", predicate: str = "", kinds: Iterable[s
     class_noun = ""
     if wh in ("which", "what"):
         kinds_ = set(kinds)
-        if not noun or noun not in rest[:MAX_ROLE_PHRASE] or (wh == "what" and not kinds_ <= ENTITY_KINDS):
+        if (
+            not noun
+            or noun not in rest[:MAX_ROLE_PHRASE]
+            or (wh == "what" and not (kinds_ and kinds_ <= ENTITY_KINDS))
+        ):
             return None
         if kinds_ - ENTITY_KINDS:
             return None  # "which year", "which day": a time, no entity
@@ -221,7 +226,10 @@ def fills(
         entities = [
             k
             for k, (_, _, t) in enumerate(toks)
-            if k > 0 and (t[:1].isupper() or t[:1].isdigit()) and lowered[k] not in asked
+            if k > 0
+            and (t[:1].isupper() or t[:1].isdigit())
+            and lowered[k] not in asked
+            and lowered[k] not in CALENDAR  # "in prison on Friday" names no prison
         ]
         ok = any(_gap(toks, lowered, min(a, b), max(a, b)) <= ROLE_WINDOW for a in noun_at for b in entities)
         return Verdict(ok, "" if ok else "far")
