@@ -46,7 +46,7 @@ ROLE_COSINE = 0.6  # a sentence word this close (word vectors) to a role word st
 ASIDE_MAX = 12  # words of a comma aside right after the entity that distance skips
 MAX_ROLE_PHRASE = 4  # words after "which" / after "who is the" read as the class or role noun phrase
 ENTITY_SHARE = 0.5  # an entity this much made of the question's words names the question's subject
-ENTITY_KINDS = frozenset({"person", "place", "name", "role"})  # answer types an entity role may have
+ENTITY_KINDS = frozenset({"person", "place", "name"})  # answer types an entity role may have
 # Grammar, not topics: auxiliaries that introduce the verb, and verbs too light to name a role.
 DO_AUX = frozenset("did does do will would can could should might may must".split())
 COPULAS = frozenset("is are was were".split())
@@ -101,7 +101,7 @@ def asked_role(text: str, noun: str = "", predicate: str = "", kinds: Iterable[s
     read by the reader); `predicate` is the verb the reader found after "did/does SUBJECT"; `kinds`
     the expected answer types (a "what" question asks for an entity only when they are all entity
     kinds: "what colour" is another check's). None when it asks for no role."""
-    tokens = words(text)
+    tokens = words(text.split(",")[0])  # "who is X, thought to be ...": the clause that asks
     if not tokens or OPTIONS.search(text.lower()):
         return None
     wh, rest = tokens[0], tokens[1:]
@@ -117,9 +117,10 @@ def asked_role(text: str, noun: str = "", predicate: str = "", kinds: Iterable[s
             return None
         if kinds_ - ENTITY_KINDS:
             return None  # "which year", "which day": a time, no entity
-        class_noun = noun
-        found.append(noun)
         rest = rest[rest.index(noun) + 1 :]
+        if "person" not in kinds_:  # "which official": any person is one, the answer type says so
+            class_noun = noun
+            found.append(noun)
     elif wh not in ("who", "whom") or set(kinds) - ENTITY_KINDS:
         return None  # "who scored and when": a time is asked too
     verb = ""
@@ -144,7 +145,7 @@ def asked_role(text: str, noun: str = "", predicate: str = "", kinds: Iterable[s
                     role_noun = ""
                 verb = role_noun
             else:
-                verb = _participle(after)
+                verb = _participle(after[:MAX_ROLE_PHRASE])
         elif head in PERFECT:
             verb = _participle(rest[1:2])
         elif head not in STOPWORDS and head.isalpha():

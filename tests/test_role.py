@@ -46,6 +46,14 @@ def span_of(text: str, phrase: str) -> tuple[int, int]:
         ("who is elvor's ceo", "", "", ("person",), ("ceo",)),
         ("who is the incident commander", "", "", ("person",), ("commander",)),
         ("which prison is declan frost in", "prison", "", (), ("prison",)),
+        ("which official presented kim with the drones", "official", "", ("person",), ("presented",)),
+        (
+            "who is north korea's foreign minister, thought to be in the delegation",
+            "",
+            "",
+            ("person",),
+            ("minister",),
+        ),
     ],
 )
 def test_the_role_is_read_from_the_question_shape(
