@@ -92,6 +92,11 @@ verb, "said", "according to", "told", with X or a word near it in meaning,
 "South Korea" for "Seoul", just before it, asides such as ", whose party ...,"
 skipped; or after an inverted "said"), else "The articles do not report what
 “the supreme court” said about this." A mention of X is not speech by X.
+A who/which question asks for a role ("who designed", "which architects"): with
+`require_role`, some retrieved sentence must state it, literally, by a derived or a
+near word (`rag.role`), else "The articles mention chandler's bridge but do not say
+who designed it."; `require_role_filled` (off: it cost more answers than it saved)
+also wants the lead's entity next to it, and then prefers a lead that has it.
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead

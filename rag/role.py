@@ -134,9 +134,10 @@ def asked_role(text: str, noun: str = "", predicate: str = "", kinds: Iterable[s
             verb = predicate
         elif head in COPULAS:
             after = rest[1:]
-            if not class_noun and after and (after[0] in DETERMINERS or after[0].endswith("'s")):
+            owner = next((k for k, t in enumerate(after[:MAX_ROLE_PHRASE]) if t.endswith("'s")), -1)
+            if not class_noun and after and (after[0] in DETERMINERS or owner >= 0):
                 phrase: list[str] = []
-                for t in after[1:] if after[0] in DETERMINERS else after:
+                for t in after[1:] if after[0] in DETERMINERS else after[owner + 1 :]:
                     if t in STOPWORDS:
                         break
                     phrase.append(t)
