@@ -1817,7 +1817,13 @@ def _extract(
     alike = speaker_alike(q, pool, embed)  # "what did seoul say": "South Korea ... stated"
     role = roles.asked_role(q.text, q.noun, q.predicate, q.types)  # "who designed X": a role to fill
     role_on = bool(role) and (policy.require_role or policy.require_role_filled or measure_focus)
-    role_alike = roles.alike_words(role, _content_words(pool), embed) if role and role_on else {}
+    role_alike: dict[str, frozenset[str]] = {}  # near words cost word embeddings: only when no literal one
+    if (
+        role
+        and role_on
+        and (policy.require_role_filled or not any(roles.states(role, c.span.text) for c in cands))
+    ):
+        role_alike = roles.alike_words(role, _content_words(pool), embed)
     lead = max(
         leaders,
         key=lambda c: (
