@@ -152,7 +152,9 @@ def asked_role(text: str, noun: str = "", predicate: str = "", kinds: Iterable[s
         elif head not in STOPWORDS and head.isalpha():
             verb = head
     if verb and not _light(verb):
-        found.append(verb)
+        # "which team does hamlin play for": the verb is the role; news names a team without the
+        # word "team" ("Damar Hamlin of the Buffalo Bills"), so the class noun is asked only alone
+        found, class_noun = [verb], ""
     if not found:
         return None
     return Role(words=tuple(found), stems=tuple(_stems(w) for w in found), noun=class_noun)

@@ -39,9 +39,9 @@ def span_of(text: str, phrase: str) -> tuple[int, int]:
     [
         ("Who designed Chandler's Bridge?", "", "", ("person",), ("designed",)),
         ("who hacked telvara", "", "", ("person",), ("hacked",)),
-        ("which architects designed quell point", "architects", "", (), ("architects", "designed")),
+        ("which architects designed quell point", "architects", "", (), ("designed",)),
         ("who is dalia novak married to", "", "", ("person",), ("married",)),
-        ("which team does peeters ride for", "team", "ride", (), ("team", "ride")),
+        ("which team does peeters ride for", "team", "ride", (), ("ride",)),  # a team is named without "team"
         ("who did he meet on saturday", "", "meet", ("person",), ("meet",)),
         ("who is elvor's ceo", "", "", ("person",), ("ceo",)),
         ("who is the incident commander", "", "", ("person",), ("commander",)),
