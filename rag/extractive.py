@@ -1379,9 +1379,9 @@ def refusal_reason(
 
 
 def _role_texts(retrieval: Retrieval) -> list[str]:
-    """What the articles say as retrieved, headlines and their questions included ("How will the
-    players suit up?" states who plays): where a role must be stated."""
-    return [p.title for p in retrieval.passages] + [p.text for p in retrieval.passages]
+    """Where a role must be stated: the retrieved passages and their titles, headline questions
+    included ("How will the players suit up?" states who plays)."""
+    return list(dict.fromkeys(p.title for p in retrieval.passages)) + [p.text for p in retrieval.passages]
 
 
 def _fills_role(q: Question, role: roles.Role, cand: Candidate, alike: dict[str, frozenset[str]]) -> bool:
@@ -1825,11 +1825,7 @@ def _extract(
     role_on = bool(role) and (policy.require_role or policy.require_role_filled or measure_focus)
     role_alike: dict[str, frozenset[str]] = {}  # near words cost word embeddings: only when no literal one
     role_texts = _role_texts(retrieval) if role and role_on else []
-    if (
-        role
-        and role_on
-        and (policy.require_role_filled or not any(roles.states(role, t) for t in role_texts))
-    ):
+    if role and role_on and (policy.require_role_filled or not roles.stated_in(role, role_texts)):
         role_alike = roles.alike_words(role, _content_words(pool), embed)
     lead = max(
         leaders,
@@ -1933,7 +1929,7 @@ def _extract(
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
-        role_stated=not (role and role_on) or any(roles.states(role, t, role_alike) for t in role_texts),
+        role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         question=q,
     )

@@ -59,6 +59,7 @@ DETERMINERS = frozenset("the a an this that these those his her their its our yo
 # verb after "who" it is the verb ("who won" -> "win").
 VERB_PAST = {"won": "win", "found": "find", "saw": "see", "lay": "lie"}
 DERIVED_SUFFIXES = frozenset({"er", "or", "r", "ers", "ors", "rs", "ing", "ion", "ation"})
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
 CLAUSE_BREAK = frozenset(';:()[]"“”«»—–')
 PARTICIPLE = re.compile(r"[a-z]{3,}(ed|ing)$")
@@ -152,9 +153,7 @@ def asked_role(text: str, noun: str = "", predicate: str = "", kinds: Iterable[s
         elif head not in STOPWORDS and head.isalpha():
             verb = head
     if verb and not _light(verb):
-        # "which team does hamlin play for": the verb is the role; news names a team without the
-        # word "team" ("Damar Hamlin of the Buffalo Bills"), so the class noun is asked only alone
-        found, class_noun = [verb], ""
+        found.append(verb)
     if not found:
         return None
     return Role(words=tuple(found), stems=tuple(_stems(w) for w in found), noun=class_noun)
@@ -286,6 +285,22 @@ def _after_aside(toks: list[tuple[int, int, str]], j: int) -> int:
 def states(role: Role, text: str, alike: dict[str, frozenset[str]] | None = None) -> bool:
     """Whether `text` states every role word (literally, derived or as a near synonym), anywhere."""
     return fills(role, text, None, frozenset(), alike, entity=False).ok
+
+
+def stated_in(role: Role, texts: Iterable[str], alike: dict[str, frozenset[str]] | None = None) -> bool:
+    """Whether one sentence of `texts` states the role: every role word. The class noun of "which
+    team does hamlin play for" may be left out only when no sentence uses it at all (news names a
+    team without the word: "Damar Hamlin of the Buffalo Bills"); a sentence with the verb then does."""
+    sentences = [s for t in texts for s in SENTENCE_END.split(t) if s.strip()]
+    if any(states(role, s, alike) for s in sentences):
+        return True
+    if not role.noun or len(role.words) < 2:
+        return False
+    noun = Role(words=role.words[:1], stems=role.stems[:1], noun=role.noun)
+    if any(states(noun, s, alike) for s in sentences):
+        return False  # the articles use the class word, never with the role
+    verb = Role(words=role.words[1:], stems=role.stems[1:])
+    return any(states(verb, s, alike) for s in sentences)
 
 
 def refusal_words(question: str, stated: Iterable[str], role: Role | None) -> tuple[str, str]:
