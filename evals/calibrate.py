@@ -88,6 +88,7 @@ FLAGS = (False, True)
 # prints each one's gain over the chosen policy without it, against the paired standard error.
 NEW_CHECKS: dict[str, dict[str, Any]] = {
     "quantity check": {"min_quantity_fit": 0.0},
+    "role check": {"require_role": False, "require_role_filled": False},
 }
 # The issue's ceiling for false refusals is 0.10 on unseen questions. Calibration keeps half of it:
 # with the cap at 0.10 the calibration sets measured 0.083-0.095 and the held-out sets 0.20-0.22.
@@ -143,6 +144,8 @@ def refuses(p: policies.Policy, ex: extractive.Extract) -> bool:
         or ex.article_specific < p.min_article_specific
         or (p.require_speech and not ex.speech_reported)
         or ex.quantity_fit < p.min_quantity_fit
+        or (p.require_role and not ex.role_stated)
+        or (p.require_role_filled and not ex.role_filled)
     )
 
 
@@ -161,6 +164,8 @@ def checks(p: policies.Policy) -> int:
         + p.require_speech
         + (p.min_unseen_frequency > 0)
         + (p.min_quantity_fit > 0)
+        + p.require_role
+        + p.require_role_filled
     )
 
 
@@ -221,6 +226,8 @@ class Table:
         self.article_specific = col("article_specific", 1.0)
         self.speech_missing = np.array([bool(e and not e.speech_reported) for e in exs], dtype=bool)
         self.quantity_fit = col("quantity_fit", 1.0)
+        self.role_missing = np.array([bool(e and not e.role_stated) for e in exs], dtype=bool)
+        self.role_unfilled = np.array([bool(e and not e.role_filled) for e in exs], dtype=bool)
 
     def refused(self, p: policies.Policy) -> np.ndarray:
         """`refuses(p, ex)` for every row (plus the rows the engine refused before reading)."""
@@ -245,6 +252,10 @@ class Table:
             out |= self.contradicted
         if p.require_speech:
             out |= self.speech_missing
+        if p.require_role:
+            out |= self.role_missing
+        if p.require_role_filled:
+            out |= self.role_unfilled
         return out
 
     @cached_property

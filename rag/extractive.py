@@ -92,6 +92,11 @@ verb, "said", "according to", "told", with X or a word near it in meaning,
 "South Korea" for "Seoul", just before it, asides such as ", whose party ...,"
 skipped; or after an inverted "said"), else "The articles do not report what
 “the supreme court” said about this." A mention of X is not speech by X.
+A who/which question asks for a role ("who designed", "which architects"): with
+`require_role`, some retrieved sentence must state it, literally, by a derived or a
+near word (`rag.role`), else "The articles mention chandler's bridge but do not say
+who designed it."; `require_role_filled` (off: it cost more answers than it saved)
+also wants the lead's entity next to it, and then prefers a lead that has it.
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead
@@ -134,6 +139,7 @@ from numpy.typing import NDArray
 
 from rag import mentions, quantity
 from rag import policy as policies
+from rag import role as roles
 from rag.compose import (
     SHORT_TYPES,
     Total,
@@ -441,6 +447,8 @@ REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
 REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
 REFUSAL_NOT_REPORTED = "The articles do not report what {speaker} said about this."
 REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {missing}."  # `rag.quantity`
+REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
+REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -530,6 +538,9 @@ class Extract:
     # asked (`rag.quantity.fit`; 1: nothing to check), and the question words its clause lacks
     quantity_fit: float = 1.0
     quantity_missing: tuple[str, ...] = ()
+    # "who designed X" (`rag.role`): some retrieved sentence states the role ("designed", "architect")
+    role_stated: bool = True
+    role_filled: bool = True  # ... and the lead states it next to the entity it answers with
     question: Question | None = None
 
 
@@ -1344,6 +1355,13 @@ def refusal_reason(
         if phrase:
             return REFUSAL_NOT_STATED.format(present=phrase, what=f"{wh} {q.head}")
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.head]))
+    if (p.require_role and not ex.role_stated) or (p.require_role_filled and not ex.role_filled):
+        stated = {w for t, w in q.focus if t in lead.terms}
+        role = roles.asked_role(q.text, q.noun, q.predicate, q.types)
+        mentioned, unsaid = roles.refusal_words(q.text, stated, role)
+        if mentioned:
+            return REFUSAL_ROLE.format(present=mentioned, what=unsaid)
+        return REFUSAL_ROLE_BARE.format(what=unsaid)
     if p.require_answer_type and not ex.answer_type_ok:
         found = set().union(*(c.types for c in ex.chosen))
         missing = [TYPE_PHRASES[k] for k in q.types if k not in found]
@@ -1412,6 +1430,18 @@ def _short_fit(
     row = fits.get(id(cand), [])
     inside = [f.score for fig, f in row if span[0] <= fig.span[0] < span[1]]
     return max(inside) if inside else 1.0
+
+
+def _role_texts(retrieval: Retrieval) -> list[str]:
+    """Where a role must be stated: the retrieved passages and their titles, headline questions
+    included ("How will the players suit up?" states who plays)."""
+    return list(dict.fromkeys(p.title for p in retrieval.passages)) + [p.text for p in retrieval.passages]
+
+
+def _fills_role(q: Question, role: roles.Role, cand: Candidate, alike: dict[str, frozenset[str]]) -> bool:
+    """Whether `cand` fills the role a who/which question asks, with the entity its short answer takes."""
+    span = short_fact(q, [cand])[2] if cand.coverage >= SHORT_MIN_COVERAGE else None
+    return roles.fills(role, cand.span.text, span, q.own_words, alike).ok
 
 
 def _stated_phrase(q: Question, lead: Candidate) -> str:
@@ -1847,6 +1877,12 @@ def _extract(
     alike = speaker_alike(q, pool, embed)  # "what did seoul say": "South Korea ... stated"
     # "how much does X earn": a sentence whose number is what is asked leads when one is (`rag.quantity`)
     fits = _quantity_fits(q, ranked[:FILL_POOL], idf, embed)
+    role = roles.asked_role(q.text, q.noun, q.predicate, q.types)  # "who designed X": a role to fill
+    role_on = bool(role) and (policy.require_role or policy.require_role_filled or measure_focus)
+    role_alike: dict[str, frozenset[str]] = {}  # near words cost word embeddings: only when no literal one
+    role_texts = _role_texts(retrieval) if role and role_on else []
+    if role and role_on and (policy.require_role_filled or not roles.stated_in(role, role_texts)):
+        role_alike = roles.alike_words(role, _content_words(pool), embed)
     lead = max(
         leaders,
         key=lambda c: (
@@ -1854,6 +1890,7 @@ def _extract(
             reports_speech(q, c, alike),
             states_class.get(id(c), True),
             _fit_score(fits, c) >= quantity.LEAD_MIN_FIT,
+            not (role and policy.require_role_filled) or _fills_role(q, role, c, role_alike),
             len(c.types),
             c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
         ),
@@ -1949,6 +1986,8 @@ def _extract(
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
+        role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
+        role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         question=q,
     )
     # the number the answer would open with is the lead's (else any chosen sentence's)

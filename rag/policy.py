@@ -44,6 +44,8 @@ class Policy:
     # "how much/many": the IDF share of the question's focus the clause of the answer's number states
     # (`rag.quantity`; a rate or receiver asked and not stated there: 0); 0: off
     min_quantity_fit: float = 0.0
+    require_role: bool = False  # "who designed X" needs a retrieved sentence stating the role (rag.role)
+    require_role_filled: bool = False  # ... and a lead stating it next to the entity it answers with
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"
