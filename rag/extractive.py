@@ -132,7 +132,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from rag import mentions
+from rag import mentions, modality
 from rag import policy as policies
 from rag.compose import (
     SHORT_TYPES,
@@ -439,6 +439,7 @@ REFUSAL_MENTION_NOT = "The articles mention {present} but say nothing about {mis
 REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
 REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
 REFUSAL_NOT_REPORTED = "The articles do not report what {speaker} said about this."
+REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -524,6 +525,8 @@ class Extract:
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
     contradicted: tuple[tuple[str, str], ...] = ()  # (asked, stated instead): "2019" asked, lead says "2021"
     speech_reported: bool = True  # "what did X say": a chosen sentence reports X's words (or none is asked)
+    # "did the strike go ahead": the lead's clause stating it only as planned ("the union would call ...")
+    unrealised: str = ""
     question: Question | None = None
 
 
@@ -1325,6 +1328,8 @@ def refusal_reason(
         return REFUSAL_CONTRADICTED.format(stated=_quoted([stated_code]), asked=_quoted([asked_code]))
     if p.require_speech and not ex.speech_reported:
         return REFUSAL_NOT_REPORTED.format(speaker=_quoted([q.speaker_phrase]))
+    if p.refuse_unrealised and ex.unrealised:
+        return REFUSAL_UNREALISED.format(plan=ex.unrealised)
     if ex.article_specific < p.min_article_specific:
         article = _article_terms(lead, retrieval)
         missing = [w for t, w in q.focus if idf(t) >= SPECIFIC_IDF and t not in article][:MAX_REASON_WORDS]
@@ -1518,18 +1523,37 @@ def total_of(
     return None if total is None else (own[total.sentence], total)
 
 
+def _unrealised(q: Question, block: list[Candidate], embed: Embed) -> str:
+    """The clause of the lead's block stating the event a yes/no or "who won" question asks about
+    only as planned (`rag.modality`), or "". The predicate is also found by a near synonym."""
+    event = modality.asked_event(q.text, q.predicate) if q.yesno or q.types == (PERSON,) else None
+    if event is None or event.mode != modality.REALISED:
+        return ""
+    texts = [c.span.text for c in block]
+    pred = event.predicate
+    literal = pred and any(stem(base_form(pred)) in c.terms for c in block)
+    alike = (
+        frozenset()
+        if literal
+        else modality.alike_words(pred, texts, embed=embed, min_cosine=SOFT_MATCH_COSINE)
+    )
+    return modality.unrealised(event, texts, alike)
+
+
 def _stem_word(word: str) -> str:
     return stem(base_form(word))
 
 
-def settles(q: Question, lead: Candidate) -> str:
+def settles(q: Question, lead: Candidate, unrealised: str = "") -> str:
     """ "Yes." or "No." when the lead sentence settles a yes/no question, else "".
+
+    A lead stating the asked event only as planned (`unrealised`, `rag.modality`) settles nothing.
 
     It settles it when it states the question's focus (`YESNO_MIN_COVERAGE`, literally or by a
     near synonym) and every name and number of it; a negation near a focus word of the sentence
     that the question does not share answers "No.".
     """
-    if not q.yesno or lead.coverage < YESNO_MIN_COVERAGE:
+    if not q.yesno or lead.coverage < YESNO_MIN_COVERAGE or unrealised:
         return ""
     terms, numbers = _stated([lead.span.text], lead.terms)
     if any(not e.stated_in(terms, numbers) for e in _essential(q)) or HEDGE.search(lead.span.text):
@@ -1892,11 +1916,12 @@ def _extract(
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
+        unrealised=_unrealised(q, block, embed),
         question=q,
     )
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
         result.short, result.short_from, result.short_span = short_fact(q, [lead])
-        if not result.short and (verdict := settles(q, lead)):
+        if not result.short and (verdict := settles(q, lead, result.unrealised)):
             result.short, result.short_from = verdict, lead
     if (counted := total_of(q, chosen, lead, ranked)) is not None:  # "In total: six drones."
         cand, total = counted

@@ -41,6 +41,8 @@ class Policy:
     min_class_similarity: float = 0.0  # "what colour": the nearest word of the answer to "colour" (cosine)
     min_article_specific: float = 0.0  # share of the question's rare words the lead's article states
     require_speech: bool = True  # "what did X say" needs a sentence that reports X's words
+    # "did the strike go ahead": the lead states it only as planned ("the union would call a strike")
+    refuse_unrealised: bool = False
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"
