@@ -1328,8 +1328,6 @@ def refusal_reason(
         return REFUSAL_CONTRADICTED.format(stated=_quoted([stated_code]), asked=_quoted([asked_code]))
     if p.require_speech and not ex.speech_reported:
         return REFUSAL_NOT_REPORTED.format(speaker=_quoted([q.speaker_phrase]))
-    if p.refuse_unrealised and ex.unrealised:
-        return REFUSAL_UNREALISED.format(plan=ex.unrealised)
     if ex.article_specific < p.min_article_specific:
         article = _article_terms(lead, retrieval)
         missing = [w for t, w in q.focus if idf(t) >= SPECIFIC_IDF and t not in article][:MAX_REASON_WORDS]
@@ -1362,6 +1360,8 @@ def refusal_reason(
         return REFUSAL_NO_FOCUS.format(focus=_quoted(words_)) if words_ else REFUSAL_NO_EVIDENCE
     if p.require_key_focus and not ex.key_covered:
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
+    if p.refuse_unrealised and ex.unrealised:
+        return REFUSAL_UNREALISED.format(plan=ex.unrealised)
     return ""
 
 

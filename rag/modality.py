@@ -53,16 +53,25 @@ OUTCOME_CUES = re.compile(
 ASKS_PLAN = re.compile(
     r"\b(say|said|says|tell|told|announce[ds]?|announced|claim(?:ed|s)?|would|going to|supposed to|"
     r"due to|expected|expect|plan(?:s|ned)?|promise[ds]?|pledged?|threaten(?:ed|s)?|intend(?:ed|s)?|"
-    r"aim(?:ed|s)?|hope[ds]?|want(?:ed|s)?|propose[ds]?|goal|warn(?:ed|s)?|predict(?:ed|s)?)\b"
+    r"aim(?:ed|s)?|hope[ds]?|want(?:ed|s)?|propose[ds]?|goal|warn(?:ed|s)?|predict(?:ed|s)?|"
+    r"talk(?:ed|s)?|sp[eo]ak[se]?|spoken|discuss(?:ed|es)?|mention(?:ed|s)?|comment(?:ed|s)?|react(?:ed|s)?|"
+    r"respond(?:ed|s)?|think|thought|believe[ds]?)\b"
 )
 PAST_AUX = frozenset("did has have had was were hasn't haven't didn't wasn't weren't".split())
 FUTURE_AUX = frozenset("will won't".split())
 WH = frozenset("what which who whom whose when where why how".split())
 MAX_AUX_POSITION = 2  # "so did they ...", "and has it ...": the auxiliary opens the question
 # Aspect verbs: the event is the verb after them ("start charging", "end up paying", "manage to hire").
-ASPECT_VERBS = frozenset("start started begin began end stop manage managed try tried keep go went".split())
+ASPECT_VERBS = frozenset(
+    "start started begin began end stop manage managed try tried keep go went".split()
+)  # + "-ing"/"up"/"to"
 ASPECT_PARTICLES = frozenset("up to on".split())
 PARTICIPLE = re.compile(r"[a-z]{3,}(ed|en)$")
+# Irregular past forms `rag.sentences.IRREGULAR_VERBS` does not list (a closed class of English verbs).
+IRREGULAR_PAST = frozenset(
+    "won found caught beat bound broke bred dealt dug fed fled forbade forgave froze hid hung laid lit "
+    "proved shot shook slid spun stuck swept swung tore upheld withheld woke wound".split()
+)
 PRONOUNS = frozenset("he she it they we you i".split())
 # Words that end the subject-verb of "did the council cut THE ...": determiners and prepositions.
 BOUNDARY_WORDS = frozenset(
@@ -128,16 +137,16 @@ def asked_event(question: str, predicate: str = "") -> Event | None:
     mode = FUTURE if tokens[aux] in FUTURE_AUX else REALISED
     rest = tokens[aux + 1 :]
     if tokens[aux] in ("did", "didn't", "will", "won't"):
-        if predicate and predicate in rest:
-            return _event(mode, tokens, aux + 1 + rest.index(predicate))
         if rest and rest[0] in PRONOUNS:
             return _event(mode, tokens, aux + 2) if len(rest) > 1 else None
         content = 0
         for k, token in enumerate(rest):
             if token in BOUNDARY_WORDS and content >= 2:
-                verb = next((j for j in range(k - 1, -1, -1) if rest[j] not in STOPWORDS), None)
-                return _event(mode, tokens, aux + 1 + verb) if verb is not None else None
+                verb = next(j for j in range(k - 1, -1, -1) if rest[j] not in STOPWORDS)
+                return _event(mode, tokens, aux + 1 + verb)
             content += token not in STOPWORDS
+        if predicate and predicate in rest:
+            return _event(mode, tokens, aux + 1 + rest.index(predicate))
         return Event(mode=mode, words=_content(rest))
     # "has the trust reopened the pool", "was dean rich found guilty": the participle
     for k, token in enumerate(rest[:6]):
@@ -149,12 +158,20 @@ def asked_event(question: str, predicate: str = "") -> Event | None:
 
 
 def _past(token: str) -> bool:
-    return (token in IRREGULAR_VERBS and token not in STOPWORDS) or bool(PARTICIPLE.match(token))
+    return (
+        (token in IRREGULAR_VERBS and token not in STOPWORDS)
+        or token in IRREGULAR_PAST
+        or bool(PARTICIPLE.match(token))
+    )
 
 
 def _event(mode: str, tokens: list[str], at: int) -> Event:
     start = at
-    while tokens[at] in ASPECT_VERBS and at + 1 < len(tokens):
+    while (
+        tokens[at] in ASPECT_VERBS
+        and at + 1 < len(tokens)
+        and (tokens[at + 1].endswith("ing") or tokens[at + 1] in ASPECT_PARTICLES)
+    ):
         at += 1  # "start charging", "end up paying", "manage to hire"
         while tokens[at] in ASPECT_PARTICLES and at + 1 < len(tokens):
             at += 1
