@@ -1523,21 +1523,22 @@ def total_of(
     return None if total is None else (own[total.sentence], total)
 
 
-def _unrealised(q: Question, block: list[Candidate], embed: Embed) -> str:
+def _unrealised(q: Question, block: list[Candidate], chosen: list[Candidate], embed: Embed) -> str:
     """The clause of the lead's block stating the event a yes/no or "who won" question asks about
     only as planned (`rag.modality`), or "". The predicate is also found by a near synonym."""
     event = modality.asked_event(q.text, q.predicate) if q.yesno or q.types == (PERSON,) else None
     if event is None or event.mode != modality.REALISED:
         return ""
     texts = [c.span.text for c in block]
+    others = [c.span.text for c in chosen if c not in block]
     pred = event.predicate
-    literal = pred and any(stem(base_form(pred)) in c.terms for c in block)
+    literal = pred and any(stem(base_form(pred)) in c.terms for c in chosen)
     alike = (
         frozenset()
         if literal
-        else modality.alike_words(pred, texts, embed=embed, min_cosine=SOFT_MATCH_COSINE)
+        else modality.alike_words(pred, texts + others, embed=embed, min_cosine=SOFT_MATCH_COSINE)
     )
-    return modality.unrealised(event, texts, alike)
+    return modality.unrealised(event, texts, alike, others)
 
 
 def _stem_word(word: str) -> str:
@@ -1916,7 +1917,7 @@ def _extract(
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
-        unrealised=_unrealised(q, block, embed),
+        unrealised=_unrealised(q, block, chosen, embed),
         question=q,
     )
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question

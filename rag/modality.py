@@ -99,6 +99,7 @@ UNREALISED = re.compile(
 SCOPE_WORDS = 10  # a construction governs the words at most this many words after it
 CLAUSE_END = re.compile(r"[,;:()]|\s(?:but|while|whereas|although|though)\s", re.I)
 REPORTING_START = re.compile(r"^.*?\b(?:said|says|announced|added|told \w+)\s+(?:that\s+)?", re.I)
+RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
 MAX_PLAN_WORDS = 25  # words of the clause quoted in a refusal reason
 
 
@@ -183,14 +184,14 @@ def _term(word: str) -> str:
     return stem(base_form(word.lower().replace("’", "'")))
 
 
-NONE, REALISED_STATED, UNREALISED_STATED = "", "realised", "unrealised"
+NONE, REALISED_STATED, NEGATED_STATED, UNREALISED_STATED = "", "realised", "negated", "unrealised"
 
 
 @dataclass(frozen=True)
 class Reading:
     """How one sentence states the asked event."""
 
-    verdict: str  # NONE (it does not state it), REALISED_STATED, or UNREALISED_STATED
+    verdict: str  # NONE (it does not state it), REALISED_STATED, NEGATED_STATED or UNREALISED_STATED
     plan: str = ""  # the clause stating it as not yet realised, in the article's words
 
 
@@ -223,20 +224,23 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
     # "May" the month is no modal
     markers = [m for m in UNREALISED.finditer(sentence) if m.group(0) != "May" or m.start() == 0]
 
+    def negated(i: int) -> bool:
+        clause = sentence[: spans[i][0]]
+        bounds = list(CLAUSE_END.finditer(clause))
+        return bool(NEGATION.search(clause[bounds[-1].end() if bounds else 0 :]))
+
     def governing(i: int) -> re.Match[str] | None:
         start = spans[i][0]
         before = [m for m in markers if m.end() <= start]
         if not before:
             return None
         between = sentence[before[-1].end() : start]
-        if CLAUSE_END.search(between) or len(words(between)) > SCOPE_WORDS:
-            return None
-        clause = sentence[:start]
-        bounds = list(CLAUSE_END.finditer(clause))
-        if NEGATION.search(clause[bounds[-1].end() if bounds else 0 :]):
-            return None  # "no agreement has or will be signed": it states the outcome
+        if CLAUSE_END.search(between) or len(words(between)) > SCOPE_WORDS or negated(i):
+            return None  # "no agreement has or will be signed": a negation states the outcome
         return before[-1]
 
+    if at_pred and any(negated(i) for i in at_pred):
+        return Reading(NEGATED_STATED)
     governed = [(i, m) for i in at if (m := governing(i)) is not None]
     if at_pred:
         if len(governed) < len(at_pred):
@@ -247,15 +251,24 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
     return Reading(UNREALISED_STATED, _clause(sentence, first, spans[max(i for i, _ in governed)][0]))
 
 
-def unrealised(event: Event | None, block: list[str], alike: frozenset[str] = frozenset()) -> str:
+def unrealised(
+    event: Event | None,
+    block: list[str],
+    alike: frozenset[str] = frozenset(),
+    others: list[str] | None = None,
+) -> str:
     """The article's clause stating `event` only as not yet realised in the sentences of `block` (a
-    lead and the sentences that go on about its subject), or "": "" also when one of them states
-    the predicate as realised, or when the question asks for a future event (the plan answers it).
+    lead and the sentences that go on about its subject), or "". It is "" when one of them states
+    the predicate as realised, when another sentence the answer quotes (`others`) negates it ("no
+    agreement has or will be signed" answers "did they sign a deal"), and when the question asks for
+    a future event (the plan answers it).
     """
     if event is None or event.mode != REALISED:
         return ""
     readings = [read_sentence(event, s, alike) for s in block]
-    if any(r.verdict == REALISED_STATED for r in readings):
+    if any(r.verdict in (REALISED_STATED, NEGATED_STATED) for r in readings):
+        return ""
+    if any(read_sentence(event, s, alike).verdict == NEGATED_STATED for s in others or []):
         return ""
     return next((r.plan for r in readings if r.verdict == UNREALISED_STATED), "")
 
@@ -266,11 +279,14 @@ def _clause(sentence: str, marker: int, last: int) -> str:
     head = sentence[:marker]
     bounds = list(CLAUSE_END.finditer(head))
     start = bounds[-1].end() if bounds else 0
+    if bounds and RELATIVE_START.match(head[start:]):
+        # "..., who will decide whether ...": the relative clause is read with what it is about
+        start = bounds[-2].end() if len(bounds) > 1 else 0
     if said := REPORTING_START.match(head[start:]):
         start += said.end()
     tail = CLAUSE_END.search(sentence, last)
     end = tail.start() if tail else len(sentence)
-    text = sentence[start:end].strip().rstrip(".!?\"”'’ ")
+    text = sentence[start:end].strip().rstrip(".!? ")
     tokens = text.split()
     if len(tokens) > MAX_PLAN_WORDS:
         text = " ".join(tokens[:MAX_PLAN_WORDS]) + " …"

@@ -83,7 +83,9 @@ def test_no_event_is_asked(question: str) -> None:
             "did the judge keep the man in custody",
             "The man was due to appear before a judge on Saturday, who will decide whether to keep him in"
             " custody.",
-            "who will decide whether to keep him in custody",
+            # a relative clause is quoted with what it is about
+            "the man was due to appear before a judge on Saturday, who will decide whether to keep him in"
+            " custody",
         ),
         (
             "has the road authority approved the charge",
@@ -128,6 +130,17 @@ def test_a_future_question_is_answered_by_the_plan() -> None:
     ev = event("will the harbour tram open in may")
     assert ev is not None and ev.mode == modality.FUTURE
     assert modality.unrealised(ev, ["The harbour tram will open on May 3."]) == ""
+
+
+def test_another_quoted_sentence_that_negates_the_event_answers_it() -> None:
+    ev = event("did they sign an arms deal")
+    lead = "The visit has fuelled suspicions that the two countries may conclude an arms deal."
+    assert modality.unrealised(ev, [lead]) == lead[:-1].lower()
+    assert (
+        modality.unrealised(ev, [lead], others=["The Kremlin said no agreement has or will be signed."]) == ""
+    )
+    # a quoted sentence that mentions the predicate about something else does not count
+    assert modality.unrealised(ev, [lead], others=["Kim signed the guest book."]) != ""
 
 
 def test_the_block_is_realised_when_one_sentence_says_so() -> None:
