@@ -98,7 +98,7 @@ UNREALISED = re.compile(
 )
 SCOPE_WORDS = 10  # a construction governs the words at most this many words after it
 CLAUSE_END = re.compile(r"[,;:()]|\s(?:but|while|whereas|although|though)\s", re.I)
-REPORTING_START = re.compile(r"^.*?\b(?:said|says|announced|added|told \w+)\s+(?:that\s+)?", re.I)
+REPORTING_START = re.compile(r"^.*\b(?:said|says|announced|added|told(?: \w+)?)\s+(?:that\s+)?", re.I)
 RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
 MAX_PLAN_WORDS = 25  # words of the clause quoted in a refusal reason
 
@@ -258,7 +258,8 @@ def unrealised(
     others: list[str] | None = None,
 ) -> str:
     """The article's clause stating `event` only as not yet realised in the sentences of `block` (a
-    lead and the sentences that go on about its subject), or "". It is "" when one of them states
+    lead and the sentences that go on about its subject; when they do not state the event, in
+    another sentence the answer quotes, `others`), or "". It is "" when one of them states
     the predicate as realised, when another sentence the answer quotes (`others`) negates it ("no
     agreement has or will be signed" answers "did they sign a deal"), and when the question asks for
     a future event (the plan answers it).
@@ -268,9 +269,16 @@ def unrealised(
     readings = [read_sentence(event, s, alike) for s in block]
     if any(r.verdict in (REALISED_STATED, NEGATED_STATED) for r in readings):
         return ""
-    if any(read_sentence(event, s, alike).verdict == NEGATED_STATED for s in others or []):
+    quoted = [read_sentence(event, s, alike) for s in others or []]
+    if any(r.verdict == NEGATED_STATED for r in quoted):
         return ""
-    return next((r.plan for r in readings if r.verdict == UNREALISED_STATED), "")
+    if plan := next((r.plan for r in readings if r.verdict == UNREALISED_STATED), ""):
+        return plan
+    # the lead does not state the event; another quoted sentence states it only as planned, none
+    # as realised: "did they hold an inquiry" with "the association said it would ask for an inquiry"
+    if any(r.verdict == REALISED_STATED for r in quoted):
+        return ""
+    return next((r.plan for r in quoted if r.verdict == UNREALISED_STATED), "")
 
 
 def _clause(sentence: str, marker: int, last: int) -> str:

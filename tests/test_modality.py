@@ -143,6 +143,21 @@ def test_another_quoted_sentence_that_negates_the_event_answers_it() -> None:
     assert modality.unrealised(ev, [lead], others=["Kim signed the guest book."]) != ""
 
 
+def test_a_quoted_sentence_states_the_plan_when_the_lead_does_not_state_the_event() -> None:
+    ev = event("was there a public inquiry into the barriers in the end")
+    lead = ["Residents said they had warned the authority in 2021 that the barriers leaked."]
+    plan = "The residents' association said it would ask for a public inquiry into why the barriers failed."
+    assert modality.unrealised(ev, lead) == ""
+    assert (
+        modality.unrealised(ev, lead, others=[plan])
+        == "it would ask for a public inquiry into why the barriers failed"
+    )
+    held = event("did the council hold a public inquiry into the barriers")
+    assert modality.unrealised(held, lead, others=[plan]) != ""
+    reported = "The council held a public inquiry into the barriers in March."
+    assert modality.unrealised(held, lead, others=[plan, reported]) == ""
+
+
 def test_the_block_is_realised_when_one_sentence_says_so() -> None:
     ev = event("did nordcargo pay the 38 million")
     block = ["It has asked Nordcargo to pay.", "Nordcargo paid the bill on Friday."]
