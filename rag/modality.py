@@ -100,6 +100,8 @@ SCOPE_WORDS = 10  # a construction governs the words at most this many words aft
 CLAUSE_END = re.compile(r"[,;:()]|\s(?:but|while|whereas|although|though)\s", re.I)
 REPORTING_START = re.compile(r"^.*\b(?:said|says|announced|added|told(?: \w+)?)\s+(?:that\s+)?", re.I)
 RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
+SECOND_REPORTED = re.compile(r"\b(?:and|but)\s+that\s+", re.I)
+LEADING_JOINER = re.compile(r"^(?:(?:and|or|but|so|that|then)\s+)+", re.I)
 MAX_PLAN_WORDS = 25  # words of the clause quoted in a refusal reason
 
 
@@ -292,9 +294,12 @@ def _clause(sentence: str, marker: int, last: int) -> str:
         start = bounds[-2].end() if len(bounds) > 1 else 0
     if said := REPORTING_START.match(head[start:]):
         start += said.end()
+    if joined := list(SECOND_REPORTED.finditer(head, start)):  # "said X and that the hospital would ..."
+        start = joined[-1].end()
     tail = CLAUSE_END.search(sentence, last)
     end = tail.start() if tail else len(sentence)
     text = sentence[start:end].strip().rstrip(".!? ")
+    text = LEADING_JOINER.sub("", text) or text  # "and that the ministry would ...": the clause itself
     tokens = text.split()
     if len(tokens) > MAX_PLAN_WORDS:
         text = " ".join(tokens[:MAX_PLAN_WORDS]) + " …"

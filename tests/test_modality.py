@@ -98,6 +98,11 @@ def test_no_event_is_asked(question: str) -> None:
             "It has asked Nordcargo to pay.",
             "it has asked Nordcargo to pay",
         ),
+        (
+            "did the hospital hire the extra nurses",
+            "Kallas said the nurses had arrived and that the hospital would hire 150 extra nurses.",
+            "the hospital would hire 150 extra nurses",
+        ),
     ],
 )
 def test_a_sentence_that_only_announces_the_event(question: str, sentence: str, plan: str) -> None:
