@@ -1531,6 +1531,8 @@ def _unrealised(q: Question, block: list[Candidate], chosen: list[Candidate], em
         return ""
     texts = [c.span.text for c in block]
     others = [c.span.text for c in chosen if c not in block]
+    if not modality.announces(texts + others):
+        return ""
     pred = event.predicate
     literal = pred and any(stem(base_form(pred)) in c.terms for c in chosen)
     alike = (

@@ -223,8 +223,7 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
     at = at_pred or at_words
     if not at:
         return Reading(NONE)
-    # "May" the month is no modal
-    markers = [m for m in UNREALISED.finditer(sentence) if m.group(0) != "May" or m.start() == 0]
+    markers = _markers(sentence)
 
     def negated(i: int) -> bool:
         clause = sentence[: spans[i][0]]
@@ -307,6 +306,17 @@ def _clause(sentence: str, marker: int, last: int) -> str:
     if first.lower() in STOPWORDS or first.lower() in ("it", "its", "it's"):
         text = first.lower() + text[len(first) :]
     return text
+
+
+def announces(texts: list[str]) -> bool:
+    """Whether any of `texts` has a modal or future construction at all: without one, no sentence
+    states an event only as planned (the caller skips the word vectors)."""
+    return any(_markers(t) for t in texts)
+
+
+def _markers(sentence: str) -> list[re.Match[str]]:
+    """The modal and future constructions of `sentence` ("May" the month is no modal)."""
+    return [m for m in UNREALISED.finditer(sentence) if m.group(0) != "May" or m.start() == 0]
 
 
 def alike_words(

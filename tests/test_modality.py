@@ -163,6 +163,12 @@ def test_a_quoted_sentence_states_the_plan_when_the_lead_does_not_state_the_even
     assert modality.unrealised(held, lead, others=[plan, reported]) == ""
 
 
+def test_only_a_modal_or_future_construction_announces() -> None:
+    assert modality.announces(["The union said it would strike."])
+    assert modality.announces(["Nordcargo has been asked to pay.", "It is due to open in May."])
+    assert not modality.announces(["The union called a strike on Monday.", "Trains stopped in May."])
+
+
 def test_the_block_is_realised_when_one_sentence_says_so() -> None:
     ev = event("did nordcargo pay the 38 million")
     block = ["It has asked Nordcargo to pay.", "Nordcargo paid the bill on Friday."]
