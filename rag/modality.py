@@ -8,27 +8,38 @@ grammatical class, modals and future constructions (`UNREALISED`), never topic
 words:
 
 - `asked_event` reads whether the question asks for a realised event or outcome
-  ("did X <verb>", "has X <verb>ed (yet)", "was X <verb>ed", "who won", with
-  "in the end", "end up", "actually" read as frame) or for a future one
-  ("when will", "will X"), and its event: the predicate (the verb, an aspect
-  verb such as "start", "end up" or "manage to" skipped: "start charging" is
-  "charging") and the words after it (its object: "the national road race in
-  august"). A question that itself asks about the plan ("did Novak say she
-  would publish ...", "what did the union threaten") asks for no event.
-- `unrealised` reads one sentence: where it states the event (the predicate,
-  literally, by its stem or by a near synonym the caller found with word
-  vectors; else the object words; else any word of the question), is every
-  such word governed by a modal or future construction ("would call", "is
-  expected to take", "has asked Nordcargo to pay", "will decide whether to
-  keep", "his next goal was", "needs the approval")? A governing construction
-  precedes the word by at most `SCOPE_WORDS` words within one clause (a comma,
-  semicolon, "but" or "while" closes it). It returns the clause that states
-  the plan, in the article's words, for the refusal reason, or "".
+  ("did X <verb>", "has X <verb>ed (yet)", "was X <verb>ed", "was there a
+  ...", "who won", with "in the end", "end up", "actually" read as frame) or
+  for a future one ("will X ..."), and its event: the predicate (the verb; an
+  aspect verb before "-ing", "up" or "to" skipped: "start charging" is
+  "charging") and the question's words from its subject on. A question that
+  itself asks about the plan or about speech ("did Novak say she would publish
+  ...", "what did the union threaten", "who talked about aid") asks for no
+  event; nor does a "when/how long/what did" question (its answer type is read
+  by `rag.extractive`: "when did it go on sale" is answered by "it would go on
+  sale on September 22").
+- `read_sentence` reads one sentence: where it states the predicate (by its
+  stem, or by a near synonym the caller found with word vectors,
+  `alike_words`), is every mention governed by a modal or future construction
+  ("would call", "is expected to take", "has asked Nordcargo to pay", "will
+  decide whether to keep", "his next goal was", "needs the approval")? Where
+  it does not state the predicate, the question's other words decide: some
+  governed, the rest only before the construction (its subject). A governing
+  construction precedes the word by at most `SCOPE_WORDS` words within one
+  clause (a comma, semicolon, "but" or "while" closes it). A negation in the
+  clause ("no agreement has or will be signed", "has not yet paid") states the
+  outcome, "No.": it is no plan.
+- `unrealised` reads the lead's block, and when that does not state the event
+  the other sentences the answer quotes: the clause stating the event only as
+  planned, in the article's words (for the refusal reason), or "" when a
+  sentence of the block states it realised or a quoted one negates it.
 
 It deliberately does not parse syntax or tense beyond these patterns, decide
 whether a plan was later carried out (no article says so: that is the point),
-or refuse by itself: `rag.extractive` reads the lead with it, guards its yes/no
-verdict with it, and refuses when the policy flag `refuse_unrealised` is on.
+read future questions against the articles (the plan answers them), or refuse
+by itself: `rag.extractive` reads yes/no and "who won" questions with it,
+guards its "Yes."/"No." verdict with it, and refuses when the policy flag
+`refuse_unrealised` is on.
 """
 
 from __future__ import annotations

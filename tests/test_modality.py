@@ -119,6 +119,7 @@ def test_a_sentence_that_only_announces_the_event(question: str, sentence: str, 
         ("did nordcargo pay the 38 million", "Nordcargo paid the 38 million in March, the company said."),
         # a negation states the outcome: "No."
         ("did they sign an agreement", "The Kremlin said no agreement has or will be signed."),
+        ("has brightwell paid the fine yet", "Brightwell has not yet paid the fine, which it will appeal."),
         # the plan is about something else
         (
             "did the council approve the budget",
