@@ -89,6 +89,7 @@ FLAGS = (False, True)
 NEW_CHECKS: dict[str, dict[str, Any]] = {
     "quantity check": {"min_quantity_fit": 0.0},
     "role check": {"require_role": False, "require_role_filled": False},
+    "plan-only check": {"refuse_unrealised": False},
 }
 # The issue's ceiling for false refusals is 0.10 on unseen questions. Calibration keeps half of it:
 # with the cap at 0.10 the calibration sets measured 0.083-0.095 and the held-out sets 0.20-0.22.
@@ -146,6 +147,7 @@ def refuses(p: policies.Policy, ex: extractive.Extract) -> bool:
         or ex.quantity_fit < p.min_quantity_fit
         or (p.require_role and not ex.role_stated)
         or (p.require_role_filled and not ex.role_filled)
+        or (p.refuse_unrealised and bool(ex.unrealised))
     )
 
 
@@ -166,6 +168,7 @@ def checks(p: policies.Policy) -> int:
         + (p.min_quantity_fit > 0)
         + p.require_role
         + p.require_role_filled
+        + p.refuse_unrealised
     )
 
 
@@ -228,6 +231,7 @@ class Table:
         self.quantity_fit = col("quantity_fit", 1.0)
         self.role_missing = np.array([bool(e and not e.role_stated) for e in exs], dtype=bool)
         self.role_unfilled = np.array([bool(e and not e.role_filled) for e in exs], dtype=bool)
+        self.unrealised = np.array([bool(e and e.unrealised) for e in exs], dtype=bool)
 
     def refused(self, p: policies.Policy) -> np.ndarray:
         """`refuses(p, ex)` for every row (plus the rows the engine refused before reading)."""
@@ -256,6 +260,8 @@ class Table:
             out |= self.role_missing
         if p.require_role_filled:
             out |= self.role_unfilled
+        if p.refuse_unrealised:
+            out |= self.unrealised
         return out
 
     @cached_property

@@ -137,7 +137,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from rag import mentions, quantity
+from rag import mentions, modality, quantity
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -449,6 +449,7 @@ REFUSAL_NOT_REPORTED = "The articles do not report what {speaker} said about thi
 REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {missing}."  # `rag.quantity`
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
+REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -541,6 +542,8 @@ class Extract:
     # "who designed X" (`rag.role`): some retrieved sentence states the role ("designed", "architect")
     role_stated: bool = True
     role_filled: bool = True  # ... and the lead states it next to the entity it answers with
+    # "did the strike go ahead": the lead's clause stating it only as planned ("the union would call ...")
+    unrealised: str = ""
     question: Question | None = None
 
 
@@ -1392,6 +1395,8 @@ def refusal_reason(
         )
     if p.require_key_focus and not ex.key_covered:
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
+    if p.refuse_unrealised and ex.unrealised:
+        return REFUSAL_UNREALISED.format(plan=ex.unrealised)
     return ""
 
 
@@ -1602,18 +1607,40 @@ def total_of(
     return None if total is None else (own[total.sentence], total)
 
 
+def _unrealised(q: Question, block: list[Candidate], chosen: list[Candidate], embed: Embed) -> str:
+    """The clause of the lead's block stating the event a yes/no or "who won" question asks about
+    only as planned (`rag.modality`), or "". The predicate is also found by a near synonym."""
+    event = modality.asked_event(q.text, q.predicate) if q.yesno or q.types == (PERSON,) else None
+    if event is None or event.mode != modality.REALISED:
+        return ""
+    texts = [c.span.text for c in block]
+    others = [c.span.text for c in chosen if c not in block]
+    if not modality.announces(texts + others):
+        return ""
+    pred = event.predicate
+    literal = pred and any(stem(base_form(pred)) in c.terms for c in chosen)
+    alike = (
+        frozenset()
+        if literal
+        else modality.alike_words(pred, texts + others, embed=embed, min_cosine=SOFT_MATCH_COSINE)
+    )
+    return modality.unrealised(event, texts, alike, others)
+
+
 def _stem_word(word: str) -> str:
     return stem(base_form(word))
 
 
-def settles(q: Question, lead: Candidate) -> str:
+def settles(q: Question, lead: Candidate, unrealised: str = "") -> str:
     """ "Yes." or "No." when the lead sentence settles a yes/no question, else "".
+
+    A lead stating the asked event only as planned (`unrealised`, `rag.modality`) settles nothing.
 
     It settles it when it states the question's focus (`YESNO_MIN_COVERAGE`, literally or by a
     near synonym) and every name and number of it; a negation near a focus word of the sentence
     that the question does not share answers "No.".
     """
-    if not q.yesno or lead.coverage < YESNO_MIN_COVERAGE:
+    if not q.yesno or lead.coverage < YESNO_MIN_COVERAGE or unrealised:
         return ""
     terms, numbers = _stated([lead.span.text], lead.terms)
     if any(not e.stated_in(terms, numbers) for e in _essential(q)) or HEDGE.search(lead.span.text):
@@ -1988,6 +2015,7 @@ def _extract(
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
+        unrealised=_unrealised(q, block, chosen, embed),
         question=q,
     )
     # the number the answer would open with is the lead's (else any chosen sentence's)
@@ -1996,7 +2024,7 @@ def _extract(
         result.quantity_fit, result.quantity_missing = best_fit.score, best_fit.missing
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
         result.short, result.short_from, result.short_span = short_fact(q, [lead])
-        if not result.short and (verdict := settles(q, lead)):
+        if not result.short and (verdict := settles(q, lead, result.unrealised)):
             result.short, result.short_from = verdict, lead
     if (counted := total_of(q, chosen, lead, ranked)) is not None:  # "In total: six drones."
         cand, total = counted

@@ -46,6 +46,8 @@ class Policy:
     min_quantity_fit: float = 0.0
     require_role: bool = False  # "who designed X" needs a retrieved sentence stating the role (rag.role)
     require_role_filled: bool = False  # ... and a lead stating it next to the entity it answers with
+    # "did the strike go ahead": the lead states it only as planned ("the union would call a strike")
+    refuse_unrealised: bool = False
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"

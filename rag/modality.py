@@ -1,0 +1,348 @@
+"""Later events: a question asks whether something happened; the articles only announce it.
+
+"did the december rail strike go ahead" is not answered by "the union would call
+a longer strike in December if ...": the article states the event as not yet
+realised (a plan, an intention, an expectation, a request, a decision still to
+come). This module reads both sides with regular expressions over a closed
+grammatical class, modals and future constructions (`UNREALISED`), never topic
+words:
+
+- `asked_event` reads whether the question asks for a realised event or outcome
+  ("did X <verb>", "has X <verb>ed (yet)", "was X <verb>ed", "was there a
+  ...", "who won", with "in the end", "end up", "actually" read as frame) or
+  for a future one ("will X ..."), and its event: the predicate (the verb; an
+  aspect verb before "-ing", "up" or "to" skipped: "start charging" is
+  "charging") and the question's words from its subject on. A question that
+  itself asks about the plan or about speech ("did Novak say she would publish
+  ...", "what did the union threaten", "who talked about aid") asks for no
+  event; nor does a "when/how long/what did" question (its answer type is read
+  by `rag.extractive`: "when did it go on sale" is answered by "it would go on
+  sale on September 22").
+- `read_sentence` reads one sentence: where it states the predicate (by its
+  stem, or by a near synonym the caller found with word vectors,
+  `alike_words`), is every mention governed by a modal or future construction
+  ("would call", "is expected to take", "has asked Nordcargo to pay", "will
+  decide whether to keep", "his next goal was", "needs the approval")? Where
+  it does not state the predicate, the question's other words decide: some
+  governed, the rest only before the construction (its subject). A governing
+  construction precedes the word by at most `SCOPE_WORDS` words within one
+  clause (a comma, semicolon, "but" or "while" closes it). A negation in the
+  clause ("no agreement has or will be signed", "has not yet paid") states the
+  outcome, "No.": it is no plan.
+- `unrealised` reads the lead's block, and when that does not state the event
+  the other sentences the answer quotes: the clause stating the event only as
+  planned, in the article's words (for the refusal reason), or "" when a
+  sentence of the block states it realised or a quoted one negates it.
+
+It deliberately does not parse syntax or tense beyond these patterns, decide
+whether a plan was later carried out (no article says so: that is the point),
+read future questions against the articles (the plan answers them), or refuse
+by itself: `rag.extractive` reads yes/no and "who won" questions with it,
+guards its "Yes."/"No." verdict with it, and refuses when the policy flag
+`refuse_unrealised` is on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.sentences import IRREGULAR_VERBS, STOPWORDS, base_form, stem, words
+
+REALISED = "realised"  # the question asks whether / what / when something happened
+FUTURE = "future"  # ... when or whether something will happen
+
+# Frame of a question asking for an outcome: no event word ("in the end", "did they actually ...").
+OUTCOME_CUES = re.compile(
+    r"\b(in the end|at the end of the day|end(?:ed)? up|actually|finally|eventually|ever|really|"
+    r"after (?:that|this|all)|so far|by now|yet|still)\b"
+)
+# A question that asks about the plan itself, or about what someone said, asks for no event.
+ASKS_PLAN = re.compile(
+    r"\b(say|said|says|tell|told|announce[ds]?|announced|claim(?:ed|s)?|would|going to|supposed to|"
+    r"due to|expected|expect|plan(?:s|ned)?|promise[ds]?|pledged?|threaten(?:ed|s)?|intend(?:ed|s)?|"
+    r"aim(?:ed|s)?|hope[ds]?|want(?:ed|s)?|propose[ds]?|goal|warn(?:ed|s)?|predict(?:ed|s)?|"
+    r"talk(?:ed|s)?|sp[eo]ak[se]?|spoken|discuss(?:ed|es)?|mention(?:ed|s)?|comment(?:ed|s)?|react(?:ed|s)?|"
+    r"respond(?:ed|s)?|think|thought|believe[ds]?)\b"
+)
+PAST_AUX = frozenset("did has have had was were hasn't haven't didn't wasn't weren't".split())
+FUTURE_AUX = frozenset("will won't".split())
+WH = frozenset("what which who whom whose when where why how".split())
+MAX_AUX_POSITION = 2  # "so did they ...", "and has it ...": the auxiliary opens the question
+# Aspect verbs: the event is the verb after them ("start charging", "end up paying", "manage to hire").
+ASPECT_VERBS = frozenset(
+    "start started begin began end stop manage managed try tried keep go went".split()
+)  # + "-ing"/"up"/"to"
+ASPECT_PARTICLES = frozenset("up to on".split())
+PARTICIPLE = re.compile(r"[a-z]{3,}(ed|en)$")
+# Irregular past forms `rag.sentences.IRREGULAR_VERBS` does not list (a closed class of English verbs).
+IRREGULAR_PAST = frozenset(
+    "won found caught beat bound broke bred dealt dug fed fled forbade forgave froze hid hung laid lit "
+    "proved shot shook slid spun stuck swept swung tore upheld withheld woke wound".split()
+)
+PRONOUNS = frozenset("he she it they we you i".split())
+# Words that end the subject-verb of "did the council cut THE ...": determiners and prepositions.
+BOUNDARY_WORDS = frozenset(
+    "the a an his her their its this that these those in on at to for with after before by from as".split()
+)
+NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
+
+# The closed class of modal and future constructions that state an event as not (yet) realised.
+UNREALISED = re.compile(
+    r"\b(?:will|would|could|may|might|shall|should|must|\w+'ll|\w+'d|"
+    r"(?:is|are|was|were|be|been)\s+(?:not\s+)?(?:due|expected|set|scheduled|likely|unlikely|"
+    r"going|about|planned|supposed|hoped|meant|yet)?\s*to|"
+    r"(?:plan|plans|planned|planning|aim|aims|aimed|aiming|intend|intends|intended|intending|hope|hopes|"
+    r"hoped|hoping|want|wants|wanted|wanting|promise|promises|promised|pledge|pledged|pledges|threaten|"
+    r"threatens|threatened|vow|vows|vowed|seek|seeks|sought|propose|proposes|proposed|offer|offered|"
+    r"offers)\s+to|"
+    r"(?:ask|asks|asked|asking|urge|urges|urged|call(?:s|ed)?\s+on|invite[ds]?)\s+(?:[\w'’-]+\s+){1,4}?to|"
+    r"(?:decide|decides|decided|deciding|consider|considers|considering|determine|determines)\s+"
+    r"(?:whether|if)|whether|if|unless|"
+    r"(?:next|new)\s+(?:goal|target|step|aim)|"
+    r"(?:need|needs|needed|require|requires|required|await|awaits|awaiting|pending|subject\s+to)|"
+    r"no\s+(?:decision|date))\b",
+    re.I,
+)
+SCOPE_WORDS = 10  # a construction governs the words at most this many words after it
+CLAUSE_END = re.compile(r"[,;:()]|\s(?:but|while|whereas|although|though)\s", re.I)
+REPORTING_START = re.compile(r"^.*\b(?:said|says|announced|added|told(?: \w+)?)\s+(?:that\s+)?", re.I)
+RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
+SECOND_REPORTED = re.compile(r"\b(?:and|but)\s+that\s+", re.I)
+LEADING_JOINER = re.compile(r"^(?:(?:and|or|but|so|that|then)\s+)+", re.I)
+MAX_PLAN_WORDS = 25  # words of the clause quoted in a refusal reason
+
+
+@dataclass(frozen=True)
+class Event:
+    """The event a question asks about."""
+
+    mode: str  # REALISED or FUTURE
+    predicate: str = ""  # the verb, lowercase ("publish"), or "" ("was there a public inquiry")
+    words: tuple[str, ...] = ()  # content words from the subject on ("ostby", "win", "national", ...)
+
+
+def _content(tokens: list[str]) -> tuple[str, ...]:
+    return tuple(t for t in tokens if t not in STOPWORDS and t not in WH and len(t) > 2)
+
+
+def asked_event(question: str, predicate: str = "") -> Event | None:
+    """The event `question` asks about, when it asks whether it happened ("did X ...", "has X ...ed",
+    "was X ...ed", "who won ...") or whether it will ("will X ...").
+
+    `predicate` is the verb the caller read (`rag.extractive`'s `Question.predicate`, from
+    capitalised names); otherwise it is read here: the word before the first determiner or
+    preposition that follows the subject ("did the council cut the ...": "cut").
+    """
+    lower = " ".join(question.lower().replace("’", "'").split())
+    if ASKS_PLAN.search(lower):
+        return None
+    tokens = words(OUTCOME_CUES.sub(" ", lower))
+    if not tokens:
+        return None
+    if len(tokens) > 1 and tokens[0] in ("who", "what") and _past(tokens[1]):
+        return _event(REALISED, tokens, 1)  # "who won the by-election"
+    aux = next((i for i, t in enumerate(tokens[: MAX_AUX_POSITION + 1]) if t in PAST_AUX | FUTURE_AUX), None)
+    if aux is None or WH & set(tokens[:aux]):
+        return None  # "when did ...", "how long did ...": the answer type is read elsewhere
+    mode = FUTURE if tokens[aux] in FUTURE_AUX else REALISED
+    rest = tokens[aux + 1 :]
+    if tokens[aux] in ("did", "didn't", "will", "won't"):
+        if rest and rest[0] in PRONOUNS:
+            return _event(mode, tokens, aux + 2) if len(rest) > 1 else None
+        content = 0
+        for k, token in enumerate(rest):
+            if token in BOUNDARY_WORDS and content >= 2:
+                verb = next(j for j in range(k - 1, -1, -1) if rest[j] not in STOPWORDS)
+                return _event(mode, tokens, aux + 1 + verb)
+            content += token not in STOPWORDS
+        if predicate and predicate in rest:
+            return _event(mode, tokens, aux + 1 + rest.index(predicate))
+        return Event(mode=mode, words=_content(rest))
+    # "has the trust reopened the pool", "was dean rich found guilty": the participle
+    for k, token in enumerate(rest[:6]):
+        if _past(token):
+            return _event(mode, tokens, aux + 1 + k)
+    if rest and rest[0] == "there":  # "was there a public inquiry"
+        return Event(mode=mode, words=_content(rest[1:]))
+    return None  # "was this his first trip": a state, no event
+
+
+def _past(token: str) -> bool:
+    return (
+        (token in IRREGULAR_VERBS and token not in STOPWORDS)
+        or token in IRREGULAR_PAST
+        or bool(PARTICIPLE.match(token))
+    )
+
+
+def _event(mode: str, tokens: list[str], at: int) -> Event:
+    start = at
+    while (
+        tokens[at] in ASPECT_VERBS
+        and at + 1 < len(tokens)
+        and (tokens[at + 1].endswith("ing") or tokens[at + 1] in ASPECT_PARTICLES)
+    ):
+        at += 1  # "start charging", "end up paying", "manage to hire"
+        while tokens[at] in ASPECT_PARTICLES and at + 1 < len(tokens):
+            at += 1
+    first = next((i for i, t in enumerate(tokens) if t in PAST_AUX | FUTURE_AUX), start - 1) + 1
+    return Event(mode=mode, predicate=tokens[at], words=_content(tokens[min(first, start) :]))
+
+
+def _term(word: str) -> str:
+    return stem(base_form(word.lower().replace("’", "'")))
+
+
+NONE, REALISED_STATED, NEGATED_STATED, UNREALISED_STATED = "", "realised", "negated", "unrealised"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How one sentence states the asked event."""
+
+    verdict: str  # NONE (it does not state it), REALISED_STATED, NEGATED_STATED or UNREALISED_STATED
+    plan: str = ""  # the clause stating it as not yet realised, in the article's words
+
+
+def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = frozenset()) -> Reading:
+    """Whether `sentence` states `event` as realised, only as not (yet) realised, or not at all.
+
+    `alike`: words of the sentence a caller found near in meaning to the predicate (word vectors).
+    The predicate, where the sentence states it, decides: unrealised when every mention of it is
+    governed by a construction of `UNREALISED`. Where it does not state the predicate, the
+    question's words decide: some governed, and the others only before the construction (its
+    subject: "Ostby said his next goal was the national ... road race"). A negation in the clause
+    ("no agreement has or will be signed") states the outcome: realised.
+    """
+    if event is None:
+        return Reading(NONE)
+    spans = [(m.start(), m.group(0)) for m in re.finditer(r"[\w'’-]+", sentence)]
+    terms = [_term(w) for _, w in spans]
+    soft = {w.lower() for w in alike}
+    pred = _term(event.predicate) if event.predicate else ""
+    at_pred = [
+        i
+        for i, (t, (_, w)) in enumerate(zip(terms, spans, strict=True))
+        if pred and (t == pred or w.lower() in soft)
+    ]
+    wanted = {_term(w) for w in event.words}
+    at_words = [i for i, t in enumerate(terms) if t in wanted]
+    at = at_pred or at_words
+    if not at:
+        return Reading(NONE)
+    markers = _markers(sentence)
+
+    def negated(i: int) -> bool:
+        clause = sentence[: spans[i][0]]
+        bounds = list(CLAUSE_END.finditer(clause))
+        return bool(NEGATION.search(clause[bounds[-1].end() if bounds else 0 :]))
+
+    def governing(i: int) -> re.Match[str] | None:
+        start = spans[i][0]
+        before = [m for m in markers if m.end() <= start]
+        if not before:
+            return None
+        between = sentence[before[-1].end() : start]
+        if CLAUSE_END.search(between) or len(words(between)) > SCOPE_WORDS or negated(i):
+            return None  # "no agreement has or will be signed": a negation states the outcome
+        return before[-1]
+
+    if at_pred and any(negated(i) for i in at_pred):
+        return Reading(NEGATED_STATED)
+    governed = [(i, m) for i in at if (m := governing(i)) is not None]
+    if at_pred:
+        if len(governed) < len(at_pred):
+            return Reading(REALISED_STATED)
+    elif not governed or any(i > governed[0][0] and governing(i) is None for i in at):
+        return Reading(NONE)
+    first = min(m.start() for _, m in governed)
+    return Reading(UNREALISED_STATED, _clause(sentence, first, spans[max(i for i, _ in governed)][0]))
+
+
+def unrealised(
+    event: Event | None,
+    block: list[str],
+    alike: frozenset[str] = frozenset(),
+    others: list[str] | None = None,
+) -> str:
+    """The article's clause stating `event` only as not yet realised in the sentences of `block` (a
+    lead and the sentences that go on about its subject; when they do not state the event, in
+    another sentence the answer quotes, `others`), or "". It is "" when one of them states
+    the predicate as realised, when another sentence the answer quotes (`others`) negates it ("no
+    agreement has or will be signed" answers "did they sign a deal"), and when the question asks for
+    a future event (the plan answers it).
+    """
+    if event is None or event.mode != REALISED:
+        return ""
+    readings = [read_sentence(event, s, alike) for s in block]
+    if any(r.verdict in (REALISED_STATED, NEGATED_STATED) for r in readings):
+        return ""
+    quoted = [read_sentence(event, s, alike) for s in others or []]
+    if any(r.verdict == NEGATED_STATED for r in quoted):
+        return ""
+    if plan := next((r.plan for r in readings if r.verdict == UNREALISED_STATED), ""):
+        return plan
+    # the lead does not state the event; another quoted sentence states it only as planned, none
+    # as realised: "did they hold an inquiry" with "the association said it would ask for an inquiry"
+    if any(r.verdict == REALISED_STATED for r in quoted):
+        return ""
+    return next((r.plan for r in quoted if r.verdict == UNREALISED_STATED), "")
+
+
+def _clause(sentence: str, marker: int, last: int) -> str:
+    """The clause around a governing construction: from its subject (after a reporting verb or
+    the previous clause boundary) to the end of the clause holding the last event word."""
+    head = sentence[:marker]
+    bounds = list(CLAUSE_END.finditer(head))
+    start = bounds[-1].end() if bounds else 0
+    if bounds and RELATIVE_START.match(head[start:]):
+        # "..., who will decide whether ...": the relative clause is read with what it is about
+        start = bounds[-2].end() if len(bounds) > 1 else 0
+    if said := REPORTING_START.match(head[start:]):
+        start += said.end()
+    if joined := list(SECOND_REPORTED.finditer(head, start)):  # "said X and that the hospital would ..."
+        start = joined[-1].end()
+    tail = CLAUSE_END.search(sentence, last)
+    end = tail.start() if tail else len(sentence)
+    text = sentence[start:end].strip().rstrip(".!? ")
+    text = LEADING_JOINER.sub("", text) or text  # "and that the ministry would ...": the clause itself
+    tokens = text.split()
+    if len(tokens) > MAX_PLAN_WORDS:
+        text = " ".join(tokens[:MAX_PLAN_WORDS]) + " …"
+    first = text.split(" ", 1)[0]
+    if first.lower() in STOPWORDS or first.lower() in ("it", "its", "it's"):
+        text = first.lower() + text[len(first) :]
+    return text
+
+
+def announces(texts: list[str]) -> bool:
+    """Whether any of `texts` has a modal or future construction at all: without one, no sentence
+    states an event only as planned (the caller skips the word vectors)."""
+    return any(_markers(t) for t in texts)
+
+
+def _markers(sentence: str) -> list[re.Match[str]]:
+    """The modal and future constructions of `sentence` ("May" the month is no modal)."""
+    return [m for m in UNREALISED.finditer(sentence) if m.group(0) != "May" or m.start() == 0]
+
+
+def alike_words(
+    predicate: str,
+    texts: list[str],
+    *,
+    embed: Callable[[list[str]], list[list[float]]],
+    min_cosine: float,
+) -> frozenset[str]:
+    """Words of `texts` whose word vector is at least `min_cosine` near `predicate`'s ("approval" for
+    "approved"): the predicate worded differently. One embedding call."""
+    vocab = sorted({w for t in texts for w in words(t) if w not in STOPWORDS and len(w) > 2})
+    if not predicate or not vocab:
+        return frozenset()
+    vectors = np.asarray(embed([predicate, *vocab]), dtype=np.float64)
+    units = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    sims = units[1:] @ units[0]
+    return frozenset(w for w, s in zip(vocab, sims, strict=True) if s >= min_cosine)

@@ -1,0 +1,253 @@
+"""Later events (`rag.modality`): a question asks whether something happened, the articles only
+announce it. Small news-style passages of our own; the reader is driven through `extract` with the
+bag-of-words fake embedder (and the real model where a near synonym must be found)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from rag import modality
+from rag import policy as policies
+from rag.extractive import REFUSAL_UNREALISED, SOFT_MATCH_COSINE, analyse, extract
+from rag.retrieve import Passage, Retrieval
+from tests.test_answer_first import ask
+from tests.test_extractive import idf
+
+REFUSE = policies.Policy(
+    min_score=0.0, require_answer_type=False, min_focus_coverage=0.0, refuse_unrealised=True
+)
+KEEP = policies.Policy(min_score=0.0, require_answer_type=False, min_focus_coverage=0.0)
+
+
+def event(question: str) -> modality.Event | None:
+    q = analyse(question)
+    return modality.asked_event(q.text, q.predicate)
+
+
+# -- the question --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "mode", "predicate"),
+    [
+        ("did the union actually call the december strike", modality.REALISED, "call"),
+        ("did the car park start charging after three months", modality.REALISED, "charging"),
+        ("did nordcargo end up paying the 38 million", modality.REALISED, "paying"),
+        ("has the trust reopened the pool yet", modality.REALISED, "reopened"),
+        ("was the suspect found guilty in the end", modality.REALISED, "found"),
+        ("who won the hartley ward by-election", modality.REALISED, "won"),
+        ("will the ferry run in winter", modality.FUTURE, "run"),
+    ],
+)
+def test_the_question_asks_for_an_event(question: str, mode: str, predicate: str) -> None:
+    ev = event(question)
+    assert ev is not None
+    assert (ev.mode, ev.predicate) == (mode, predicate)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did novak say she would publish the register",  # asks about the plan
+        "what did the union threaten",
+        "when did the strike start",  # a "when" answer is read by its answer type
+        "was this his first trip abroad",  # a state, not an event
+        "how many people live in halvik",
+        "who talked about aid on the russian side",  # asks who said it
+    ],
+)
+def test_no_event_is_asked(question: str) -> None:
+    assert event(question) is None
+
+
+# -- the sentence --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "plan"),
+    [
+        (
+            "did the december rail strike go ahead",
+            "Marchetti said the union would call a longer strike in December if the company did not improve"
+            " its offer.",
+            "the union would call a longer strike in December if the company did not improve its offer",
+        ),
+        (
+            "did ostby win the national road race in august",
+            "Ostby said his next goal was the national championship road race in Halvik in August.",
+            "his next goal was the national championship road race in Halvik in August",
+        ),
+        (
+            "did the judge keep the man in custody",
+            "The man was due to appear before a judge on Saturday, who will decide whether to keep him in"
+            " custody.",
+            # a relative clause is quoted with what it is about
+            "the man was due to appear before a judge on Saturday, who will decide whether to keep him in"
+            " custody",
+        ),
+        (
+            "has the road authority approved the charge",
+            "The charge needs the approval of the national road authority, which is expected to take six"
+            " months.",
+            "the charge needs the approval of the national road authority",
+        ),
+        (
+            "did nordcargo end up paying the 38 million",
+            "It has asked Nordcargo to pay.",
+            "it has asked Nordcargo to pay",
+        ),
+        (
+            "did the hospital hire the extra nurses",
+            "Kallas said the nurses had arrived and that the hospital would hire 150 extra nurses.",
+            "the hospital would hire 150 extra nurses",
+        ),
+    ],
+)
+def test_a_sentence_that_only_announces_the_event(question: str, sentence: str, plan: str) -> None:
+    assert modality.unrealised(event(question), [sentence]) == plan
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        (
+            "did the union call a strike",
+            "The union called a strike on Monday and said it would call another in May.",
+        ),
+        ("did nordcargo pay the 38 million", "Nordcargo paid the 38 million in March, the company said."),
+        # a negation states the outcome: "No."
+        ("did they sign an agreement", "The Kremlin said no agreement has or will be signed."),
+        ("has brightwell paid the fine yet", "Brightwell has not yet paid the fine, which it will appeal."),
+        # the plan is about something else
+        (
+            "did the council approve the budget",
+            "The council approved the budget, which will take effect in May.",
+        ),
+        ("did the mayor open the bridge in may", "The mayor opened the bridge in May."),
+    ],
+)
+def test_a_sentence_that_reports_the_outcome(question: str, sentence: str) -> None:
+    assert modality.unrealised(event(question), [sentence]) == ""
+
+
+def test_a_future_question_is_answered_by_the_plan() -> None:
+    ev = event("will the harbour tram open in may")
+    assert ev is not None and ev.mode == modality.FUTURE
+    assert modality.unrealised(ev, ["The harbour tram will open on May 3."]) == ""
+
+
+def test_another_quoted_sentence_that_negates_the_event_answers_it() -> None:
+    ev = event("did they sign an arms deal")
+    lead = "The visit has fuelled suspicions that the two countries may conclude an arms deal."
+    assert modality.unrealised(ev, [lead]) == lead[:-1].lower()
+    assert (
+        modality.unrealised(ev, [lead], others=["The Kremlin said no agreement has or will be signed."]) == ""
+    )
+    # a quoted sentence that mentions the predicate about something else does not count
+    assert modality.unrealised(ev, [lead], others=["Kim signed the guest book."]) != ""
+
+
+def test_a_quoted_sentence_states_the_plan_when_the_lead_does_not_state_the_event() -> None:
+    ev = event("was there a public inquiry into the barriers in the end")
+    lead = ["Residents said they had warned the authority in 2021 that the barriers leaked."]
+    plan = "The residents' association said it would ask for a public inquiry into why the barriers failed."
+    assert modality.unrealised(ev, lead) == ""
+    assert (
+        modality.unrealised(ev, lead, others=[plan])
+        == "it would ask for a public inquiry into why the barriers failed"
+    )
+    held = event("did the council hold a public inquiry into the barriers")
+    assert modality.unrealised(held, lead, others=[plan]) != ""
+    reported = "The council held a public inquiry into the barriers in March."
+    assert modality.unrealised(held, lead, others=[plan, reported]) == ""
+
+
+def test_only_a_modal_or_future_construction_announces() -> None:
+    assert modality.announces(["The union said it would strike."])
+    assert modality.announces(["Nordcargo has been asked to pay.", "It is due to open in May."])
+    assert not modality.announces(["The union called a strike on Monday.", "Trains stopped in May."])
+
+
+def test_the_block_is_realised_when_one_sentence_says_so() -> None:
+    ev = event("did nordcargo pay the 38 million")
+    block = ["It has asked Nordcargo to pay.", "Nordcargo paid the bill on Friday."]
+    assert modality.unrealised(ev, block) == ""
+    assert modality.unrealised(ev, block[:1]) == "it has asked Nordcargo to pay"
+
+
+# -- the reader ----------------------------------------------------------------------------------
+
+STRIKE = (
+    "Rail workers in Marrenia held a 48-hour strike on Tuesday. "
+    "Union leader Lucia Marchetti said the union would call a longer strike in December if the company "
+    "did not improve its offer."
+)
+REGISTER = (
+    "Dalia Novak was elected mayor of Tarnside on Sunday. "
+    "She said she would publish the city's contracts register online within 100 days."
+)
+TRAM = "The harbour tram will open on May 3, the city said. Work on the line began in 2023."
+
+
+def test_a_planned_event_refuses_in_the_articles_words() -> None:
+    with policies.using(REFUSE):
+        ex = ask("did the december strike go ahead", STRIKE)
+    assert ex.refused
+    assert ex.reason == REFUSAL_UNREALISED.format(
+        plan="the union would call a longer strike in December if the company did not improve its offer"
+    )
+
+
+def test_a_planned_event_is_never_a_yes() -> None:
+    """Even with the refusal off, "did she publish it" is not answered "Yes." from "she would publish"."""
+    with policies.using(KEEP):
+        ex = ask("did novak publish the contracts register", REGISTER)
+        reported = ask(
+            "did novak publish the contracts register", REGISTER.replace("would publish", "published")
+        )
+    assert not ex.refused
+    assert ex.short != "Yes."
+    assert ex.unrealised.startswith("she would publish the city's contracts register")
+    assert reported.short == "Yes."
+    assert reported.unrealised == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("did novak say she would publish the contracts register", REGISTER),
+        ("what did the union threaten in december", STRIKE),
+        ("when will the harbour tram open", TRAM),
+        ("did the rail workers strike on tuesday", STRIKE),
+    ],
+)
+def test_questions_about_the_plan_keep_their_answer(question: str, article: str) -> None:
+    with policies.using(REFUSE):
+        ex = ask(question, article)
+    assert not ex.refused, ex.reason
+    assert ex.unrealised == ""
+
+
+def test_the_predicate_is_found_by_a_near_synonym(embed_model: Any) -> None:
+    """ "hire" is not in the sentence; "recruit" is, near it in meaning (0.65 with the real model)."""
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        return [list(map(float, v)) for v in embed_model.get_text_embedding_batch(texts)]
+
+    sentence = "The hospital said it hoped to recruit 150 nurses by the summer."
+    alike = modality.alike_words("hire", [sentence], embed=embed, min_cosine=SOFT_MATCH_COSINE)
+    assert "recruit" in alike
+    ev = event("did the hospital hire the nurses")
+    assert modality.unrealised(ev, [sentence], alike) == "it hoped to recruit 150 nurses by the summer"
+    # without the near synonym the sentence's other words decide: "nurses" is governed too
+    assert modality.read_sentence(ev, "The hospital hired 150 nurses in May.", alike).verdict == "realised"
+    question = "did the hospital hire the nurses"
+    text = sentence + " The new wing opened on Monday."
+    found = Retrieval(question, [Passage("d0::c::0000", "d0", "Nurses", "", "", text, 0, len(text))])
+    found.query_embedding = embed([question])[0]
+    with policies.using(REFUSE):
+        ex = extract(question, found, embed=embed, idf=idf)
+    assert ex.refused
+    assert "hoped to recruit 150 nurses" in ex.reason
