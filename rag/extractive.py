@@ -97,6 +97,15 @@ A who/which question asks for a role ("who designed", "which architects"): with
 near word (`rag.role`), else "The articles mention chandler's bridge but do not say
 who designed it."; `require_role_filled` (off: it cost more answers than it saved)
 also wants the lead's entity next to it, and then prefers a lead that has it.
+A "how much / how many" answer must be the quantity asked (`rag.quantity`: the
+number's clause, rate, payer and receiver against the question's words): a lead
+whose number fits is preferred, a number that does not fit never opens the
+answer, and under `min_quantity_fit` the reader refuses ("The articles mention
+“drivers” but give no figure for “per hour”."). A yes/no or "who won" question
+whose event the lead states only as planned ("the union would call a longer
+strike", `rag.modality`) is never settled "Yes." by it, and under
+`refuse_unrealised` is refused with the article's clause: "The articles say
+..., but do not report whether it happened."
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead
