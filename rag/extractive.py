@@ -146,7 +146,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from rag import mentions, modality, quantity
+from rag import mentions, modality, quantity, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -710,7 +710,7 @@ def speaker_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozense
     vocab = [w for w in _content_words(cands) if stem(base_form(w)) not in q.speaker]
     if not speaker_words or not vocab:
         return frozenset(spelled)
-    nearest = _word_cosines(speaker_words, vocab, embed).max(axis=0)
+    nearest = wordvec.cosines(speaker_words, vocab, embed).max(axis=0)
     return frozenset(w for w, sim in zip(vocab, nearest, strict=True) if sim >= SOFT_MATCH_COSINE) | spelled
 
 
@@ -1017,12 +1017,6 @@ def _content_words(cands: Iterable[Candidate]) -> list[str]:
     return sorted({w for c in cands for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
 
 
-def _word_cosines(targets: list[str], vocab: list[str], embed: Embed) -> NDArray[np.float64]:
-    """The cosine of each of `targets` (rows) to each word of `vocab` (columns), one embedding call."""
-    units = np.stack([_unit(v) for v in embed([*targets, *vocab])])
-    return units[: len(targets)] @ units[len(targets) :].T
-
-
 def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str, set[str]]:
     """For each focus word missing from a pool sentence: the pool sentences with a near-synonym."""
     frame = frame_words(q)
@@ -1032,7 +1026,7 @@ def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str,
     vocab = _content_words(pool)
     if not vocab:
         return {}
-    similar = _word_cosines(missing, vocab, embed)
+    similar = wordvec.cosines(missing, vocab, embed)
     out: dict[str, set[str]] = {}
     for word, row in zip(missing, similar, strict=True):
         near = {v for v, sim in zip(vocab, row, strict=True) if sim >= SOFT_MATCH_COSINE}
@@ -1058,7 +1052,7 @@ def counted_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozense
     vocab = sorted(w for w in following if w not in STOPWORDS and len(w) > 2 and stem(w) not in counted)
     if not vocab:
         return frozenset()
-    similar = _word_cosines(typed, vocab, embed).max(axis=0)
+    similar = wordvec.cosines(typed, vocab, embed).max(axis=0)
     return frozenset(stem(w) for w, sim in zip(vocab, similar, strict=True) if sim >= SOFT_MATCH_COSINE)
 
 
@@ -1686,7 +1680,7 @@ def class_similarity(q: Question, chosen: list[Candidate], embed: Embed) -> floa
     vocab = _content_words(chosen)
     if not vocab:
         return 0.0
-    return float(_word_cosines([q.head], vocab, embed).max())
+    return float(wordvec.cosines([q.head], vocab, embed).max())
 
 
 def _article_terms(lead: Candidate, retrieval: Retrieval) -> set[str]:
@@ -1717,7 +1711,7 @@ def _stating_class(q: Question, cands: list[Candidate], embed: Embed) -> list[bo
     vocab = _content_words(cands)
     if not vocab:
         return out
-    cosines = _word_cosines([q.head], vocab, embed)[0]
+    cosines = wordvec.cosines([q.head], vocab, embed)[0]
     near = {w for w, sim in zip(vocab, cosines, strict=True) if sim >= SOFT_MATCH_COSINE}
     return [hit or bool(near & set(words(c.span.text))) for hit, c in zip(out, cands, strict=True)]
 

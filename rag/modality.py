@@ -48,9 +48,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
 from rag.sentences import IRREGULAR_VERBS, STOPWORDS, base_form, stem, words
+from rag.wordvec import near_words
 
 REALISED = "realised"  # the question asks whether / what / when something happened
 FUTURE = "future"  # ... when or whether something will happen
@@ -340,9 +339,6 @@ def alike_words(
     """Words of `texts` whose word vector is at least `min_cosine` near `predicate`'s ("approval" for
     "approved"): the predicate worded differently. One embedding call."""
     vocab = sorted({w for t in texts for w in words(t) if w not in STOPWORDS and len(w) > 2})
-    if not predicate or not vocab:
+    if not predicate:
         return frozenset()
-    vectors = np.asarray(embed([predicate, *vocab]), dtype=np.float64)
-    units = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    sims = units[1:] @ units[0]
-    return frozenset(w for w, s in zip(vocab, sims, strict=True) if s >= min_cosine)
+    return near_words([predicate], vocab, embed, min_cosine).get(predicate, frozenset())

@@ -35,12 +35,11 @@ the injected `embed`, in one call per question.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from rag.sentences import IRREGULAR_VERBS, STOPWORDS, base_form, stem, words
+from rag.wordvec import near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
 
@@ -249,19 +248,10 @@ def figures(text: str, spans: Iterable[tuple[int, int]], receivers: Iterable[str
 
 def near(
     targets: Sequence[str], vocab: Sequence[str], embed: Embed, threshold: float = NEAR_COSINE
-) -> dict[str, set[str]]:
+) -> dict[str, frozenset[str]]:
     """For each target word, the words of `vocab` whose vectors are at least `threshold` close
     (one embedding call)."""
-    if not targets or not vocab:
-        return {}
-    vectors = np.asarray(embed([*targets, *vocab]), dtype=np.float64)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    units = vectors / np.where(norms == 0, 1.0, norms)
-    sims = units[: len(targets)] @ units[len(targets) :].T
-    return {
-        t: {v for v, s in zip(vocab, row, strict=True) if s >= threshold}
-        for t, row in zip(targets, sims, strict=True)
-    }
+    return near_words(targets, vocab, embed, threshold)
 
 
 def name_words(texts: Iterable[str]) -> set[str]:
@@ -281,7 +271,7 @@ def clause_words(figs: Iterable[Figure]) -> list[str]:
     return sorted({w for f in figs for w in words(f.clause) if w not in STOPWORDS and len(w) > 2})
 
 
-def _states(term: str, word: str, text: str, alike: dict[str, set[str]]) -> bool:
+def _states(term: str, word: str, text: str, alike: Mapping[str, frozenset[str]]) -> bool:
     said = words(text)
     return term in {stem(base_form(w)) for w in said} or bool(alike.get(word, set()) & set(said))
 
@@ -291,7 +281,7 @@ def fit(
     figure: Figure,
     sentence: str,
     idf: Callable[[str], float],
-    alike: dict[str, set[str]] | None = None,
+    alike: Mapping[str, frozenset[str]] | None = None,
 ) -> Fit:
     """How well `figure` (a number of `sentence`) states what `ask` asks (see the module docstring)."""
     alike = alike or {}
@@ -333,7 +323,7 @@ def sentence_fits(
     lacks literally are looked for among the clauses' words by their vectors (one `embed` call)."""
     figs = [figures(text, found, ask.receivers) for text, found in zip(texts, spans, strict=True)]
     flat = [f for row in figs for f in row]
-    alike: dict[str, set[str]] = {}
+    alike: Mapping[str, frozenset[str]] = {}
     if embed is not None and flat:
         asked_words = [*(w for _, w in ask.focus), *([ask.transfer] if ask.transfer else [])]
         names = name_words(texts)  # a name has no synonyms: "halvorsen" is not "halden"

@@ -35,9 +35,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-import numpy as np
-
 from rag.sentences import MONTHS, STOPWORDS, WEEKDAYS, base_form, stem, words
+from rag.wordvec import near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
 
@@ -163,15 +162,7 @@ def alike_words(role: Role, vocab: list[str], embed: Embed) -> dict[str, frozens
     """For each role word, the words of `vocab` whose vector is within `ROLE_COSINE` of it (one
     embedding call): "designer" for "designed", "elected" for "won" when the model says so."""
     vocab = sorted({w for w in vocab if w not in STOPWORDS and len(w) > 2})
-    if not vocab:
-        return {}
-    vectors = np.asarray(embed([*role.words, *vocab]), dtype=np.float64)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
-    cosines = vectors[: len(role.words)] @ vectors[len(role.words) :].T
-    return {
-        w: frozenset(v for v, c in zip(vocab, row, strict=True) if c >= ROLE_COSINE)
-        for w, row in zip(role.words, cosines, strict=True)
-    }
+    return near_words(role.words, vocab, embed, ROLE_COSINE)
 
 
 def _states(word: str, stems: frozenset[str], token: str, alike: frozenset[str]) -> bool:

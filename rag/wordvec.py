@@ -1,0 +1,38 @@
+"""Words near in meaning: cosines between the embedding model's vectors of single words.
+
+The reader's checks match a word of the question that an article words differently ("designer"
+for "designed", "homes" for "houses", "approval" for "approved") by this one measure; each use is
+one call of the injected `embed` (the engine's cached embedder, so a word is embedded once).
+
+It deliberately does not choose thresholds (each caller names its own) or decide anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+Embed = Callable[[list[str]], list[list[float]]]
+
+
+def cosines(targets: Sequence[str], vocab: Sequence[str], embed: Embed) -> NDArray[np.float64]:
+    """The cosine of each of `targets` (rows) to each word of `vocab` (columns), one embedding call."""
+    vectors = np.asarray(embed([*targets, *vocab]), dtype=np.float64)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    units = vectors / np.where(norms == 0, 1.0, norms)
+    return units[: len(targets)] @ units[len(targets) :].T
+
+
+def near_words(
+    targets: Sequence[str], vocab: Sequence[str], embed: Embed, threshold: float
+) -> dict[str, frozenset[str]]:
+    """For each target word, the words of `vocab` whose vectors are at least `threshold` close."""
+    if not targets or not vocab:
+        return {}
+    sims = cosines(targets, vocab, embed)
+    return {
+        t: frozenset(v for v, s in zip(vocab, row, strict=True) if s >= threshold)
+        for t, row in zip(targets, sims, strict=True)
+    }
