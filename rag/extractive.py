@@ -172,13 +172,18 @@ from rag.question import (
     vocabulary,
 )
 from rag.retrieve import Passage, Retrieval
-from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
 from rag.sentences import (
+    DETERMINERS,
+    DO_AUXILIARIES,
     MONTHS,
+    NEGATION,
     NUMBER_VALUES,
+    PRONOUNS,
     SCALE_WORDS,
     STOPWORDS,
     WEEKDAYS,
+    WH_WORDS,
+    YEAR,
     Span,
     base_form,
     base_terms,
@@ -187,6 +192,7 @@ from rag.sentences import (
     stem,
     words,
 )
+from rag.sentences import IRREGULAR_VERBS as IRREGULAR_PAST
 
 Embed = Callable[[list[str]], list[list[float]]]
 # Calibration records every `Extract` the engine produces in its context (`recording`).
@@ -232,12 +238,8 @@ QUESTION_FRAME = frozenset(
     "previously already next else back likely ever still just even yet whether regarding rather usually "
     "really exactly actually last".split()
 )
-WH_WORDS = frozenset("what which who whom whose when where why how".split())
 # Frame words that are no evidence when a sentence shares them ("what day": "six days" does not answer).
 FRAME_ONLY = QUESTION_FRAME | WH_WORDS
-DO_AUXILIARIES = frozenset("did does do will would can could should might may must".split())
-DETERMINERS = frozenset("the a an this that these those his her their its our your".split())
-PRONOUNS = frozenset("he she they it we you i".split())
 AUXILIARIES = frozenset(
     "is are was were be been do does did has have had will would can could shall should may might must "
     "'s".split()
@@ -377,7 +379,6 @@ TIME_RE = re.compile(
     r"(within|in|after|for) (a|the|two|three|few|several|\d+) (few )?(days?|weeks?|months?|years?)|ago)\b",
     re.I,
 )
-YEAR = re.compile(r"(19|20)\d\d")
 NUMBER_UNIT = re.compile(r"(\d+)([a-z]{1,3})")  # a number typed with its unit: "512gb", "5km"
 ASKED_MONTH = re.compile(rf"\b(in|since|by|until|of|last|next|this) ({MONTH_NAMES})\b")
 RELATIVE_DAY = re.compile(r"\b(today|yesterday|tonight|this (morning|afternoon|evening))\b", re.I)
@@ -421,7 +422,6 @@ YESNO_OPENER = re.compile(
 # Plural agreement after the wh-word, wherever the question clause starts ("ok so who were ...")
 LIST_Q = re.compile(rf"{WH_AT}(who|which|what) (were|are)\b(?! the (first|last|main))|\b(list|all the)\b")
 HEDGE = re.compile(r"\b(whether|unclear|not clear|uncertain|may|might|could|if|reportedly)\b", re.I)
-NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
 NAME_ASKED = re.compile(r"\b(names?|called)\b", re.I)
 # "what did the supreme court say about ...": the answer is speech that the named speaker reported
 SPEECH_Q = re.compile(
@@ -1026,10 +1026,10 @@ def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str,
     vocab = _content_words(pool)
     if not vocab:
         return {}
-    similar = wordvec.cosines(missing, vocab, embed)
+    similar = wordvec.near_words(missing, vocab, embed, SOFT_MATCH_COSINE)
     out: dict[str, set[str]] = {}
-    for word, row in zip(missing, similar, strict=True):
-        near = {v for v, sim in zip(vocab, row, strict=True) if sim >= SOFT_MATCH_COSINE}
+    for word in missing:
+        near = similar[word]
         if near:
             out[word] = {c.span.text for c in pool if near & set(words(c.span.text))}
     return out
@@ -1621,7 +1621,7 @@ def _unrealised(q: Question, block: list[Candidate], chosen: list[Candidate], em
     if not modality.announces(texts + others):
         return ""
     pred = event.predicate
-    literal = pred and any(stem(base_form(pred)) in c.terms for c in chosen)
+    literal = pred and any(_stem_word(pred) in c.terms for c in chosen)
     alike = (
         frozenset()
         if literal
@@ -1711,8 +1711,7 @@ def _stating_class(q: Question, cands: list[Candidate], embed: Embed) -> list[bo
     vocab = _content_words(cands)
     if not vocab:
         return out
-    cosines = wordvec.cosines([q.head], vocab, embed)[0]
-    near = {w for w, sim in zip(vocab, cosines, strict=True) if sim >= SOFT_MATCH_COSINE}
+    near = wordvec.near_words([q.head], vocab, embed, SOFT_MATCH_COSINE)[q.head]
     return [hit or bool(near & set(words(c.span.text))) for hit, c in zip(out, cands, strict=True)]
 
 

@@ -48,7 +48,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.sentences import IRREGULAR_VERBS, STOPWORDS, base_form, stem, words
+from rag.sentences import IRREGULAR_VERBS, NEGATION, PRONOUNS, STOPWORDS, WH_WORDS, base_form, stem, words
 from rag.wordvec import near_words
 
 REALISED = "realised"  # the question asks whether / what / when something happened
@@ -69,7 +69,6 @@ ASKS_PLAN = re.compile(
 )
 PAST_AUX = frozenset("did has have had was were hasn't haven't didn't wasn't weren't".split())
 FUTURE_AUX = frozenset("will won't".split())
-WH = frozenset("what which who whom whose when where why how".split())
 MAX_AUX_POSITION = 2  # "so did they ...", "and has it ...": the auxiliary opens the question
 # Aspect verbs: the event is the verb after them ("start charging", "end up paying", "manage to hire").
 ASPECT_VERBS = frozenset(
@@ -82,12 +81,10 @@ IRREGULAR_PAST = frozenset(
     "won found caught beat bound broke bred dealt dug fed fled forbade forgave froze hid hung laid lit "
     "proved shot shook slid spun stuck swept swung tore upheld withheld woke wound".split()
 )
-PRONOUNS = frozenset("he she it they we you i".split())
 # Words that end the subject-verb of "did the council cut THE ...": determiners and prepositions.
 BOUNDARY_WORDS = frozenset(
     "the a an his her their its this that these those in on at to for with after before by from as".split()
 )
-NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
 
 # The closed class of modal and future constructions that state an event as not (yet) realised.
 UNREALISED = re.compile(
@@ -125,7 +122,7 @@ class Event:
 
 
 def _content(tokens: list[str]) -> tuple[str, ...]:
-    return tuple(t for t in tokens if t not in STOPWORDS and t not in WH and len(t) > 2)
+    return tuple(t for t in tokens if t not in STOPWORDS and t not in WH_WORDS and len(t) > 2)
 
 
 def asked_event(question: str, predicate: str = "") -> Event | None:
@@ -145,7 +142,7 @@ def asked_event(question: str, predicate: str = "") -> Event | None:
     if len(tokens) > 1 and tokens[0] in ("who", "what") and _past(tokens[1]):
         return _event(REALISED, tokens, 1)  # "who won the by-election"
     aux = next((i for i, t in enumerate(tokens[: MAX_AUX_POSITION + 1]) if t in PAST_AUX | FUTURE_AUX), None)
-    if aux is None or WH & set(tokens[:aux]):
+    if aux is None or WH_WORDS & set(tokens[:aux]):
         return None  # "when did ...", "how long did ...": the answer type is read elsewhere
     mode = FUTURE if tokens[aux] in FUTURE_AUX else REALISED
     rest = tokens[aux + 1 :]

@@ -15,16 +15,16 @@ paid someone else. This module reads, for each typed number of a sentence (`figu
   who receives it ("Rotich earned ...", "Novak-Reyes receives ...": the word before the verb).
 
 It compares that with what the question asks (`asked`): its focus words, weighted by IDF and
-stated in the clause literally or by a near synonym whose word vector is close (`near`; never
-for a name, a word the sentences only write capitalised: "halvorsen" is not "halden"), its rate
-("per hour", "a month", "monthly") and, for "how much was X paid / does X earn / did X get",
-X as the receiver. `fit` is the IDF share of the focus the number's clause states, a focus word
-stated elsewhere in the sentence counting `OUTSIDE_WEIGHT`. It is 0 when the question asks a
-rate the clause does not state (or another one), when the receiver asked pays, when the clause
-names another receiver, or when an amount received ("earn", "get", "be paid"; not a count: "how
-many seats did Labour get" is "Labour won 68") is stated with no such verb (or a near one) in
-the clause: "how much does Ines Halvorsen earn" is not "Halden had cut the price ... by 4,000
-euros". A bare year is never the number asked.
+stated in the clause literally or by a near synonym whose word vector is close
+(`rag.wordvec.near_words`; never for a name, a word the sentences only write capitalised:
+"halvorsen" is not "halden"), its rate ("per hour", "a month", "monthly") and, for "how much was
+X paid / does X earn / did X get", X as the receiver. `fit` is the IDF share of the focus the
+number's clause states, a focus word stated elsewhere in the sentence counting `OUTSIDE_WEIGHT`.
+It is 0 when the question asks a rate the clause does not state (or another one), when the
+receiver asked pays, when the clause names another receiver, or when an amount received ("earn",
+"get", "be paid"; not a count: "how many seats did Labour get" is "Labour won 68") is stated
+with no such verb (or a near one) in the clause: "how much does Ines Halvorsen earn" is not
+"Halden had cut the price ... by 4,000 euros". A bare year is never the number asked.
 
 It deliberately does not parse syntax, resolve pronouns, convert units or currencies, or
 decide anything: `rag.extractive` reads the fit (the lead's choice, the short fact, and a
@@ -38,7 +38,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.sentences import IRREGULAR_VERBS, STOPWORDS, base_form, stem, words
+from rag.sentences import IRREGULAR_VERBS, STOPWORDS, YEAR, base_form, stem, words
 from rag.wordvec import near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -77,7 +77,6 @@ CLAUSE_BREAK = re.compile(
     r"|although|though|when|where|unless|until)\b",
     re.I,
 )
-YEAR = re.compile(r"(?:19|20)\d\d")
 AUXILIARY_VERBS = frozenset(
     "is are was were be been being am has have had will would can could may might must should shall "
     "do does did".split()
@@ -246,14 +245,6 @@ def figures(text: str, spans: Iterable[tuple[int, int]], receivers: Iterable[str
     return out
 
 
-def near(
-    targets: Sequence[str], vocab: Sequence[str], embed: Embed, threshold: float = NEAR_COSINE
-) -> dict[str, frozenset[str]]:
-    """For each target word, the words of `vocab` whose vectors are at least `threshold` close
-    (one embedding call)."""
-    return near_words(targets, vocab, embed, threshold)
-
-
 def name_words(texts: Iterable[str]) -> set[str]:
     """Lowercase words the sentences only write capitalised, past their first word: names ("Halvorsen")."""
     upper: set[str] = set()
@@ -332,5 +323,5 @@ def sentence_fits(
             for w in dict.fromkeys(asked_words)
             if w not in names and any(not _states(stem(base_form(w)), w, f.clause, {}) for f in flat)
         ]
-        alike = near(lacking, clause_words(flat), embed)
+        alike = near_words(lacking, clause_words(flat), embed, NEAR_COSINE)
     return [[(f, fit(ask, f, text, idf, alike)) for f in row] for text, row in zip(texts, figs, strict=True)]

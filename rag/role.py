@@ -35,7 +35,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rag.sentences import MONTHS, STOPWORDS, WEEKDAYS, base_form, stem, words
+from rag.sentences import DETERMINERS, DO_AUXILIARIES, MONTHS, STOPWORDS, WEEKDAYS, base_form, stem, words
 from rag.wordvec import near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -47,13 +47,11 @@ MAX_ROLE_PHRASE = 4  # words after "which" / after "who is the" read as the clas
 ENTITY_SHARE = 0.5  # an entity this much made of the question's words names the question's subject
 ENTITY_KINDS = frozenset({"person", "place", "name"})  # answer types an entity role may have
 # Grammar, not topics: auxiliaries that introduce the verb, and verbs too light to name a role.
-DO_AUX = frozenset("did does do will would can could should might may must".split())
 COPULAS = frozenset("is are was were".split())
 PERFECT = frozenset("has have had".split())
 LIGHT_VERBS = frozenset("get come go do have be end take become".split())
-CALENDAR = frozenset(w.lower() for w in (*WEEKDAYS, *MONTHS))
+CALENDAR = frozenset((*WEEKDAYS, *MONTHS))
 PREPOSITIONS = frozenset("to for with on in at by from of about into against".split())
-DETERMINERS = frozenset("the a an this that these those his her their its our your".split())
 # A verb whose irregular past the reader leaves alone (a noun or currency in text): as a question's
 # verb after "who" it is the verb ("who won" -> "win").
 VERB_PAST = {"won": "win", "found": "find", "saw": "see", "lay": "lie"}
@@ -130,7 +128,7 @@ def asked_role(text: str, noun: str = "", predicate: str = "", kinds: Iterable[s
         head = rest[0]
         if NEGATED.fullmatch(head):
             return None
-        if head in DO_AUX:
+        if head in DO_AUXILIARIES:
             verb = predicate
         elif head in COPULAS:
             after = rest[1:]

@@ -28,6 +28,14 @@ MONTHS = tuple(
     "january february march april may june july august september october november december".split()
 )
 WEEKDAYS = tuple("monday tuesday wednesday thursday friday saturday sunday".split())
+# Closed classes of English that the question readers (rag.extractive, rag.modality, rag.role,
+# rag.quantity) share.
+WH_WORDS = frozenset("what which who whom whose when where why how".split())
+DO_AUXILIARIES = frozenset("did does do will would can could should might may must".split())
+DETERMINERS = frozenset("the a an this that these those his her their its our your".split())
+PRONOUNS = frozenset("he she they it we you i".split())
+NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
+YEAR = re.compile(r"(?:19|20)\d\d")  # a year of the last two centuries
 # Numbers as news writes them in words, listed once: each word's value ("eleven" is 11) ...
 NUMBER_VALUES = {
     word: value
