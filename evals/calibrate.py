@@ -85,7 +85,7 @@ MIN_ARTICLE_SPECIFICS = (0.0, 0.5, 1.0)
 MIN_UNSEEN_FREQUENCIES = (0.0, 1.0, 5.0)
 FLAGS = (False, True)
 # Checks outside the grid (each would double it): the grid keeps the incumbent's setting, and `main`
-# prints each one's gain over the chosen policy without it, against the paired standard error.
+# prints each one's gain, on against off in the chosen policy, against the paired standard error.
 # Each maps to (its settings on, its settings off).
 NEW_CHECKS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "quantity check": ({"min_quantity_fit": 0.2}, {"min_quantity_fit": 0.0}),
@@ -298,6 +298,11 @@ def contributions(table: Table, p: policies.Policy) -> np.ndarray:
     )
 
 
+def per_set(rows: list[Row]) -> list[Table]:
+    """One `Table` per question set of `rows`, in the sets' name order."""
+    return [Table([r for r in rows if r.set == s]) for s in sorted({r.set for r in rows})]
+
+
 def paired_se(tables: list[Table], a: policies.Policy, b: policies.Policy) -> float:
     """Standard error of (objective of `a` - objective of `b`), mean over the sets, paired by item.
 
@@ -406,7 +411,7 @@ def _passes(table: Table, p: policies.Policy, gate: dict[str, dict[str, float]])
 
 def ranked(rows: list[Row], policies_: list[policies.Policy]) -> list[tuple[policies.Policy, float]]:
     """Each policy with its mean objective over the sets of `rows`."""
-    tables = [Table([r for r in rows if r.set == s]) for s in sorted({r.set for r in rows})]
+    tables = per_set(rows)
     return [(p, sum(t.figures(p).objective for t in tables) / max(1, len(tables))) for p in policies_]
 
 
@@ -432,7 +437,7 @@ def choose(
     fewer unanswerable lookalike questions for 2 fewer false refusals). `options` defaults to the
     whole `grid()`.
     """
-    tables = [Table([r for r in rows if r.set == s]) for s in sorted({r.set for r in rows})]
+    tables = per_set(rows)
     gate_table = Table(gate_rows) if gate_rows else None
 
     def gate_ok(p: policies.Policy) -> bool:
@@ -542,9 +547,9 @@ def main() -> None:
         gate = tomllib.load(fh)
     incumbent = policies.load() if policies.POLICY_FILE.is_file() else None
     chosen = choose(rows, gate_rows, gate, incumbent)
+    tables = per_set(rows)
     if incumbent is not None:
         challenger = choose(rows, gate_rows, gate)
-        tables = [Table([r for r in rows if r.set == s]) for s in sorted({r.set for r in rows})]
         gain = mean_objective(rows, challenger) - mean_objective(rows, incumbent)
         se = paired_se(tables, challenger, incumbent)
         kept = "kept" if chosen == incumbent else "replaced"
@@ -580,7 +585,6 @@ def main() -> None:
     for label, p in variants.items():
         for name in names:
             print(f"  {label:22s} {name:32s} {figures([r for r in rows if r.set == name], p)}")
-    tables = [Table([r for r in rows if r.set == s]) for s in names]
     print(f"each new check, on against off in the chosen policy (worth it above {REPLACE_Z} paired SE):")
     for name, (on, off) in NEW_CHECKS.items():
         with_, without = replace(chosen, **on), replace(chosen, **off)
