@@ -19,6 +19,10 @@ Chroma's chunks per index version):
   rare or absent in English ("messi", "kimchi", "berendt") names something the
   articles never mention, however it is typed; the policy's
   `min_unseen_frequency` decides how rare (`rag.extractive` records the rarest);
+- an English word the articles never use that web text writes capitalised far more
+  often than not ("japan", "australia", "london") is a proper noun typed in lowercase,
+  so a name the articles never mention: read from the merge order of the cased
+  byte-pair vocabulary cl100k_base (`usually_capitalised`), not from a list of names;
 - a word one edit from a corpus term or a common English word is no typo but a
   name when it is no slip of the fingers (two letters swapped, one left out or
   doubled, a neighbouring key on the keyboard) and far rarer in English than its
@@ -93,6 +97,9 @@ KEYBOARD = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))  # QWER
 SOUND_ALIKE = [set(pair) for pair in ("gj", "ck", "cs", "sz", "kq")]
 KEY_DISTANCE = 1.3  # keys this close (in key widths) are neighbours
 NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit away is a name ("messi")
+# A word whose capitalised form is this many times earlier in cl100k_base's merge order (about: this
+# many times more frequent in web text) than its lowercase form is usually a proper noun ("japan").
+CASED_RATIO = 4.0
 
 CLITIC = re.compile(r"'(d|ll|re|ve|m)$")  # the clitic of "there'd", "they'll", "we've", "i'm"
 LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
@@ -367,6 +374,24 @@ def slip(typed: str, meant: str) -> bool:
     return True
 
 
+def usually_capitalised(word: str) -> bool:
+    """Whether web text writes `word` capitalised far more often than not: a proper noun typed in
+    lowercase ("japan", "australia", "london"), not a common word ("capital", "rain", "bill").
+
+    Read from the merge order of cl100k_base, a byte-pair vocabulary learned on cased web text (it
+    loads offline, `rag.tokens`): its token ids rank words by how early, so how frequent, they were
+    merged. " Japan" is one token ranked 6,457 and " japan" one ranked 55,229; " Korea" is one token
+    and " korea" two. The capitalised form wins when it takes fewer tokens, or one token ranked
+    `CASED_RATIO` times earlier. Words both forms split alike ("hamlet") are not judged."""
+    from rag.tokens import tokenizer
+
+    encode = tokenizer()
+    lower, upper = encode(" " + word.lower()), encode(" " + word[:1].upper() + word[1:].lower())
+    if len(upper) != len(lower):
+        return len(upper) < len(lower)
+    return len(upper) == 1 and upper[0] * CASED_RATIO < lower[0]
+
+
 def name_like(word: str, near: str, typed: str = "") -> bool:
     """Whether `word`, corrected to `near` (a corpus stem or a common English word), is rather a
     name: no whole word of the bundled vocabulary, `typed` (`word` or its stem) no slip of the
@@ -431,6 +456,9 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         elif fixed and not (word in english and word not in names):
             corrected.append((word, fixed))
             kept.append((fixed, word))
+        elif not fixed and word in english and word not in names and usually_capitalised(word):
+            unknown.append(word)  # "australia" typed in lowercase: a place the articles never mention
+            unseen.append(word)
         elif (word in english or english_typo(word)) and word not in names:
             kept.append((term, word))  # an English word the articles never use ("colour"): still asked
             unseen.append(word)
