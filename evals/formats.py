@@ -42,7 +42,6 @@ from pathlib import Path
 from typing import Any
 
 from evals.dataset import DatasetError, Item, item_to_json, load_dataset, make_item
-from evals.run import atomic_write
 
 FORMATS = ("jsonl", "ragas", "llamaindex", "csv")
 FIELDS = ("id", "question", "answerable", "facts", "sources", "reference", "history", "tags", "contexts")
@@ -414,6 +413,8 @@ def convert(
     if dst.resolve() == src.resolve():
         raise DatasetError(f"{dst}: the output would overwrite the input; choose another file")
     text = "".join(json.dumps(item_to_json(i), ensure_ascii=False) + "\n" for i in items)
+    from evals.run import atomic_write  # the runner (and the engine it imports) only when writing
+
     try:
         atomic_write(dst, text)
     except OSError as exc:
