@@ -2,7 +2,7 @@
 
 Runs `rag eval` (a subprocess per set, so each gets a fresh engine and the corpus cache of
 `evals.corpus`) on the project's sets: the dev gate, `user_seeds`, `lookalike`, `newsdesk`,
-`citydesk` and `wiredesk`, each split in `calib` and `heldout`; with `--rtqa DIR` also
+`citydesk`, `wiredesk` and `snipdesk`, each split in `calib` and `heldout`; with `--rtqa DIR` also
 RealTimeQA's `dataset_a` / `dataset_b` (their indexes must already be built: `--rtqa-data-a` /
 `--rtqa-data-b`, since 2,000 articles take minutes to ingest). Prints one Markdown table, the
 README's format, and writes it beside the runs.
@@ -26,6 +26,7 @@ LOOKALIKE = Path(__file__).parent / "corpora" / "lookalike"
 NEWSDESK = Path(__file__).parent / "corpora" / "newsdesk"
 CITYDESK = Path(__file__).parent / "corpora" / "citydesk"
 WIREDESK = Path(__file__).parent / "corpora" / "wiredesk"
+SNIPDESK = Path(__file__).parent / "corpora" / "snipdesk"
 PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into the corpus cache)
     ("dev", "gate", "dev.jsonl", SEEDS),
     ("user_seeds", "calib", "user_seeds.calib.jsonl", SEEDS),
@@ -38,6 +39,8 @@ PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into th
     ("citydesk", "held-out", "citydesk.heldout.jsonl", CITYDESK),
     ("wiredesk", "calib", "wiredesk.calib.jsonl", WIREDESK),
     ("wiredesk", "held-out", "wiredesk.heldout.jsonl", WIREDESK),
+    ("snipdesk", "calib", "snipdesk.calib.jsonl", SNIPDESK),
+    ("snipdesk", "held-out", "snipdesk.heldout.jsonl", SNIPDESK),
 )
 COLUMNS = (
     ("fact_recall", "fact recall"),

@@ -31,6 +31,7 @@ CORPORA = {
     "newsdesk": ROOT / "evals" / "corpora" / "newsdesk",
     "citydesk": ROOT / "evals" / "corpora" / "citydesk",
     "wiredesk": ROOT / "evals" / "corpora" / "wiredesk",
+    "snipdesk": ROOT / "evals" / "corpora" / "snipdesk",
 }
 SPLITS = ("calib", "heldout")
 TAGS = {
@@ -39,10 +40,13 @@ TAGS = {
     "unanswerable_later_event", "unanswerable_opinion", "unanswerable_unknown_entity",
     "unanswerable_nearmiss", "offtopic", "multi_article",
 }  # fmt: skip
-MIN_ITEMS = {"user_seeds": 260, "lookalike": 160, "newsdesk": 220, "citydesk": 300, "wiredesk": 300}
+MIN_ITEMS = {
+    "user_seeds": 260, "lookalike": 160, "newsdesk": 220, "citydesk": 300, "wiredesk": 300, "snipdesk": 300,
+}  # fmt: skip
 MIN_FOLLOWUPS = 25
 MIN_UNANSWERABLE_ON_TOPIC = {
     "user_seeds": 0.30, "lookalike": 0.30, "newsdesk": 0.35, "citydesk": 0.35, "wiredesk": 0.35,
+    "snipdesk": 0.35,
 }  # fmt: skip
 MIN_LOOKALIKE_ARTICLES = 36
 ARTICLE_WORDS = (250, 600)
@@ -100,6 +104,27 @@ WIREDESK_LAYOUT = {
     "factbox": re.compile(r"Factbox"),
     "bullet list": re.compile(r"^- \S", re.M),
     "analysis piece": re.compile(r"(?i)\banalysis\b"),
+}
+
+MIN_SNIPDESK_ITEMS, MIN_SNIPDESK_TOPICS = 140, 60
+MIN_SNIPDESK_HTML_OR_MD = 10
+SNIPDESK_WORDS = (60, 600)  # of the cleaned text: briefs of 60-250 words, a few longer pieces
+SNIPDESK_BRIEF_MAX, MIN_SNIPDESK_LONG, SNIPDESK_LONG_MIN = 250, 3, 400
+# Quiz-style questions (ids sn_quiz*), near misses and the rest of the snipdesk promise.
+MIN_SNIPDESK_QUIZ, MIN_SNIPDESK_NEARMISS, MIN_SNIPDESK_FOLLOWUPS = 55, 40, 20
+SNIPDESK_OFFTOPIC = (0.03, 0.07)
+# What the snipdesk corpus promises (raw files), each in at least one item.
+SNIPDESK_LAYOUT = {
+    "dateline with agency": re.compile(r"^[A-Z][A-Z ]+, [A-Z][a-z]+ \d{1,2}, \d{4} \(Tidewire\) -", re.M),
+    "photo caption": re.compile(r"^(Photo: |<figcaption>|<figure>.*Photo: )", re.M),
+    "byline": re.compile(r"(^|>|\*)By [A-Z][a-z]+ [A-Z][a-z]+", re.M),
+    "read more teaser": re.compile(r"Read more: ", re.M),
+    "correction note": re.compile(r"^Correction: An earlier version", re.M),
+    "update note": re.compile(r"^This brief (updates|follows) our report", re.M),
+    "live page timestamp": re.compile(r"^\d{2}:\d{2} - ", re.M),
+    "q&a interview": re.compile(r"^Q: ", re.M),
+    "in-brief column": re.compile(r"^# In brief", re.M),
+    "run-in subheading": re.compile(r"^\*\*[A-Z][^*\n]{2,40}\.\*\* ", re.M),
 }
 
 FILES = [DATASETS / f"{name}.{split}.jsonl" for name in CORPORA for split in SPLITS]
@@ -256,3 +281,40 @@ def test_wiredesk_articles_are_event_clusters_with_layout_noise() -> None:
     raw = {path.name: path.read_text(encoding="utf-8") for path in files}
     for feature, pattern in WIREDESK_LAYOUT.items():
         assert any(pattern.search(text) for text in raw.values()), f"no wiredesk article has a {feature}"
+
+
+def test_snipdesk_is_a_mixed_topic_snippet_index_with_layout_noise() -> None:
+    """Many short items (title line, date) on many unrelated topics, some HTML/Markdown, a few long."""
+    files = sorted(p for p in CORPORA["snipdesk"].iterdir() if p.is_file())
+    documents = corpus_documents("snipdesk")
+    assert len(files) == len(documents) >= MIN_SNIPDESK_ITEMS
+    assert sum(p.suffix in (".html", ".md") for p in files) >= MIN_SNIPDESK_HTML_OR_MD
+    assert {p.suffix for p in files} == {".txt", ".md", ".html"}
+    # file names are sdNNN-TOPIC-detail: the topic is the second part
+    topics = {p.stem.split("-")[1] for p in files}
+    assert len(topics) >= MIN_SNIPDESK_TOPICS, sorted(topics)
+    lengths: dict[str, int] = {}
+    for path in files:
+        document = documents[path.stem]
+        lengths[path.name] = words = len(document.text.split())
+        assert SNIPDESK_WORDS[0] <= words <= SNIPDESK_WORDS[1], f"{path.name}: {words} words after cleaning"
+        assert document.title.strip(), f"{path.name}: no title"
+        assert document.published is not None, f"{path.name}: states no date"
+    assert sum(w <= SNIPDESK_BRIEF_MAX for w in lengths.values()) >= MIN_SNIPDESK_ITEMS - 10, lengths
+    assert sum(w >= SNIPDESK_LONG_MIN for w in lengths.values()) >= MIN_SNIPDESK_LONG, lengths
+    raw = {path.name: path.read_text(encoding="utf-8") for path in files}
+    for feature, pattern in SNIPDESK_LAYOUT.items():
+        assert any(pattern.search(text) for text in raw.values()), f"no snipdesk item has a {feature}"
+
+
+def test_snipdesk_set_has_quiz_questions_near_misses_and_follow_ups() -> None:
+    rows = [row for path in FILES if path.name.startswith("snipdesk.") for row in raw_rows(path)]
+    quiz = [r for r in rows if r["id"].startswith("sn_quiz")]
+    assert len(quiz) >= MIN_SNIPDESK_QUIZ
+    assert all("long" in r["tags"] and len(r["question"].split()) >= 20 for r in quiz), "quiz items are long"
+    assert {r["answerable"] for r in quiz} == {True, False}
+    nearmiss = [r for r in rows if "unanswerable_nearmiss" in r["tags"]]
+    assert len(nearmiss) >= MIN_SNIPDESK_NEARMISS and not any(r["answerable"] for r in nearmiss)
+    assert sum(bool(r["history"]) for r in rows) >= MIN_SNIPDESK_FOLLOWUPS
+    offtopic = sum("offtopic" in r["tags"] for r in rows) / len(rows)
+    assert SNIPDESK_OFFTOPIC[0] <= offtopic <= SNIPDESK_OFFTOPIC[1], offtopic
