@@ -92,10 +92,8 @@ def test_stated_looks_for_the_slot_by_any_specific_owner_word() -> None:
 
 
 def test_refusal_words_use_the_question_words() -> None:
-    assert refusal_words(slot_of("which party is tove lien from", "party"), "which party is tove lien from") == (
-        "tove lien",
-        "which party",
-    )
+    party = "which party is tove lien from"
+    assert refusal_words(slot_of(party, "party"), party) == ("tove lien", "which party")
     assert refusal_words(slot_of("who is aeroserv's boss"), "who is aeroserv's boss") == (
         "aeroserv",
         "who the boss is",
