@@ -9,21 +9,25 @@ missing, or stated of another thing ("Ozal, who plays his club football for ..."
 does Yilmaz play for").
 
 `asked_slot` reads the slot from the question's shape, no topic word lists: the class noun of
-"which/what NOUN ..." ("which distillery made the grappa"), the noun after a possessive ("who
-is aeroserv's boss", "what is trellis micro's market value"), or the noun before "of" ("who is
-the governor of ardesh province"). The rest of the question's content words name the owner
-(the thing the attribute belongs to). Plain "who/what did X do" questions ask for no slot.
+"which/what NOUN is/was ..." ("which party is tove lien from", "what seat was jorunn aas in"),
+the noun after a possessive ("who is aeroserv's boss", "what is trellis micro's market value"),
+or the noun before "of" ("who is the governor of ardesh province"). The question's other
+content words name the owner, the thing the attribute belongs to. No slot: plain "who/what did X
+do" questions, a class noun followed by a verb ("which distillery made the grappa", "what car
+was alan whitlock driving": the object of an action, the role or the answer type checks'), a
+comparison of options ("which quake was stronger, beyrek or ravnsby"), a frame noun that says
+how to answer rather than what ("what minute", "the name of"), a verb after the possessive.
 
-`informative` says whether the slot noun is worth checking: a word the corpus uses rarely
-(IDF at least `MIN_SLOT_IDF`) and not a frame word of questions ("name", "kind", "time").
+`stated` says whether a sentence of the answer states the slot (literally, by a derived form, or
+by a word whose vector is within `SLOT_COSINE` of it: "chief" for "boss") within `SLOT_WINDOW`
+words of one of the owner's specific words (IDF at least `MIN_KEY_IDF`) in the same clause: a
+slot stated of another thing ("Ozal, who plays his club football for ..." for "which club is
+Yilmaz with") or in another clause does not count.
 
-`filled` says whether some sentence of the answer states the slot (literally, by a derived form,
-or by a word whose vector is within `SLOT_COSINE` of it: "chief executive" for "boss", "white"
-for "colour") within `SLOT_WINDOW` words of the owner's most specific word in the same clause.
-
-It deliberately does not parse syntax, choose sentences or word refusals (`rag.extractive`
-does, with the question's own words), and it checks nothing for who/what/where/when questions
-that name no slot noun.
+It deliberately does not parse syntax (a slot word next to the owner but said of something
+else still passes), know what kind of value fills a slot (a name, a number: the answer type
+check's), choose sentences, or word refusals beyond the question's own words (`rag.extractive`
+decides, and skips list questions: they ask for members, not an attribute).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ MIN_KEY_IDF = 1.5  # owner words more common in the corpus than this do not name
 MAX_SLOT_PHRASE = 3  # words of the slot's noun phrase ("new mortgage rate")
 COPULAS = frozenset("is are was were".split())
 CLAUSE_BREAK = frozenset(';:()[]"“”«»—–')
+CODE = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*")  # a model code: "Orlan-10", "C-190", "X8"
 TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
 # Question frame nouns: they say how to answer, not what to answer about.
 FRAME_NOUNS = frozenset(
@@ -99,6 +104,8 @@ def asked_slot(text: str, noun: str = "") -> Slot | None:
         if after and after[0] in DETERMINERS:
             after = after[1:]
         owner_end = next((k for k, t in enumerate(after[:4]) if t.endswith("'s") and len(t) > 2), -1)
+        if owner_end >= 0 and any(t in STOPWORDS for t in after[:owner_end]):
+            owner_end = -1  # "the main focus of kim's tour": the slot is before "of"
         if owner_end >= 0:  # "who is aeroserv's boss"
             phrase = _phrase(after[owner_end + 1 :])
             if phrase:
@@ -139,13 +146,18 @@ def _is(word: str, target: str) -> bool:
     return a == b or (len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)))
 
 
-def filled(slot: Slot, text: str, key: str, alike: frozenset[str] = frozenset()) -> bool:
+def filled(
+    slot: Slot, text: str, key: str, alike: frozenset[str] = frozenset(), *, code: bool = False
+) -> bool:
     """Whether `text` states the slot (literally, derived, or a word of `alike`) within `SLOT_WINDOW`
-    words of `key` (the owner's most specific word) in one clause; with `key` "", anywhere."""
-    toks = [t for t in TOKEN.findall(text)]
-    low = [t.lower().replace("’", "'") for t in toks]
-    low = [re.sub(r"'s$", "", t) for t in low]
+    words of `key` (an owner's specific word) in one clause; with `key` "", anywhere. With `code`, a
+    model code ("Orlan-10") by the owner states a class slot too ("what model was the recon drone")."""
+    toks = TOKEN.findall(text)
+    low = [re.sub(r"'s$", "", t.lower().replace("’", "'")) for t in toks]
     at = [k for k, t in enumerate(low) if t[:1].isalnum() and (t in alike or _is(t, slot.noun))]
+    if code:
+        owner = key or slot.noun
+        at += [k for k, t in enumerate(toks) if CODE.fullmatch(t.strip("’'")) and not _is(low[k], owner)]
     if not at:
         return False
     if not key:
@@ -163,16 +175,17 @@ def filled(slot: Slot, text: str, key: str, alike: frozenset[str] = frozenset())
 
 
 def owner_keys(slot: Slot, idf: Callable[[str], float]) -> tuple[str, ...]:
-    """The owner's specific words (IDF at least `MIN_KEY_IDF`; all of them when none is)."""
-    keys = tuple(w for w in slot.owner if idf(stem(w)) >= MIN_KEY_IDF)
-    return keys or slot.owner
+    """The owner's specific words (IDF at least `MIN_KEY_IDF`). None when the owner is the corpus's
+    own topic ("north korea" over articles all about it): every sentence is about it."""
+    return tuple(w for w in slot.owner if idf(stem(w)) >= MIN_KEY_IDF)
 
 
 def stated(slot: Slot, texts: Sequence[str], idf: Callable[[str], float], embed: Embed) -> bool:
     """Whether one of `texts` (the answer's sentences) states the slot next to the owner: literally
     or derived first, then by a near word (one embedding call, only when no literal one does)."""
-    keys = owner_keys(slot, idf)
-    if any(filled(slot, t, k) for t in texts for k in keys):
+    keys = owner_keys(slot, idf) or ("",)
+    code = slot.shape == "class"
+    if any(filled(slot, t, k, code=code) for t in texts for k in keys):
         return True
     alike = alike_words(slot, [w for t in texts for w in words(t)], embed)
     return bool(alike) and any(filled(slot, t, k, alike) for t in texts for k in keys)
