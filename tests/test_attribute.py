@@ -40,6 +40,7 @@ def slot_of(question: str, noun: str = "") -> Slot:
         ("whats the capital of qadira", "", ("capital", ("qadira",), "of")),
         ("Who is the governor of Ardesh province?", "", ("governor", ("ardesh", "province"), "of")),
         ("what is halloran's next film going to be about", "", ("film", ("halloran", "going"), "possessive")),
+        ("what was the main focus of kim's tour", "", ("focus", ("kim", "tour"), "of")),
     ],
 )
 def test_the_slot_and_its_owner_are_read_from_the_question_shape(
@@ -89,6 +90,23 @@ def test_stated_looks_for_the_slot_by_any_specific_owner_word() -> None:
     party = slot_of("which party is tove lien from", "party")
     assert stated(party, [LIEN_PARTY], idf, fake_embed)
     assert not stated(party, [LIEN, OTHER], idf, fake_embed)
+
+
+def test_a_model_code_by_the_owner_states_a_class_slot() -> None:
+    model = slot_of("what model was the recon drone", "model")
+    text = "He received five kamikaze drones and a ‘Geran-25’ reconnaissance drone with vertical takeoff."
+    assert filled(model, text, "drone", code=True)
+    assert not filled(model, text, "drone")  # no code: the word "model" is nowhere
+    boss = slot_of("who is aeroserv's boss")
+    assert not stated(boss, ["Aeroserv maintains the engines of the Corvane C-190."], idf, fake_embed)
+
+
+def test_an_owner_the_whole_corpus_is_about_needs_no_attachment() -> None:
+    minister = slot_of("who is north korea's foreign minister", "")
+    text = "Kim's delegation also likely includes his foreign minister, Choe Sun Hui."
+    common = {"north": 0.1, "korea": 0.1}
+    assert stated(minister, [text], lambda t: common.get(t, 2.0), fake_embed)
+    assert not stated(minister, [text], lambda t: 2.0, fake_embed)  # a specific owner stands by its slot
 
 
 def test_refusal_words_use_the_question_words() -> None:
