@@ -42,10 +42,11 @@ from rag.wordvec import near_words
 Embed = Callable[[list[str]], list[list[float]]]
 
 SLOT_COSINE = 0.6  # a sentence word this close (word vectors) to the slot noun states it
-SLOT_WINDOW = 8  # words between the slot word and the owner's word in one clause
+SLOT_WINDOW = 12  # words between the slot word and the owner's word in one clause
 MIN_KEY_IDF = 1.5  # owner words more common in the corpus than this do not name the owner
 MAX_SLOT_PHRASE = 3  # words of the slot's noun phrase ("new mortgage rate")
 COPULAS = frozenset("is are was were".split())
+PREPOSITIONS = frozenset("to for with on in at by from of about into against near".split())
 CLAUSE_BREAK = frozenset(';:()[]"“”«»—–')
 CODE = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*")  # a model code: "Orlan-10", "C-190", "X8"
 TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
@@ -55,7 +56,9 @@ FRAME_NOUNS = frozenset(
     "month months week weeks hour hours minute minutes number amount much many part one ones".split()
 )
 OPTIONS = re.compile(r",[^,]* or ")  # "which was bigger, serra alta or pinecrest": a comparison
-PARTICIPLE = re.compile(r"[a-z]{2,}(?:ed|ing)")  # "when was pennick's founded": a verb, no slot
+# "when was pennick's founded", "which pope was laid to rest": a verb, no slot (irregular forms:
+# `base_form`'s list and the endings no noun has)
+PARTICIPLE = re.compile(r"[a-z]{2,}(?:ed|ing)|[a-z]+(?:aid|ought|aught)")
 WH_CONTRACTION = re.compile(r"\b(what|who|where|which|when|how)(?:'s|s)\b")
 
 
@@ -63,12 +66,14 @@ WH_CONTRACTION = re.compile(r"\b(what|who|where|which|when|how)(?:'s|s)\b")
 class Slot:
     """The attribute a question asks of a thing: the slot noun as typed ("boss"), its noun
     phrase ("new mortgage rate" ends in "rate"), the owner's content words ("aeroserv"), and
-    the question's shape ("class", "possessive", "of")."""
+    the question's shape ("class", "possessive", "of"), and the owner as the question words it
+    ("ardesh province", "tove lien", "aeroserv's")."""
 
     noun: str
     phrase: tuple[str, ...]
     owner: tuple[str, ...]
     shape: str
+    owner_text: str = ""
 
 
 def _phrase(tokens: list[str]) -> list[str]:
@@ -76,7 +81,7 @@ def _phrase(tokens: list[str]) -> list[str]:
     `MAX_SLOT_PHRASE`."""
     out: list[str] = []
     for t in tokens:
-        if t in STOPWORDS or t in DO_AUXILIARIES or t in COPULAS or PARTICIPLE.fullmatch(t):
+        if t in STOPWORDS or t in DO_AUXILIARIES or t in COPULAS or _verb(t):
             break
         out.append(t)
     return out[:MAX_SLOT_PHRASE]
@@ -88,6 +93,24 @@ def _content(tokens: Iterable[str]) -> tuple[str, ...]:
         for t in tokens
         if t not in STOPWORDS and t not in WH_WORDS and t not in DO_AUXILIARIES and t not in COPULAS
     )
+
+
+def _verb(word: str) -> bool:
+    """Whether `word` is a participle or an irregular past form ("driving", "founded", "laid", "built")."""
+    return bool(PARTICIPLE.fullmatch(word)) or base_form(word) != word
+
+
+def _trimmed(tokens: list[str]) -> list[str]:
+    """`tokens` up to the first clause word after a content word ("tove lien from" -> "tove lien",
+    "the mussels near" -> "the mussels", "ardesh province" unchanged)."""
+    out: list[str] = []
+    for t in tokens:
+        if t in STOPWORDS and t not in DETERMINERS and t != "of" and any(w not in STOPWORDS for w in out):
+            break
+        out.append(t)
+    while out and (out[-1] in STOPWORDS or out[-1] in PREPOSITIONS):
+        out.pop()
+    return out
 
 
 def asked_slot(text: str, noun: str = "") -> Slot | None:
@@ -110,22 +133,25 @@ def asked_slot(text: str, noun: str = "") -> Slot | None:
             phrase = _phrase(after[owner_end + 1 :])
             if phrase:
                 owner = after[: owner_end + 1] + after[owner_end + 1 + len(phrase) :]
-                slot = Slot(phrase[-1], tuple(phrase), _content(owner), "possessive")
+                text = " ".join(after[: owner_end + 1])
+                slot = Slot(phrase[-1], tuple(phrase), _content(owner), "possessive", text)
         elif "of" in after[1 : MAX_SLOT_PHRASE + 1]:  # "who is the governor of ardesh province"
             k = after.index("of")
             phrase = _phrase(after[:k])
             if phrase and len(phrase) == k:
-                slot = Slot(phrase[-1], tuple(phrase), _content(after[k + 1 :]), "of")
+                text = " ".join(_trimmed(after[k + 1 :]))
+                slot = Slot(phrase[-1], tuple(phrase), _content(after[k + 1 :]), "of", text)
     if slot is None and wh in ("which", "what") and noun in rest[: MAX_SLOT_PHRASE + 1]:
         k = rest.index(noun)  # "which party is tove lien from": the class of a thing the question names
         owner = rest[k + 2 :]
         # "which party is tove lien from"; not "what car was alan whitlock driving" (an action's object)
-        if rest[k + 1 : k + 2] and rest[k + 1] in COPULAS and not any(PARTICIPLE.fullmatch(t) for t in owner):
-            slot = Slot(noun, tuple(rest[: k + 1]), _content(owner), "class")
+        if rest[k + 1 : k + 2] and rest[k + 1] in COPULAS and not any(_verb(t) for t in owner):
+            text = " ".join(_trimmed(owner))
+            slot = Slot(noun, tuple(rest[: k + 1]), _content(owner), "class", text)
     if (
         slot is None
         or OPTIONS.search(lower)
-        or PARTICIPLE.fullmatch(slot.noun)
+        or _verb(slot.noun)
         or slot.noun in FRAME_NOUNS
         or slot.noun in STOPWORDS
         or not slot.owner
@@ -193,10 +219,14 @@ def stated(slot: Slot, texts: Sequence[str], idf: Callable[[str], float], embed:
 
 def refusal_words(slot: Slot, question: str) -> tuple[str, str]:
     """(the owner, what is not said), in the question's words: ("tove lien", "which party") for
-    "which party is tove lien from", ("aeroserv", "who the boss is") for "who is aeroserv's boss"."""
-    wh = words(question)[0] if words(question) else "what"
-    owner = " ".join(slot.owner)
+    "which party is tove lien from", ("aeroserv", "who aeroserv's boss is") for "who is aeroserv's
+    boss", ("ardesh province", "who the governor is") for "who is the governor of ardesh province"."""
+    asked = words(WH_CONTRACTION.sub(r"\1 is", question.lower().replace("’", "'")))
+    wh = asked[0] if asked else "what"
     phrase = " ".join(slot.phrase)
+    owner = slot.owner_text or " ".join(slot.owner)
     if slot.shape == "class":
         return owner, f"{wh} {phrase}"
+    if slot.shape == "possessive":
+        return re.sub(r"'s$", "", owner), f"{wh} {owner} {phrase} is"
     return owner, f"{wh} the {phrase} is"

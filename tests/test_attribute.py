@@ -56,6 +56,7 @@ def test_the_slot_and_its_owner_are_read_from_the_question_shape(
         ("what did kim say about the talks", ""),  # a plain what-did-X-do question
         ("who designed chandler's bridge", ""),  # a role, `rag.role`'s
         ("what car was alan whitlock driving", "car"),  # the object of an action, not an attribute
+        ("which former pope was laid to rest this week", "pope"),  # a passive action
         ("which quake was stronger, beyrek or ravnsby", "quake"),  # a comparison of options
         ("what minute was the red card", "minute"),  # a frame noun: when, not what
         ("whats the name of the inspector", ""),  # a frame noun
@@ -114,8 +115,12 @@ def test_refusal_words_use_the_question_words() -> None:
     assert refusal_words(slot_of(party, "party"), party) == ("tove lien", "which party")
     assert refusal_words(slot_of("who is aeroserv's boss"), "who is aeroserv's boss") == (
         "aeroserv",
-        "who the boss is",
+        "who aeroserv's boss is",
     )
+    governor = "Who is the governor of Ardesh province?"
+    assert refusal_words(slot_of(governor), governor) == ("ardesh province", "who the governor is")
+    mussels = "which village are the mussels near"
+    assert refusal_words(slot_of(mussels, "village"), mussels) == ("the mussels", "which village")
 
 
 # -- the reader ---------------------------------------------------------------------------------
