@@ -110,6 +110,8 @@ def _trimmed(tokens: list[str]) -> list[str]:
         out.append(t)
     while out and (out[-1] in STOPWORDS or out[-1] in PREPOSITIONS):
         out.pop()
+    while out and out[0] in PREPOSITIONS:  # "what chip is in the x7": "the x7"
+        out.pop(0)
     return out
 
 

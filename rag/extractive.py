@@ -105,7 +105,11 @@ answer, and under `min_quantity_fit` the reader refuses ("The articles mention
 whose event the lead states only as planned ("the union would call a longer
 strike", `rag.modality`) is never settled "Yes." by it, and under
 `refuse_unrealised` is refused with the article's clause: "The articles say
-..., but do not report whether it happened."
+..., but do not report whether it happened." A question that asks an attribute of
+a thing it names ("which party is tove lien from", "who is aeroserv's boss", "the
+capital of qadira", `rag.attribute`) needs a chosen sentence stating that slot next
+to the thing; under `require_attribute`, else "The articles mention “tove lien” but
+do not say which party."
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead

@@ -121,6 +121,8 @@ def test_refusal_words_use_the_question_words() -> None:
     assert refusal_words(slot_of(governor), governor) == ("ardesh province", "who the governor is")
     mussels = "which village are the mussels near"
     assert refusal_words(slot_of(mussels, "village"), mussels) == ("the mussels", "which village")
+    chip = "what chip is in the x7"
+    assert refusal_words(slot_of(chip, "chip"), chip) == ("the x7", "what chip")
 
 
 # -- the reader ---------------------------------------------------------------------------------
