@@ -105,7 +105,11 @@ answer, and under `min_quantity_fit` the reader refuses ("The articles mention
 whose event the lead states only as planned ("the union would call a longer
 strike", `rag.modality`) is never settled "Yes." by it, and under
 `refuse_unrealised` is refused with the article's clause: "The articles say
-..., but do not report whether it happened."
+..., but do not report whether it happened." A question that asks an attribute of
+a thing it names ("which party is tove lien from", "who is aeroserv's boss", "the
+capital of qadira", `rag.attribute`) needs a chosen sentence stating that slot next
+to the thing; under `require_attribute`, else "The articles mention “tove lien” but
+do not say which party."
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead
@@ -146,6 +150,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
+from rag import attribute as attributes
 from rag import mentions, modality, quantity, wordvec
 from rag import policy as policies
 from rag import role as roles
@@ -459,6 +464,7 @@ REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {mi
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
+REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -553,6 +559,8 @@ class Extract:
     role_filled: bool = True  # ... and the lead states it next to the entity it answers with
     # "did the strike go ahead": the lead's clause stating it only as planned ("the union would call ...")
     unrealised: str = ""
+    # "which party is tove lien from" (`rag.attribute`): a chosen sentence states the slot by its owner
+    attribute_stated: bool = True
     question: Question | None = None
 
 
@@ -1368,6 +1376,9 @@ def refusal_reason(
         if mentioned:
             return REFUSAL_ROLE.format(present=mentioned, what=unsaid)
         return REFUSAL_ROLE_BARE.format(what=unsaid)
+    if p.require_attribute and not ex.attribute_stated and (slot := _attribute_slot(q)):
+        owner, what = attributes.refusal_words(slot, q.text)
+        return REFUSAL_ATTRIBUTE.format(owner=_quoted([owner]), what=what)
     if p.require_answer_type and not ex.answer_type_ok:
         found = set().union(*(c.types for c in ex.chosen))
         missing = [TYPE_PHRASES[k] for k in q.types if k not in found]
@@ -1438,6 +1449,12 @@ def _short_fit(
     row = fits.get(id(cand), [])
     inside = [f.score for fig, f in row if span[0] <= fig.span[0] < span[1]]
     return max(inside) if inside else 1.0
+
+
+def _attribute_slot(q: Question) -> attributes.Slot | None:
+    """The attribute a question asks of a thing it names ("which party is tove lien from"), or None
+    (a list question asks for members, not an attribute)."""
+    return None if q.listing else attributes.asked_slot(q.text, q.noun)
 
 
 def _role_texts(retrieval: Retrieval) -> list[str]:
@@ -2018,6 +2035,9 @@ def _extract(
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         unrealised=_unrealised(q, block, chosen, embed),
+        attribute_stated=not (slot := _attribute_slot(q))
+        or not (policy.require_attribute or measure_focus)
+        or attributes.stated(slot, [c.span.text for c in chosen], idf, embed),
         question=q,
     )
     # the number the answer would open with is the lead's (else any chosen sentence's)

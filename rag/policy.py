@@ -48,6 +48,8 @@ class Policy:
     require_role_filled: bool = False  # ... and a lead stating it next to the entity it answers with
     # "did the strike go ahead": the lead states it only as planned ("the union would call a strike")
     refuse_unrealised: bool = False
+    # "which party is tove lien from": a chosen sentence states the slot next to its owner (rag.attribute)
+    require_attribute: bool = False
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"
