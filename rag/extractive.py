@@ -139,6 +139,7 @@ import contextlib
 import contextvars
 import itertools
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -146,7 +147,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from rag import mentions, modality, quantity, wordvec
+from rag import leadpick, mentions, modality, quantity, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -1912,9 +1913,8 @@ def _extract(
     role_texts = _role_texts(retrieval) if role and role_on else []
     if role and role_on and (policy.require_role_filled or not roles.stated_in(role, role_texts)):
         role_alike = roles.alike_words(role, _content_words(pool), embed)
-    lead = max(
-        leaders,
-        key=lambda c: (
+    def lead_key(c: Candidate) -> tuple[bool, bool, bool, bool, bool, int, float]:
+        return (
             not contradictions(q, c),
             reports_speech(q, c, alike),
             states_class.get(id(c), True),
@@ -1922,16 +1922,28 @@ def _extract(
             not (role and policy.require_role_filled) or _fills_role(q, role, c, role_alike),
             len(c.types),
             c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
-        ),
+        )
+
+    lead = max(leaders, key=lead_key)
+    # A sentence of the lead's article that states the relation asked, not only the topic, leads
+    # instead; the replaced lead follows it (`rag.leadpick`).
+    checks = lead_key(lead)[:-1]
+    lead, displaced = leadpick.relation_lead(
+        q.text, lead, ranked, embed=embed, eligible=lambda c: all(map(operator.ge, lead_key(c)[:-1], checks))
     )
     chosen = [lead]
     lead.role = "lead"
+    read_with = [lead] if displaced is None else [lead, displaced]  # what the lead is read with
+    lead.coverage = block_coverage(q, read_with, idf)
     # A lead that leans on a pronoun ("..., he said.") is read with the sentence before it.
     if PRONOUN_REFERENCE.search(lead.span.text):
         before = [c for c in _adjacent(lead, raw, rep, after=False) if c not in chosen]
         if before:
             chosen.insert(0, max(before, key=lambda c: c.score))
             chosen[0].role = "before"
+    if displaced is not None:
+        chosen.append(displaced)
+        displaced.role = "displaced"
     # Continue the lead with the sentences that follow it on the same subject.
     tail = lead
     for _ in range(MAX_CONTINUATIONS):
@@ -1979,14 +1991,14 @@ def _extract(
     # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse.
     soft: dict[str, set[str]] = {}
     key = _key_focus(q)
-    block = _lead_block(lead, chosen)
+    block = _lead_block(lead, chosen) + read_with[1:]
     if (
         measure_focus
         or lead.coverage < policy.min_focus_coverage
         or (policy.require_key_focus and key not in lead.terms)
     ):
         soft = _soft_matches(q, block, embed)
-        lead.coverage = focus_coverage_of(q, lead, idf, soft)
+        lead.coverage = block_coverage(q, read_with, idf, soft)
     # the lead is read with a continuation that goes on about its subject by a pronoun:
     # "... was sacked in February." "She was replaced by ..."
     coverage = block_coverage(q, block, idf, soft) if len(block) > 1 else lead.coverage
