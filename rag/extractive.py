@@ -1913,6 +1913,7 @@ def _extract(
     role_texts = _role_texts(retrieval) if role and role_on else []
     if role and role_on and (policy.require_role_filled or not roles.stated_in(role, role_texts)):
         role_alike = roles.alike_words(role, _content_words(pool), embed)
+
     def lead_key(c: Candidate) -> tuple[bool, bool, bool, bool, bool, int, float]:
         return (
             not contradictions(q, c),
@@ -1933,8 +1934,9 @@ def _extract(
     )
     chosen = [lead]
     lead.role = "lead"
-    read_with = [lead] if displaced is None else [lead, displaced]  # what the lead is read with
-    lead.coverage = block_coverage(q, read_with, idf)
+    # the focus the lead states: a displaced lead's, when it states more (it names the topic)
+    read_with = [lead] if displaced is None else [lead, displaced]
+    lead.coverage = max(focus_coverage_of(q, c, idf) for c in read_with)
     # A lead that leans on a pronoun ("..., he said.") is read with the sentence before it.
     if PRONOUN_REFERENCE.search(lead.span.text):
         before = [c for c in _adjacent(lead, raw, rep, after=False) if c not in chosen]
@@ -1991,17 +1993,17 @@ def _extract(
     # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse.
     soft: dict[str, set[str]] = {}
     key = _key_focus(q)
-    block = _lead_block(lead, chosen) + read_with[1:]
+    block = _lead_block(lead, chosen)
     if (
         measure_focus
         or lead.coverage < policy.min_focus_coverage
         or (policy.require_key_focus and key not in lead.terms)
     ):
-        soft = _soft_matches(q, block, embed)
-        lead.coverage = block_coverage(q, read_with, idf, soft)
+        soft = _soft_matches(q, block + read_with[1:], embed)
+        lead.coverage = max(focus_coverage_of(q, c, idf, soft) for c in read_with)
     # the lead is read with a continuation that goes on about its subject by a pronoun:
     # "... was sacked in February." "She was replaced by ..."
-    coverage = block_coverage(q, block, idf, soft) if len(block) > 1 else lead.coverage
+    coverage = max(block_coverage(q, block, idf, soft), lead.coverage)
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
     result = Extract(

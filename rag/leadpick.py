@@ -13,7 +13,9 @@ the relation asked ("what did the ... cost in the end"); the sentences of the le
 compared with it by the embedding model (one embedding of that remainder), added to their reader
 score (`W_SCORE`), and one that is clearly closer (`MARGIN`) than the lead replaces it. The replaced
 lead stays in the answer right after it (`displaced`): it names the topic the new lead leaves to
-its article, and the focus coverage the refusal checks read counts what both state.
+its article, and the focus coverage the refusal checks read is the larger of the two sentences'
+(never their union: two sentences that each state part of an unanswerable question do not answer
+it together).
 
 It deliberately does not look outside the lead's article (a look-alike article's sentence is no
 better for sharing the relation), change the reader's scores, nor choose among leads the reader's
@@ -81,7 +83,8 @@ def relation_lead(
         return lead, None  # the title states none of the question (or all of it): no relation apart
     floor = FLOOR * ranked[0].score
     home = _articles(lead)
-    pool = [c for c in ranked[:POOL] if c is not lead and c.score >= floor and _articles(c) & home and eligible(c)]
+    pool = [c for c in ranked[:POOL] if c is not lead and c.score >= floor and _articles(c) & home]
+    pool = [c for c in pool if eligible(c)]
     if not pool:
         return lead, None
     unit = np.asarray(embed([asked])[0], dtype=np.float64)
