@@ -42,7 +42,10 @@ Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
 more of the focus and say more beyond the question (`new_information`: a
 sentence that only restates the question rarely answers it; weight fitted on
-the calibration sets' sentence-level labels). A lead that leans on a pronoun ("..., he said.") is
+the calibration sets' sentence-level labels). A sentence of the lead's own article clearly closer
+to the relation asked (the question without the words its title states) then leads instead, the
+lead it replaced right after it (`rag.leadpick`: "It cost 1.6 billion crowns." over a headline that
+only names the topic). A lead that leans on a pronoun ("..., he said.") is
 preceded by the sentence before it. The lead is continued by the sentences
 that directly follow it in its article while they stay on its subject
 (articles spread one list over consecutive sentences: "... also offered ...");
