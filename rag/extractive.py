@@ -42,7 +42,10 @@ Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
 more of the focus and say more beyond the question (`new_information`: a
 sentence that only restates the question rarely answers it; weight fitted on
-the calibration sets' sentence-level labels). A lead that leans on a pronoun ("..., he said.") is
+the calibration sets' sentence-level labels). A sentence of the lead's own article clearly closer
+to the relation asked (the question without the words its title states) then leads instead, the
+lead it replaced right after it (`rag.leadpick`: "It cost 1.6 billion crowns." over a headline that
+only names the topic). A lead that leans on a pronoun ("..., he said.") is
 preceded by the sentence before it. The lead is continued by the sentences
 that directly follow it in its article while they stay on its subject
 (articles spread one list over consecutive sentences: "... also offered ...");
@@ -143,6 +146,7 @@ import contextlib
 import contextvars
 import itertools
 import math
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -151,7 +155,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import attribute as attributes
-from rag import mentions, modality, quantity, wordvec
+from rag import leadpick, mentions, modality, quantity, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -1929,9 +1933,9 @@ def _extract(
     role_texts = _role_texts(retrieval) if role and role_on else []
     if role and role_on and (policy.require_role_filled or not roles.stated_in(role, role_texts)):
         role_alike = roles.alike_words(role, _content_words(pool), embed)
-    lead = max(
-        leaders,
-        key=lambda c: (
+
+    def lead_key(c: Candidate) -> tuple[bool, bool, bool, bool, bool, int, float]:
+        return (
             not contradictions(q, c),
             reports_speech(q, c, alike),
             states_class.get(id(c), True),
@@ -1939,16 +1943,29 @@ def _extract(
             not (role and policy.require_role_filled) or _fills_role(q, role, c, role_alike),
             len(c.types),
             c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
-        ),
+        )
+
+    lead = max(leaders, key=lead_key)
+    # A sentence of the lead's article that states the relation asked, not only the topic, leads
+    # instead; the replaced lead follows it (`rag.leadpick`).
+    checks = lead_key(lead)[:-1]
+    lead, displaced = leadpick.relation_lead(
+        q.text, lead, ranked, embed=embed, eligible=lambda c: all(map(operator.ge, lead_key(c)[:-1], checks))
     )
     chosen = [lead]
     lead.role = "lead"
+    # the focus the lead states: a displaced lead's, when it states more (it names the topic)
+    read_with = [lead] if displaced is None else [lead, displaced]
+    lead.coverage = max(focus_coverage_of(q, c, idf) for c in read_with)
     # A lead that leans on a pronoun ("..., he said.") is read with the sentence before it.
     if PRONOUN_REFERENCE.search(lead.span.text):
         before = [c for c in _adjacent(lead, raw, rep, after=False) if c not in chosen]
         if before:
             chosen.insert(0, max(before, key=lambda c: c.score))
             chosen[0].role = "before"
+    if displaced is not None:
+        chosen.append(displaced)
+        displaced.role = "displaced"
     # Continue the lead with the sentences that follow it on the same subject.
     tail = lead
     for _ in range(MAX_CONTINUATIONS):
@@ -2002,11 +2019,11 @@ def _extract(
         or lead.coverage < policy.min_focus_coverage
         or (policy.require_key_focus and key not in lead.terms)
     ):
-        soft = _soft_matches(q, block, embed)
-        lead.coverage = focus_coverage_of(q, lead, idf, soft)
+        soft = _soft_matches(q, block + read_with[1:], embed)
+        lead.coverage = max(focus_coverage_of(q, c, idf, soft) for c in read_with)
     # the lead is read with a continuation that goes on about its subject by a pronoun:
     # "... was sacked in February." "She was replaced by ..."
-    coverage = block_coverage(q, block, idf, soft) if len(block) > 1 else lead.coverage
+    coverage = max(block_coverage(q, block, idf, soft), lead.coverage)
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
     result = Extract(
