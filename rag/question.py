@@ -23,6 +23,7 @@ Chroma's chunks per index version):
   often than not ("japan", "australia", "london") is a proper noun typed in lowercase,
   so a name the articles never mention: read from the merge order of the cased
   byte-pair vocabulary cl100k_base (`usually_capitalised`), not from a list of names;
+  month and weekday names date the question instead and are left to the reader;
 - a word one edit from a corpus term or a common English word is no typo but a
   name when it is no slip of the fingers (two letters swapped, one left out or
   doubled, a neighbouring key on the keyboard) and far rarer in English than its
@@ -56,7 +57,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rag.sentences import STOPWORDS, fold, stem, stems
+from rag.sentences import MONTHS, STOPWORDS, WEEKDAYS, fold, stem, stems
 
 VOCAB_FILE = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
 # English words with their counts in a large web corpus; ships inside the symspellpy package.
@@ -100,6 +101,9 @@ NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit 
 # A word whose capitalised form is this many times earlier in cl100k_base's merge order (about: this
 # many times more frequent in web text) than its lowercase form is usually a proper noun ("japan").
 CASED_RATIO = 4.0
+# Month and weekday names are capitalised too, but date an event rather than name one: a month the
+# articles never write may be their publication date's (`rag.extractive` reads dates).
+CALENDAR = frozenset(MONTHS + WEEKDAYS)
 
 CLITIC = re.compile(r"'(d|ll|re|ve|m)$")  # the clitic of "there'd", "they'll", "we've", "i'm"
 LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
@@ -456,7 +460,13 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         elif fixed and not (word in english and word not in names):
             corrected.append((word, fixed))
             kept.append((fixed, word))
-        elif not fixed and word in english and word not in names and usually_capitalised(word):
+        elif (
+            not fixed
+            and word in english
+            and word not in names
+            and word not in CALENDAR
+            and usually_capitalised(word)
+        ):
             unknown.append(word)  # "australia" typed in lowercase: a place the articles never mention
             unseen.append(word)
         elif (word in english or english_typo(word)) and word not in names:

@@ -58,6 +58,8 @@ def test_a_proper_noun_typed_in_lowercase_is_unknown() -> None:
     assert reading("is it going to rain").unknown == ()
     assert reading("did the train cross into korea").unknown == ("korea",)
     assert reading("did kim and putin meet").unknown == ()
+    # a month dates the question (the article's publication date may state it): no name
+    assert usually_capitalised("december") and reading("how much rain fell in december").unknown == ()
 
 
 def test_abbreviation_reads_as_the_corpus_word_it_shortens() -> None:
