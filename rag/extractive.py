@@ -1783,12 +1783,15 @@ def _stated(texts: Iterable[str], terms: set[str] | None = None) -> tuple[set[st
 def _answer_texts(
     chosen: list[Candidate], *, passages: bool, retrieval: Retrieval | None = None
 ) -> list[str]:
-    """What the answer states: its sentences and titles; with `passages`, the passages they come from
-    (with `retrieval`, every retrieved passage of their articles)."""
+    """What the answer states: its sentences, titles and publication years (the source list shows
+    each quote's date: "the 2023 final" is stated by a report of it published in 2023); with
+    `passages`, the passages they come from (with `retrieval`, every retrieved passage of their
+    articles)."""
+    years = [y for y in dict.fromkeys(c.passage.published[:4] for c in chosen) if YEAR.fullmatch(y)]
     if not passages:
-        return [t for c in chosen for t in (c.span.text, c.passage.title)]
+        return [t for c in chosen for t in (c.span.text, c.passage.title)] + years
     docs = {c.passage.doc_id for c in chosen}
-    out = [t for c in chosen for t in (c.passage.title, c.passage.text)]
+    out = [t for c in chosen for t in (c.passage.title, c.passage.text)] + years
     if retrieval is not None:
         out += [p.text for p in retrieval.passages if p.doc_id in docs]
     return out
