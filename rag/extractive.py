@@ -1783,11 +1783,13 @@ def _stated(texts: Iterable[str], terms: set[str] | None = None) -> tuple[set[st
 def _answer_texts(
     chosen: list[Candidate], *, passages: bool, retrieval: Retrieval | None = None
 ) -> list[str]:
-    """What the answer states: its sentences, titles and publication years (the source list shows
-    each quote's date: "the 2023 final" is stated by a report of it published in 2023); with
-    `passages`, the passages they come from (with `retrieval`, every retrieved passage of their
-    articles)."""
-    years = [y for y in dict.fromkeys(c.passage.published[:4] for c in chosen) if YEAR.fullmatch(y)]
+    """What the answer states: its sentences, titles and the publication year of each sentence that
+    states no year of its own (the source list shows each quote's date: "the 2023 final" is stated
+    by "... won on Sunday" in a report published in 2023, not by "who won it in 2021" in one);
+    with `passages`, the passages they come from (with `retrieval`, every retrieved passage of
+    their articles)."""
+    undated = (c.passage.published[:4] for c in chosen if not YEAR.search(c.span.text))
+    years = [y for y in dict.fromkeys(undated) if YEAR.fullmatch(y)]
     if not passages:
         return [t for c in chosen for t in (c.span.text, c.passage.title)] + years
     docs = {c.passage.doc_id for c in chosen}
