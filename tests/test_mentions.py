@@ -81,12 +81,12 @@ def test_names_are_not_english(word: str) -> None:
     assert not is_english(word)
 
 
-def ask(question: str, *passages: tuple[str, str]) -> extractive.Extract:
+def ask(question: str, *passages: tuple[str, str], published: str = "") -> extractive.Extract:
     """The reader on (doc_id, text) passages, with only the names/numbers check on."""
     found = Retrieval(
         question,
         [
-            Passage(f"{doc}::c::{i:04d}", doc, f"News {doc}", "", "", text, 0, len(text))
+            Passage(f"{doc}::c::{i:04d}", doc, f"News {doc}", published, "", text, 0, len(text))
             for i, (doc, text) in enumerate(passages)
         ],
         query_embedding=fake_embed([question])[0],
@@ -140,6 +140,17 @@ def test_a_number_stated_elsewhere_in_the_lead_article_does_not_refuse() -> None
         ("d0", "Campaigners said it made the country the 29th in the region to end executions."),
     )
     assert not ex.refused, ex.reason
+
+
+def test_the_publication_year_dates_a_quote_that_states_none() -> None:
+    """The source list shows each quote's date: a report published in 2023 that says "on Sunday"
+    answers "the 2023 final"; one that dates its own sentence to another year does not."""
+    question = "what was the score in the 2023 harlow open final"
+    undated = ("d0", "Morozko won the Harlow Open final on Sunday, beating Novak 6-4, 6-3.")
+    assert not ask(question, undated, published="2023-07-09").refused
+    assert ask(question, undated, published="2024-07-14").refused
+    dated = ("d0", "Morozko, who won the Harlow Open final in 2021, beat Novak 6-4, 6-3.")
+    assert ask(question, dated, published="2023-07-09").refused
 
 
 def test_a_name_or_number_no_passage_states_still_refuses() -> None:
