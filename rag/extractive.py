@@ -140,13 +140,14 @@ import contextvars
 import itertools
 import math
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from rag import mentions, modality, quantity, wordvec
+from rag import followup, mentions, modality, quantity, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -459,6 +460,9 @@ REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {mi
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
+# a follow-up whose lead only repeats the previous answer (`rag.followup.restates`)
+REFUSAL_RESTATED = "The closest passages only repeat the earlier answer; they say nothing about {focus}."
+REFUSAL_RESTATED_BARE = "The closest passages only repeat the earlier answer."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -553,6 +557,10 @@ class Extract:
     role_filled: bool = True  # ... and the lead states it next to the entity it answers with
     # "did the strike go ahead": the lead's clause stating it only as planned ("the union would call ...")
     unrealised: str = ""
+    # a follow-up: the lead restates the previous answer (`rag.followup.restates`), and what the
+    # follow-up asks that the conversation had not
+    restated: bool = False
+    new_focus: tuple[str, ...] = ()
     question: Question | None = None
 
 
@@ -1400,6 +1408,9 @@ def refusal_reason(
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     if p.refuse_unrealised and ex.unrealised:
         return REFUSAL_UNREALISED.format(plan=ex.unrealised)
+    if p.refuse_restated and ex.restated:
+        fresh = list(ex.new_focus[:MAX_REASON_WORDS])
+        return REFUSAL_RESTATED.format(focus=_quoted(fresh)) if fresh else REFUSAL_RESTATED_BARE
     return ""
 
 
@@ -1824,15 +1835,16 @@ def extract(
     embed: Embed,
     idf: Callable[[str], float],
     measure_focus: bool = False,
+    history: Sequence[Any] | None = None,
 ) -> Extract:
     """Pick the sentences that answer `question`, or decide to refuse.
 
     `measure_focus` makes every refusal feature computed even when the policy uses none
-    (always so while `recording`).
+    (always so while `recording`). `history`: the conversation a follow-up leans on.
     """
     recorder = _recorder.get()
     measure_focus = measure_focus or recorder is not None
-    result = _extract(question, retrieval, embed=embed, idf=idf, measure_focus=measure_focus)
+    result = _extract(question, retrieval, embed=embed, idf=idf, measure_focus=measure_focus, history=history)
     if recorder is not None:
         recorder.append(result)
     return result
@@ -1856,9 +1868,11 @@ def _extract(
     embed: Embed,
     idf: Callable[[str], float],
     measure_focus: bool,
+    history: Sequence[Any] | None = None,
 ) -> Extract:
     policy = policies.current()
     q = analyse(question)
+    said = followup.said(history)  # a follow-up: what the previous turn said
     snap = retrieval.snapshot
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)
@@ -1912,10 +1926,14 @@ def _extract(
     role_texts = _role_texts(retrieval) if role and role_on else []
     if role and role_on and (policy.require_role_filled or not roles.stated_in(role, role_texts)):
         role_alike = roles.alike_words(role, _content_words(pool), embed)
+    # a follow-up asks something new: a sentence restating the previous answer leads only when no
+    # other can
+    restating = {id(c) for c in leaders if followup.restates(c.terms, q.focus, said, idf)}
     lead = max(
         leaders,
         key=lambda c: (
             not contradictions(q, c),
+            id(c) not in restating,
             reports_speech(q, c, alike),
             states_class.get(id(c), True),
             _fit_score(fits, c) >= quantity.LEAD_MIN_FIT,
@@ -2018,6 +2036,8 @@ def _extract(
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         unrealised=_unrealised(q, block, chosen, embed),
+        restated=id(lead) in restating,
+        new_focus=tuple(followup.new_focus(q.focus, said)),
         question=q,
     )
     # the number the answer would open with is the lead's (else any chosen sentence's)
