@@ -1926,14 +1926,10 @@ def _extract(
     role_texts = _role_texts(retrieval) if role and role_on else []
     if role and role_on and (policy.require_role_filled or not roles.stated_in(role, role_texts)):
         role_alike = roles.alike_words(role, _content_words(pool), embed)
-    # a follow-up asks something new: a sentence restating the previous answer leads only when no
-    # other can
-    restating = {id(c) for c in leaders if followup.restates(c.terms, q.focus, said, idf)}
     lead = max(
         leaders,
         key=lambda c: (
             not contradictions(q, c),
-            id(c) not in restating,
             reports_speech(q, c, alike),
             states_class.get(id(c), True),
             _fit_score(fits, c) >= quantity.LEAD_MIN_FIT,
@@ -2036,7 +2032,7 @@ def _extract(
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         unrealised=_unrealised(q, block, chosen, embed),
-        restated=id(lead) in restating,
+        restated=followup.restates(lead.terms, q.focus, said, idf),  # a follow-up asks something new
         new_focus=tuple(followup.new_focus(q.focus, said)),
         question=q,
     )

@@ -35,6 +35,7 @@ previous answer cited (the history carries text only) nor resolve pronouns.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -159,6 +160,16 @@ def swap(previous: str, subject: str) -> str:
     return out
 
 
+def asking_words(question: str) -> frozenset[str]:
+    """The words of `question` that only say how it asks: its wh-words, run-together ones ("whats",
+    "hows") and the measure after "how" ("how many", "how long", "how far"). They are no subject
+    to carry: "(many died storm berit)" would search for "many"."""
+    tokens = words(question)
+    out = {t for t in tokens if t in WH or (t.endswith("s") and t[:-1] in WH)}
+    out |= {b for a, b in itertools.pairwise(tokens) if a == "how" and b not in STOPWORDS}
+    return frozenset(out)
+
+
 def rewrite(question: str, history: Sequence[Any] | None) -> str:
     """The question plus the context words it leans on, or the question unchanged."""
     past = turns(history)
@@ -177,7 +188,8 @@ def rewrite(question: str, history: Sequence[Any] | None) -> str:
     added: list[str] = []
     # an elliptical follow-up asks the same of another subject: the previous answer answered the old one
     answer_names = "" if subject else strip_markers(last_answer)
-    for word in [w for w in words(last_user) if re.sub(r"'s$", "", w) not in STOPWORDS | WH] + [
+    asking = asking_words(last_user)
+    for word in [w for w in words(last_user) if re.sub(r"'s$", "", w) not in STOPWORDS | WH | asking] + [
         w for name in NAME.findall(answer_names) for w in words(name) if w not in NUMBER_WORDS
     ]:
         if (

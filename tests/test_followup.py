@@ -7,7 +7,7 @@ from dataclasses import replace
 from rag import extractive
 from rag import policy as policies
 from rag.extractive import CONTEXT_SUFFIX, analyse
-from rag.followup import Said, elliptical, frame, new_focus, restated, restates, rewrite, said
+from rag.followup import Said, asking_words, elliptical, frame, new_focus, restated, restates, rewrite, said
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import base_terms
 from tests.test_extractive import fake_embed
@@ -128,9 +128,16 @@ def test_a_follow_up_whose_only_lead_restates_the_previous_answer_may_be_refused
         "The Brackwater data centre was approved in July.[1] "
         "Helix expects the Brackwater data centre to be ready in 2027.[1]",
     )
-    query = rewrite("who approved it", history)
+    query = rewrite("when was it approved", history)
     ex = read(query, history)
     assert ex.restated
     with policies.using(replace(policies.current(), refuse_restated=True)):
         ex = read(query, history)
     assert ex.refused and ex.reason == extractive.REFUSAL_RESTATED_BARE, ex.reason
+
+
+def test_the_previous_questions_asking_words_are_not_carried() -> None:
+    assert asking_words("how many died in storm berit") == {"how", "many"}
+    assert asking_words("whats brightwells fine after the appeal") == {"whats"}
+    history = conversation("how long was the oriel-halvik line shut", "Nine days.")
+    assert rewrite("when did it reopen", history) == "when did it reopen (oriel halvik line shut)"
