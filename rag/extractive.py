@@ -460,9 +460,6 @@ REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {mi
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
-# a follow-up whose lead only repeats the previous answer (`rag.followup.restates`)
-REFUSAL_RESTATED = "The closest passages only repeat the earlier answer; they say nothing about {focus}."
-REFUSAL_RESTATED_BARE = "The closest passages only repeat the earlier answer."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -557,10 +554,6 @@ class Extract:
     role_filled: bool = True  # ... and the lead states it next to the entity it answers with
     # "did the strike go ahead": the lead's clause stating it only as planned ("the union would call ...")
     unrealised: str = ""
-    # a follow-up: the lead restates the previous answer (`rag.followup.restates`), and what the
-    # follow-up asks that the conversation had not
-    restated: bool = False
-    new_focus: tuple[str, ...] = ()
     question: Question | None = None
 
 
@@ -1408,9 +1401,6 @@ def refusal_reason(
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     if p.refuse_unrealised and ex.unrealised:
         return REFUSAL_UNREALISED.format(plan=ex.unrealised)
-    if p.refuse_restated and ex.restated:
-        fresh = list(ex.new_focus[:MAX_REASON_WORDS])
-        return REFUSAL_RESTATED.format(focus=_quoted(fresh)) if fresh else REFUSAL_RESTATED_BARE
     return ""
 
 
@@ -1872,10 +1862,13 @@ def _extract(
 ) -> Extract:
     policy = policies.current()
     q = analyse(question)
-    said = followup.said(history)  # a follow-up: what the previous turn said
     snap = retrieval.snapshot
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)
+    # a follow-up leaning on the conversation: its focus read with the previous question's
+    # (`rag.followup.covering`), for the focus coverage only
+    previous = followup.previous_question(history) if followup.needs_context(q.text) else ""
+    cq = replace(q, focus=followup.covering(q.focus, analyse(previous).focus)) if previous else q
     if q.counted and snap is not None:
         # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing
         known = [t for t in q.counted.split() if snap.df.get(t, 0) > 0]
@@ -2004,6 +1997,9 @@ def _extract(
     # the lead is read with a continuation that goes on about its subject by a pronoun:
     # "... was sacked in February." "She was replaced by ..."
     coverage = block_coverage(q, block, idf, soft) if len(block) > 1 else lead.coverage
+    # a follow-up whose every focus word the passages state: the lead may state the subject instead
+    if cq is not q and followup.spoken_of(q.focus, set().union(*(c.terms for c in cands))):
+        coverage = max(coverage, block_coverage(cq, block, idf, soft))
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
     result = Extract(
@@ -2032,8 +2028,6 @@ def _extract(
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         unrealised=_unrealised(q, block, chosen, embed),
-        restated=followup.restates(lead.terms, q.focus, said, idf),  # a follow-up asks something new
-        new_focus=tuple(followup.new_focus(q.focus, said)),
         question=q,
     )
     # the number the answer would open with is the lead's (else any chosen sentence's)

@@ -22,35 +22,31 @@ carried; nor are number words from the previous answer ("Six days."), nor, after
 an elliptical follow-up, its names: they answered the other subject ("Kiprono" won
 the men's race, not "the women's race that year").
 
-What was said before (`said`) also guides the reader: a follow-up asks something
-new, so a sentence that states most of one sentence of the previous answer
-(`RESTATED_SHARE` of its IDF mass: "The Brannock Aquatic Centre ... cost 610
-million crowns." after "610 million crowns.") and none of the follow-up's own
-focus words the conversation had not used ("meant" in "and what was it meant to
-cost") restates that answer (`restates`): the reader lets it lead only when no
-other sentence can, and may refuse when it still does ("The closest passages
-only repeat the earlier answer ..."). It does not read which article the
-previous answer cited (the history carries text only) nor resolve pronouns.
+The previous question's asking words ("how many", "how long", "whats":
+`asking_words`) are not carried: "(many died storm berit)" searched for "many".
+
+The reader reads a follow-up that leans on the conversation with the subject of
+the question before it (`covering`): its focus coverage (the refusal check) also
+counts the previous question's focus words, so "who came second?" after "who won
+marrenia's presidential runoff" is covered by the sentence on the runoff that
+names the runner-up although it says neither "came" nor "second". Only when the
+retrieved passages state every focus word of the follow-up (`spoken_of`: they
+speak of "ferries", of "second"): a word no passage uses ("when's her birthday",
+"whats her sons name") is asked and unanswered, and stays a refusal. The lead is
+chosen as for any question, and the short fact and "Yes."/"No." read the
+follow-up's own words only. It does not read which article the previous answer
+cited (the history carries text only), resolve a pronoun to its referent, nor
+read a follow-up's common verb ("work", "go", "died") by its meaning.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
-from rag.sentences import (
-    MONTHS,
-    NUMBER_VALUES,
-    SCALE_WORDS,
-    STOPWORDS,
-    WEEKDAYS,
-    base_terms,
-    strip_markers,
-    words,
-)
+from rag.sentences import MONTHS, NUMBER_VALUES, SCALE_WORDS, STOPWORDS, WEEKDAYS, strip_markers, words
 
 ANAPHORS = frozenset(
     "it its he him his she her they them their this that these those there then such one".split()
@@ -65,10 +61,6 @@ ELLIPSIS_OPENER = re.compile(
 WH = frozenset("what which who whom whose when where why how".split())
 AUXILIARIES = frozenset("is are was were did does do will would can could has have had should".split())
 SUBJECT_PRONOUNS = frozenset("i you he she it we they".split())
-# A sentence stating this IDF share of one sentence of the previous answer (and nothing new the
-# follow-up asks) restates that answer.
-RESTATED_SHARE = 0.75
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 FRAME_MAX_WORDS = 5  # a frame's auxiliary at most this many words after its wh-word ("how many seats did")
 # Words that are no names although capitalised: an answer that opens with its fact ("Six days.").
 NUMBER_WORDS = (
@@ -205,48 +197,23 @@ def rewrite(question: str, history: Sequence[Any] | None) -> str:
     return f"{asked} ({' '.join(added[:MAX_ADDED_WORDS])})"
 
 
-@dataclass(frozen=True)
-class Said:
-    """What the conversation already said: the terms (stems) of each sentence of the previous
-    answer, and every term of the previous question and answer."""
-
-    answer: tuple[frozenset[str], ...] = ()
-    terms: frozenset[str] = frozenset()
+def previous_question(history: Sequence[Any] | None) -> str:
+    """The last user turn of `history`, or ""."""
+    return next((c for r, c in reversed(turns(history)) if r == "user"), "")
 
 
-def said(history: Sequence[Any] | None) -> Said:
-    """The previous turn of `history` as terms; empty without one."""
-    past = turns(history)
-    last_user = next((c for r, c in reversed(past) if r == "user"), "")
-    last_answer = strip_markers(next((c for r, c in reversed(past) if r == "assistant"), ""))
-    sentences = [frozenset(base_terms(s)) for s in SENTENCE_END.split(last_answer)]
-    answer = tuple(s for s in sentences if s)
-    return Said(answer, frozenset(base_terms(last_user)).union(*answer))
+def covering(
+    focus: Sequence[tuple[str, str]], subject: Sequence[tuple[str, str]]
+) -> tuple[tuple[str, str], ...]:
+    """A follow-up's focus ((stem, word) pairs) with the previous question's focus words it lacks:
+    "who came second?" after "who won marrenia's presidential runoff" is about the runoff, and a
+    sentence that states the runoff and its runner-up covers it."""
+    own = {t for t, _ in focus}
+    return tuple(focus) + tuple((t, w) for t, w in subject if t not in own)
 
 
-def restated(terms: set[str] | frozenset[str], before: Said, idf: Callable[[str], float]) -> float:
-    """The largest IDF share of one sentence of the previous answer that `terms` state (0-1)."""
-    best = 0.0
-    for sentence in before.answer:
-        total = sum(idf(t) for t in sentence) or 1.0
-        best = max(best, sum(idf(t) for t in sentence if t in terms) / total)
-    return best
-
-
-def new_focus(focus: Sequence[tuple[str, str]], before: Said) -> list[str]:
-    """The words of a follow-up's focus ((stem, word) pairs) the conversation had not used."""
-    return [w for t, w in focus if t not in before.terms]
-
-
-def restates(
-    terms: set[str] | frozenset[str],
-    focus: Sequence[tuple[str, str]],
-    before: Said,
-    idf: Callable[[str], float],
-) -> bool:
-    """Whether a sentence of `terms` restates the previous answer: it states `RESTATED_SHARE` of one
-    of its sentences and none of the follow-up's new focus words."""
-    if not before.answer or restated(terms, before, idf) < RESTATED_SHARE:
-        return False
-    fresh = {t for t, _ in focus if t not in before.terms}
-    return not fresh & set(terms)
+def spoken_of(focus: Sequence[tuple[str, str]], stated: set[str]) -> bool:
+    """Whether the passages (their terms, `stated`) state every focus word of a follow-up: they speak
+    of what it asks ("ferries", "came second"), so a lead about the conversation's subject may
+    answer it. A word no passage uses ("birthday", "sons") is asked and unanswered."""
+    return all(t in stated for t, _ in focus)

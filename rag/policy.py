@@ -48,7 +48,6 @@ class Policy:
     require_role_filled: bool = False  # ... and a lead stating it next to the entity it answers with
     # "did the strike go ahead": the lead states it only as planned ("the union would call a strike")
     refuse_unrealised: bool = False
-    refuse_restated: bool = False  # a follow-up whose lead only restates the previous answer (rag.followup)
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rag import extractive
-from rag import policy as policies
 from rag.extractive import CONTEXT_SUFFIX, analyse
-from rag.followup import Said, asking_words, elliptical, frame, new_focus, restated, restates, rewrite, said
+from rag.followup import asking_words, covering, elliptical, frame, rewrite, spoken_of
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import base_terms
 from tests.test_extractive import fake_embed
@@ -67,73 +64,48 @@ def test_a_quantity_is_no_model_code() -> None:
     assert "x8" in query and "512gb" in query
 
 
-def test_what_the_previous_turn_said_is_read_as_terms() -> None:
-    history = conversation(
-        "how much did brannock's new pool cost", "610 million crowns.[1] It opened in March.[1]"
-    )
-    before = said(history)
-    assert len(before.answer) == 2 and "610" in before.answer[0]
-    assert {"brannock", "pool", "610"} <= before.terms
-    assert said([]) == Said() and said(conversation("who won", "")).answer == ()
-
-
-def test_a_sentence_restating_the_previous_answer_is_no_new_answer() -> None:
-    history = conversation("how much did brannock's new pool cost", "610 million crowns.[1]")
-    before = said(history)
-    focus = analyse("and what was it meant to cost").focus
-    assert new_focus(focus, before) == ["meant"]  # "cost" was asked before
-    old = set(base_terms("The Brannock Aquatic Centre, which opened in March, cost 610 million crowns."))
-    new = set(base_terms("The centre was meant to cost 385 million crowns when it was approved."))
-    assert restated(old, before, lambda t: 1.0) == 1.0
-    assert restates(old, focus, before, lambda t: 1.0)
-    assert not restates(new, focus, before, lambda t: 1.0)  # it states "meant": something new
-    # a sentence that repeats the earlier answer but states what the follow-up asks is an answer
-    dogs = conversation("how many rescuers did norvaland send", "45 rescuers.[1]")
-    sentence = set(base_terms("Norvaland will send a team of 45 rescuers and eight search dogs."))
-    assert not restates(sentence, analyse("and dogs?").focus, said(dogs), lambda t: 1.0)
-    # without a previous answer nothing is restated
-    assert not restates(old, focus, said([]), lambda t: 1.0)
-
-
-HELIX = (
-    "Helix data centre approved at Brackwater",
-    "Helix data centre approved at Brackwater\n\n"
-    "The Brackwater data centre was approved in July, the council said on Friday. "
-    "Helix expects the Brackwater data centre to be ready in 2027.",
+RUNOFF = (
+    "Aranel wins Marrenia's presidential runoff",
+    "Aranel wins Marrenia's presidential runoff\n\n"
+    "Tomas Aranel won Marrenia's presidential runoff on Sunday, beating Irene Casalvo with 52.8 percent. "
+    "Turnout was up for the second time in a row, and many voters came by bus from the villages.",
 )
 
 
 def read(question: str, history: list[dict[str, str]] | None) -> extractive.Extract:
-    title, text = HELIX
+    title, text = RUNOFF
     passages = [Passage("d0::c::0000", "d0", title, "", "", text, 0, len(text))]
     found = Retrieval(question, passages, query_embedding=fake_embed([question])[0])
     return extractive.extract(question, found, embed=fake_embed, idf=lambda t: 2.0, history=history)
 
 
-def test_a_follow_up_is_not_answered_with_the_previous_answer_again() -> None:
-    history = conversation(
-        "what did helix data get approved", "The Brackwater data centre was approved in July."
-    )
-    query = rewrite("when will it open", history)
-    alone = read(query, None)
-    assert alone.chosen[0].span.text.startswith("The Brackwater data centre was approved")  # without history
-    ex = read(query, history)
-    assert ex.chosen[0].span.text.startswith("Helix expects the Brackwater")
-    assert not ex.restated and ex.new_focus == ("open",)
+def test_a_follow_up_is_read_with_the_subject_of_the_question_before_it() -> None:
+    history = conversation("who won marrenia's presidential runoff", "Tomas Aranel, with 52.8 percent.")
+    query = rewrite("who came second?", history)
+    alone = read(query, None)  # its own words only: the lead says neither "came" nor "second"
+    assert alone.refused and "“came”" in alone.reason
+    ex = read(query, history)  # the runoff is the subject: the sentence on it that names the runner-up
+    assert not ex.refused and "Irene Casalvo" in ex.chosen[0].span.text
+    # a word no passage uses is asked and unanswered, whatever the subject
+    query = rewrite("whats her sons name", history)
+    assert read(query, history).refused
 
 
-def test_a_follow_up_whose_only_lead_restates_the_previous_answer_may_be_refused() -> None:
-    history = conversation(
-        "what did helix data get approved",
-        "The Brackwater data centre was approved in July.[1] "
-        "Helix expects the Brackwater data centre to be ready in 2027.[1]",
-    )
-    query = rewrite("when was it approved", history)
-    ex = read(query, history)
-    assert ex.restated
-    with policies.using(replace(policies.current(), refuse_restated=True)):
-        ex = read(query, history)
-    assert ex.refused and ex.reason == extractive.REFUSAL_RESTATED_BARE, ex.reason
+def test_the_subject_counts_only_when_the_passages_speak_of_the_follow_ups_words() -> None:
+    subject = analyse("who won marrenia's presidential runoff").focus
+    focus = analyse("who came second?").focus
+    assert [w for _, w in covering(focus, subject)] == [
+        "came",
+        "second",
+        "won",
+        "marrenia",
+        "presidential",
+        "runoff",
+    ]
+    assert covering(focus, focus) == tuple(focus)
+    stated = set(base_terms("Casalvo came second in the runoff."))
+    assert spoken_of(focus, stated)
+    assert not spoken_of(analyse("when's her birthday").focus, stated)
 
 
 def test_the_previous_questions_asking_words_are_not_carried() -> None:
