@@ -36,7 +36,9 @@ construction ("supposed to go", "keep seeing", "in the news", "and stuff",
 "i want to know") are never missing, and a verb is stated by its agent noun
 ("directed" by "director"). The lead's focus coverage also counts a
 continuation that goes on about its subject by a pronoun ("... was sacked."
-"She was replaced by ...": `_lead_block`).
+"She was replaced by ...": `_lead_block`); a follow-up's (`history`), also the
+previous question's focus words when the lead's article states all of its own
+(`rag.followup.covering`: "who came second?" after "who won the runoff").
 
 Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
@@ -1997,8 +1999,9 @@ def _extract(
     # the lead is read with a continuation that goes on about its subject by a pronoun:
     # "... was sacked in February." "She was replaced by ..."
     coverage = block_coverage(q, block, idf, soft) if len(block) > 1 else lead.coverage
-    # a follow-up whose every focus word the passages state: the lead may state the subject instead
-    if cq is not q and followup.spoken_of(q.focus, set().union(*(c.terms for c in cands))):
+    # a follow-up whose every focus word the lead's article states: the lead may state the subject
+    article = [c.terms for c in cands if c.passage.doc_id == lead.passage.doc_id]
+    if cq is not q and followup.spoken_of(q.focus, set().union(*article)):
         coverage = max(coverage, block_coverage(cq, block, idf, soft))
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
