@@ -36,9 +36,7 @@ construction ("supposed to go", "keep seeing", "in the news", "and stuff",
 "i want to know") are never missing, and a verb is stated by its agent noun
 ("directed" by "director"). The lead's focus coverage also counts a
 continuation that goes on about its subject by a pronoun ("... was sacked."
-"She was replaced by ...": `_lead_block`); a follow-up's (`history`), also the
-previous question's focus words when the lead's article states all of its own
-(`rag.followup.covering`: "who came second?" after "who won the runoff").
+"She was replaced by ...": `_lead_block`).
 
 Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
@@ -150,15 +148,14 @@ import itertools
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from rag import attribute as attributes
-from rag import followup, leadpick, mentions, modality, quantity, wordvec
+from rag import leadpick, mentions, modality, quantity, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -1853,16 +1850,15 @@ def extract(
     embed: Embed,
     idf: Callable[[str], float],
     measure_focus: bool = False,
-    history: Sequence[Any] | None = None,
 ) -> Extract:
     """Pick the sentences that answer `question`, or decide to refuse.
 
     `measure_focus` makes every refusal feature computed even when the policy uses none
-    (always so while `recording`). `history`: the conversation a follow-up leans on.
+    (always so while `recording`).
     """
     recorder = _recorder.get()
     measure_focus = measure_focus or recorder is not None
-    result = _extract(question, retrieval, embed=embed, idf=idf, measure_focus=measure_focus, history=history)
+    result = _extract(question, retrieval, embed=embed, idf=idf, measure_focus=measure_focus)
     if recorder is not None:
         recorder.append(result)
     return result
@@ -1886,17 +1882,12 @@ def _extract(
     embed: Embed,
     idf: Callable[[str], float],
     measure_focus: bool,
-    history: Sequence[Any] | None = None,
 ) -> Extract:
     policy = policies.current()
     q = analyse(question)
     snap = retrieval.snapshot
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)
-    # a follow-up leaning on the conversation: its focus read with the previous question's
-    # (`rag.followup.covering`), for the focus coverage only
-    previous = followup.previous_question(history) if followup.needs_context(q.text) else ""
-    cq = replace(q, focus=followup.covering(q.focus, analyse(previous).focus)) if previous else q
     if q.counted and snap is not None:
         # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing
         known = [t for t in q.counted.split() if snap.df.get(t, 0) > 0]
@@ -2038,10 +2029,6 @@ def _extract(
     # the lead is read with a continuation that goes on about its subject by a pronoun:
     # "... was sacked in February." "She was replaced by ..."
     coverage = max(block_coverage(q, block, idf, soft), lead.coverage)
-    # a follow-up whose every focus word the lead's article states: the lead may state the subject
-    article = [c.terms for c in cands if c.passage.doc_id == lead.passage.doc_id]
-    if cq is not q and followup.spoken_of(q.focus, set().union(*article)):
-        coverage = max(coverage, block_coverage(cq, block, idf, soft))
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
     result = Extract(

@@ -21,30 +21,10 @@ for a code, a month for a month) is what the follow-up replaces, and is not
 carried; nor are number words from the previous answer ("Six days."), nor, after
 an elliptical follow-up, its names: they answered the other subject ("Kiprono" won
 the men's race, not "the women's race that year").
-
-The previous question's asking words ("how many", "how long", "whats":
-`asking_words`) are not carried: "(many died storm berit)" searched for "many".
-
-The reader reads a follow-up that leans on the conversation with the subject of
-the question before it (`covering`): its focus coverage (the refusal check) also
-counts the previous question's focus words, so "who came second?" after "who won
-marrenia's presidential runoff" is covered by the sentence on the runoff that
-names the runner-up although it says neither "came" nor "second". Only when the
-lead's article, as retrieved, states every focus word of the follow-up
-(`spoken_of`: it speaks of "ferries", of "second"): a word it never uses
-("when's her birthday", "whats her sons name") is asked and unanswered, and
-stays a refusal (on the calibration sets, also accepting a near word there, by
-word vectors at cosine 0.6, answered two more unanswerable follow-ups and found
-no more facts). The lead is
-chosen as for any question, and the short fact and "Yes."/"No." read the
-follow-up's own words only. It does not read which article the previous answer
-cited (the history carries text only), resolve a pronoun to its referent, nor
-read a follow-up's common verb ("work", "go", "died") by its meaning.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -155,16 +135,6 @@ def swap(previous: str, subject: str) -> str:
     return out
 
 
-def asking_words(question: str) -> frozenset[str]:
-    """The words of `question` that only say how it asks: its wh-words, run-together ones ("whats",
-    "hows") and the measure after "how" ("how many", "how long", "how far"). They are no subject
-    to carry: "(many died storm berit)" would search for "many"."""
-    tokens = words(question)
-    out = {t for t in tokens if t in WH or (t.endswith("s") and t[:-1] in WH)}
-    out |= {b for a, b in itertools.pairwise(tokens) if a == "how" and b not in STOPWORDS}
-    return frozenset(out)
-
-
 def rewrite(question: str, history: Sequence[Any] | None) -> str:
     """The question plus the context words it leans on, or the question unchanged."""
     past = turns(history)
@@ -183,8 +153,7 @@ def rewrite(question: str, history: Sequence[Any] | None) -> str:
     added: list[str] = []
     # an elliptical follow-up asks the same of another subject: the previous answer answered the old one
     answer_names = "" if subject else strip_markers(last_answer)
-    asking = asking_words(last_user)
-    for word in [w for w in words(last_user) if re.sub(r"'s$", "", w) not in STOPWORDS | WH | asking] + [
+    for word in [w for w in words(last_user) if re.sub(r"'s$", "", w) not in STOPWORDS | WH] + [
         w for name in NAME.findall(answer_names) for w in words(name) if w not in NUMBER_WORDS
     ]:
         if (
@@ -198,25 +167,3 @@ def rewrite(question: str, history: Sequence[Any] | None) -> str:
     if not added:
         return asked
     return f"{asked} ({' '.join(added[:MAX_ADDED_WORDS])})"
-
-
-def previous_question(history: Sequence[Any] | None) -> str:
-    """The last user turn of `history`, or ""."""
-    return next((c for r, c in reversed(turns(history)) if r == "user"), "")
-
-
-def covering(
-    focus: Sequence[tuple[str, str]], subject: Sequence[tuple[str, str]]
-) -> tuple[tuple[str, str], ...]:
-    """A follow-up's focus ((stem, word) pairs) with the previous question's focus words it lacks:
-    "who came second?" after "who won marrenia's presidential runoff" is about the runoff, and a
-    sentence that states the runoff and its runner-up covers it."""
-    own = {t for t, _ in focus}
-    return tuple(focus) + tuple((t, w) for t, w in subject if t not in own)
-
-
-def spoken_of(focus: Sequence[tuple[str, str]], stated: set[str]) -> bool:
-    """Whether an article (its terms, `stated`) states every focus word of a follow-up: it speaks of
-    what the follow-up asks ("ferries", "came second"), so a lead about the conversation's subject
-    may answer it. A word it never uses ("birthday", "sons") is asked and unanswered."""
-    return all(t in stated for t, _ in focus)

@@ -37,13 +37,7 @@ class ExtractiveAnswerer:
 
     def draft(self, request: AnswerRequest) -> Draft:
         """The reader's answer to `request`, all at once."""
-        ex = extract(
-            request.standalone,
-            request.retrieval,
-            embed=request.embed,
-            idf=request.idf,
-            history=request.history,
-        )
+        ex = extract(request.standalone, request.retrieval, embed=request.embed, idf=request.idf)
         if ex.refused:
             return Draft([], {}, refused=True, reason=ex.reason)
         sentences: list[tuple[str, list[str]]] = []

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from rag import extractive
 from rag.extractive import CONTEXT_SUFFIX, analyse
-from rag.followup import asking_words, covering, elliptical, frame, rewrite, spoken_of
-from rag.retrieve import Passage, Retrieval
-from rag.sentences import base_terms
-from tests.test_extractive import fake_embed
+from rag.followup import elliptical, frame, rewrite
 
 
 def conversation(question: str, answer: str) -> list[dict[str, str]]:
@@ -62,54 +58,3 @@ def test_wh_words_of_the_previous_question_are_not_context() -> None:
 def test_a_quantity_is_no_model_code() -> None:
     query = rewrite("how about the 512gb version", conversation("what's the price of the x8", "949 euros."))
     assert "x8" in query and "512gb" in query
-
-
-RUNOFF = (
-    "Aranel wins Marrenia's presidential runoff",
-    "Aranel wins Marrenia's presidential runoff\n\n"
-    "Tomas Aranel won Marrenia's presidential runoff on Sunday, beating Irene Casalvo with 52.8 percent. "
-    "Turnout was up for the second time in a row, and many voters came by bus from the villages.",
-)
-
-
-def read(question: str, history: list[dict[str, str]] | None) -> extractive.Extract:
-    title, text = RUNOFF
-    passages = [Passage("d0::c::0000", "d0", title, "", "", text, 0, len(text))]
-    found = Retrieval(question, passages, query_embedding=fake_embed([question])[0])
-    return extractive.extract(question, found, embed=fake_embed, idf=lambda t: 2.0, history=history)
-
-
-def test_a_follow_up_is_read_with_the_subject_of_the_question_before_it() -> None:
-    history = conversation("who won marrenia's presidential runoff", "Tomas Aranel, with 52.8 percent.")
-    query = rewrite("who came second?", history)
-    alone = read(query, None)  # its own words only: the lead says neither "came" nor "second"
-    assert alone.refused and "“came”" in alone.reason
-    ex = read(query, history)  # the runoff is the subject: the sentence on it that names the runner-up
-    assert not ex.refused and "Irene Casalvo" in ex.chosen[0].span.text
-    # a word no passage uses is asked and unanswered, whatever the subject
-    query = rewrite("whats her sons name", history)
-    assert read(query, history).refused
-
-
-def test_the_subject_counts_only_when_the_passages_speak_of_the_follow_ups_words() -> None:
-    subject = analyse("who won marrenia's presidential runoff").focus
-    focus = analyse("who came second?").focus
-    assert [w for _, w in covering(focus, subject)] == [
-        "came",
-        "second",
-        "won",
-        "marrenia",
-        "presidential",
-        "runoff",
-    ]
-    assert covering(focus, focus) == tuple(focus)
-    stated = set(base_terms("Casalvo came second in the runoff."))
-    assert spoken_of(focus, stated)
-    assert not spoken_of(analyse("when's her birthday").focus, stated)
-
-
-def test_the_previous_questions_asking_words_are_not_carried() -> None:
-    assert asking_words("how many died in storm berit") == {"how", "many"}
-    assert asking_words("whats brightwells fine after the appeal") == {"whats"}
-    history = conversation("how long was the oriel-halvik line shut", "Nine days.")
-    assert rewrite("when did it reopen", history) == "when did it reopen (oriel halvik line shut)"
