@@ -52,6 +52,7 @@ import argparse
 import hashlib
 import itertools
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
@@ -128,52 +129,48 @@ def calibration_items(dataset: Path, *, whole: bool = False) -> list[Item]:
     return [i for i in items if split_of(i.id) == "calibration"]
 
 
+# The refusal checks `extractive.refusal_reason` applies, as the features the reader records: each
+# threshold with the Extract feature it bounds (and the value of a row the reader never read), each
+# flag with whether a recorded reading fails it. `refuses`, `Table` and `checks` all read these.
+THRESHOLDS: dict[str, tuple[str, float]] = {
+    "min_score": ("best_score", 1.0),
+    "min_unseen_frequency": ("unseen_frequency", float("inf")),
+    "min_name_coverage": ("name_coverage", 1.0),
+    "min_essential_coverage": ("essential_coverage", 1.0),
+    "min_essential_in_passages": ("essential_in_passages", 1.0),
+    "min_specific_coverage": ("specific_coverage", 1.0),
+    "min_focus_coverage": ("focus_coverage", 1.0),
+    "min_class_similarity": ("class_similarity", 1.0),
+    "min_article_specific": ("article_specific", 1.0),
+    "min_quantity_fit": ("quantity_fit", 1.0),
+}
+FLAG_CHECKS: dict[str, Callable[[extractive.Extract], bool]] = {
+    "refuse_unknown_names": lambda e: bool(e.unknown),
+    "require_class": lambda e: not e.class_stated,
+    "require_answer_type": lambda e: not e.answer_type_ok,
+    "require_key_focus": lambda e: not e.key_covered,
+    "refuse_contradicted": lambda e: bool(e.contradicted),
+    "require_speech": lambda e: not e.speech_reported,
+    "require_role": lambda e: not e.role_stated,
+    "require_role_filled": lambda e: not e.role_filled,
+    "refuse_unrealised": lambda e: bool(e.unrealised),
+    "require_attribute": lambda e: not e.attribute_stated,
+}
+# Settings `checks` does not count as a check of their own when breaking ties.
+UNCOUNTED = frozenset({"min_score", "min_name_coverage", "require_key_focus"})
+
+
 def refuses(p: policies.Policy, ex: extractive.Extract) -> bool:
     """Whether `p` refuses given the features the reader recorded (mirrors `extractive.refusal_reason`)."""
-    return (
-        ex.best_score < p.min_score
-        or (p.refuse_unknown_names and bool(ex.unknown))
-        or ex.unseen_frequency < p.min_unseen_frequency
-        or ex.name_coverage < p.min_name_coverage
-        or ex.essential_coverage < p.min_essential_coverage
-        or ex.essential_in_passages < p.min_essential_in_passages
-        or ex.specific_coverage < p.min_specific_coverage
-        or (p.require_class and not ex.class_stated)
-        or (p.require_answer_type and not ex.answer_type_ok)
-        or ex.focus_coverage < p.min_focus_coverage
-        or (p.require_key_focus and not ex.key_covered)
-        or (p.refuse_contradicted and bool(ex.contradicted))
-        or ex.class_similarity < p.min_class_similarity
-        or ex.article_specific < p.min_article_specific
-        or (p.require_speech and not ex.speech_reported)
-        or ex.quantity_fit < p.min_quantity_fit
-        or (p.require_role and not ex.role_stated)
-        or (p.require_role_filled and not ex.role_filled)
-        or (p.refuse_unrealised and bool(ex.unrealised))
-        or (p.require_attribute and not ex.attribute_stated)
+    return any(getattr(ex, feature) < getattr(p, name) for name, (feature, _) in THRESHOLDS.items()) or any(
+        getattr(p, name) and fails(ex) for name, fails in FLAG_CHECKS.items()
     )
 
 
 def checks(p: policies.Policy) -> int:
-    return (
-        p.require_answer_type
-        + (p.min_focus_coverage > 0)
-        + p.refuse_unknown_names
-        + p.require_class
-        + (p.min_essential_coverage > 0)
-        + (p.min_essential_in_passages > 0)
-        + (p.min_specific_coverage > 0)
-        + p.refuse_contradicted
-        + (p.min_class_similarity > 0)
-        + (p.min_article_specific > 0)
-        + p.require_speech
-        + (p.min_unseen_frequency > 0)
-        + (p.min_quantity_fit > 0)
-        + p.require_role
-        + p.require_role_filled
-        + p.refuse_unrealised
-        + p.require_attribute
-    )
+    """How many checks `p` turns on (thresholds above zero, flags set), `UNCOUNTED` aside."""
+    on = [getattr(p, name) > 0 for name in THRESHOLDS] + [bool(getattr(p, name)) for name in FLAG_CHECKS]
+    return sum(o for name, o in zip([*THRESHOLDS, *FLAG_CHECKS], on, strict=True) if name not in UNCOUNTED)
 
 
 @dataclass
@@ -214,61 +211,24 @@ class Table:
         self.recall = np.array([r.recall for r in rows], dtype=float)
         self.always = np.array([e is None or (e.refused and not e.chosen) for e in exs], dtype=bool)
 
-        def col(name: str, off: float) -> np.ndarray:
-            return np.array([float(getattr(e, name)) if e is not None else off for e in exs], dtype=float)
-
-        self.best_score = col("best_score", 1.0)
-        self.unknown = np.array([bool(e and e.unknown) for e in exs], dtype=bool)
-        self.unseen_frequency = col("unseen_frequency", float("inf"))
-        self.name_coverage = col("name_coverage", 1.0)
-        self.essential = col("essential_coverage", 1.0)
-        self.essential_in_passages = col("essential_in_passages", 1.0)
-        self.specific = col("specific_coverage", 1.0)
-        self.class_missing = np.array([bool(e and not e.class_stated) for e in exs], dtype=bool)
-        self.type_missing = np.array([bool(e and not e.answer_type_ok) for e in exs], dtype=bool)
-        self.focus = col("focus_coverage", 1.0)
-        self.key_missing = np.array([bool(e and not e.key_covered) for e in exs], dtype=bool)
-        self.contradicted = np.array([bool(e and e.contradicted) for e in exs], dtype=bool)
-        self.class_similarity = col("class_similarity", 1.0)
-        self.article_specific = col("article_specific", 1.0)
-        self.speech_missing = np.array([bool(e and not e.speech_reported) for e in exs], dtype=bool)
-        self.quantity_fit = col("quantity_fit", 1.0)
-        self.role_missing = np.array([bool(e and not e.role_stated) for e in exs], dtype=bool)
-        self.role_unfilled = np.array([bool(e and not e.role_filled) for e in exs], dtype=bool)
-        self.unrealised = np.array([bool(e and e.unrealised) for e in exs], dtype=bool)
-        self.attribute_missing = np.array([bool(e and not e.attribute_stated) for e in exs], dtype=bool)
+        # each threshold's feature, and whether each flag's check fails, per row
+        self.features = {
+            name: np.array([float(getattr(e, f)) if e is not None else off for e in exs], dtype=float)
+            for name, (f, off) in THRESHOLDS.items()
+        }
+        self.fails = {
+            name: np.array([e is not None and fails(e) for e in exs], dtype=bool)
+            for name, fails in FLAG_CHECKS.items()
+        }
 
     def refused(self, p: policies.Policy) -> np.ndarray:
         """`refuses(p, ex)` for every row (plus the rows the engine refused before reading)."""
-        out = self.always | (self.best_score < p.min_score)
-        out |= (self.name_coverage < p.min_name_coverage) | (self.essential < p.min_essential_coverage)
-        out |= self.essential_in_passages < p.min_essential_in_passages
-        out |= (self.specific < p.min_specific_coverage) | (self.focus < p.min_focus_coverage)
-        out |= self.unseen_frequency < p.min_unseen_frequency
-        out |= self.quantity_fit < p.min_quantity_fit
-        out |= (self.class_similarity < p.min_class_similarity) | (
-            self.article_specific < p.min_article_specific
-        )
-        if p.refuse_unknown_names:
-            out |= self.unknown
-        if p.require_class:
-            out |= self.class_missing
-        if p.require_answer_type:
-            out |= self.type_missing
-        if p.require_key_focus:
-            out |= self.key_missing
-        if p.refuse_contradicted:
-            out |= self.contradicted
-        if p.require_speech:
-            out |= self.speech_missing
-        if p.require_role:
-            out |= self.role_missing
-        if p.require_role_filled:
-            out |= self.role_unfilled
-        if p.refuse_unrealised:
-            out |= self.unrealised
-        if p.require_attribute:
-            out |= self.attribute_missing
+        out = self.always.copy()
+        for name, values in self.features.items():
+            out |= values < getattr(p, name)
+        for name, failed in self.fails.items():
+            if getattr(p, name):
+                out |= failed
         return out
 
     @cached_property
