@@ -36,7 +36,19 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rag.sentences import DETERMINERS, DO_AUXILIARIES, STOPWORDS, WH_WORDS, base_form, stem, words
+from rag.sentences import (
+    CLAUSE_MARKS,
+    COPULAS,
+    DETERMINERS,
+    DO_AUXILIARIES,
+    OPTIONS,
+    STOPWORDS,
+    TOKEN,
+    WH_WORDS,
+    base_form,
+    stem,
+    words,
+)
 from rag.wordvec import near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -45,17 +57,13 @@ SLOT_COSINE = 0.6  # a sentence word this close (word vectors) to the slot noun 
 SLOT_WINDOW = 12  # words between the slot word and the owner's word in one clause
 MIN_KEY_IDF = 1.5  # owner words more common in the corpus than this do not name the owner
 MAX_SLOT_PHRASE = 3  # words of the slot's noun phrase ("new mortgage rate")
-COPULAS = frozenset("is are was were".split())
 PREPOSITIONS = frozenset("to for with on in at by from of about into against near".split())
-CLAUSE_BREAK = frozenset(';:()[]"“”«»—–')
 CODE = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*")  # a model code: "Orlan-10", "C-190", "X8"
-TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
 # Question frame nouns: they say how to answer, not what to answer about.
 FRAME_NOUNS = frozenset(
     "name names kind kinds type types sort sorts way thing things time times year years day days date "
     "month months week weeks hour hours minute minutes number amount much many part one ones".split()
 )
-OPTIONS = re.compile(r",[^,]* or ")  # "which was bigger, serra alta or pinecrest": a comparison
 # "when was pennick's founded", "which pope was laid to rest": a verb, no slot (irregular forms:
 # `base_form`'s list and the endings no noun has)
 PARTICIPLE = re.compile(r"[a-z]{2,}(?:ed|ing)|[a-z]+(?:aid|ought|aught)")
@@ -195,7 +203,7 @@ def filled(
         for b in owners:
             i, j = min(a, b), max(a, b)
             between = low[i + 1 : j]
-            if any(t in CLAUSE_BREAK or t in ".!?" for t in between):
+            if any(t in CLAUSE_MARKS or t in ".!?" for t in between):
                 continue
             if sum(1 for t in between if t[:1].isalnum()) <= SLOT_WINDOW:
                 return True

@@ -43,7 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rag.sentences import NUMBER_VALUES
+from rag.sentences import NUMBER_VALUES, TOKEN
 
 SHORT_TYPES = (
     "count",
@@ -122,8 +122,6 @@ def format_short(phrase: str) -> str:
 
 
 # -- who / where / which ------------------------------------------------------------------
-
-TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
 
 
 def _tokens(text: str) -> list[re.Match[str]]:

@@ -182,6 +182,7 @@ from rag.question import (
 )
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import (
+    CALENDAR,
     DETERMINERS,
     DO_AUXILIARIES,
     MONTHS,
@@ -304,7 +305,6 @@ MEASURES = {
 MEASURE_ADJECTIVES = frozenset("far long tall deep wide fast heavy old big large high low often".split())
 ROLE_NOUNS = frozenset("job position role title post occupation profession rank".split())
 MONEY_WORDS = frozenset("cost costs worth price pay paid spend spent value valued money budget".split())
-NOT_NAMES = frozenset(WEEKDAYS + MONTHS)
 WEEKDAY_NAMES = "|".join(WEEKDAYS)  # as regular-expression alternatives
 MONTH_NAMES = "|".join(MONTHS)
 
@@ -845,7 +845,7 @@ def _names(text: str) -> list[str]:
         for match in NAME_SEQ.finditer(body):
             for word in words(match.group(0)):
                 word = re.sub(r"'s$", "", word)
-                if word not in STOPWORDS and word not in WH_WORDS and word not in NOT_NAMES:
+                if word not in STOPWORDS and word not in WH_WORDS and word not in CALENDAR:
                     out.append(word)
         spans = [m.span(2) for m in mentions.YEAR_SPAN.finditer(body)]  # "24" of "2023-24": no name
         out.extend(m.group(0).lower() for m in re.finditer(r"\b\d[\d,.]*\b", body) if m.span() not in spans)
@@ -861,7 +861,7 @@ def sentence_names(text: str) -> list[list[str]]:
     runs: list[list[str]] = []
     for match in NAME_SEQ.finditer(text):
         tokens = [re.sub(r"['’]s$", "", t) for t in match.group(0).split()]
-        tokens = [t for t in tokens if t.lower() not in STOPWORDS and t.lower() not in NOT_NAMES]
+        tokens = [t for t in tokens if t.lower() not in STOPWORDS and t.lower() not in CALENDAR]
         if not tokens:
             continue
         initial = first is not None and match.start() == first.start()
@@ -1596,11 +1596,11 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
         text = cand.span.text
         found: tuple[int, int] | None = None
         if q.noun and stem(base_form(q.noun)) in cand.terms:
-            found = class_phrase(text, stem(base_form(q.noun)), own, NOT_NAMES, _stem_word)
+            found = class_phrase(text, stem(base_form(q.noun)), own, CALENDAR, _stem_word)
         if found is None and PERSON in q.types:
-            found = person_phrase(text, own, PERSON_NOUNS, NOT_NAMES, STOPWORDS)
+            found = person_phrase(text, own, PERSON_NOUNS, CALENDAR, STOPWORDS)
         if found is None and PLACE in q.types:
-            found = place_phrase(text, own, NOT_NAMES, STOPWORDS)
+            found = place_phrase(text, own, CALENDAR, STOPWORDS)
         if found is not None:
             short = format_entity(text[found[0] : found[1]])
             if short:

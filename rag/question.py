@@ -57,7 +57,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rag.sentences import MONTHS, STOPWORDS, WEEKDAYS, fold, stem, stems
+from rag.sentences import CALENDAR, STOPWORDS, fold, stem, stems
 
 VOCAB_FILE = Path(__file__).parent / "models" / "minilm" / "tokenizer.json"
 # English words with their counts in a large web corpus; ships inside the symspellpy package.
@@ -101,9 +101,6 @@ NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit 
 # A word whose capitalised form is this many times earlier in cl100k_base's merge order (about: this
 # many times more frequent in web text) than its lowercase form is usually a proper noun ("japan").
 CASED_RATIO = 4.0
-# Month and weekday names are capitalised too, but date an event rather than name one: a month the
-# articles never write may be their publication date's (`rag.extractive` reads dates).
-CALENDAR = frozenset(MONTHS + WEEKDAYS)
 
 CLITIC = re.compile(r"'(d|ll|re|ve|m)$")  # the clitic of "there'd", "they'll", "we've", "i'm"
 LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
@@ -464,7 +461,7 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
             not fixed
             and word in english
             and word not in names
-            and word not in CALENDAR
+            and word not in CALENDAR  # a month the articles never write may be their date's
             and usually_capitalised(word)
         ):
             unknown.append(word)  # "australia" typed in lowercase: a place the articles never mention

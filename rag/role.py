@@ -35,7 +35,19 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from rag.sentences import DETERMINERS, DO_AUXILIARIES, MONTHS, STOPWORDS, WEEKDAYS, base_form, stem, words
+from rag.sentences import (
+    CALENDAR,
+    CLAUSE_MARKS,
+    COPULAS,
+    DETERMINERS,
+    DO_AUXILIARIES,
+    OPTIONS,
+    STOPWORDS,
+    TOKEN,
+    base_form,
+    stem,
+    words,
+)
 from rag.wordvec import near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -47,23 +59,18 @@ MAX_ROLE_PHRASE = 4  # words after "which" / after "who is the" read as the clas
 ENTITY_SHARE = 0.5  # an entity this much made of the question's words names the question's subject
 ENTITY_KINDS = frozenset({"person", "place", "name"})  # answer types an entity role may have
 # Grammar, not topics: auxiliaries that introduce the verb, and verbs too light to name a role.
-COPULAS = frozenset("is are was were".split())
 PERFECT = frozenset("has have had".split())
 LIGHT_VERBS = frozenset("get come go do have be end take become".split())
-CALENDAR = frozenset((*WEEKDAYS, *MONTHS))
 PREPOSITIONS = frozenset("to for with on in at by from of about into against".split())
 # A verb whose irregular past the reader leaves alone (a noun or currency in text): as a question's
 # verb after "who" it is the verb ("who won" -> "win").
 VERB_PAST = {"won": "win", "found": "find", "saw": "see", "lay": "lie"}
 DERIVED_SUFFIXES = frozenset({"er", "or", "r", "ers", "ors", "rs", "ing", "ion", "ation"})
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
-CLAUSE_BREAK = frozenset(';:()[]"“”«»—–')
 PARTICIPLE = re.compile(r"[a-z]{3,}(ed|ing)$")
 NEGATED = re.compile(
     r"(does|do|did|is|are|was|were|has|have|had|can|could|would|should|wo|ca)n'?t"
 )  # "doesnt", "can't": a negated question names no role to fill
-OPTIONS = re.compile(r",[^,]* or ")  # "which was bigger, serra alta or pinecrest": the options are asked
 
 
 @dataclass(frozen=True)
@@ -253,7 +260,7 @@ def _gap(toks: list[tuple[int, int, str]], lowered: list[str], a: int, b: int) -
     """Words strictly between token `a` and token `b` (a <= b); more than `ROLE_WINDOW` when a
     clause break (";", ":", brackets, quotation marks, a full stop) stands between."""
     between = [toks[k][2] for k in range(a + 1, b)]
-    if any(t in CLAUSE_BREAK or t in ".!?" for t in between):
+    if any(t in CLAUSE_MARKS or t in ".!?" for t in between):
         return ROLE_WINDOW + 1
     return sum(1 for t in between if t[:1].isalnum())
 
@@ -266,7 +273,7 @@ def _after_aside(toks: list[tuple[int, int, str]], j: int) -> int:
     for k in range(j + 2, min(len(toks), j + 3 + ASIDE_MAX)):
         if toks[k][2] == ",":
             return k
-        if toks[k][2] in CLAUSE_BREAK or toks[k][2] in ".!?":
+        if toks[k][2] in CLAUSE_MARKS or toks[k][2] in ".!?":
             break
     return j
 

@@ -28,6 +28,7 @@ MONTHS = tuple(
     "january february march april may june july august september october november december".split()
 )
 WEEKDAYS = tuple("monday tuesday wednesday thursday friday saturday sunday".split())
+CALENDAR = frozenset(MONTHS + WEEKDAYS)  # capitalised, yet they date an event rather than name one
 # Closed classes of English that the question readers (rag.extractive, rag.modality, rag.role,
 # rag.quantity) share.
 WH_WORDS = frozenset("what which who whom whose when where why how".split())
@@ -36,6 +37,10 @@ DETERMINERS = frozenset("the a an this that these those his her their its our yo
 PRONOUNS = frozenset("he she they it we you i".split())
 NEGATION = re.compile(r"\b(not|no|never|neither|nor|none|nobody|nothing)\b|n['’]t\b", re.I)
 YEAR = re.compile(r"(?:19|20)\d\d")  # a year of the last two centuries
+COPULAS = frozenset("is are was were".split())
+OPTIONS = re.compile(r",[^,]* or ")  # "which was bigger, serra alta or pinecrest": a choice of options
+TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")  # a word (apostrophes, hyphens inside) or one mark
+CLAUSE_MARKS = frozenset(';:()[]"“”«»—–')  # marks a clause does not run across
 # Numbers as news writes them in words, listed once: each word's value ("eleven" is 11) ...
 NUMBER_VALUES = {
     word: value

@@ -14,9 +14,9 @@ import pytest
 from rag import extractive
 from rag import policy as policies
 from rag.compose import class_phrase, person_phrase, place_phrase
-from rag.extractive import NOT_NAMES, PERSON_NOUNS, analyse, contradictions, extract
+from rag.extractive import PERSON_NOUNS, analyse, contradictions, extract
 from rag.retrieve import Passage, Retrieval
-from rag.sentences import STOPWORDS, content_terms, stem
+from rag.sentences import CALENDAR, STOPWORDS, content_terms, stem
 from tests.test_extractive import fake_embed, idf
 
 OPEN = policies.Policy(min_score=0.0, require_answer_type=False, min_focus_coverage=0.0)
@@ -82,31 +82,31 @@ def test_question_reading_yesno_and_lists(question: str, yesno: bool, listing: b
 
 def test_person_span_takes_a_new_name_with_its_role_words() -> None:
     text = "On Friday the club appointed former midfielder Helena Strand as head coach."
-    span = person_phrase(text, frozenset("who coaches the club".split()), PERSON_NOUNS, NOT_NAMES, STOPWORDS)
+    span = person_phrase(text, frozenset("who coaches the club".split()), PERSON_NOUNS, CALENDAR, STOPWORDS)
     assert span is not None and text[span[0] : span[1]] == "Helena Strand"
     text = "Police said they arrested a local farmer after the fire."
-    span = person_phrase(text, frozenset("who was arrested".split()), PERSON_NOUNS, NOT_NAMES, STOPWORDS)
+    span = person_phrase(text, frozenset("who was arrested".split()), PERSON_NOUNS, CALENDAR, STOPWORDS)
     assert span is None  # "farmer" is no role noun of the list and there is no name: nothing cut
 
 
 def test_person_span_skips_names_of_weekdays_and_the_opening_word() -> None:
     text = "Earlier Sunday, the ministry said the deal was signed by a regional governor."
-    span = person_phrase(text, frozenset("who signed the deal".split()), PERSON_NOUNS, NOT_NAMES, STOPWORDS)
+    span = person_phrase(text, frozenset("who signed the deal".split()), PERSON_NOUNS, CALENDAR, STOPWORDS)
     assert span is not None and text[span[0] : span[1]] == "a regional governor"
 
 
 def test_place_span_runs_from_the_preposition_to_the_new_name() -> None:
     text = "The runners started at the old harbour gate of Dunmore, where crowds had gathered."
-    span = place_phrase(text, frozenset("where did the race start".split()), NOT_NAMES, STOPWORDS)
+    span = place_phrase(text, frozenset("where did the race start".split()), CALENDAR, STOPWORDS)
     assert span is not None and text[span[0] : span[1]] == "at the old harbour gate of Dunmore"
     text = "The runners started in Dunmore on Sunday."
-    span = place_phrase(text, frozenset("where in dunmore did it start".split()), NOT_NAMES, STOPWORDS)
+    span = place_phrase(text, frozenset("where in dunmore did it start".split()), CALENDAR, STOPWORDS)
     assert span is None  # the only place is the one the question already names
 
 
 def test_class_span_is_the_name_next_to_the_class_noun() -> None:
     text = "The flood peaked on the River Orso near Lavello on Tuesday."
-    span = class_phrase(text, stem("river"), frozenset("which river flooded".split()), NOT_NAMES, stem)
+    span = class_phrase(text, stem("river"), frozenset("which river flooded".split()), CALENDAR, stem)
     assert span is not None and text[span[0] : span[1]] == "the River Orso"
 
 
