@@ -1136,12 +1136,6 @@ def _duplicate(kept: Candidate, cand: Candidate) -> bool:
     return bool(cand.terms) and len(kept.terms & cand.terms) / len(cand.terms) >= DUPLICATE_CONTAINMENT
 
 
-def _unit(vector: list[float]) -> NDArray[np.float64]:
-    array = np.asarray(vector, dtype=np.float64)
-    norm = float(np.linalg.norm(array))
-    return array / norm if norm else array
-
-
 def _similarity(a: Candidate, b: Candidate) -> float:
     """Cosine similarity of two candidates' embeddings."""
     return float(a.unit @ b.unit)
@@ -1905,10 +1899,10 @@ def _extract(
     ) or list(dict.fromkeys(base_terms(question)))
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     vectors = embed([c.span.text for c in cands])
-    q_unit = _unit(retrieval.query_embedding or embed([question])[0])
+    q_unit = wordvec.unit(retrieval.query_embedding or embed([question])[0])
     for cand, vec in zip(cands, vectors, strict=True):
         cand.vector = vec
-        cand.unit = _unit(vec)
+        cand.unit = wordvec.unit(vec)
         cand.cosine = float(cand.unit @ q_unit)
         cand.lexical = sum(idf(t) for t in q_terms if t in cand.terms) / q_weight
         cand.score = W_COSINE * cand.cosine + W_LEXICAL * cand.lexical
@@ -1939,7 +1933,8 @@ def _extract(
     if role and role_on and (policy.require_role_filled or not roles.stated_in(role, role_texts)):
         role_alike = roles.alike_words(role, _content_words(pool), embed)
 
-    def lead_key(c: Candidate) -> tuple[bool, bool, bool, bool, bool, int, float]:
+    def lead_checks(c: Candidate) -> tuple[bool, bool, bool, bool, bool, int]:
+        """What the lead must satisfy before its score counts, most important first."""
         return (
             not contradictions(q, c),
             reports_speech(q, c, alike),
@@ -1947,15 +1942,20 @@ def _extract(
             _fit_score(fits, c) >= quantity.LEAD_MIN_FIT,
             not (role and policy.require_role_filled) or _fills_role(q, role, c, role_alike),
             len(c.types),
-            c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
         )
 
-    lead = max(leaders, key=lead_key)
+    lead = max(
+        leaders,
+        key=lambda c: (
+            *lead_checks(c),
+            c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
+        ),
+    )
     # A sentence of the lead's article that states the relation asked, not only the topic, leads
     # instead; the replaced lead follows it (`rag.leadpick`).
-    checks = lead_key(lead)[:-1]
+    checks = lead_checks(lead)
     lead, displaced = leadpick.relation_lead(
-        q.text, lead, ranked, embed=embed, eligible=lambda c: all(map(operator.ge, lead_key(c)[:-1], checks))
+        q.text, lead, ranked, embed=embed, eligible=lambda c: all(map(operator.ge, lead_checks(c), checks))
     )
     chosen = [lead]
     lead.role = "lead"

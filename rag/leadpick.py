@@ -29,9 +29,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from rag.sentences import base_terms
+from rag.wordvec import unit
 
 if TYPE_CHECKING:
     from rag.extractive import Candidate
@@ -87,11 +86,10 @@ def relation_lead(
     pool = [c for c in pool if eligible(c)]
     if not pool:
         return lead, None
-    unit = np.asarray(embed([asked])[0], dtype=np.float64)
-    unit /= float(np.linalg.norm(unit)) or 1.0
+    relation = unit(embed([asked])[0])
 
     def closeness(cand: Candidate) -> float:
-        return float(cand.unit @ unit) + W_SCORE * cand.score
+        return float(cand.unit @ relation) + W_SCORE * cand.score
 
     best = max(pool, key=closeness)
     if closeness(best) > closeness(lead) + MARGIN:

@@ -3,6 +3,7 @@
 The reader's checks match a word of the question that an article words differently ("designer"
 for "designed", "homes" for "houses", "approval" for "approved") by this one measure; each use is
 one call of the injected `embed` (the engine's cached embedder, so a word is embedded once).
+`unit` scales a vector to length 1, for the reader's and `rag.leadpick`'s sentence cosines.
 
 It deliberately does not choose thresholds (each caller names its own) or decide anything.
 """
@@ -15,6 +16,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 Embed = Callable[[list[str]], list[list[float]]]
+
+
+def unit(vector: Sequence[float]) -> NDArray[np.float64]:
+    """`vector` scaled to length 1 (a zero vector as it is)."""
+    array = np.asarray(vector, dtype=np.float64)
+    norm = float(np.linalg.norm(array))
+    return array / norm if norm else array
 
 
 def cosines(targets: Sequence[str], vocab: Sequence[str], embed: Embed) -> NDArray[np.float64]:
