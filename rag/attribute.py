@@ -49,7 +49,7 @@ from rag.sentences import (
     stem,
     words,
 )
-from rag.wordvec import near_words
+from rag.wordvec import content_vocab, near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
 
@@ -173,8 +173,7 @@ def asked_slot(text: str, noun: str = "") -> Slot | None:
 
 def alike_words(slot: Slot, vocab: Sequence[str], embed: Embed) -> frozenset[str]:
     """The words of `vocab` whose vector is within `SLOT_COSINE` of the slot noun (one embedding call)."""
-    vocab = sorted({w for w in vocab if w not in STOPWORDS and len(w) > 2})
-    return near_words([slot.noun], vocab, embed, SLOT_COSINE).get(slot.noun, frozenset())
+    return near_words([slot.noun], content_vocab(vocab), embed, SLOT_COSINE).get(slot.noun, frozenset())
 
 
 def _is(word: str, target: str) -> bool:

@@ -1026,7 +1026,7 @@ def _key_focus(q: Question) -> str:
 def _content_words(cands: Iterable[Candidate]) -> list[str]:
     """The content words of `cands` (no stopwords, three letters or more), sorted: what word vectors
     of the question are compared with."""
-    return sorted({w for c in cands for w in words(c.span.text) if w not in STOPWORDS and len(w) > 2})
+    return wordvec.content_vocab(w for c in cands for w in words(c.span.text))
 
 
 def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str, set[str]]:
@@ -1061,7 +1061,7 @@ def counted_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozense
         for i, token in enumerate(tokens):
             if NUMBER.fullmatch(token):
                 following.update(tokens[i + 1 : i + 1 + COUNT_WINDOW])
-    vocab = sorted(w for w in following if w not in STOPWORDS and len(w) > 2 and stem(w) not in counted)
+    vocab = [w for w in wordvec.content_vocab(following) if stem(w) not in counted]
     if not vocab:
         return frozenset()
     similar = wordvec.cosines(typed, vocab, embed).max(axis=0)

@@ -49,7 +49,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rag.sentences import IRREGULAR_VERBS, NEGATION, PRONOUNS, STOPWORDS, WH_WORDS, base_form, stem, words
-from rag.wordvec import near_words
+from rag.wordvec import content_vocab, near_words
 
 REALISED = "realised"  # the question asks whether / what / when something happened
 FUTURE = "future"  # ... when or whether something will happen
@@ -335,7 +335,7 @@ def alike_words(
 ) -> frozenset[str]:
     """Words of `texts` whose word vector is at least `min_cosine` near `predicate`'s ("approval" for
     "approved"): the predicate worded differently. One embedding call."""
-    vocab = sorted({w for t in texts for w in words(t) if w not in STOPWORDS and len(w) > 2})
+    vocab = content_vocab(w for t in texts for w in words(t))
     if not predicate:
         return frozenset()
     return near_words([predicate], vocab, embed, min_cosine).get(predicate, frozenset())

@@ -48,7 +48,7 @@ from rag.sentences import (
     stem,
     words,
 )
-from rag.wordvec import near_words
+from rag.wordvec import content_vocab, near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
 
@@ -166,8 +166,7 @@ def asked_role(text: str, noun: str = "", predicate: str = "", kinds: Iterable[s
 def alike_words(role: Role, vocab: list[str], embed: Embed) -> dict[str, frozenset[str]]:
     """For each role word, the words of `vocab` whose vector is within `ROLE_COSINE` of it (one
     embedding call): "designer" for "designed", "elected" for "won" when the model says so."""
-    vocab = sorted({w for w in vocab if w not in STOPWORDS and len(w) > 2})
-    return near_words(role.words, vocab, embed, ROLE_COSINE)
+    return near_words(role.words, content_vocab(vocab), embed, ROLE_COSINE)
 
 
 def _states(word: str, stems: frozenset[str], token: str, alike: frozenset[str]) -> bool:

@@ -10,12 +10,22 @@ It deliberately does not choose thresholds (each caller names its own) or decide
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
+from rag.sentences import STOPWORDS
+
 Embed = Callable[[list[str]], list[list[float]]]
+
+MIN_WORD_LETTERS = 3  # shorter words ("us", "it") carry no meaning of their own to compare
+
+
+def content_vocab(tokens: Iterable[str]) -> list[str]:
+    """The distinct content words of `tokens` (no stopwords, three letters or more), sorted: what the
+    callers compare a question's words with."""
+    return sorted({w for w in tokens if w not in STOPWORDS and len(w) >= MIN_WORD_LETTERS})
 
 
 def unit(vector: Sequence[float]) -> NDArray[np.float64]:
