@@ -1502,12 +1502,17 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
     spans = mentions.year_spans(q.text)
     seasons = {y: span for span in spans for y in span}
     ends = {end[2:] for _, end in spans}
-    asked = [w for w in q.own_words if any(ch.isdigit() for ch in w) and w not in ends]
+    q_tokens = [re.sub(r"'s$", "", w) for w in words(q.text.lower())]
+    # in the question's order (a set's order changes with each process's hash seed, and the first
+    # contradiction found is the one a refusal quotes)
+    asked = sorted(
+        (w for w in q.own_words if any(ch.isdigit() for ch in w) and w not in ends),
+        key=lambda w: (q_tokens.index(w) if w in q_tokens else len(q_tokens), w),
+    )
     if not asked:
         return tuple(out)
     tokens = re.findall(r"[\w.,-]*\d[\w-]*|[a-z]+", text)
     tokens = [t.strip(".,") for t in tokens]
-    q_tokens = [re.sub(r"'s$", "", w) for w in words(q.text.lower())]
     for code in asked:
         if code in tokens:
             continue

@@ -6,6 +6,9 @@ embedder of tests/test_extractive.py; each short fact must be a span of its sent
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from dataclasses import replace
 
@@ -212,6 +215,30 @@ def test_another_year_or_model_counts_against_the_answer() -> None:
     assert wrong_year.refused and wrong_year.reason == "The closest passages are about “2021”, not “2019”."
     assert not right_year.refused
     assert wrong_model.refused and "band 2" in wrong_model.reason and "band 3" in wrong_model.reason
+
+
+def test_the_contradiction_quoted_follows_the_question_whatever_the_hash_seed() -> None:
+    """Several years asked against a lead of another: the first in the question's order is the one a
+    refusal quotes, in every process (a set's order follows the hash seed)."""
+    code = (
+        "from rag.extractive import analyse, candidates, contradictions\n"
+        "from rag.retrieve import Passage, Retrieval\n"
+        "t = 'Rovers won the cup final on Sunday.'\n"
+        "p = Passage('d::c::0000', 'd', 'Rovers win the 2024 cup', '2024-05-01', '', t, 0, len(t))\n"
+        "q = analyse('they won in 2024 and 2025, so who won the cup in 2023')\n"
+        "print(contradictions(q, candidates(Retrieval(q.text, [p]))[0]))\n"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert seen == {"(('2025', '2024'), ('2023', '2024'))"}
 
 
 def test_a_sentence_of_the_asked_year_leads_over_a_look_alike() -> None:
