@@ -155,7 +155,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import attribute as attributes
-from rag import leadpick, mentions, modality, quantity, wordvec
+from rag import leadpick, mentions, modality, quantity, timeframe, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -469,6 +469,7 @@ REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who d
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
+REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  # `rag.timeframe`
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -553,6 +554,8 @@ class Extract:
     essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
     contradicted: tuple[tuple[str, str], ...] = ()  # (asked, stated instead): "2019" asked, lead says "2021"
+    # (asked, stated instead) when the lead anchors its fact to another year or quarter (`rag.timeframe`)
+    other_time: tuple[str, str] | None = None
     speech_reported: bool = True  # "what did X say": a chosen sentence reports X's words (or none is asked)
     # "how much/many": how well the best-fitting typed number of the chosen sentences states what is
     # asked (`rag.quantity.fit`; 1: nothing to check), and the question words its clause lacks
@@ -1352,6 +1355,9 @@ def refusal_reason(
     if p.refuse_contradicted and ex.contradicted:
         asked_code, stated_code = ex.contradicted[0]
         return REFUSAL_CONTRADICTED.format(stated=_quoted([stated_code]), asked=_quoted([asked_code]))
+    if p.refuse_other_time and ex.other_time:
+        asked_time, stated_time = ex.other_time
+        return REFUSAL_OTHER_TIME.format(stated=_quoted([stated_time]), asked=_quoted([asked_time]))
     if p.require_speech and not ex.speech_reported:
         return REFUSAL_NOT_REPORTED.format(speaker=_quoted([q.speaker_phrase]))
     if ex.article_specific < p.min_article_specific:
@@ -1648,6 +1654,12 @@ def _unrealised(q: Question, block: list[Candidate], chosen: list[Candidate], em
         else modality.alike_words(pred, texts + others, embed=embed, min_cosine=SOFT_MATCH_COSINE)
     )
     return modality.unrealised(event, texts, alike, others)
+
+
+def _time_context(lead: Candidate, chosen: list[Candidate]) -> list[str]:
+    """Where the time a question asks may be stated besides the lead (`rag.timeframe.other_time`): the
+    lead's passage and title, and the other chosen sentences."""
+    return [lead.passage.title, lead.passage.text, *(c.span.text for c in chosen if c is not lead)]
 
 
 def _stem_word(word: str) -> str:
@@ -2058,6 +2070,7 @@ def _extract(
         essential_in_passages=essential_coverage(q, chosen, passages=True, retrieval=retrieval),
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
+        other_time=timeframe.other_time(q.text, lead.span.text, _time_context(lead, chosen)),
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),

@@ -21,8 +21,9 @@ words:
 - `read_sentence` reads one sentence: where it states the predicate (by its
   stem, or by a near synonym the caller found with word vectors,
   `alike_words`), is every mention governed by a modal or future construction
-  ("would call", "is expected to take", "has asked Nordcargo to pay", "will
-  decide whether to keep", "his next goal was", "needs the approval")? Where
+  ("would call", "is expected to take", "is scheduled for May 3", "has asked
+  Nordcargo to pay", "will decide whether to keep", "his next goal was", "needs
+  the approval")? Where
   it does not state the predicate, the question's other words decide: some
   governed, the rest only before the construction (its subject). A governing
   construction precedes the word by at most `SCOPE_WORDS` words within one
@@ -91,6 +92,8 @@ UNREALISED = re.compile(
     r"\b(?:will|would|could|may|might|shall|should|must|\w+'ll|\w+'d|"
     r"(?:is|are|was|were|be|been)\s+(?:not\s+)?(?:due|expected|set|scheduled|likely|unlikely|"
     r"going|about|planned|supposed|hoped|meant|yet)?\s*to|"
+    r"(?:is|are|was|were|be|been)\s+(?:not\s+)?(?:due|expected|scheduled|planned)\s+(?:for|in|on|by)|"
+    r"(?:scheduled|planned|slated)\s+for|"
     r"(?:plan|plans|planned|planning|aim|aims|aimed|aiming|intend|intends|intended|intending|hope|hopes|"
     r"hoped|hoping|want|wants|wanted|wanting|promise|promises|promised|pledge|pledged|pledges|threaten|"
     r"threatens|threatened|vow|vows|vowed|seek|seeks|sought|propose|proposes|proposed|offer|offered|"

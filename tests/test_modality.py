@@ -103,6 +103,17 @@ def test_no_event_is_asked(question: str) -> None:
             "Kallas said the nurses had arrived and that the hospital would hire 150 extra nurses.",
             "the hospital would hire 150 extra nurses",
         ),
+        # an event dated by a schedule or an expectation ("is scheduled for", "is expected in")
+        (
+            "did the bank cut again on october 24",
+            "The next policy meeting is scheduled for October 24.",
+            "the next policy meeting is scheduled for October 24",
+        ),
+        (
+            "did the regulator approve the pill in the spring",
+            "The pill is still under review, and a decision is expected in the spring.",
+            "a decision is expected in the spring",
+        ),
     ],
 )
 def test_a_sentence_that_only_announces_the_event(question: str, sentence: str, plan: str) -> None:
@@ -126,6 +137,8 @@ def test_a_sentence_that_only_announces_the_event(question: str, sentence: str, 
             "The council approved the budget, which will take effect in May.",
         ),
         ("did the mayor open the bridge in may", "The mayor opened the bridge in May."),
+        # "was set on fire" is no schedule
+        ("was the warehouse burned", "The warehouse was set on fire on Monday and burned down."),
     ],
 )
 def test_a_sentence_that_reports_the_outcome(question: str, sentence: str) -> None:
