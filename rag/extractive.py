@@ -2070,7 +2070,8 @@ def _extract(
         essential_in_passages=essential_coverage(q, chosen, passages=True, retrieval=retrieval),
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
-        other_time=timeframe.other_time(q.text, lead.span.text, _time_context(lead, chosen)),
+        other_time=timeframe.other_time(q.text, lead.span.text, context := _time_context(lead, chosen))
+        or timeframe.other_month(q.text, context, lead.passage.published),
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),

@@ -18,12 +18,15 @@ in 2023", "than in 2024"):
 - `anchored_times` reads the same of a sentence: the times its fact is stated for.
 - `other_time` compares them: the question asks for a year (or quarter) the lead
   never states, anywhere, while it anchors its fact to another one. It returns the
-  asked and the stated time as each text writes them ("in 2026", "in 2025"), for a
+  asked and the stated time as each text writes them ("2026", "2025"), for a
   refusal reason in both sides' words.
+- `other_month`: the question dates its event by a month ("did the bank hike again
+  in may") that the lead's article never names and was not published in (a lead
+  that names another month is `rag.extractive.contradictions`' case).
 
-It deliberately does not read months, weekdays or relative times ("last year",
-"again", "next"), convert a publication date into the year of a fact, nor decide
-to refuse (`rag.extractive` does, when the policy flag `refuse_other_time` is on).
+It deliberately does not read weekdays or relative times ("last year", "again",
+"next"), convert a publication date into the year of a fact, nor decide to refuse
+(`rag.extractive` does, when the policy flag `refuse_other_time` is on).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.mentions import ORDINALS, PERIOD_TEXT, year_spans
-from rag.sentences import YEAR
+from rag.sentences import MONTHS, YEAR
 
 YEAR_TOKEN = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\d.,]*\d)")
 # Prepositions and comparatives that introduce a reference time, not the time of the fact itself
@@ -43,7 +46,12 @@ REFERENCE_WINDOW = 5  # a reference word governs a year at most this many words 
 CLAUSE_START = re.compile(r"[,;:()]")
 WORD = re.compile(r"\d[\d.,]*\d|[\w'’-]+")  # "1.7" is one word
 QUESTION_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# A month the question dates its event by ("in may": after a preposition "may" is no modal).
+ASKED_MONTH = re.compile(rf"\b(?:in|on|during|by)\s+({'|'.join(MONTHS)})\b", re.I)
+PUBLISHED = re.compile(r"((?:19|20)\d\d)-(\d\d)")  # an article's date, "2023-03-16"
 YEAR_KIND, PERIOD_KIND = "year", "period"
+# A relative clause set off by commas: what it dates is not the sentence's fact.
+RELATIVE_CLAUSE = re.compile(r",\s*(?:who|whom|whose|which|where|when)\b(?:[^,;]|,(?=\d))*(?:[,;]|$)", re.I)
 
 
 @dataclass(frozen=True)
@@ -88,8 +96,10 @@ def asked_times(question: str) -> list[Time]:
 
 
 def anchored_times(sentence: str) -> list[Time]:
-    """The times `sentence` states its fact for (not those it compares with)."""
-    return [t for t in times(sentence) if not t.reference]
+    """The times `sentence` states its fact for: not those it compares with, nor those of a relative
+    clause ("Mensah, who joined in 2022, finished as top scorer": 2022 dates something else)."""
+    main = RELATIVE_CLAUSE.sub(",", sentence)
+    return [t for t in times(main) if not t.reference]
 
 
 def other_time(question: str, lead: str, others: Sequence[str] = ()) -> tuple[str, str] | None:
@@ -106,3 +116,25 @@ def other_time(question: str, lead: str, others: Sequence[str] = ()) -> tuple[st
         if other is not None:
             return asked.text, other.text
     return None
+
+
+def other_month(question: str, texts: Sequence[str], published: str) -> tuple[str, str] | None:
+    """(the month asked, the lead article's month and year) when the question dates its event by a
+    month ("did the bank hike again in may") that none of `texts` (the lead's article and the
+    sentences the answer quotes) names and the article was not published in; else None. News
+    reports an event in the month it happens or names its month: a month neither is another time."""
+    parts = [p for p in QUESTION_SPLIT.split(question.strip()) if p.strip()]
+    asked = ASKED_MONTH.search(parts[-1] if parts else "")
+    date = PUBLISHED.match(published)
+    if asked is None or date is None:
+        return None
+    month = asked.group(1).lower()
+    if int(date.group(2)) == MONTHS.index(month) + 1:
+        return None
+    capitalised = re.compile(rf"\b{month.capitalize()}\b")  # "may" lowercase is the modal
+    if any(capitalised.search(text) for text in texts):
+        return None
+    year = YEAR.match(parts[-1][asked.end() :].strip(" ,"))  # "in march 2025": a plan for 2025 is about it
+    if year and any(re.search(rf"\b{year.group(0)}\b", text) for text in texts):
+        return None
+    return asked.group(1), f"{MONTHS[int(date.group(2)) - 1].capitalize()} {date.group(1)}"

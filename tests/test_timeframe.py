@@ -60,6 +60,12 @@ def test_a_reference_year_is_no_anchor() -> None:
         ("how many fans came to the 2023-24 final", "The 2024 final drew 74,000 fans.", None),  # a season
         ("how much did prices rise", HOUSING, None),  # no time asked
         ("how much did prices rise in 2026", "Prices rose 3 percent, agents said.", None),  # none stated
+        # a relative clause dates something else than the sentence's fact
+        (
+            "top scorer 2023-24 for athletic",
+            "Mensah, 24, who joined for a fee of 40,000 dollars in 2022, finished as top scorer.",
+            None,
+        ),
     ],
 )
 def test_other_time(question: str, lead: str, expected: tuple[str, str] | None) -> None:
@@ -98,3 +104,26 @@ def test_the_time_asked_stated_elsewhere_in_the_answer_is_no_other_time() -> Non
     lead = HOUSING.split(". ")[1]
     assert timeframe.other_time("how much did prices rise in 2026", lead) == ("2026", "2025")
     assert timeframe.other_time("how much did prices rise in 2026", lead, ["In 2026 prices rose 1%."]) is None
+
+
+RATES = (
+    "The central bank raised its main interest rate by half a point to 3.75 percent on Thursday, "
+    "its sixth increase in a row."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "published", "expected"),
+    [
+        ("did the bank hike again in may", [RATES], "2023-03-16", ("may", "March 2023")),
+        ("did the bank hike again in March", [RATES], "2023-03-16", None),  # the article's month
+        ("did the bank hike again in may", [RATES + " The next meeting is in May."], "2023-03-16", None),
+        ("did the bank hike again in may 2024", [RATES + " It expects to stop in 2024."], "2023-03-16", None),
+        ("did the bank hike again in may", [RATES], "", None),  # no date: nothing to compare
+        ("how much may the bank raise rates", [RATES], "2023-03-16", None),  # "may" the modal
+    ],
+)
+def test_other_month(
+    question: str, texts: list[str], published: str, expected: tuple[str, str] | None
+) -> None:
+    assert timeframe.other_month(question, texts, published) == expected
