@@ -566,6 +566,8 @@ class Extract:
     role_filled: bool = True  # ... and the lead states it next to the entity it answers with
     # "did the strike go ahead": the lead's clause stating it only as planned ("the union would call ...")
     unrealised: str = ""
+    # "what did the first pictures show": the lead's clause stating the event only as planned
+    unrealised_wh: str = ""
     # "which party is tove lien from" (`rag.attribute`): a chosen sentence states the slot by its owner
     attribute_stated: bool = True
     question: Question | None = None
@@ -1415,6 +1417,8 @@ def refusal_reason(
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     if p.refuse_unrealised and ex.unrealised:
         return REFUSAL_UNREALISED.format(plan=ex.unrealised)
+    if p.refuse_unrealised_wh and ex.unrealised_wh:
+        return REFUSAL_UNREALISED.format(plan=ex.unrealised_wh)
     return ""
 
 
@@ -1636,10 +1640,16 @@ def total_of(
     return None if total is None else (own[total.sentence], total)
 
 
-def _unrealised(q: Question, block: list[Candidate], chosen: list[Candidate], embed: Embed) -> str:
-    """The clause of the lead's block stating the event a yes/no or "who won" question asks about
-    only as planned (`rag.modality`), or "". The predicate is also found by a near synonym."""
-    event = modality.asked_event(q.text, q.predicate) if q.yesno or q.types == (PERSON,) else None
+def _unrealised(
+    q: Question, block: list[Candidate], chosen: list[Candidate], embed: Embed, *, wh: bool = False
+) -> str:
+    """The clause of the lead's block stating the event a yes/no or "who won" question (`wh`: a "what
+    did X <verb>" question) asks about only as planned (`rag.modality`), or "". The predicate is also
+    found by a near synonym."""
+    if wh:
+        event = None if q.yesno else modality.asked_wh_event(q.text, q.predicate)
+    else:
+        event = modality.asked_event(q.text, q.predicate) if q.yesno or q.types == (PERSON,) else None
     if event is None or event.mode != modality.REALISED:
         return ""
     texts = [c.span.text for c in block]
@@ -2076,6 +2086,7 @@ def _extract(
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         unrealised=_unrealised(q, block, chosen, embed),
+        unrealised_wh=_unrealised(q, block, chosen, embed, wh=True),
         attribute_stated=not (slot := _attribute_slot(q))
         or not (policy.require_attribute or measure_focus)
         or attributes.stated(slot, [c.span.text for c in chosen], idf, embed),

@@ -9,7 +9,8 @@ words:
 
 - `asked_event` reads whether the question asks for a realised event or outcome
   ("did X <verb>", "has X <verb>ed (yet)", "was X <verb>ed", "was there a
-  ...", "who won", with "in the end", "end up", "actually" read as frame) or
+  ...", "who won", "is X <verb>ing" (an event going on now: "is the plant
+  running"), with "in the end", "end up", "actually" read as frame) or
   for a future one ("will X ..."), and its event: the predicate (the verb; an
   aspect verb before "-ing", "up" or "to" skipped: "start charging" is
   "charging") and the question's words from its subject on. A question that
@@ -70,6 +71,10 @@ ASKS_PLAN = re.compile(
 )
 PAST_AUX = frozenset("did has have had was were hasn't haven't didn't wasn't weren't".split())
 FUTURE_AUX = frozenset("will won't".split())
+PRESENT_AUX = frozenset("is are isn't aren't".split())  # + a verb in "-ing": "is the plant running"
+PROGRESSIVE = re.compile(r"[a-z]{2,}[^aeiou\W]ing")  # "running", "moving" (not "thing", "king")
+WH_OBJECT = frozenset("what who whom".split())  # "what did X <verb>": the object or agent of an event
+WH_AUX = frozenset("did has have".split())
 MAX_AUX_POSITION = 2  # "so did they ...", "and has it ...": the auxiliary opens the question
 # Aspect verbs: the event is the verb after them ("start charging", "end up paying", "manage to hire").
 ASPECT_VERBS = frozenset(
@@ -145,6 +150,11 @@ def asked_event(question: str, predicate: str = "") -> Event | None:
     if len(tokens) > 1 and tokens[0] in ("who", "what") and _past(tokens[1]):
         return _event(REALISED, tokens, 1)  # "who won the by-election"
     aux = next((i for i, t in enumerate(tokens[: MAX_AUX_POSITION + 1]) if t in PAST_AUX | FUTURE_AUX), None)
+    if aux is None and tokens[0] in PRESENT_AUX:  # "is the plant running": an event going on now
+        at = next(
+            (k for k, t in enumerate(tokens[1:7], 1) if PROGRESSIVE.fullmatch(t) and t not in STOPWORDS), 0
+        )
+        return _event(REALISED, tokens, at) if at > 1 else None
     if aux is None or WH_WORDS & set(tokens[:aux]):
         return None  # "when did ...", "how long did ...": the answer type is read elsewhere
     mode = FUTURE if tokens[aux] in FUTURE_AUX else REALISED
@@ -170,6 +180,16 @@ def asked_event(question: str, predicate: str = "") -> Event | None:
     return None  # "was this his first trip": a state, no event
 
 
+def asked_wh_event(question: str, predicate: str = "") -> Event | None:
+    """The event a "what/who did X <verb>" question asks the object or agent of ("what did the minister
+    answer", "what did the first pictures show"), read as "did X <verb>": the question presumes it
+    happened. None for other questions and for those about a plan or speech (`ASKS_PLAN`)."""
+    tokens = words(" ".join(question.lower().replace("’", "'").split()))
+    if len(tokens) < 3 or tokens[0] not in WH_OBJECT or tokens[1] not in WH_AUX:
+        return None
+    return asked_event(" ".join(tokens[1:]), predicate)
+
+
 def _past(token: str) -> bool:
     return (
         (token in IRREGULAR_VERBS and token not in STOPWORDS)
@@ -188,7 +208,7 @@ def _event(mode: str, tokens: list[str], at: int) -> Event:
         at += 1  # "start charging", "end up paying", "manage to hire"
         while tokens[at] in ASPECT_PARTICLES and at + 1 < len(tokens):
             at += 1
-    first = next((i for i, t in enumerate(tokens) if t in PAST_AUX | FUTURE_AUX), start - 1) + 1
+    first = next((i for i, t in enumerate(tokens) if t in PAST_AUX | FUTURE_AUX | PRESENT_AUX), start - 1) + 1
     return Event(mode=mode, predicate=tokens[at], words=_content(tokens[min(first, start) :]))
 
 

@@ -50,6 +50,8 @@ class Policy:
     require_role_filled: bool = False  # ... and a lead stating it next to the entity it answers with
     # "did the strike go ahead": the lead states it only as planned ("the union would call a strike")
     refuse_unrealised: bool = False
+    # "what did the first pictures show": the lead states the event only as planned ("should arrive")
+    refuse_unrealised_wh: bool = False
     # "which party is tove lien from": a chosen sentence states the slot next to its owner (rag.attribute)
     require_attribute: bool = False
 
