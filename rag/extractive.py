@@ -2086,7 +2086,9 @@ def _extract(
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         unrealised=_unrealised(q, block, chosen, embed),
-        unrealised_wh=_unrealised(q, block, chosen, embed, wh=True),
+        unrealised_wh=_unrealised(q, block, chosen, embed, wh=True)
+        if (policy.refuse_unrealised_wh or measure_focus)
+        else "",
         attribute_stated=not (slot := _attribute_slot(q))
         or not (policy.require_attribute or measure_focus)
         or attributes.stated(slot, [c.span.text for c in chosen], idf, embed),
