@@ -1666,10 +1666,14 @@ def _unrealised(
     return modality.unrealised(event, texts, alike, others)
 
 
-def _time_context(lead: Candidate, chosen: list[Candidate]) -> list[str]:
-    """Where the time a question asks may be stated besides the lead (`rag.timeframe.other_time`): the
-    lead's passage and title, and the other chosen sentences."""
-    return [lead.passage.title, lead.passage.text, *(c.span.text for c in chosen if c is not lead)]
+def _other_time(q: Question, lead: Candidate, chosen: list[Candidate]) -> tuple[str, str] | None:
+    """(time asked, time stated instead) when the lead's fact is for another year, quarter or month
+    (`rag.timeframe`). Besides the lead, the time asked may be stated in its passage and title and
+    in the other chosen sentences: then there is no other time."""
+    context = [lead.passage.title, lead.passage.text, *(c.span.text for c in chosen if c is not lead)]
+    return timeframe.other_time(q.text, lead.span.text, context) or timeframe.other_month(
+        q.text, context, lead.passage.published
+    )
 
 
 def _stem_word(word: str) -> str:
@@ -2080,8 +2084,7 @@ def _extract(
         essential_in_passages=essential_coverage(q, chosen, passages=True, retrieval=retrieval),
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
-        other_time=timeframe.other_time(q.text, lead.span.text, context := _time_context(lead, chosen))
-        or timeframe.other_month(q.text, context, lead.passage.published),
+        other_time=_other_time(q, lead, chosen),
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
