@@ -16,16 +16,19 @@ words:
   "charging") and the question's words from its subject on. A question that
   itself asks about the plan or about speech ("did Novak say she would publish
   ...", "what did the union threaten", "who talked about aid") asks for no
-  event; nor does a "when/how long/what did" question (its answer type is read
-  by `rag.extractive`: "when did it go on sale" is answered by "it would go on
-  sale on September 22").
+  event; nor does a "when/how long/what did" question here (its answer type is
+  read by `rag.extractive`: "when did it go on sale" is answered by "it would go
+  on sale on September 22").
+- `asked_wh_event` reads a "what/who did X <verb>" question as "did X <verb>":
+  it presumes the event happened ("what did the minister answer when Aasen
+  asked ..." against "Aasen said he would ask the minister ... next week").
+  `rag.extractive` refuses by it under its own policy flag, `refuse_unrealised_wh`.
 - `read_sentence` reads one sentence: where it states the predicate (by its
   stem, or by a near synonym the caller found with word vectors,
   `alike_words`), is every mention governed by a modal or future construction
   ("would call", "is expected to take", "is scheduled for May 3", "has asked
   Nordcargo to pay", "will decide whether to keep", "his next goal was", "needs
-  the approval")? Where
-  it does not state the predicate, the question's other words decide: some
+  the approval")? Where it does not state the predicate, the question's other words decide: some
   governed, the rest only before the construction (its subject). A governing
   construction precedes the word by at most `SCOPE_WORDS` words within one
   clause (a comma, semicolon, "but" or "while" closes it). A negation in the
