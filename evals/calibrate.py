@@ -93,6 +93,8 @@ NEW_CHECKS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "role check": ({"require_role": True}, {"require_role": False, "require_role_filled": False}),
     "plan-only check": ({"refuse_unrealised": True}, {"refuse_unrealised": False}),
     "attribute check": ({"require_attribute": True}, {"require_attribute": False}),
+    "other-time check": ({"refuse_other_time": True}, {"refuse_other_time": False}),
+    "plan-only what-did check": ({"refuse_unrealised_wh": True}, {"refuse_unrealised_wh": False}),
 }
 # The ceiling for false refusals is 0.10 on unseen questions. Calibration keeps half of it:
 # with the cap at 0.10 the calibration sets measured 0.083-0.095 and the held-out sets 0.20-0.22.
@@ -150,10 +152,12 @@ FLAG_CHECKS: dict[str, Callable[[extractive.Extract], bool]] = {
     "require_answer_type": lambda e: not e.answer_type_ok,
     "require_key_focus": lambda e: not e.key_covered,
     "refuse_contradicted": lambda e: bool(e.contradicted),
+    "refuse_other_time": lambda e: bool(e.other_time),
     "require_speech": lambda e: not e.speech_reported,
     "require_role": lambda e: not e.role_stated,
     "require_role_filled": lambda e: not e.role_filled,
     "refuse_unrealised": lambda e: bool(e.unrealised),
+    "refuse_unrealised_wh": lambda e: bool(e.unrealised_wh),
     "require_attribute": lambda e: not e.attribute_stated,
 }
 # Settings `checks` does not count as a check of their own when breaking ties.

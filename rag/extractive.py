@@ -155,7 +155,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import attribute as attributes
-from rag import leadpick, mentions, modality, quantity, wordvec
+from rag import leadpick, mentions, modality, quantity, timeframe, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -469,6 +469,7 @@ REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who d
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
+REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  # `rag.timeframe`
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -553,6 +554,8 @@ class Extract:
     essential_in_passages: float = 1.0  # ... that the passages the answer quotes state
     specific_coverage: float = 1.0  # share of the question's rare (high-IDF) focus words the answer states
     contradicted: tuple[tuple[str, str], ...] = ()  # (asked, stated instead): "2019" asked, lead says "2021"
+    # (asked, stated instead) when the lead anchors its fact to another year or quarter (`rag.timeframe`)
+    other_time: tuple[str, str] | None = None
     speech_reported: bool = True  # "what did X say": a chosen sentence reports X's words (or none is asked)
     # "how much/many": how well the best-fitting typed number of the chosen sentences states what is
     # asked (`rag.quantity.fit`; 1: nothing to check), and the question words its clause lacks
@@ -563,6 +566,8 @@ class Extract:
     role_filled: bool = True  # ... and the lead states it next to the entity it answers with
     # "did the strike go ahead": the lead's clause stating it only as planned ("the union would call ...")
     unrealised: str = ""
+    # "what did the first pictures show": the lead's clause stating the event only as planned
+    unrealised_wh: str = ""
     # "which party is tove lien from" (`rag.attribute`): a chosen sentence states the slot by its owner
     attribute_stated: bool = True
     question: Question | None = None
@@ -1352,6 +1357,9 @@ def refusal_reason(
     if p.refuse_contradicted and ex.contradicted:
         asked_code, stated_code = ex.contradicted[0]
         return REFUSAL_CONTRADICTED.format(stated=_quoted([stated_code]), asked=_quoted([asked_code]))
+    if p.refuse_other_time and ex.other_time:
+        asked_time, stated_time = ex.other_time
+        return REFUSAL_OTHER_TIME.format(stated=_quoted([stated_time]), asked=_quoted([asked_time]))
     if p.require_speech and not ex.speech_reported:
         return REFUSAL_NOT_REPORTED.format(speaker=_quoted([q.speaker_phrase]))
     if ex.article_specific < p.min_article_specific:
@@ -1409,6 +1417,8 @@ def refusal_reason(
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     if p.refuse_unrealised and ex.unrealised:
         return REFUSAL_UNREALISED.format(plan=ex.unrealised)
+    if p.refuse_unrealised_wh and ex.unrealised_wh:
+        return REFUSAL_UNREALISED.format(plan=ex.unrealised_wh)
     return ""
 
 
@@ -1630,10 +1640,16 @@ def total_of(
     return None if total is None else (own[total.sentence], total)
 
 
-def _unrealised(q: Question, block: list[Candidate], chosen: list[Candidate], embed: Embed) -> str:
-    """The clause of the lead's block stating the event a yes/no or "who won" question asks about
-    only as planned (`rag.modality`), or "". The predicate is also found by a near synonym."""
-    event = modality.asked_event(q.text, q.predicate) if q.yesno or q.types == (PERSON,) else None
+def _unrealised(
+    q: Question, block: list[Candidate], chosen: list[Candidate], embed: Embed, *, wh: bool = False
+) -> str:
+    """The clause of the lead's block stating the event a yes/no or "who won" question (`wh`: a "what
+    did X <verb>" question) asks about only as planned (`rag.modality`), or "". The predicate is also
+    found by a near synonym."""
+    if wh:
+        event = None if q.yesno else modality.asked_wh_event(q.text, q.predicate)
+    else:
+        event = modality.asked_event(q.text, q.predicate) if q.yesno or q.types == (PERSON,) else None
     if event is None or event.mode != modality.REALISED:
         return ""
     texts = [c.span.text for c in block]
@@ -1648,6 +1664,16 @@ def _unrealised(q: Question, block: list[Candidate], chosen: list[Candidate], em
         else modality.alike_words(pred, texts + others, embed=embed, min_cosine=SOFT_MATCH_COSINE)
     )
     return modality.unrealised(event, texts, alike, others)
+
+
+def _other_time(q: Question, lead: Candidate, chosen: list[Candidate]) -> tuple[str, str] | None:
+    """(time asked, time stated instead) when the lead's fact is for another year, quarter or month
+    (`rag.timeframe`). Besides the lead, the time asked may be stated in its passage and title and
+    in the other chosen sentences: then there is no other time."""
+    context = [lead.passage.title, lead.passage.text, *(c.span.text for c in chosen if c is not lead)]
+    return timeframe.other_time(q.text, lead.span.text, context) or timeframe.other_month(
+        q.text, context, lead.passage.published
+    )
 
 
 def _stem_word(word: str) -> str:
@@ -2058,10 +2084,14 @@ def _extract(
         essential_in_passages=essential_coverage(q, chosen, passages=True, retrieval=retrieval),
         specific_coverage=specific_coverage(q, chosen, idf),
         contradicted=contradictions(q, lead),
+        other_time=_other_time(q, lead, chosen),
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
         unrealised=_unrealised(q, block, chosen, embed),
+        unrealised_wh=_unrealised(q, block, chosen, embed, wh=True)
+        if (policy.refuse_unrealised_wh or measure_focus)
+        else "",
         attribute_stated=not (slot := _attribute_slot(q))
         or not (policy.require_attribute or measure_focus)
         or attributes.stated(slot, [c.span.text for c in chosen], idf, embed),

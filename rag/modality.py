@@ -9,21 +9,26 @@ words:
 
 - `asked_event` reads whether the question asks for a realised event or outcome
   ("did X <verb>", "has X <verb>ed (yet)", "was X <verb>ed", "was there a
-  ...", "who won", with "in the end", "end up", "actually" read as frame) or
+  ...", "who won", "is X <verb>ing" (an event going on now: "is the plant
+  running"), with "in the end", "end up", "actually" read as frame) or
   for a future one ("will X ..."), and its event: the predicate (the verb; an
   aspect verb before "-ing", "up" or "to" skipped: "start charging" is
   "charging") and the question's words from its subject on. A question that
   itself asks about the plan or about speech ("did Novak say she would publish
   ...", "what did the union threaten", "who talked about aid") asks for no
-  event; nor does a "when/how long/what did" question (its answer type is read
-  by `rag.extractive`: "when did it go on sale" is answered by "it would go on
-  sale on September 22").
+  event; nor does a "when/how long/what did" question here (its answer type is
+  read by `rag.extractive`: "when did it go on sale" is answered by "it would go
+  on sale on September 22").
+- `asked_wh_event` reads a "what/who did X <verb>" question as "did X <verb>":
+  it presumes the event happened ("what did the minister answer when Aasen
+  asked ..." against "Aasen said he would ask the minister ... next week").
+  `rag.extractive` refuses by it under its own policy flag, `refuse_unrealised_wh`.
 - `read_sentence` reads one sentence: where it states the predicate (by its
   stem, or by a near synonym the caller found with word vectors,
   `alike_words`), is every mention governed by a modal or future construction
-  ("would call", "is expected to take", "has asked Nordcargo to pay", "will
-  decide whether to keep", "his next goal was", "needs the approval")? Where
-  it does not state the predicate, the question's other words decide: some
+  ("would call", "is expected to take", "is scheduled for May 3", "has asked
+  Nordcargo to pay", "will decide whether to keep", "his next goal was", "needs
+  the approval")? Where it does not state the predicate, the question's other words decide: some
   governed, the rest only before the construction (its subject). A governing
   construction precedes the word by at most `SCOPE_WORDS` words within one
   clause (a comma, semicolon, "but" or "while" closes it). A negation in the
@@ -69,6 +74,10 @@ ASKS_PLAN = re.compile(
 )
 PAST_AUX = frozenset("did has have had was were hasn't haven't didn't wasn't weren't".split())
 FUTURE_AUX = frozenset("will won't".split())
+PRESENT_AUX = frozenset("is are isn't aren't".split())  # + a verb in "-ing": "is the plant running"
+PROGRESSIVE = re.compile(r"[a-z]{2,}[^aeiou\W]ing")  # "running", "moving" (not "thing", "king")
+WH_OBJECT = frozenset("what who whom".split())  # "what did X <verb>": the object or agent of an event
+WH_AUX = frozenset("did has have".split())
 MAX_AUX_POSITION = 2  # "so did they ...", "and has it ...": the auxiliary opens the question
 # Aspect verbs: the event is the verb after them ("start charging", "end up paying", "manage to hire").
 ASPECT_VERBS = frozenset(
@@ -91,6 +100,8 @@ UNREALISED = re.compile(
     r"\b(?:will|would|could|may|might|shall|should|must|\w+'ll|\w+'d|"
     r"(?:is|are|was|were|be|been)\s+(?:not\s+)?(?:due|expected|set|scheduled|likely|unlikely|"
     r"going|about|planned|supposed|hoped|meant|yet)?\s*to|"
+    r"(?:is|are|was|were|be|been)\s+(?:not\s+)?(?:due|expected|scheduled|planned)\s+(?:for|in|on|by)|"
+    r"(?:scheduled|planned|slated)\s+for|"
     r"(?:plan|plans|planned|planning|aim|aims|aimed|aiming|intend|intends|intended|intending|hope|hopes|"
     r"hoped|hoping|want|wants|wanted|wanting|promise|promises|promised|pledge|pledged|pledges|threaten|"
     r"threatens|threatened|vow|vows|vowed|seek|seeks|sought|propose|proposes|proposed|offer|offered|"
@@ -142,6 +153,11 @@ def asked_event(question: str, predicate: str = "") -> Event | None:
     if len(tokens) > 1 and tokens[0] in ("who", "what") and _past(tokens[1]):
         return _event(REALISED, tokens, 1)  # "who won the by-election"
     aux = next((i for i, t in enumerate(tokens[: MAX_AUX_POSITION + 1]) if t in PAST_AUX | FUTURE_AUX), None)
+    if aux is None and tokens[0] in PRESENT_AUX:  # "is the plant running": an event going on now
+        at = next(
+            (k for k, t in enumerate(tokens[1:7], 1) if PROGRESSIVE.fullmatch(t) and t not in STOPWORDS), 0
+        )
+        return _event(REALISED, tokens, at) if at > 1 else None
     if aux is None or WH_WORDS & set(tokens[:aux]):
         return None  # "when did ...", "how long did ...": the answer type is read elsewhere
     mode = FUTURE if tokens[aux] in FUTURE_AUX else REALISED
@@ -167,6 +183,16 @@ def asked_event(question: str, predicate: str = "") -> Event | None:
     return None  # "was this his first trip": a state, no event
 
 
+def asked_wh_event(question: str, predicate: str = "") -> Event | None:
+    """The event a "what/who did X <verb>" question asks the object or agent of ("what did the minister
+    answer", "what did the first pictures show"), read as "did X <verb>": the question presumes it
+    happened. None for other questions and for those about a plan or speech (`ASKS_PLAN`)."""
+    tokens = words(" ".join(question.lower().replace("’", "'").split()))
+    if len(tokens) < 3 or tokens[0] not in WH_OBJECT or tokens[1] not in WH_AUX:
+        return None
+    return asked_event(" ".join(tokens[1:]), predicate)
+
+
 def _past(token: str) -> bool:
     return (
         (token in IRREGULAR_VERBS and token not in STOPWORDS)
@@ -185,7 +211,7 @@ def _event(mode: str, tokens: list[str], at: int) -> Event:
         at += 1  # "start charging", "end up paying", "manage to hire"
         while tokens[at] in ASPECT_PARTICLES and at + 1 < len(tokens):
             at += 1
-    first = next((i for i, t in enumerate(tokens) if t in PAST_AUX | FUTURE_AUX), start - 1) + 1
+    first = next((i for i, t in enumerate(tokens) if t in PAST_AUX | FUTURE_AUX | PRESENT_AUX), start - 1) + 1
     return Event(mode=mode, predicate=tokens[at], words=_content(tokens[min(first, start) :]))
 
 

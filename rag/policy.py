@@ -38,6 +38,8 @@ class Policy:
     min_name_coverage: float = 0.0  # share of the question's names in the passages
     require_key_focus: bool = False  # the lead states the question's verb
     refuse_contradicted: bool = False  # the lead states another year/model/number than the question's
+    # "... in 2026" against a lead whose fact is for 2025 or another quarter (`rag.timeframe`)
+    refuse_other_time: bool = False
     min_class_similarity: float = 0.0  # "what colour": the nearest word of the answer to "colour" (cosine)
     min_article_specific: float = 0.0  # share of the question's rare words the lead's article states
     require_speech: bool = True  # "what did X say" needs a sentence that reports X's words
@@ -48,6 +50,8 @@ class Policy:
     require_role_filled: bool = False  # ... and a lead stating it next to the entity it answers with
     # "did the strike go ahead": the lead states it only as planned ("the union would call a strike")
     refuse_unrealised: bool = False
+    # "what did the first pictures show": the lead states the event only as planned ("should arrive")
+    refuse_unrealised_wh: bool = False
     # "which party is tove lien from": a chosen sentence states the slot next to its owner (rag.attribute)
     require_attribute: bool = False
 

@@ -4,6 +4,7 @@ bag-of-words fake embedder (and the real model where a near synonym must be foun
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -103,6 +104,17 @@ def test_no_event_is_asked(question: str) -> None:
             "Kallas said the nurses had arrived and that the hospital would hire 150 extra nurses.",
             "the hospital would hire 150 extra nurses",
         ),
+        # an event dated by a schedule or an expectation ("is scheduled for", "is expected in")
+        (
+            "did the bank cut again on october 24",
+            "The next policy meeting is scheduled for October 24.",
+            "the next policy meeting is scheduled for October 24",
+        ),
+        (
+            "did the regulator approve the pill in the spring",
+            "The pill is still under review, and a decision is expected in the spring.",
+            "a decision is expected in the spring",
+        ),
     ],
 )
 def test_a_sentence_that_only_announces_the_event(question: str, sentence: str, plan: str) -> None:
@@ -126,10 +138,53 @@ def test_a_sentence_that_only_announces_the_event(question: str, sentence: str, 
             "The council approved the budget, which will take effect in May.",
         ),
         ("did the mayor open the bridge in may", "The mayor opened the bridge in May."),
+        # "was set on fire" is no schedule
+        ("was the warehouse burned", "The warehouse was set on fire on Monday and burned down."),
     ],
 )
 def test_a_sentence_that_reports_the_outcome(question: str, sentence: str) -> None:
     assert modality.unrealised(event(question), [sentence]) == ""
+
+
+def test_an_event_going_on_now_is_read_from_is_and_ing() -> None:
+    """ "is the plant running": a present event; a plan to build the plant states it only as planned."""
+    ev = event("is the skarp point plant running")
+    assert ev is not None and ev.mode == modality.REALISED and ev.predicate == "running"
+    plan = "The government said it would speed up plans for a desalination plant at Skarp Point."
+    assert (
+        modality.unrealised(ev, [plan]) == "it would speed up plans for a desalination plant at Skarp Point"
+    )
+    assert modality.unrealised(ev, ["The Skarp Point plant has been running since May."]) == ""
+    assert event("is kim's train armoured") is None  # a state, no event
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "plan"),
+    [
+        (
+            "what did the minister answer when aasen asked about the airline in parliament",
+            "Knut Aasen said he would ask the transport minister about the airline in parliament next week.",
+            "he would ask the transport minister about the airline in parliament next week",
+        ),
+        (
+            "what did brandvik actually do when she was in castelmora",
+            "Brandvik will visit Castelmora on Wednesday before flying home.",
+            "Brandvik will visit Castelmora on Wednesday before flying home",
+        ),
+        # it happened: the question's presumption holds
+        ("what did brandvik do in castelmora", "Brandvik visited Castelmora on Wednesday.", ""),
+    ],
+)
+def test_a_what_did_question_presumes_the_event(question: str, sentence: str, plan: str) -> None:
+    q = analyse(question)
+    assert modality.unrealised(modality.asked_wh_event(q.text, q.predicate), [sentence]) == plan
+
+
+def test_what_did_about_a_plan_or_speech_asks_for_no_event() -> None:
+    assert modality.asked_wh_event("what did the union threaten in december") is None
+    assert modality.asked_wh_event("what did brandvik say about the quotas") is None
+    assert modality.asked_wh_event("when did brandvik visit castelmora") is None
+    assert modality.asked_wh_event("did brandvik visit castelmora") is None
 
 
 def test_a_future_question_is_answered_by_the_plan() -> None:
@@ -251,3 +306,20 @@ def test_the_predicate_is_found_by_a_near_synonym(embed_model: Any) -> None:
         ex = extract(question, found, embed=embed, idf=idf)
     assert ex.refused
     assert "hoped to recruit 150 nurses" in ex.reason
+
+
+def test_a_what_did_question_about_a_planned_event_refuses_with_its_flag() -> None:
+    article = (
+        "Knut Aasen said he would ask the transport minister about the airline's maintenance in parliament "
+        "next week. The airline said its planes were safe."
+    )
+    question = "what did the minister answer when aasen asked about the airline in parliament"
+    with policies.using(replace(REFUSE, refuse_unrealised_wh=True)):
+        refused = ask(question, article)
+    with policies.using(REFUSE):
+        kept = ask(question, article)
+    assert refused.refused
+    assert refused.reason == REFUSAL_UNREALISED.format(
+        plan="he would ask the transport minister about the airline's maintenance in parliament next week"
+    )
+    assert not kept.refused

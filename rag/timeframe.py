@@ -1,0 +1,140 @@
+"""Other times: a question asks for one year or quarter; the lead states its fact for another.
+
+"how much did eskerholm house prices fall in 2026" is not answered by "prices in
+Eskerholm up 3 percent in 2025", nor "what was its profit in the second quarter"
+by "net profit fell 12% in the third quarter". `rag.extractive.contradictions`
+already refuses a lead dated by another year, but lets an article published in
+the year asked recall another one ("the worst since 2022"); that let the lead
+of a 2026 article give 2025's figure for a question about 2026. This module
+reads the time a sentence anchors its fact to, with `rag.mentions`' readers of
+years, seasons and quarters, and a closed class of prepositions that introduce a
+time of comparison instead (`REFERENCE_WORDS`: "since 2022", "up from 1.7 billion
+in 2023", "than in 2024"):
+
+- `asked_times` reads the years and quarters/halves the question asks about, from
+  its last sentence only (a quiz-style question first states facts of other years:
+  "Varnholt airport passed 20 million passengers in 2024. How many ... in 2025?"),
+  leaving out the years it gives as a reference ("since 2019").
+- `anchored_times` reads the same of a sentence: the times its fact is stated for.
+- `other_time` compares them: the question asks for a year (or quarter) the lead
+  never states, anywhere, while it anchors its fact to another one. It returns the
+  asked and the stated time as each text writes them ("2026", "2025"), for a
+  refusal reason in both sides' words.
+- `other_month`: the question dates its event by a month ("did the bank hike again
+  in may") that the lead's article never names and was not published in (a lead
+  that names another month is `rag.extractive.contradictions`' case).
+
+It deliberately does not read weekdays or relative times ("last year", "again",
+"next"), convert a publication date into the year of a fact, nor decide to refuse
+(`rag.extractive` does, when the policy flag `refuse_other_time` is on).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.mentions import ORDINALS, PERIOD_TEXT, year_spans
+from rag.sentences import MONTHS, YEAR
+
+YEAR_TOKEN = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\d.,]*\d)")
+# Prepositions and comparatives that introduce a reference time, not the time of the fact itself
+# (a closed grammatical class): "the worst since 2022", "up from 1.7 billion in 2023".
+REFERENCE_WORDS = frozenset("since from than before after until till compared versus vs".split())
+REFERENCE_WINDOW = 5  # a reference word governs a year at most this many words before it, in its clause
+CLAUSE_START = re.compile(r"[,;:()]")
+WORD = re.compile(r"\d[\d.,]*\d|[\w'’-]+")  # "1.7" is one word
+QUESTION_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# A month the question dates its event by ("in may": after a preposition "may" is no modal).
+ASKED_MONTH = re.compile(rf"\b(?:in|on|during|by)\s+({'|'.join(MONTHS)})\b", re.I)
+PUBLISHED = re.compile(r"((?:19|20)\d\d)-(\d\d)")  # an article's date, "2023-03-16"
+YEAR_KIND, PERIOD_KIND = "year", "period"
+# A relative clause set off by commas: what it dates is not the sentence's fact.
+RELATIVE_CLAUSE = re.compile(r",\s*(?:who|whom|whose|which|where|when)\b(?:[^,;]|,(?=\d))*(?:[,;]|$)", re.I)
+
+
+@dataclass(frozen=True)
+class Time:
+    """One year or quarter/half as a text writes it."""
+
+    kind: str  # YEAR_KIND or PERIOD_KIND
+    values: frozenset[str]  # canonical: {"2025"}, a season {"2023", "2024"}, a quarter {"q2"}
+    text: str  # as written: "2025", "second quarter", "Q2"
+    reference: bool = False  # introduced by a word of `REFERENCE_WORDS` ("since 2019")
+
+
+def times(text: str) -> list[Time]:
+    """Every year, season and quarter/half of `text`, in order, each marked when a reference word
+    ("since", "from", "than") introduces it."""
+    found: list[tuple[int, Time]] = []
+    seasons = {start: (start, end) for start, end in year_spans(text)}  # "2023-24" asks for either year
+    for match in YEAR_TOKEN.finditer(text):
+        year = match.group(1)
+        if not YEAR.fullmatch(year):
+            continue
+        values = frozenset(seasons.get(year, (year,)))
+        found.append((match.start(), Time(YEAR_KIND, values, year, _reference(text, match.start()))))
+    for match in PERIOD_TEXT.finditer(text):
+        ordinal, period, code = match.groups()
+        value = code.lower() if code else f"{period[0].lower()}{ORDINALS[ordinal.lower()]}"
+        time = Time(PERIOD_KIND, frozenset({value}), match.group(0), _reference(text, match.start()))
+        found.append((match.start(), time))
+    return [t for _, t in sorted(found, key=lambda x: x[0])]
+
+
+def _reference(text: str, at: int) -> bool:
+    clause = CLAUSE_START.split(text[:at])[-1]
+    before = WORD.findall(clause.lower())[-REFERENCE_WINDOW:]
+    return bool(REFERENCE_WORDS & set(before))
+
+
+def asked_times(question: str) -> list[Time]:
+    """The times the question asks about: those of its last sentence that no reference word introduces."""
+    parts = [p for p in QUESTION_SPLIT.split(question.strip()) if p.strip()]
+    return [t for t in times(parts[-1] if parts else "") if not t.reference]
+
+
+def anchored_times(sentence: str) -> list[Time]:
+    """The times `sentence` states its fact for: not those it compares with, nor those of a relative
+    clause ("Mensah, who joined in 2022, finished as top scorer": 2022 dates something else)."""
+    main = RELATIVE_CLAUSE.sub(",", sentence)
+    return [t for t in times(main) if not t.reference]
+
+
+def other_time(question: str, lead: str, others: Sequence[str] = ()) -> tuple[str, str] | None:
+    """(the time asked, the time the lead states instead) as each writes it, when the question asks for
+    a year or quarter the lead never states while it anchors its fact to another of the same kind;
+    else None. None too when one of `others` (the other sentences the answer quotes, their titles)
+    states the time asked: the answer may be there."""
+    stated_all = [t for text in (lead, *others) for t in times(text)]
+    anchored = anchored_times(lead)
+    for asked in asked_times(question):
+        if any(t.values & asked.values for t in stated_all if t.kind == asked.kind):
+            continue
+        other = next((t for t in anchored if t.kind == asked.kind), None)
+        if other is not None:
+            return asked.text, other.text
+    return None
+
+
+def other_month(question: str, texts: Sequence[str], published: str) -> tuple[str, str] | None:
+    """(the month asked, the lead article's month and year) when the question dates its event by a
+    month ("did the bank hike again in may") that none of `texts` (the lead's article and the
+    sentences the answer quotes) names and the article was not published in; else None. News
+    reports an event in the month it happens or names its month: a month neither is another time."""
+    parts = [p for p in QUESTION_SPLIT.split(question.strip()) if p.strip()]
+    asked = ASKED_MONTH.search(parts[-1] if parts else "")
+    date = PUBLISHED.match(published)
+    if asked is None or date is None:
+        return None
+    month = asked.group(1).lower()
+    if int(date.group(2)) == MONTHS.index(month) + 1:
+        return None
+    capitalised = re.compile(rf"\b{month.capitalize()}\b")  # "may" lowercase is the modal
+    if any(capitalised.search(text) for text in texts):
+        return None
+    year = YEAR.match(parts[-1][asked.end() :].strip(" ,"))  # "in march 2025": a plan for 2025 is about it
+    if year and any(re.search(rf"\b{year.group(0)}\b", text) for text in texts):
+        return None
+    return asked.group(1), f"{MONTHS[int(date.group(2)) - 1].capitalize()} {date.group(1)}"
