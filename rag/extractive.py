@@ -155,7 +155,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import attribute as attributes
-from rag import leadpick, mentions, modality, quantity, wordvec
+from rag import leadpick, mentions, modality, paraphrase, quantity, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -934,6 +934,29 @@ def _counts(q: Question, lower: str) -> bool:
         ):
             return True
     return False
+
+
+def _restated_count(
+    q: Question, found: set[str], block: list[Candidate], idf: Callable[[str], float]
+) -> bool:
+    """A "how many" count the lead's block states in other words than a number before the counted
+    noun ("About 140 people lost their jobs." for "how many jobs were lost"; `rag.paraphrase`)."""
+    if set(q.types) - found != {COUNT} or not q.counted:
+        return False
+    counted = set(q.counted.split())
+    people = PEOPLE | (GROUP_NOUNS - PERSON_NOUNS) if counted & PEOPLE_STEMS else frozenset()
+    return any(
+        paraphrase.restates_count(
+            words(cand.span.text.lower()),
+            coverage=focus_coverage_of(q, cand, idf),
+            counted_stated=counted <= cand.terms or bool(q.counted_alike & cand.terms),
+            people=people,
+            own_words=q.own_words,
+            number=NUMBER,
+            window=COUNT_WINDOW,
+        )
+        for cand in block
+    )
 
 
 def _person(q: Question, text: str) -> bool:
@@ -2018,7 +2041,11 @@ def _extract(
     chosen = _same_article_first(chosen)
 
     types_found = set().union(*(c.types for c in chosen))
-    type_ok = not q.types or types_found >= set(q.types)
+    type_ok = (
+        not q.types
+        or types_found >= set(q.types)
+        or _restated_count(q, types_found, _lead_block(lead, chosen), idf)
+    )
     names = name_coverage(q, retrieval)
     # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse.
     soft: dict[str, set[str]] = {}

@@ -1,0 +1,77 @@
+"""Counts news states in other words than the question (`rag.paraphrase`, issue 10: false refusals).
+
+The pure rule on tokens, then the reader on small passages of its own (the hashed bag-of-words
+embedding of `test_extractive`): each answerable case beside a sentence that must still not count,
+so an unanswerable question stays refused.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rag import policy as policies
+from rag.extractive import NUMBER, REFUSAL_NO_TYPE
+from rag.paraphrase import restates_count
+from rag.sentences import words
+from tests.test_extractive import ask
+
+PEOPLE = frozenset({"people", "patients"})
+TYPE_ONLY = policies.Policy(
+    min_score=0.0, require_answer_type=True, min_focus_coverage=0.0, min_quantity_fit=0.0
+)
+
+
+def counts(
+    sentence: str, *, coverage: float = 1.0, counted: bool = True, people: frozenset[str] = frozenset()
+) -> bool:
+    return restates_count(
+        words(sentence.lower()),
+        coverage=coverage,
+        counted_stated=counted,
+        people=people,
+        own_words={"how", "many", "2025"},
+        number=NUMBER,
+        window=3,
+    )
+
+
+def test_a_number_in_a_sentence_restating_the_question_is_a_count() -> None:
+    assert counts("About 140 people lost their jobs.")
+    assert counts("Four of the six books on the shortlist are debut novels.")
+
+
+def test_no_count_without_the_whole_focus_the_counted_thing_or_a_new_number() -> None:
+    assert not counts("About 140 people lost their jobs.", coverage=0.6)
+    assert not counts("About 140 people lost their jobs.", counted=False)
+    assert not counts("The 2025 shortlist has debut novels.")  # the question's own year
+    assert not counts("The shortlist of 2024 has debut novels.")  # a year counts nothing
+    assert not counts("No one was hurt.")  # a pronoun
+
+
+def test_people_are_counted_by_a_word_for_persons_after_the_number() -> None:
+    assert counts("About 4 percent of patients stopped taking the drug.", counted=False, people=PEOPLE)
+    assert not counts("His top two military officials went with him.", counted=False, people=PEOPLE)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "unanswered"),
+    [
+        (
+            "how many jobs were lost at the bakery",
+            "At the bakery, about 140 people lost their jobs when it closed.",
+            "At the bakery, people lost their jobs when it closed.",
+        ),
+        (
+            "how many debuts are on the prize shortlist",
+            "Four of the six books on the prize shortlist are debut novels.",
+            "The books on the prize shortlist are debut novels.",
+        ),
+    ],
+)
+def test_the_reader_answers_a_count_worded_otherwise(question: str, answer: str, unanswered: str) -> None:
+    with policies.using(TYPE_ONLY):
+        answered = ask(question, answer)
+        refused = ask(question, unanswered)
+    assert not answered.refused, answered.reason
+    assert refused.refused
+    assert refused.reason == REFUSAL_NO_TYPE.format(what="how many")
