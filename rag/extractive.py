@@ -453,6 +453,11 @@ ASIDE = re.compile(r",\s*(?:who|whose|which|\d+)\b[^,]*,")
 SPEAKER_BEFORE = 12  # words from a speaker to its verb ("Lepp conceded in a short speech and said")
 SPEAKER_AFTER = 4  # ... from an inverted verb to its speaker ("said Kremlin spokesperson Dmitry Peskov")
 PRONOUN_SPEAKER = frozenset({"he", "she", "they"})
+# "Brandvik: "Our two seas ..."": a speaker, a colon and an opening quote report the words quoted
+COLON_QUOTE = re.compile(r":\s*[\"“]")
+# "said Dr. Murat Celik, a seismologist at ...": the apposition after an inverted verb's speaker
+# names the speaker too
+APPOSITION = re.compile(r"^[^,;:]*,\s*(?:a|an|the)\s+[^,.;:]*")
 
 REFUSAL_NO_EVIDENCE = "The articles do not seem to answer this question."
 REFUSAL_NO_NAMES = "The retrieved passages do not mention {names}."
@@ -679,7 +684,9 @@ def _speaker(lower: str) -> tuple[tuple[str, ...], str]:
 def reports_speech(q: Question, cand: Candidate, alike: frozenset[str] = frozenset()) -> bool:
     """Whether `cand` reports what the question's speaker said: a reporting verb ("said", "according
     to", "told") with the speaker up to SPEAKER_BEFORE words before it (asides such as ", whose party
-    ...," skipped) or, for an inverted verb ("said Peskov"), SPEAKER_AFTER words after; or with "he",
+    ...," skipped) or, for an inverted verb ("said Peskov"), SPEAKER_AFTER words after, or in the
+    apposition after them ("said Dr. Murat Celik, a seismologist at ..."); a colon opening a quote
+    reports speech as a verb does ("Brandvik: "Our two seas ...""); or with "he",
     "she" or "they" just before it and the speaker in the passage text before the sentence. The
     speaker is its words' stems or a word near them in meaning (`alike`: "south korea" for "seoul")."""
     if not q.speaker:
@@ -691,13 +698,16 @@ def reports_speech(q: Question, cand: Candidate, alike: frozenset[str] = frozens
     def names_speaker(found: list[str]) -> bool:
         return any(w in alike or stem(base_form(w)) in speaker for w in found)
 
-    for m in REPORTING.finditer(text):
+    for m in [*REPORTING.finditer(text), *COLON_QUOTE.finditer(text)]:
         at = len(words(text[: m.start()]))
         after = len(words(m.group(0)))
         if names_speaker(tokens[max(0, at - SPEAKER_BEFORE) : at]):
             return True
-        if INVERTED.fullmatch(m.group(0)) and names_speaker(tokens[at + after : at + after + SPEAKER_AFTER]):
-            return True
+        if INVERTED.fullmatch(m.group(0)):
+            apposition = APPOSITION.match(text[m.end() :])
+            following = words(apposition.group(0)) if apposition else []
+            if names_speaker(tokens[at + after : at + after + SPEAKER_AFTER] + following):
+                return True
         if PRONOUN_SPEAKER & set(tokens[max(0, at - 2) : at]):  # "..., she said"
             offset = cand.span.start - cand.passage.start
             before = cand.passage.text[max(0, offset - 300) : max(0, offset)]

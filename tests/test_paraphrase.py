@@ -75,3 +75,26 @@ def test_the_reader_answers_a_count_worded_otherwise(question: str, answer: str,
     assert not answered.refused, answered.reason
     assert refused.refused
     assert refused.reason == REFUSAL_NO_TYPE.format(what="how many")
+
+
+# -- speech worded otherwise than "X said" (`rag.extractive.reports_speech`) --------------------
+
+
+def test_a_speaker_a_colon_and_a_quote_report_speech() -> None:
+    quoted = 'Brandvik: "Our two seas have always been one trade route."'
+    plain = "Brandvik: the two seas have always been one trade route."
+    assert not ask("what did brandvik say about the two seas", quoted).refused
+    assert ask("what did brandvik say about the two seas", plain).refused
+    # a colon after another speaker reports no speech by the one asked
+    other = 'Lund, on the plan for the two seas: "It is one trade route."'
+    assert not ask("what did lund say about the two seas", other).refused
+    assert ask("what did brandvik say about the two seas", other).refused
+
+
+def test_an_inverted_verb_names_its_speaker_by_an_apposition() -> None:
+    role = '"The code worked where it was applied," said Dr. Murat Celik, a seismologist at Tesh University.'
+    assert not ask("what did the seismologist say about the code", role).refused
+    assert ask("what did the engineer say about the code", role).refused
+    # an apposition of another word than the speaker's, after the name
+    elsewhere = '"The code worked," said Dr. Murat Celik, whose study of the seismologist code was cited.'
+    assert ask("what did the seismologist say about the code", elsewhere).refused
