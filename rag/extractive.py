@@ -1575,8 +1575,9 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
         if i > 0 and q_tokens[i - 1].isalpha():
             word = q_tokens[i - 1]
             found = re.search(rf"\b{re.escape(word)}\s+(\d+)\b", text)
-            if found and found.group(1) != code:
-                out.append((f"{word} {code}", f"{word} {found.group(1)}"))
+            numbered = found.group(1) if found else code
+            if numbered != code and not (YEAR.fullmatch(numbered) and numbered[2:] == code):  # "in 97": 1997
+                out.append((f"{word} {code}", f"{word} {numbered}"))
     return tuple(out)
 
 

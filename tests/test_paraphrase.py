@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from rag import mentions
 from rag import policy as policies
 from rag.extractive import NUMBER, REFUSAL_NO_TYPE
 from rag.paraphrase import restates_count
@@ -98,3 +99,20 @@ def test_an_inverted_verb_names_its_speaker_by_an_apposition() -> None:
     # an apposition of another word than the speaker's, after the name
     elsewhere = '"The code worked," said Dr. Murat Celik, whose study of the seismologist code was cited.'
     assert ask("what did the seismologist say about the code", elsewhere).refused
+
+
+# -- a year written short ("in 97") ----------------------------------------------------------------
+
+
+def test_two_digits_after_in_are_a_year_of_either_century() -> None:
+    assert mentions.asked_numbers("which president came to salvano in 97") == [("97", ("97", "1997", "2097"))]
+    assert mentions.asked_numbers("who won back in '05") == [("05", ("05", "1905", "2005"))]
+    # a count of something, or two digits elsewhere, stays the number written
+    assert mentions.asked_numbers("what changed in 12 months") == [("12", ("12",))]
+    assert mentions.asked_numbers("did she score 97 points") == [("97", ("97",))]
+
+
+def test_the_reader_reads_a_short_year_as_the_year_stated() -> None:
+    article = "Harald Moen was the last Norvaland president to come to Salvano, in 1997."
+    assert not ask("which norvaland president came to salvano in 97", article).refused
+    assert ask("which norvaland president came to salvano in 95", article).refused
