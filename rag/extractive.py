@@ -1050,6 +1050,11 @@ def _lead_block(lead: Candidate, chosen: list[Candidate]) -> list[Candidate]:
     return [lead] + [c for c in chosen if c.role == "continuation" and LEADING_PRONOUN.match(c.span.text)]
 
 
+def _own_article(lead: Candidate, chosen: list[Candidate]) -> list[Candidate]:
+    """The chosen sentences of the lead's article (quoting them costs no citation)."""
+    return [c for c in chosen if c.passage.doc_id == lead.passage.doc_id]
+
+
 def _key_focus(q: Question) -> str:
     """The stem of the question's predicate ("wear"), when it has one and it is a focus word."""
     term = stem(base_form(q.predicate)) if q.predicate else ""
@@ -2072,6 +2077,16 @@ def _extract(
     # the lead is read with a continuation that goes on about its subject by a pronoun:
     # "... was sacked in February." "She was replaced by ..."
     coverage = max(block_coverage(q, block, idf, soft), lead.coverage)
+    # a sentence the answer quotes from the lead's article (`_fill` included) that states the whole
+    # focus reads as the lead does ("Thirty-eight patients ... have had symptoms." leads; "... the
+    # outbreak of the vomiting bug ..." is quoted after it)
+    quoted = _fill(chosen, ranked, idf)
+    coverage = max(
+        coverage,
+        paraphrase.whole_focus(
+            (focus_coverage_of(q, c, idf, soft) for c in _own_article(lead, quoted)), [w for _, w in q.focus]
+        ),
+    )
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
     result = Extract(
@@ -2124,5 +2139,5 @@ def _extract(
             result.short_marks = ((result.short_from, *result.short_span),)
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
-    result.chosen = _same_article_first(_fill(chosen, ranked, idf))
+    result.chosen = _same_article_first(quoted)
     return result

@@ -9,10 +9,19 @@ people stopped the drug". `restates_count` accepts such a sentence as stating th
 states every focus word of the question (the sentence restates the question whole), the counted
 thing anywhere in it, and a number the question does not state (not a year).
 
+The focus-coverage check reads the lead with the continuations that go on about its subject. A
+lead chosen for its closeness in meaning ("who directed it", after a question about a film: the
+sentence naming the film) often leaves the focus to another sentence of its article the answer
+quotes ("It was directed by ..."). `whole_focus` lends the lead full coverage when one such
+sentence states the question's whole focus (literally or by a near synonym), never part of it.
+
 It deliberately decides nothing else: it does not choose the lead (a rule that moved the lead by
-meaning broke answers elsewhere in session 9), it does not read what the number quantifies (that
-is `rag.quantity`'s fit, which still runs after it) and it does not open the answer with a short
-fact (the quoted sentence states it).
+meaning broke answers elsewhere in session 9); it does not match a focus word by meaning itself
+(single-word vectors do not tell an answerable paraphrase from an unanswerable question on the
+calibration sets: "hole" and "gap", answerable, are 0.47 apart in cosine; "cabin" and "camp", a
+question the articles do not answer, 0.57); it does not read what the number quantifies (that is
+`rag.quantity`'s fit, which still runs after it) and it does not open the answer with a short fact
+(the quoted sentence states it).
 """
 
 from __future__ import annotations
@@ -24,6 +33,16 @@ from rag.sentences import YEAR
 
 RESTATED_MIN_COVERAGE = 0.999  # the sentence states the question's whole focus (IDF share; 1.0 with rounding)
 PRONOUN_NUMBERS = frozenset({"one"})  # "no one was hurt", "the one that": a pronoun, no count
+
+
+def whole_focus(coverages: Iterable[float], focus: Iterable[str]) -> float:
+    """The focus coverage a sentence quoted beside the lead lends it: 1.0 when one of `coverages` (of
+    the quoted sentences of the lead's article) states the question's whole focus, else 0.0 (a
+    sentence stating part of it says nothing the lead's own coverage should count). A focus of
+    numbers alone ("ok and 2025?") is no relation a sentence can restate."""
+    if not any(word.isalpha() for word in focus):
+        return 0.0
+    return 1.0 if max(coverages, default=0.0) >= RESTATED_MIN_COVERAGE else 0.0
 
 
 def restates_count(

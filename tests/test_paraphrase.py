@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from rag import mentions
+from rag import extractive, mentions
 from rag import policy as policies
 from rag.extractive import NUMBER, REFUSAL_NO_TYPE
-from rag.paraphrase import restates_count
+from rag.paraphrase import restates_count, whole_focus
+from rag.retrieve import Passage, Retrieval
 from rag.sentences import words
-from tests.test_extractive import ask
+from tests.test_extractive import DIM, ask, fake_embed, idf
 
 PEOPLE = frozenset({"people", "patients"})
 TYPE_ONLY = policies.Policy(
@@ -116,3 +117,42 @@ def test_the_reader_reads_a_short_year_as_the_year_stated() -> None:
     article = "Harald Moen was the last Norvaland president to come to Salvano, in 1997."
     assert not ask("which norvaland president came to salvano in 97", article).refused
     assert ask("which norvaland president came to salvano in 95", article).refused
+
+
+# -- a quoted sentence of the lead's article that states the whole focus ----------------------------
+
+
+def test_whole_focus_counts_only_a_sentence_stating_all_of_it() -> None:
+    assert whole_focus([0.2, 1.0], ["vomiting", "bug"]) == 1.0
+    assert whole_focus([0.2, 0.9], ["vomiting", "bug"]) == 0.0
+    assert whole_focus([], ["vomiting", "bug"]) == 0.0
+    assert whole_focus([1.0], ["2025"]) == 0.0  # "ok and 2025?": a year alone is no relation
+
+
+def test_the_reader_reads_the_focus_from_a_quoted_sentence_of_the_leads_article() -> None:
+    """A follow-up ("who directed it") leads with the sentence nearest the conversation's subject;
+    the sentence of its article that says who directed it states the focus for it."""
+    question = "who directed it"
+    lead = "The Ninth Bell, a film about a bell-maker, won the Silver Lantern at the festival on Saturday."
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        vectors = fake_embed(texts)
+        for vector, text in zip(vectors, texts, strict=True):
+            if text in (question, lead):  # the lead is the sentence nearest in meaning
+                vector[:] = [0.0] * DIM
+                vector[0] = 1.0
+        return vectors
+
+    def answer(second: str) -> extractive.Extract:
+        article = f"{lead} {second}"
+        passage = Passage("d0::c::0000", "d0", "Article 0", "", "", article, 0, len(article))
+        found = Retrieval(question, [passage], query_embedding=embed([question])[0])
+        return extractive.extract(question, found, embed=embed, idf=idf)
+
+    with policies.using(policies.Policy(min_score=0.0, require_answer_type=False, min_focus_coverage=0.5)):
+        answered = answer("It was directed by Oskar Wennberg, whose first film it is.")
+        refused = answer("It was made by Oskar Wennberg, whose first film it is.")
+    assert answered.chosen[0].span.text == lead
+    assert not answered.refused, answered.reason
+    assert refused.refused
+    assert "directed" in refused.reason
