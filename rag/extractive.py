@@ -75,10 +75,13 @@ English list: "messi", which reads as a typo of "mess", has none); the answer or
 lack the question's names and numbers ("2019", "berit"; numbers read as values
 and English words by their parts, `rag.mentions`: "2,000" is "2000", "31st" is 31,
 "Q2" the "second quarter", "untimely" no name); no chosen sentence
-carries the expected answer type; or the lead states less than
+carries the expected answer type (a "how many" count also by a lead that
+restates the whole question with a new number, "About 140 people lost their
+jobs.", `rag.paraphrase`); or the lead states less than
 `min_focus_coverage` of the focus, literally or by a near synonym (word
-embeddings). Reasons use the question's own words, never its chit-chat: "The
-articles mention “vest” but say nothing about “colour”." Every feature is
+embeddings), unless a sentence the answer quotes from the lead's article
+states all of it (`rag.paraphrase.whole_focus`). Reasons use the question's
+own words, never its chit-chat: "The articles mention “vest” but say nothing about “colour”." Every feature is
 computed on each answer (`recording` collects them for calibration); nothing is
 tuned at run time. Two further checks read meaning rather than coverage: the
 kind of thing asked for ("what colour", "which model") must be stated by a
@@ -91,9 +94,10 @@ against "Band 2") refuses with "The closest passages are about “2021”, not
 in the year asked, or titled with it, may recall another year). Both also steer
 the choice of the lead before they refuse, as does a third: "what did X
 say/tell/think" needs a chosen sentence that reports X's words (a reporting
-verb, "said", "according to", "told", with X or a word near it in meaning,
-"South Korea" for "Seoul", just before it, asides such as ", whose party ...,"
-skipped; or after an inverted "said"), else "The articles do not report what
+verb, "said", "according to", "told", or a colon opening a quote, with X or a
+word near it in meaning, "South Korea" for "Seoul", just before it, asides such
+as ", whose party ...," skipped; or after an inverted "said", its apposition
+included: "said Dr. Murat Celik, a seismologist"), else "The articles do not report what
 “the supreme court” said about this." A mention of X is not speech by X.
 A who/which question asks for a role ("who designed", "which architects"): with
 `require_role`, some retrieved sentence must state it, literally, by a derived or a
