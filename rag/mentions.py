@@ -15,7 +15,10 @@ so literal word matching refused answerable questions ("the 31st member" asked,
 - a quarter or half of the year is stated as a code or in words: "Q2" and "second-quarter"
   are both "q2";
 - a season or financial year "2023-24" (consecutive years) is stated by either year, and a
-  passage's "2026-27" states 2027 too.
+  passage's "2026-27" states 2027 too;
+- a year written short in a question, two digits after "in" or an apostrophe ("in 97",
+  "back in '05"), is stated by either century's year ("1997", "2097") or as written; two
+  digits counting the word after them ("in 12 months") stay a number.
 
 And it reads English words by their parts (`is_english`): a word the bundled
 WordPiece vocabulary lacks but whose stem, or whose stem after a common prefix
