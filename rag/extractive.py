@@ -75,10 +75,13 @@ English list: "messi", which reads as a typo of "mess", has none); the answer or
 lack the question's names and numbers ("2019", "berit"; numbers read as values
 and English words by their parts, `rag.mentions`: "2,000" is "2000", "31st" is 31,
 "Q2" the "second quarter", "untimely" no name); no chosen sentence
-carries the expected answer type; or the lead states less than
+carries the expected answer type (a "how many" count also by a lead that
+restates the whole question with a new number, "About 140 people lost their
+jobs.", `rag.paraphrase`); or the lead states less than
 `min_focus_coverage` of the focus, literally or by a near synonym (word
-embeddings). Reasons use the question's own words, never its chit-chat: "The
-articles mention “vest” but say nothing about “colour”." Every feature is
+embeddings), unless a sentence the answer quotes from the lead's article
+states all of it (`rag.paraphrase.whole_focus`). Reasons use the question's
+own words, never its chit-chat: "The articles mention “vest” but say nothing about “colour”." Every feature is
 computed on each answer (`recording` collects them for calibration); nothing is
 tuned at run time. Two further checks read meaning rather than coverage: the
 kind of thing asked for ("what colour", "which model") must be stated by a
@@ -91,9 +94,10 @@ against "Band 2") refuses with "The closest passages are about “2021”, not
 in the year asked, or titled with it, may recall another year). Both also steer
 the choice of the lead before they refuse, as does a third: "what did X
 say/tell/think" needs a chosen sentence that reports X's words (a reporting
-verb, "said", "according to", "told", with X or a word near it in meaning,
-"South Korea" for "Seoul", just before it, asides such as ", whose party ...,"
-skipped; or after an inverted "said"), else "The articles do not report what
+verb, "said", "according to", "told", or a colon opening a quote, with X or a
+word near it in meaning, "South Korea" for "Seoul", just before it, asides such
+as ", whose party ...," skipped; or after an inverted "said", its apposition
+included: "said Dr. Murat Celik, a seismologist"), else "The articles do not report what
 “the supreme court” said about this." A mention of X is not speech by X.
 A who/which question asks for a role ("who designed", "which architects"): with
 `require_role`, some retrieved sentence must state it, literally, by a derived or a
@@ -155,7 +159,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import attribute as attributes
-from rag import leadpick, mentions, modality, quantity, timeframe, wordvec
+from rag import leadpick, mentions, modality, paraphrase, quantity, timeframe, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -453,6 +457,11 @@ ASIDE = re.compile(r",\s*(?:who|whose|which|\d+)\b[^,]*,")
 SPEAKER_BEFORE = 12  # words from a speaker to its verb ("Lepp conceded in a short speech and said")
 SPEAKER_AFTER = 4  # ... from an inverted verb to its speaker ("said Kremlin spokesperson Dmitry Peskov")
 PRONOUN_SPEAKER = frozenset({"he", "she", "they"})
+# "Brandvik: "Our two seas ..."": a speaker, a colon and an opening quote report the words quoted
+COLON_QUOTE = re.compile(r":\s*[\"“]")
+# "said Dr. Murat Celik, a seismologist at ...": the apposition after an inverted verb's speaker
+# names the speaker too
+APPOSITION = re.compile(r"^[^,;:]*,\s*(?:a|an|the)\s+[^,.;:]*")
 
 REFUSAL_NO_EVIDENCE = "The articles do not seem to answer this question."
 REFUSAL_NO_NAMES = "The retrieved passages do not mention {names}."
@@ -684,7 +693,9 @@ def _speaker(lower: str) -> tuple[tuple[str, ...], str]:
 def reports_speech(q: Question, cand: Candidate, alike: frozenset[str] = frozenset()) -> bool:
     """Whether `cand` reports what the question's speaker said: a reporting verb ("said", "according
     to", "told") with the speaker up to SPEAKER_BEFORE words before it (asides such as ", whose party
-    ...," skipped) or, for an inverted verb ("said Peskov"), SPEAKER_AFTER words after; or with "he",
+    ...," skipped) or, for an inverted verb ("said Peskov"), SPEAKER_AFTER words after, or in the
+    apposition after them ("said Dr. Murat Celik, a seismologist at ..."); a colon opening a quote
+    reports speech as a verb does ("Brandvik: "Our two seas ...""); or with "he",
     "she" or "they" just before it and the speaker in the passage text before the sentence. The
     speaker is its words' stems or a word near them in meaning (`alike`: "south korea" for "seoul")."""
     if not q.speaker:
@@ -696,13 +707,16 @@ def reports_speech(q: Question, cand: Candidate, alike: frozenset[str] = frozens
     def names_speaker(found: list[str]) -> bool:
         return any(w in alike or stem(base_form(w)) in speaker for w in found)
 
-    for m in REPORTING.finditer(text):
+    for m in [*REPORTING.finditer(text), *COLON_QUOTE.finditer(text)]:
         at = len(words(text[: m.start()]))
         after = len(words(m.group(0)))
         if names_speaker(tokens[max(0, at - SPEAKER_BEFORE) : at]):
             return True
-        if INVERTED.fullmatch(m.group(0)) and names_speaker(tokens[at + after : at + after + SPEAKER_AFTER]):
-            return True
+        if INVERTED.fullmatch(m.group(0)):
+            apposition = APPOSITION.match(text[m.end() :])
+            following = words(apposition.group(0)) if apposition else []
+            if names_speaker(tokens[at + after : at + after + SPEAKER_AFTER] + following):
+                return True
         if PRONOUN_SPEAKER & set(tokens[max(0, at - 2) : at]):  # "..., she said"
             offset = cand.span.start - cand.passage.start
             before = cand.passage.text[max(0, offset - 300) : max(0, offset)]
@@ -941,6 +955,29 @@ def _counts(q: Question, lower: str) -> bool:
     return False
 
 
+def _restated_count(
+    q: Question, found: set[str], block: list[Candidate], idf: Callable[[str], float]
+) -> bool:
+    """A "how many" count the lead's block states in other words than a number before the counted
+    noun ("About 140 people lost their jobs." for "how many jobs were lost"; `rag.paraphrase`)."""
+    if set(q.types) - found != {COUNT} or not q.counted:
+        return False
+    counted = set(q.counted.split())
+    people = PEOPLE | (GROUP_NOUNS - PERSON_NOUNS) if counted & PEOPLE_STEMS else frozenset()
+    return any(
+        paraphrase.restates_count(
+            words(cand.span.text.lower()),
+            coverage=focus_coverage_of(q, cand, idf),
+            counted_stated=counted <= cand.terms or bool(q.counted_alike & cand.terms),
+            people=people,
+            own_words=q.own_words,
+            number=NUMBER,
+            window=COUNT_WINDOW,
+        )
+        for cand in block
+    )
+
+
 def _person(q: Question, text: str) -> bool:
     """A role noun, a group of people or a body (company, council...) the question does not name,
     or a new name of two or more words: who did something is often a group or an organisation."""
@@ -1020,6 +1057,11 @@ def _lead_block(lead: Candidate, chosen: list[Candidate]) -> list[Candidate]:
     states. A continuation that names a new subject, the sentence before the lead or a headline's
     opening sentence is read on its own."""
     return [lead] + [c for c in chosen if c.role == "continuation" and LEADING_PRONOUN.match(c.span.text)]
+
+
+def _own_article(lead: Candidate, chosen: list[Candidate]) -> list[Candidate]:
+    """The chosen sentences of the lead's article (quoting them costs no citation)."""
+    return [c for c in chosen if c.passage.doc_id == lead.passage.doc_id]
 
 
 def _key_focus(q: Question) -> str:
@@ -1552,8 +1594,9 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
         if i > 0 and q_tokens[i - 1].isalpha():
             word = q_tokens[i - 1]
             found = re.search(rf"\b{re.escape(word)}\s+(\d+)\b", text)
-            if found and found.group(1) != code:
-                out.append((f"{word} {code}", f"{word} {found.group(1)}"))
+            numbered = found.group(1) if found else code
+            if numbered != code and not (YEAR.fullmatch(numbered) and numbered[2:] == code):  # "in 97": 1997
+                out.append((f"{word} {code}", f"{word} {numbered}"))
     return tuple(out)
 
 
@@ -2044,7 +2087,11 @@ def _extract(
     chosen = _same_article_first(chosen)
 
     types_found = set().union(*(c.types for c in chosen))
-    type_ok = not q.types or types_found >= set(q.types)
+    type_ok = (
+        not q.types
+        or types_found >= set(q.types)
+        or _restated_count(q, types_found, _lead_block(lead, chosen), idf)
+    )
     names = name_coverage(q, retrieval)
     # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse.
     soft: dict[str, set[str]] = {}
@@ -2060,6 +2107,16 @@ def _extract(
     # the lead is read with a continuation that goes on about its subject by a pronoun:
     # "... was sacked in February." "She was replaced by ..."
     coverage = max(block_coverage(q, block, idf, soft), lead.coverage)
+    # a sentence the answer quotes from the lead's article (`_fill` included) that states the whole
+    # focus reads as the lead does ("Thirty-eight patients ... have had symptoms." leads; "... the
+    # outbreak of the vomiting bug ..." is quoted after it)
+    quoted = _fill(chosen, ranked, idf)
+    coverage = max(
+        coverage,
+        paraphrase.whole_focus(
+            (focus_coverage_of(q, c, idf, soft) for c in _own_article(lead, quoted)), [w for _, w in q.focus]
+        ),
+    )
     alike_chosen = alike | speaker_alike(q, chosen, embed)
     key_ok = not key or key in lead.terms or lead.span.text in soft.get(dict(q.focus)[key], set())
     result = Extract(
@@ -2116,5 +2173,5 @@ def _extract(
             result.short_marks = ((result.short_from, *result.short_span),)
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
-    result.chosen = _same_article_first(_fill(chosen, ranked, idf))
+    result.chosen = _same_article_first(quoted)
     return result

@@ -15,7 +15,10 @@ so literal word matching refused answerable questions ("the 31st member" asked,
 - a quarter or half of the year is stated as a code or in words: "Q2" and "second-quarter"
   are both "q2";
 - a season or financial year "2023-24" (consecutive years) is stated by either year, and a
-  passage's "2026-27" states 2027 too.
+  passage's "2026-27" states 2027 too;
+- a year written short in a question, two digits after "in" or an apostrophe ("in 97",
+  "back in '05"), is stated by either century's year ("1997", "2097") or as written; two
+  digits counting the word after them ("in 12 months") stay a number.
 
 And it reads English words by their parts (`is_english`): a word the bundled
 WordPiece vocabulary lacks but whose stem, or whose stem after a common prefix
@@ -34,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from rag.question import english_typo, english_words
-from rag.sentences import NUMBER_VALUES, stem
+from rag.sentences import NUMBER_VALUES, STOPWORDS, stem
 
 SCALES = {
     "thousand": 10**3,
@@ -58,6 +61,8 @@ NUMBER_TEXT = re.compile(
 NUMBER_WORD = re.compile(r"\b(" + "|".join(SMALL_NUMBERS) + r")\b", re.I)
 DECADE = re.compile(r"(1[5-9]|20)\d0s")
 SHORT_DECADE = re.compile(r"[3-9]0s")  # "the 70s": a decade of the 1900s ("20s" may be an age: not read)
+# "in 97", "back in '05": two digits after "in" or an apostrophe are a year of either century
+SHORT_YEAR_BEFORE = re.compile(r"(?:\bin\s+['’]?|['’])$")
 # A quarter or half of a (financial) year: "Q2" is the "second quarter", "H1" the "first half".
 PERIOD_CODE = re.compile(r"[qh][1-4]")
 # A season or financial year written as a span of two years: "2023-24", "2025/26", "2024–25".
@@ -121,6 +126,15 @@ def _year_span_matches(text: str) -> list[tuple[re.Match[str], tuple[str, str]]]
     return out
 
 
+def _short_year(text: str, match: re.Match[str]) -> bool:
+    """Whether two digits are a year written short: after "in" or an apostrophe, and not counting the
+    word after them ("in 97", not "in 12 months")."""
+    after = re.match(r"\s*([a-z]+)", text[match.end() :].lower())
+    return bool(SHORT_YEAR_BEFORE.search(text[: match.start()])) and (
+        not after or after.group(1) in STOPWORDS
+    )
+
+
 def asked_numbers(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """The numbers a question asks about, as written and as canonical forms (any one states it): those of
     two or more digits, a decade, or a scaled amount ("$5m": 5000000, or 5 as written, since "m"
@@ -142,6 +156,8 @@ def asked_numbers(text: str) -> list[tuple[str, tuple[str, ...]]]:
             out.setdefault((f"19{written}",), written)  # "the 70s" is the 1970s
         elif scale:
             out.setdefault((_canonical(value * SCALES[scale.lower()]), _canonical(value)), written)
+        elif len(digits) == 2 and not (decimals or suffix or scale) and _short_year(text, match):
+            out.setdefault((written, f"19{written}", f"20{written}"), written)
         elif len(digits.replace(",", "")) >= 2 or decimals:
             out.setdefault((_canonical(value),), written)
     return [(written, forms) for forms, written in out.items()]
