@@ -84,6 +84,9 @@ MIN_ARTICLE_SPECIFICS = (0.0, 0.5, 1.0)
 # log10 English count below which a word the articles never use refuses: off; not English at all
 # ("messi", "berendt"); rare ("kimchi", 10**5.1)
 MIN_UNSEEN_FREQUENCIES = (0.0, 1.0, 5.0)
+# `rag.coverage`: the share of the question's specific content words the corpus covers, below which
+# the coverage check (one of `NEW_CHECKS`) refuses
+MIN_CORPUS_COVERAGE = 0.3
 FLAGS = (False, True)
 # Checks outside the grid (each would double it): the grid keeps the incumbent's setting, and `main`
 # prints each one's gain, on against off in the chosen policy, against the paired standard error.
@@ -93,6 +96,8 @@ NEW_CHECKS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "role check": ({"require_role": True}, {"require_role": False, "require_role_filled": False}),
     "plan-only check": ({"refuse_unrealised": True}, {"refuse_unrealised": False}),
     "attribute check": ({"require_attribute": True}, {"require_attribute": False}),
+    "coverage check": ({"min_corpus_coverage": MIN_CORPUS_COVERAGE}, {"min_corpus_coverage": 0.0}),
+    "small-talk check": ({"refuse_small_talk": True}, {"refuse_small_talk": False}),
 }
 # The ceiling for false refusals is 0.10 on unseen questions. Calibration keeps half of it:
 # with the cap at 0.10 the calibration sets measured 0.083-0.095 and the held-out sets 0.20-0.22.
@@ -143,6 +148,7 @@ THRESHOLDS: dict[str, tuple[str, float]] = {
     "min_class_similarity": ("class_similarity", 1.0),
     "min_article_specific": ("article_specific", 1.0),
     "min_quantity_fit": ("quantity_fit", 1.0),
+    "min_corpus_coverage": ("corpus_coverage", 1.0),
 }
 FLAG_CHECKS: dict[str, Callable[[extractive.Extract], bool]] = {
     "refuse_unknown_names": lambda e: bool(e.unknown),
@@ -155,6 +161,7 @@ FLAG_CHECKS: dict[str, Callable[[extractive.Extract], bool]] = {
     "require_role_filled": lambda e: not e.role_filled,
     "refuse_unrealised": lambda e: bool(e.unrealised),
     "require_attribute": lambda e: not e.attribute_stated,
+    "refuse_small_talk": lambda e: e.small_talk,
 }
 # Settings `checks` does not count as a check of their own when breaking ties.
 UNCOUNTED = frozenset({"min_score", "min_name_coverage", "require_key_focus"})

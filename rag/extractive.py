@@ -155,6 +155,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import attribute as attributes
+from rag import coverage as coverages
 from rag import leadpick, mentions, modality, quantity, wordvec
 from rag import policy as policies
 from rag import role as roles
@@ -174,6 +175,8 @@ from rag.question import (
     CLITIC,
     CONTRACTIONS,
     MAX_ACRONYM,
+    Reading,
+    english_frequency,
     read,
     spelled_out,
     spelled_phrases,
@@ -469,6 +472,7 @@ REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who d
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
+REFUSAL_SMALL_TALK = "There is no question about the articles here: ask about something they report."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -565,6 +569,11 @@ class Extract:
     unrealised: str = ""
     # "which party is tove lien from" (`rag.attribute`): a chosen sentence states the slot by its owner
     attribute_stated: bool = True
+    # how well the corpus covers the question's specific content words (`rag.coverage`), and the words
+    # it does not cover, as typed ("kimchi")
+    corpus_coverage: float = 1.0
+    uncovered: tuple[str, ...] = ()
+    small_talk: bool = False  # no content, addressed to the assistant ("how are you today")
     question: Question | None = None
 
 
@@ -1322,12 +1331,16 @@ def refusal_reason(
 ) -> str:
     """Why the evidence does not answer the question, in the question's own words, or "" when it does."""
     p = policy or policies.current()
+    if p.refuse_small_talk and ex.small_talk:
+        return REFUSAL_SMALL_TALK
     if ex.best_score < p.min_score:
         return REFUSAL_NO_EVIDENCE
     if p.refuse_unknown_names and ex.unknown:
         return REFUSAL_UNKNOWN.format(names=_quoted(list(ex.unknown[:MAX_REASON_WORDS])))
     if ex.unseen_frequency < p.min_unseen_frequency:
         return REFUSAL_UNKNOWN.format(names=_quoted(list(ex.unseen[:1])))
+    if ex.corpus_coverage < p.min_corpus_coverage and ex.uncovered:
+        return REFUSAL_UNKNOWN.format(names=_quoted(list(ex.uncovered[:1])))
     if ex.name_coverage < p.min_name_coverage:
         seen = {w for p_ in retrieval.passages for w in words(p_.text)}
         missing = [n for n in q.names if n not in seen][:MAX_REASON_WORDS]
@@ -1410,6 +1423,24 @@ def refusal_reason(
     if p.refuse_unrealised and ex.unrealised:
         return REFUSAL_UNREALISED.format(plan=ex.unrealised)
     return ""
+
+
+def _corpus_coverage(
+    q: Question, reading: Reading, retrieval: Retrieval, embed: Embed
+) -> tuple[float, tuple[str, ...]]:
+    """How well the corpus covers the question's content words, and those it does not (`rag.coverage`)."""
+    unseen = [w for w, _ in reading.unseen]
+    vocab = wordvec.content_vocab(w for p_ in retrieval.passages for w in words(p_.text))
+    near = coverages.nearest(unseen, vocab, embed)
+    found = coverages.coverage(
+        [*(w for _, w in q.focus), *reading.unknown],
+        unseen,
+        english_frequency,
+        near,
+        names=reading.unknown,
+        predicate=q.predicate,
+    )
+    return found.share, found.missing
 
 
 QUANTITY_TYPES = (COUNT, MONEY, AMOUNT)  # "how many", "how much": the number must be the one asked
@@ -2065,8 +2096,11 @@ def _extract(
         attribute_stated=not (slot := _attribute_slot(q))
         or not (policy.require_attribute or measure_focus)
         or attributes.stated(slot, [c.span.text for c in chosen], idf, embed),
+        small_talk=coverages.small_talk(q.text, [w for _, w in q.focus] + list(reading.unknown)),
         question=q,
     )
+    if reading.unseen and (policy.min_corpus_coverage > 0 or measure_focus):
+        result.corpus_coverage, result.uncovered = _corpus_coverage(q, reading, retrieval, embed)
     # the number the answer would open with is the lead's (else any chosen sentence's)
     if fitted := fits.get(id(lead)) or [f for c in chosen for f in fits.get(id(c), [])]:
         best_fit = max((fit for _, fit in fitted), key=lambda f: f.score)
