@@ -177,6 +177,7 @@ from rag.question import (
     MAX_ACRONYM,
     Reading,
     english_frequency,
+    english_words,
     read,
     spelled_out,
     spelled_phrases,
@@ -1431,7 +1432,7 @@ def _corpus_coverage(
     """How well the corpus covers the question's content words, and those it does not (`rag.coverage`)."""
     unseen = [w for w, _ in reading.unseen]
     vocab = wordvec.content_vocab(w for p_ in retrieval.passages for w in words(p_.text))
-    near = coverages.nearest(unseen, vocab, embed)
+    near = coverages.nearest(unseen, vocab, embed, english_words())
     found = coverages.coverage(
         [*(w for _, w in q.focus), *reading.unknown],
         unseen,

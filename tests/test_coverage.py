@@ -101,6 +101,12 @@ def test_the_nearest_word_skips_the_word_piece_the_unseen_word_starts_with() -> 
     assert near["kimchi"] < 0.5  # "kim" is its own beginning, not a meaning
     assert near["presents"] == pytest.approx(1.0)
     assert nearest(["kimchi"], [], embed) == {"kimchi": 0.0}
+    # a whole word of the model's vocabulary is near its beginning by meaning ("columnist", "column")
+    near_column = synonyms({"columnist": "column"})
+    assert nearest(["columnist"], ["column"], near_column, whole={"columnist"})["columnist"] == pytest.approx(
+        1.0
+    )
+    assert nearest(["columnist"], ["column"], near_column)["columnist"] < 0.5
 
 
 @pytest.mark.parametrize(
@@ -137,10 +143,10 @@ def test_a_question_about_something_the_articles_never_mention_is_refused_by_nam
 
 def test_a_paraphrase_near_a_passage_word_is_not_refused() -> None:
     with policies.using(ON):
-        literal = ask("What firearms did Kim receive?", TRAIN, GIFTS)  # no word near "firearms"
-        near = ask("What firearms did Kim receive?", TRAIN, GIFTS, embed=synonyms({"firearms": "rifle"}))
+        literal = ask("What grenades did Kim receive?", TRAIN, GIFTS)  # no word near "grenades"
+        near = ask("What grenades did Kim receive?", TRAIN, GIFTS, embed=synonyms({"grenades": "rifle"}))
         common = ask("What presents did Kim receive?", TRAIN, GIFTS)  # "presents" is common English
-    assert literal.refused and literal.uncovered == ("firearms",)
+    assert literal.refused and literal.uncovered == ("grenades",)
     assert not common.refused and common.unseen == ("presents",)
     assert not near.refused and near.corpus_coverage == 1.0
 
