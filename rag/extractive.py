@@ -71,7 +71,11 @@ chooses by driving the real engine on the calibration question sets: the best
 score is below `min_score` (off topic); the question names something the
 articles never mention (`rag.question`), or a word the articles never use
 that is rarer in English than `min_unseen_frequency` (log10 count in symspellpy's
-English list: "messi", which reads as a typo of "mess", has none); the answer or the passages it quotes
+English list: "messi", which reads as a typo of "mess", has none), or whose specific content words the
+corpus covers less than `min_corpus_coverage` (`rag.coverage`: used, or near a word of the retrieved
+passages; "who wrote hamlet": "The articles never mention “hamlet”."); under `refuse_small_talk` a
+question with no content addressed to the assistant ("how are you today") is refused as such, before
+any other check; the answer or the passages it quotes
 lack the question's names and numbers ("2019", "berit"; numbers read as values
 and English words by their parts, `rag.mentions`: "2,000" is "2000", "31st" is 31,
 "Q2" the "second quarter", "untimely" no name); no chosen sentence
