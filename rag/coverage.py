@@ -109,6 +109,22 @@ def piece_of(word: str, target: str) -> bool:
     return word != target and target.startswith(word)
 
 
+def weighing(
+    word: str,
+    unseen: Collection[str],
+    frequency: Callable[[str], float],
+    names: Collection[str] = (),
+    predicate: str = "",
+) -> float:
+    """How much `word` weighs in `coverage` (0: a number, the relation asked, a typo, a common word)."""
+    if any(ch.isdigit() for ch in word) or relation(word, predicate):
+        return 0.0  # numbers are read as values elsewhere (`rag.mentions`)
+    found = frequency(word)
+    if word in unseen and found <= 0 and word not in names:
+        return 0.0  # a typo, not a name
+    return specificity(found)
+
+
 def coverage(
     words: Iterable[str],
     unseen: Iterable[str],
@@ -129,12 +145,7 @@ def coverage(
     total = covered = 0.0
     lacking: list[tuple[float, str]] = []
     for word in dict.fromkeys(words):
-        if any(ch.isdigit() for ch in word) or relation(word, predicate):
-            continue  # numbers are read as values elsewhere (`rag.mentions`)
-        found = frequency(word)
-        if word in absent and found <= 0 and word not in names:
-            continue  # a typo, not a name
-        weight = specificity(found)
+        weight = weighing(word, absent, frequency, names, predicate)
         share = near_cover(near.get(word, 0.0)) if word in absent else 1.0
         total += weight
         covered += weight * share

@@ -1431,19 +1431,22 @@ def refusal_reason(
 
 
 def _corpus_coverage(
-    q: Question, reading: Reading, retrieval: Retrieval, embed: Embed
+    q: Question, reading: Reading, cands: list[Candidate], embed: Embed
 ) -> tuple[float, tuple[str, ...]]:
-    """How well the corpus covers the question's content words, and those it does not (`rag.coverage`)."""
+    """How well the corpus covers the question's content words, and those it does not (`rag.coverage`):
+    an unseen word by its nearest word in `cands` (the best-scoring sentences; word vectors cost an
+    embedding per new word, so not the whole retrieved text)."""
     unseen = [w for w, _ in reading.unseen]
-    vocab = wordvec.content_vocab(w for p_ in retrieval.passages for w in words(p_.text))
-    near = coverages.nearest(unseen, vocab, embed, english_words())
+    names, verb = reading.unknown, q.predicate
+    weighs = sorted(w for w in unseen if coverages.weighing(w, unseen, english_frequency, names, verb))
+    near = coverages.nearest(weighs, _content_words(cands), embed, english_words()) if weighs else {}
     found = coverages.coverage(
         [*(w for _, w in q.focus), *reading.unknown],
         unseen,
         english_frequency,
         near,
-        names=reading.unknown,
-        predicate=q.predicate,
+        names=names,
+        predicate=verb,
     )
     return found.share, found.missing
 
@@ -2105,7 +2108,7 @@ def _extract(
         question=q,
     )
     if reading.unseen and (policy.min_corpus_coverage > 0 or measure_focus):
-        result.corpus_coverage, result.uncovered = _corpus_coverage(q, reading, retrieval, embed)
+        result.corpus_coverage, result.uncovered = _corpus_coverage(q, reading, ranked[:FILL_POOL], embed)
     # the number the answer would open with is the lead's (else any chosen sentence's)
     if fitted := fits.get(id(lead)) or [f for c in chosen for f in fits.get(id(c), [])]:
         best_fit = max((fit for _, fit in fitted), key=lambda f: f.score)

@@ -160,3 +160,19 @@ def test_small_talk_is_refused_with_a_reason_that_says_so() -> None:
         assert not ask("What gifts did Kim receive?", TRAIN, GIFTS).refused
     with policies.using(OFF):
         assert not ask("how are you today?", TRAIN, GIFTS).refused
+
+
+def test_word_vectors_are_computed_only_for_a_specific_unseen_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[list[str]] = []
+    real = coverages.nearest
+
+    def spy(targets, vocab, embed, whole=()):  # type: ignore[no-untyped-def]
+        asked.append(list(targets))
+        return real(targets, vocab, embed, whole)
+
+    monkeypatch.setattr(coverages, "nearest", spy)
+    with policies.using(ON):
+        ask("What presents did Kim receive?", TRAIN, GIFTS)  # "presents" is common: nothing to compare
+        assert asked == []
+        ask("What grenades did Kim receive?", TRAIN, GIFTS)
+    assert asked == [["grenades"]]
