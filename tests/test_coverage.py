@@ -10,6 +10,7 @@ so the reader knows which words the articles use.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 
@@ -38,7 +39,7 @@ def frequency(word: str) -> float:
     return FREQUENCIES.get(word, 0.0)
 
 
-def synonyms(pairs: dict[str, str]):  # type: ignore[no-untyped-def]
+def synonyms(pairs: dict[str, str]) -> Callable[[list[str]], list[list[float]]]:
     """The fake embedder with some words embedded as another ("presents" as "gifts")."""
 
     def embed(texts: list[str]) -> list[list[float]]:
@@ -47,7 +48,9 @@ def synonyms(pairs: dict[str, str]):  # type: ignore[no-untyped-def]
     return embed
 
 
-def ask(question: str, *articles: str, embed=fake_embed) -> extractive.Extract:  # type: ignore[no-untyped-def]
+def ask(
+    question: str, *articles: str, embed: Callable[[list[str]], list[list[float]]] = fake_embed
+) -> extractive.Extract:
     found = retrieval(question, *articles)
     df = Counter(t for text in articles for t in set(base_terms(text)))
     snap = _Snapshot("v1", {}, None, df, len(articles))
@@ -166,7 +169,7 @@ def test_word_vectors_are_computed_only_for_a_specific_unseen_word(monkeypatch: 
     asked: list[list[str]] = []
     real = coverages.nearest
 
-    def spy(targets, vocab, embed, whole=()):  # type: ignore[no-untyped-def]
+    def spy(targets, vocab, embed, whole=()):
         asked.append(list(targets))
         return real(targets, vocab, embed, whole)
 
