@@ -9,7 +9,7 @@ refuses on them when `rag.policy` says so):
   `rag.question.english_frequency`, lies below `COMMON_FREQUENCY`; a word as common as "supposed"
   or "strike" weighs nothing, a name the articles use weighs most). A word the articles use is
   covered; one they never use (typos were corrected before, so "budjet" is used) is covered as far
-  as the nearest word of the retrieved passages is near it in meaning (`near_cover`: word vectors,
+  as the nearest word of the best retrieved sentences is near it in meaning (`near_cover`: vectors,
   `rag.wordvec`, so "presents" is covered by "gifts" and "boss" by "chief"), and not at all when
   nothing is ("kimchi", "hamlet"). The share is the specificity-weighted mean; the words left
   uncovered, in the user's spelling and most specific first, name what the articles never mention.
@@ -44,7 +44,7 @@ from rag.sentences import IRREGULAR_VERBS, STOPWORDS, WH_WORDS
 # "kimchi" 5.1. Chosen on the calibration sets: at 7.0 common words that articles word otherwise
 # ("rate hike" for "raised its rate") refused as many answerable questions as unanswerable ones.
 COMMON_FREQUENCY = 6.5
-# Cosine of an unseen word to the nearest word of the retrieved passages: at or below NEAR_FLOOR it is
+# Cosine of an unseen word to the nearest word of the best retrieved sentences: at or below NEAR_FLOOR it is
 # not covered at all ("refereed" - "won" 0.47 is about the floor of unrelated words), at or above
 # NEAR_FULL fully (a paraphrase: "presents" - "gifts" 0.77, "naval" - "navy" 0.86); linear between.
 NEAR_FLOOR = 0.45
@@ -137,7 +137,7 @@ def coverage(
     """How well the corpus covers `words` (a question's content words, as typed).
 
     `unseen`: those the articles never use; `frequency`: a word's log10 English count; `near`: an
-    unseen word's cosine to the nearest word of the retrieved passages (missing: nothing near);
+    unseen word's cosine to the nearest word of the best retrieved sentences (missing: nothing near);
     `names`: the unseen words read as names (`rag.question`), so an unseen word that is neither
     English nor a name is a typo the corrector could not place ("drnk"), no unknown thing;
     `predicate`: the question's verb (`relation`)."""
