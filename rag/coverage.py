@@ -10,7 +10,8 @@ refuses on them when `rag.policy` says so):
   or "strike" weighs nothing, a name the articles use weighs most). A word the articles use is
   covered; one they never use (typos were corrected before, so "budjet" is used) is covered as far
   as the nearest word of the best retrieved sentences is near it in meaning (`near_cover`: vectors,
-  `rag.wordvec`, so "presents" is covered by "gifts" and "boss" by "chief"), and not at all when
+  `rag.wordvec`, so "robbers" is covered by "robberies"; "presents" for "gifts" or "boss" for "chief"
+  are common English and weigh nothing anyway), and not at all when
   nothing is ("kimchi", "hamlet"). The share is the specificity-weighted mean; the words left
   uncovered, in the user's spelling and most specific first, name what the articles never mention.
   The question's verb and its participles ("oversee", "exploring") weigh nothing: they are the
