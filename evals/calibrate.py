@@ -84,6 +84,10 @@ MIN_ARTICLE_SPECIFICS = (0.0, 0.5, 1.0)
 # log10 English count below which a word the articles never use refuses: off; not English at all
 # ("messi", "berendt"); rare ("kimchi", 10**5.1)
 MIN_UNSEEN_FREQUENCIES = (0.0, 1.0, 5.0)
+# `rag.coverage`: the share of the question's specific content words the corpus covers, below which
+# the coverage check (one of `NEW_CHECKS`) refuses; on the calibration sets the unanswerable
+# "who wrote hamlet" read 0.03 and "how do i make kimchi" 0.56, the first answerable question 0.69
+MIN_CORPUS_COVERAGE = 0.6
 FLAGS = (False, True)
 # Checks outside the grid (each would double it): the grid keeps the incumbent's setting, and `main`
 # prints each one's gain, on against off in the chosen policy, against the paired standard error.
@@ -95,6 +99,8 @@ NEW_CHECKS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "attribute check": ({"require_attribute": True}, {"require_attribute": False}),
     "other-time check": ({"refuse_other_time": True}, {"refuse_other_time": False}),
     "plan-only what-did check": ({"refuse_unrealised_wh": True}, {"refuse_unrealised_wh": False}),
+    "coverage check": ({"min_corpus_coverage": MIN_CORPUS_COVERAGE}, {"min_corpus_coverage": 0.0}),
+    "small-talk check": ({"refuse_small_talk": True}, {"refuse_small_talk": False}),
 }
 # The ceiling for false refusals is 0.10 on unseen questions. Calibration keeps half of it:
 # with the cap at 0.10 the calibration sets measured 0.083-0.095 and the held-out sets 0.20-0.22.
@@ -145,6 +151,7 @@ THRESHOLDS: dict[str, tuple[str, float]] = {
     "min_class_similarity": ("class_similarity", 1.0),
     "min_article_specific": ("article_specific", 1.0),
     "min_quantity_fit": ("quantity_fit", 1.0),
+    "min_corpus_coverage": ("corpus_coverage", 1.0),
 }
 FLAG_CHECKS: dict[str, Callable[[extractive.Extract], bool]] = {
     "refuse_unknown_names": lambda e: bool(e.unknown),
@@ -159,6 +166,7 @@ FLAG_CHECKS: dict[str, Callable[[extractive.Extract], bool]] = {
     "refuse_unrealised": lambda e: bool(e.unrealised),
     "refuse_unrealised_wh": lambda e: bool(e.unrealised_wh),
     "require_attribute": lambda e: not e.attribute_stated,
+    "refuse_small_talk": lambda e: e.small_talk,
 }
 # Settings `checks` does not count as a check of their own when breaking ties.
 UNCOUNTED = frozenset({"min_score", "min_name_coverage", "require_key_focus"})

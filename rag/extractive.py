@@ -71,7 +71,11 @@ chooses by driving the real engine on the calibration question sets: the best
 score is below `min_score` (off topic); the question names something the
 articles never mention (`rag.question`), or a word the articles never use
 that is rarer in English than `min_unseen_frequency` (log10 count in symspellpy's
-English list: "messi", which reads as a typo of "mess", has none); the answer or the passages it quotes
+English list: "messi", which reads as a typo of "mess", has none), or whose specific content words the
+corpus covers less than `min_corpus_coverage` (`rag.coverage`: used, or near a word of the retrieved
+passages; "who wrote hamlet": "The articles never mention “hamlet”."); under `refuse_small_talk` a
+question with no content addressed to the assistant ("how are you today") is refused as such, before
+any other check; the answer or the passages it quotes
 lack the question's names and numbers ("2019", "berit"; numbers read as values
 and English words by their parts, `rag.mentions`: "2,000" is "2000", "31st" is 31,
 "Q2" the "second quarter", "untimely" no name); no chosen sentence
@@ -159,6 +163,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import attribute as attributes
+from rag import coverage as coverages
 from rag import leadpick, mentions, modality, paraphrase, quantity, timeframe, wordvec
 from rag import policy as policies
 from rag import role as roles
@@ -178,6 +183,9 @@ from rag.question import (
     CLITIC,
     CONTRACTIONS,
     MAX_ACRONYM,
+    Reading,
+    english_frequency,
+    english_words,
     read,
     spelled_out,
     spelled_phrases,
@@ -479,6 +487,7 @@ REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
 REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  # `rag.timeframe`
+REFUSAL_SMALL_TALK = "There is no question about the articles here: ask about something they report."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -579,6 +588,11 @@ class Extract:
     unrealised_wh: str = ""
     # "which party is tove lien from" (`rag.attribute`): a chosen sentence states the slot by its owner
     attribute_stated: bool = True
+    # how well the corpus covers the question's specific content words (`rag.coverage`), and the words
+    # it does not cover, as typed ("kimchi")
+    corpus_coverage: float = 1.0
+    uncovered: tuple[str, ...] = ()
+    small_talk: bool = False  # no content, addressed to the assistant ("how are you today")
     question: Question | None = None
 
 
@@ -1369,12 +1383,16 @@ def refusal_reason(
 ) -> str:
     """Why the evidence does not answer the question, in the question's own words, or "" when it does."""
     p = policy or policies.current()
+    if p.refuse_small_talk and ex.small_talk:
+        return REFUSAL_SMALL_TALK
     if ex.best_score < p.min_score:
         return REFUSAL_NO_EVIDENCE
     if p.refuse_unknown_names and ex.unknown:
         return REFUSAL_UNKNOWN.format(names=_quoted(list(ex.unknown[:MAX_REASON_WORDS])))
     if ex.unseen_frequency < p.min_unseen_frequency:
         return REFUSAL_UNKNOWN.format(names=_quoted(list(ex.unseen[:1])))
+    if ex.corpus_coverage < p.min_corpus_coverage and ex.uncovered:
+        return REFUSAL_UNKNOWN.format(names=_quoted(list(ex.uncovered[:1])))
     if ex.name_coverage < p.min_name_coverage:
         seen = {w for p_ in retrieval.passages for w in words(p_.text)}
         missing = [n for n in q.names if n not in seen][:MAX_REASON_WORDS]
@@ -1462,6 +1480,27 @@ def refusal_reason(
     if p.refuse_unrealised_wh and ex.unrealised_wh:
         return REFUSAL_UNREALISED.format(plan=ex.unrealised_wh)
     return ""
+
+
+def _corpus_coverage(
+    q: Question, reading: Reading, cands: list[Candidate], embed: Embed
+) -> tuple[float, tuple[str, ...]]:
+    """How well the corpus covers the question's content words, and those it does not (`rag.coverage`):
+    an unseen word by its nearest word in `cands` (the best-scoring sentences; word vectors cost an
+    embedding per new word, so not the whole retrieved text)."""
+    unseen = [w for w, _ in reading.unseen]
+    names, verb = reading.unknown, q.predicate
+    weighs = sorted(w for w in unseen if coverages.weighing(w, unseen, english_frequency, names, verb))
+    near = coverages.nearest(weighs, _content_words(cands), embed, english_words()) if weighs else {}
+    found = coverages.coverage(
+        [*(w for _, w in q.focus), *reading.unknown],
+        unseen,
+        english_frequency,
+        near,
+        names=names,
+        predicate=verb,
+    )
+    return found.share, found.missing
 
 
 QUANTITY_TYPES = (COUNT, MONEY, AMOUNT)  # "how many", "how much": the number must be the one asked
@@ -2152,8 +2191,11 @@ def _extract(
         attribute_stated=not (slot := _attribute_slot(q))
         or not (policy.require_attribute or measure_focus)
         or attributes.stated(slot, [c.span.text for c in chosen], idf, embed),
+        small_talk=coverages.small_talk(q.text, [w for _, w in q.focus] + list(reading.unknown)),
         question=q,
     )
+    if reading.unseen and (policy.min_corpus_coverage > 0 or measure_focus):
+        result.corpus_coverage, result.uncovered = _corpus_coverage(q, reading, ranked[:FILL_POOL], embed)
     # the number the answer would open with is the lead's (else any chosen sentence's)
     if fitted := fits.get(id(lead)) or [f for c in chosen for f in fits.get(id(c), [])]:
         best_fit = max((fit for _, fit in fitted), key=lambda f: f.score)

@@ -54,6 +54,10 @@ class Policy:
     refuse_unrealised_wh: bool = False
     # "which party is tove lien from": a chosen sentence states the slot next to its owner (rag.attribute)
     require_attribute: bool = False
+    # the specificity-weighted share of the question's content words the corpus covers, literally or by
+    # a near word of the best retrieved sentences (`rag.coverage`: "kimchi", "hamlet" are not); 0: off
+    min_corpus_coverage: float = 0.0
+    refuse_small_talk: bool = False  # a question with no content that addresses the assistant ("how are you")
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"
