@@ -155,7 +155,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rag import attribute as attributes
-from rag import leadpick, mentions, modality, quantity, wordvec
+from rag import leadpick, mentions, modality, pickart, quantity, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -1703,6 +1703,14 @@ def class_similarity(q: Question, chosen: list[Candidate], embed: Embed) -> floa
     return float(wordvec.cosines([q.head], vocab, embed).max())
 
 
+def _retrieved_articles(retrieval: Retrieval) -> dict[str, tuple[str, str, list[str]]]:
+    """Each retrieved article as doc id -> (title, published, its retrieved passages' texts)."""
+    out: dict[str, tuple[str, str, list[str]]] = {}
+    for p in retrieval.passages:
+        out.setdefault(p.doc_id, (p.title, p.published, []))[2].append(p.text)
+    return out
+
+
 def _article_terms(lead: Candidate, retrieval: Retrieval) -> set[str]:
     """The terms of the lead's article as retrieved: its title and every retrieved passage of it."""
     texts = [lead.passage.title] + [p.text for p in retrieval.passages if p.doc_id == lead.passage.doc_id]
@@ -1949,12 +1957,25 @@ def _extract(
             len(c.types),
         )
 
-    lead = max(
-        leaders,
-        key=lambda c: (
+    in_pool = {id(c) for c in pool}  # candidates whose focus coverage is measured
+
+    def lead_key(c: Candidate) -> tuple[float, ...]:
+        coverage = c.coverage if id(c) in in_pool else focus_coverage_of(q, c, idf)
+        return (
             *lead_checks(c),
-            c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
-        ),
+            c.score + W_LEAD_FOCUS * coverage + W_LEAD_NEW * new_information(c, asked, idf),
+        )
+
+    lead = max(leaders, key=lead_key)
+    # A look-alike article's lead gives way to one of an article that states clearly more of the
+    # question ("estova turnout?" led by the Kestria election's turnout; `rag.pickart`).
+    checks = lead_checks(lead)
+    lead = pickart.article_lead(
+        lead,
+        ranked,
+        pickart.article_matches([t for t, _ in q.focus], _retrieved_articles(retrieval), idf),
+        key=lead_key,
+        eligible=lambda c: all(map(operator.ge, lead_checks(c), checks)),
     )
     # A sentence of the lead's article that states the relation asked, not only the topic, leads
     # instead; the replaced lead follows it (`rag.leadpick`).

@@ -1,0 +1,110 @@
+"""Pick the article: among look-alike articles, lead from the one the question's words point to.
+
+News corpora hold look-alikes: two elections, two storms, the same cup final in 2023 and 2024,
+the same company in two quarters, a first report and its follow-up. Their sentences share the topic
+words, so the reader's sentence score (which reads each sentence alone) often leads with a
+look-alike's sentence ("Turnout was 71.2 percent ..." of the Kestria election for "estova
+turnout?"), while the words that tell the articles apart ("estova", "2021", "runoff", "reservoirs")
+sit in the title or another sentence of the right article.
+
+The signal is article-level: the share of the question's focus words, weighted by IDF (rare words
+count most), that an article states in its title and its retrieved passages (`article_match`). A
+year of the question counts fully for an article published in that year or titled with it, and
+only `BODY_YEAR` for one that merely mentions it (a 2025 final's report recalls "the 2024 final").
+When a rival article states clearly more of the question than the lead's (`MARGIN`), its best
+candidate (by the reader's own lead key) leads instead, provided it scores at least `RATIO` of the
+lead and passes the reader's lead checks (`eligible`).
+
+It deliberately does not change the reader's scores, look beyond the best `POOL` candidates, nor
+move the lead between articles that state the question equally (a near tie of topic words is no
+reason to switch): it only corrects a lead whose article lacks what the question names. It reads
+no word list: the weights are the index's document frequencies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from rag.sentences import YEAR, base_terms
+
+if TYPE_CHECKING:
+    from rag.extractive import Candidate
+
+POOL = 30  # best-ranked candidates searched for a lead of a rival article
+RATIO = 0.6  # ... scoring at least this share of the current lead
+MARGIN = 0.2  # a rival article must state this much more of the question's focus (IDF share)
+BODY_YEAR = 0.5  # credit for a year an article only mentions (not its publication year nor its title)
+
+
+def article_terms(title: str, texts: Iterable[str]) -> set[str]:
+    """The stems an article states as retrieved: its title and its retrieved passages."""
+    return set(base_terms(" ".join([title, *texts])))
+
+
+def dated_years(title: str, published: str) -> set[str]:
+    """The years an article is about by its metadata: its publication year and years in its title."""
+    return {m.group(0) for m in YEAR.finditer(f"{title} {published[:4]}")}
+
+
+def article_match(
+    focus: Sequence[str], stated: set[str], dated: set[str], idf: Callable[[str], float]
+) -> float:
+    """IDF-weighted share of the `focus` stems an article states (`stated`); a year counts fully
+    when the article is `dated` in it, `BODY_YEAR` when it only mentions it."""
+    total = sum(idf(t) for t in focus)
+    if total <= 0:
+        return 1.0
+    got = 0.0
+    for term in focus:
+        if YEAR.fullmatch(term):
+            got += idf(term) * (1.0 if term in dated else BODY_YEAR if term in stated else 0.0)
+        elif term in stated:
+            got += idf(term)
+    return got / total
+
+
+def article_matches(
+    focus: Sequence[str],
+    articles: Mapping[str, tuple[str, str, list[str]]],
+    idf: Callable[[str], float],
+) -> dict[str, float]:
+    """`article_match` of each article, given as doc id -> (title, published, retrieved texts)."""
+    return {
+        doc: article_match(focus, article_terms(title, texts), dated_years(title, published), idf)
+        for doc, (title, published, texts) in articles.items()
+    }
+
+
+def _articles(cand: Candidate) -> list[str]:
+    return [cand.passage.doc_id, *(c.passage.doc_id for c in cand.also_in)]
+
+
+def article_lead(
+    lead: Candidate,
+    ranked: Sequence[Candidate],
+    matches: Mapping[str, float],
+    *,
+    key: Callable[[Candidate], tuple[float, ...]],
+    eligible: Callable[[Candidate], bool],
+) -> Candidate:
+    """The lead to quote: `lead`, or the best candidate (by `key`) of an article that states clearly
+    more of the question (`matches`, by doc id) than every article `lead` is quoted from.
+
+    `ranked` are the reader's candidates, best first; `eligible` says whether a candidate may lead
+    where `lead` does (the reader's own lead checks).
+    """
+
+    def match(cand: Candidate) -> float:
+        return max(matches.get(doc, 0.0) for doc in _articles(cand))
+
+    floor = match(lead) + MARGIN
+    rivals = [
+        c
+        for c in ranked[:POOL]
+        if c is not lead and c.score >= RATIO * lead.score and match(c) >= floor and eligible(c)
+    ]
+    if not rivals:
+        return lead
+    best = max(match(c) for c in rivals)
+    return max((c for c in rivals if match(c) >= best), key=key)
