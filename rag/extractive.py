@@ -1969,13 +1969,15 @@ def _extract(
     lead = max(leaders, key=lead_key)
     # A look-alike article's lead gives way to one of an article that states clearly more of the
     # question ("estova turnout?" led by the Kestria election's turnout; `rag.pickart`).
-    checks = lead_checks(lead)
+    checks, articles, focus = lead_checks(lead), _retrieved_articles(retrieval), [t for t, _ in q.focus]
     lead = pickart.article_lead(
         lead,
         ranked,
-        pickart.article_matches([t for t, _ in q.focus], _retrieved_articles(retrieval), idf),
+        pickart.article_matches(focus, articles, idf),
         key=lead_key,
         eligible=lambda c: all(map(operator.ge, lead_checks(c), checks)),
+        asked_years=pickart.years_asked(focus),
+        dated=pickart.article_dates(articles),
     )
     # A sentence of the lead's article that states the relation asked, not only the topic, leads
     # instead; the replaced lead follows it (`rag.leadpick`).

@@ -24,6 +24,7 @@ no word list: the weights are the index's document frequencies.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
 from rag.sentences import YEAR, base_terms
@@ -76,6 +77,16 @@ def article_matches(
     }
 
 
+def years_asked(focus: Sequence[str]) -> set[str]:
+    """The years among the question's focus stems ("2024" of "the 2024 cup final")."""
+    return {t for t in focus if YEAR.fullmatch(t)}
+
+
+def article_dates(articles: Mapping[str, tuple[str, str, list[str]]]) -> dict[str, set[str]]:
+    """`dated_years` of each article, given as doc id -> (title, published, retrieved texts)."""
+    return {doc: dated_years(title, published) for doc, (title, published, _) in articles.items()}
+
+
 def _articles(cand: Candidate) -> list[str]:
     return [cand.passage.doc_id, *(c.passage.doc_id for c in cand.also_in)]
 
@@ -87,24 +98,42 @@ def article_lead(
     *,
     key: Callable[[Candidate], tuple[float, ...]],
     eligible: Callable[[Candidate], bool],
+    asked_years: AbstractSet[str] = frozenset(),
+    dated: Mapping[str, set[str]] | None = None,
 ) -> Candidate:
     """The lead to quote: `lead`, or the best candidate (by `key`) of an article that states clearly
     more of the question (`matches`, by doc id) than every article `lead` is quoted from.
 
+    A year asked comes first: when `lead`'s articles are dated (`dated`, by doc id) in other years
+    only, an article dated in a year asked leads if it states about as much of the question (within
+    `MARGIN`): "the 2024 cup final" is the report of 2024, not the 2025 one recalling it.
     `ranked` are the reader's candidates, best first; `eligible` says whether a candidate may lead
     where `lead` does (the reader's own lead checks).
     """
+    dated = dated or {}
 
     def match(cand: Candidate) -> float:
         return max(matches.get(doc, 0.0) for doc in _articles(cand))
 
-    floor = match(lead) + MARGIN
+    def in_year(cand: Candidate) -> bool:
+        return any(dated.get(doc, set()) & asked_years for doc in _articles(cand))
+
+    def undated(cand: Candidate) -> bool:
+        return not any(dated.get(doc) for doc in _articles(cand))
+
+    floor, near = match(lead) + MARGIN, match(lead) - MARGIN
+    wrong_year = bool(asked_years) and not in_year(lead) and not undated(lead)
     rivals = [
         c
         for c in ranked[:POOL]
-        if c is not lead and c.score >= RATIO * lead.score and match(c) >= floor and eligible(c)
+        if c is not lead
+        and c.score >= RATIO * lead.score
+        and (match(c) >= floor or (wrong_year and in_year(c) and match(c) >= near))
+        and eligible(c)
     ]
     if not rivals:
         return lead
+    if wrong_year and any(in_year(c) for c in rivals):
+        rivals = [c for c in rivals if in_year(c)]
     best = max(match(c) for c in rivals)
     return max((c for c in rivals if match(c) >= best), key=key)
