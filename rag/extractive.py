@@ -1969,13 +1969,18 @@ def _extract(
     lead = max(leaders, key=lead_key)
     # A look-alike article's lead gives way to one of an article that states clearly more of the
     # question ("estova turnout?" led by the Kestria election's turnout; `rag.pickart`).
+    # It never moves the lead to a sentence that states too little of the question to answer it.
     checks, articles, focus = lead_checks(lead), _retrieved_articles(retrieval), [t for t, _ in q.focus]
+    weight = {t: idf(t) * pickart.rarity(w) for t, w in q.focus}
+    least = min(lead.coverage, policy.min_focus_coverage)
     lead = pickart.article_lead(
         lead,
         ranked,
-        pickart.article_matches(focus, articles, idf),
+        pickart.article_matches(focus, articles, lambda t: weight.get(t, 0.0)),
         key=lead_key,
-        eligible=lambda c: all(map(operator.ge, lead_checks(c), checks)),
+        eligible=lambda c: (
+            all(map(operator.ge, lead_checks(c), checks)) and focus_coverage_of(q, c, idf) >= least
+        ),
         asked_years=pickart.years_asked(focus),
         dated=pickart.article_dates(articles),
     )

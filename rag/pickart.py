@@ -7,13 +7,16 @@ look-alike's sentence ("Turnout was 71.2 percent ..." of the Kestria election fo
 turnout?"), while the words that tell the articles apart ("estova", "2021", "runoff", "reservoirs")
 sit in the title or another sentence of the right article.
 
-The signal is article-level: the share of the question's focus words, weighted by IDF (rare words
-count most), that an article states in its title and its retrieved passages (`article_match`). A
-year of the question counts fully for an article published in that year or titled with it, and
-only `BODY_YEAR` for one that merely mentions it (a 2025 final's report recalls "the 2024 final").
-When a rival article states clearly more of the question than the lead's (`MARGIN`), its best
-candidate (by the reader's own lead key) leads instead, provided it scores at least `RATIO` of the
-lead and passes the reader's lead checks (`eligible`).
+The signal is article-level: the question's focus words that an article states in its title and its
+retrieved passages (`article_match`), each weighted by how much it tells articles apart: its IDF in
+the index times its rarity in English (`rarity`: "estova", "reservoirs", "runoff" count; "get",
+"end", "work", which a small corpus may use rarely, hardly do). A year of the question counts fully
+for an article published in that year or titled with it, and only `BODY_YEAR` for one that merely
+mentions it (a 2025 final's report recalls "the 2024 final"). When a rival article states clearly
+more (`MARGIN` of that weight), its best candidate (by the reader's own lead key) leads instead,
+provided it scores at least `RATIO` of the lead and passes the reader's lead checks (`eligible`).
+A year asked comes first: a lead from an article dated in another year gives way to one from an
+article dated in the year asked that states about as much of the question.
 
 It deliberately does not change the reader's scores, look beyond the best `POOL` candidates, nor
 move the lead between articles that state the question equally (a near tie of topic words is no
@@ -27,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING
 
+from rag.question import english_frequency
 from rag.sentences import YEAR, base_terms
 
 if TYPE_CHECKING:
@@ -34,7 +38,8 @@ if TYPE_CHECKING:
 
 POOL = 30  # best-ranked candidates searched for a lead of a rival article
 RATIO = 0.6  # ... scoring at least this share of the current lead
-MARGIN = 0.2  # a rival article must state this much more of the question's focus (IDF share)
+MARGIN = 0.5  # a rival article must state this much more weight of the question's focus words
+ENGLISH_CEILING = 9.0  # log10 English count at which a word tells nothing apart ("get": 8.8)
 BODY_YEAR = 0.5  # credit for a year an article only mentions (not its publication year nor its title)
 
 
@@ -48,31 +53,34 @@ def dated_years(title: str, published: str) -> set[str]:
     return {m.group(0) for m in YEAR.finditer(f"{title} {published[:4]}")}
 
 
+def rarity(word: str) -> float:
+    """How rare `word` is in English, 0 (as common as "get") to 1 (not an English word: a name,
+    a number)."""
+    return min(1.0, max(0.0, 1.0 - english_frequency(word) / ENGLISH_CEILING))
+
+
 def article_match(
-    focus: Sequence[str], stated: set[str], dated: set[str], idf: Callable[[str], float]
+    focus: Sequence[str], stated: set[str], dated: set[str], weight: Callable[[str], float]
 ) -> float:
-    """IDF-weighted share of the `focus` stems an article states (`stated`); a year counts fully
-    when the article is `dated` in it, `BODY_YEAR` when it only mentions it."""
-    total = sum(idf(t) for t in focus)
-    if total <= 0:
-        return 1.0
+    """The weight of the `focus` stems an article states (`stated`); a year counts fully when the
+    article is `dated` in it, `BODY_YEAR` when it only mentions it."""
     got = 0.0
     for term in focus:
         if YEAR.fullmatch(term):
-            got += idf(term) * (1.0 if term in dated else BODY_YEAR if term in stated else 0.0)
+            got += weight(term) * (1.0 if term in dated else BODY_YEAR if term in stated else 0.0)
         elif term in stated:
-            got += idf(term)
-    return got / total
+            got += weight(term)
+    return got
 
 
 def article_matches(
     focus: Sequence[str],
     articles: Mapping[str, tuple[str, str, list[str]]],
-    idf: Callable[[str], float],
+    weight: Callable[[str], float],
 ) -> dict[str, float]:
     """`article_match` of each article, given as doc id -> (title, published, retrieved texts)."""
     return {
-        doc: article_match(focus, article_terms(title, texts), dated_years(title, published), idf)
+        doc: article_match(focus, article_terms(title, texts), dated_years(title, published), weight)
         for doc, (title, published, texts) in articles.items()
     }
 

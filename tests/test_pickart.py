@@ -77,24 +77,30 @@ def cand(doc: str, text: str, score: float) -> Candidate:
 # -- pure functions --------------------------------------------------------------------------------
 
 
-def test_article_match_weighs_the_questions_words_by_idf() -> None:
+def test_article_match_weighs_the_questions_words() -> None:
     stated = pickart.article_terms(ESTOVA_TITLE, [ESTOVA])
-    assert pickart.article_match(["estova", "turnout"], stated, set(), idf) == 1.0
+    assert pickart.article_match(["estova", "turnout"], stated, set(), idf) == 5.0
     other = pickart.article_terms(KESTRIA_TITLE, [KESTRIA])
-    assert pickart.article_match(["estova", "turnout"], other, set(), idf) == pytest.approx(2.0 / 5.0)
-    assert pickart.article_match([], other, set(), idf) == 1.0  # nothing to tell articles apart
+    assert pickart.article_match(["estova", "turnout"], other, set(), idf) == 2.0
+    assert pickart.article_match([], other, set(), idf) == 0.0
+
+
+def test_a_common_english_word_tells_articles_apart_less_than_a_name() -> None:
+    assert pickart.rarity("estova") == 1.0  # no English word
+    assert pickart.rarity("2024") == 1.0
+    assert pickart.rarity("get") < 0.1 < pickart.rarity("reservoirs") < pickart.rarity("estova")
 
 
 def test_a_year_counts_fully_only_for_the_article_dated_in_it() -> None:
     focus = ["score", "2024", "cup", "final"]
-    later = pickart.article_terms(CUP_2025_TITLE, [CUP_2025])  # mentions "the 2024 cup final"
+    later = pickart.article_terms(CUP_2025_TITLE, [CUP_2025])  # mentions "the 2024 final"
     dated_later = pickart.dated_years(CUP_2025_TITLE, "2025-05-25T10:00:00")
     assert dated_later == {"2025"}
     assert "2024" in later
-    assert pickart.article_match(focus, later, dated_later, idf) == pytest.approx(2.5 / 4)
+    assert pickart.article_match(focus, later, dated_later, idf) == pytest.approx(2.5)
     that_year = pickart.article_terms(CUP_2024_TITLE, [CUP_2024])
     dated = pickart.dated_years(CUP_2024_TITLE, "2024-05-26")
-    assert pickart.article_match(focus, that_year, dated, idf) == pytest.approx(3.0 / 4)  # no "score"
+    assert pickart.article_match(focus, that_year, dated, idf) == pytest.approx(3.0)  # no "score"
     assert pickart.dated_years("Storm Berit: what we know in 2023", "") == {"2023"}
 
 
@@ -103,7 +109,7 @@ def test_a_rival_article_that_states_clearly_more_leads() -> None:
     rival = cand("estova", "Turnout was 63.4 percent.", 0.58)
     weak = cand("estova", "Parliament has 101 seats.", 0.20)
     ranked = [lead_, rival, weak]
-    matches = {"kestria": 0.4, "estova": 1.0}
+    matches = {"kestria": 2.0, "estova": 5.0}
     picked = pickart.article_lead(lead_, ranked, matches, key=lambda c: (c.score,), eligible=lambda c: True)
     assert picked is rival
 
@@ -120,10 +126,10 @@ def test_the_lead_stays_without_a_clear_margin_a_close_score_or_the_readers_chec
             lead_, ranked_, matches, key=lambda c: (c.score,), eligible=lambda c: eligible
         )
 
-    assert pick({"kestria": 0.9, "estova": 1.0}) is lead_  # a near tie of topic words: no switch
-    assert pick({"kestria": 0.4, "estova": 1.0}, eligible=False) is lead_  # e.g. not the answer type
+    assert pick({"kestria": 4.8, "estova": 5.0}) is lead_  # a near tie of topic words: no switch
+    assert pick({"kestria": 2.0, "estova": 5.0}, eligible=False) is lead_  # e.g. not the answer type
     low = cand("estova", "Turnout was 63.4 percent.", 0.60 * pickart.RATIO - 0.01)
-    assert pick({"kestria": 0.4, "estova": 1.0}, ranked_=[lead_, low]) is lead_  # scores too low
+    assert pick({"kestria": 2.0, "estova": 5.0}, ranked_=[lead_, low]) is lead_  # scores too low
     # a candidate quoted from both articles (a merged copy) reads as the better of them
     merged = cand("kestria", "Turnout was 71.2 percent.", 0.60)
     merged.also_in = [cand("estova", "Turnout was 71.2 percent.", 0.60)]
@@ -131,7 +137,7 @@ def test_the_lead_stays_without_a_clear_margin_a_close_score_or_the_readers_chec
         pickart.article_lead(
             merged,
             [merged, rival],
-            {"kestria": 0.4, "estova": 1.0},
+            {"kestria": 2.0, "estova": 5.0},
             key=lambda c: (c.score,),
             eligible=lambda c: True,
         )
