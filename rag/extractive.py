@@ -42,7 +42,11 @@ Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
 more of the focus and say more beyond the question (`new_information`: a
 sentence that only restates the question rarely answers it; weight fitted on
-the calibration sets' sentence-level labels). A sentence of the lead's own article clearly closer
+the calibration sets' sentence-level labels). A lead from a look-alike article gives way to the best
+candidate of an article that states clearly more of the question's telling words, by title and
+retrieved passages (IDF times rarity in English; a year asked counts for the article dated in it:
+"estova turnout?" is not the Kestria election's turnout, `rag.pickart`). A sentence of the lead's
+own article clearly closer
 to the relation asked (the question without the words its title states) then leads instead, the
 lead it replaced right after it (`rag.leadpick`: "It cost 1.6 billion crowns." over a headline that
 only names the topic). A lead that leans on a pronoun ("..., he said.") is
