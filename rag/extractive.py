@@ -46,10 +46,9 @@ the calibration sets' sentence-level labels). A lead from a look-alike article g
 candidate of an article that states clearly more of the question's telling words, by title and
 retrieved passages (IDF times rarity in English; a year asked counts for the article dated in it:
 "estova turnout?" is not the Kestria election's turnout, `rag.pickart`). A sentence of the lead's
-own article clearly closer
-to the relation asked (the question without the words its title states) then leads instead, the
-lead it replaced right after it (`rag.leadpick`: "It cost 1.6 billion crowns." over a headline that
-only names the topic). A lead that leans on a pronoun ("..., he said.") is
+own article clearly closer to the relation asked (the question without the words its title states)
+then leads instead, the lead it replaced right after it (`rag.leadpick`: "It cost 1.6 billion
+crowns." over a headline that only names the topic). A lead that leans on a pronoun ("..., he said.") is
 preceded by the sentence before it. The lead is continued by the sentences
 that directly follow it in its article while they stay on its subject
 (articles spread one list over consecutive sentences: "... also offered ...");
