@@ -42,10 +42,13 @@ Selection. Among the sentences scoring close to the best, the lead is one that
 carries the expected answer type (when any does), preferring those that state
 more of the focus and say more beyond the question (`new_information`: a
 sentence that only restates the question rarely answers it; weight fitted on
-the calibration sets' sentence-level labels). A sentence of the lead's own article clearly closer
-to the relation asked (the question without the words its title states) then leads instead, the
-lead it replaced right after it (`rag.leadpick`: "It cost 1.6 billion crowns." over a headline that
-only names the topic). A lead that leans on a pronoun ("..., he said.") is
+the calibration sets' sentence-level labels). A lead from a look-alike article gives way to the best
+candidate of an article that states clearly more of the question's telling words, by title and
+retrieved passages (IDF times rarity in English; a year asked counts for the article dated in it:
+"estova turnout?" is not the Kestria election's turnout, `rag.pickart`). A sentence of the lead's
+own article clearly closer to the relation asked (the question without the words its title states)
+then leads instead, the lead it replaced right after it (`rag.leadpick`: "It cost 1.6 billion
+crowns." over a headline that only names the topic). A lead that leans on a pronoun ("..., he said.") is
 preceded by the sentence before it. The lead is continued by the sentences
 that directly follow it in its article while they stay on its subject
 (articles spread one list over consecutive sentences: "... also offered ...");
@@ -164,7 +167,7 @@ from numpy.typing import NDArray
 
 from rag import attribute as attributes
 from rag import coverage as coverages
-from rag import leadpick, mentions, modality, paraphrase, quantity, timeframe, wordvec
+from rag import leadpick, mentions, modality, paraphrase, pickart, quantity, timeframe, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -1811,6 +1814,14 @@ def class_similarity(q: Question, chosen: list[Candidate], embed: Embed) -> floa
     return float(wordvec.cosines([q.head], vocab, embed).max())
 
 
+def _retrieved_articles(retrieval: Retrieval) -> dict[str, tuple[str, str, list[str]]]:
+    """Each retrieved article as doc id -> (title, published, its retrieved passages' texts)."""
+    out: dict[str, tuple[str, str, list[str]]] = {}
+    for p in retrieval.passages:
+        out.setdefault(p.doc_id, (p.title, p.published, []))[2].append(p.text)
+    return out
+
+
 def _article_terms(lead: Candidate, retrieval: Retrieval) -> set[str]:
     """The terms of the lead's article as retrieved: its title and every retrieved passage of it."""
     texts = [lead.passage.title] + [p.text for p in retrieval.passages if p.doc_id == lead.passage.doc_id]
@@ -2057,12 +2068,32 @@ def _extract(
             len(c.types),
         )
 
-    lead = max(
-        leaders,
-        key=lambda c: (
+    in_pool = {id(c) for c in pool}  # candidates whose focus coverage is measured
+
+    def lead_key(c: Candidate) -> tuple[float, ...]:
+        coverage = c.coverage if id(c) in in_pool else focus_coverage_of(q, c, idf)
+        return (
             *lead_checks(c),
-            c.score + W_LEAD_FOCUS * c.coverage + W_LEAD_NEW * new_information(c, asked, idf),
+            c.score + W_LEAD_FOCUS * coverage + W_LEAD_NEW * new_information(c, asked, idf),
+        )
+
+    lead = max(leaders, key=lead_key)
+    # A look-alike article's lead gives way to one of an article that states clearly more of the
+    # question ("estova turnout?" led by the Kestria election's turnout; `rag.pickart`).
+    # It never moves the lead to a sentence that states too little of the question to answer it.
+    checks, articles, focus = lead_checks(lead), _retrieved_articles(retrieval), [t for t, _ in q.focus]
+    weight = {t: idf(t) * pickart.rarity(w) for t, w in q.focus}
+    least = min(lead.coverage, policy.min_focus_coverage)
+    lead = pickart.article_lead(
+        lead,
+        ranked,
+        pickart.article_matches(focus, articles, lambda t: weight.get(t, 0.0)),
+        key=lead_key,
+        eligible=lambda c: (
+            all(map(operator.ge, lead_checks(c), checks)) and focus_coverage_of(q, c, idf) >= least
         ),
+        asked_years=pickart.years_asked(focus),
+        dated=pickart.article_dates(articles),
     )
     # A sentence of the lead's article that states the relation asked, not only the topic, leads
     # instead; the replaced lead follows it (`rag.leadpick`).
