@@ -237,7 +237,7 @@ CONTINUE_CUE_COSINE = 0.35  # ... or this similar when it signals continuation (
 MAX_CONTINUATIONS = 2
 HEADLINE_LEDE = True  # a headline lead is continued by its article's opening sentence
 HEADLINE_GAP = 80  # characters between a headline and that sentence (a dateline)
-REPLACEABLE = frozenset({"same_article", "fill"})  # quoted sentences `rag.samesent` may replace
+REPLACEABLE = frozenset({"same_article", "fill"})  # quoted roles `rag.samesent` may replace (lead's article)
 SAME_ARTICLE_RATIO = 0.6  # one more sentence of the lead's article when it scores this share of the lead
 FILL_POOL = 20  # best-scoring candidates that may fill an answer place still free (`_fill`)
 NOVELTY_MIN = 0.3  # IDF share of a further sentence's terms that no chosen sentence has
@@ -1375,7 +1375,9 @@ def _residue_sentence(
         return quoted
     new = own[pick]
     gains = [
-        samesent.gain(option(c), missing, weight, near) if c.role in REPLACEABLE and not c.types else None
+        samesent.gain(option(c), missing, weight, near)
+        if c.role in REPLACEABLE and not c.types and c.passage.doc_id == lead.passage.doc_id
+        else None
         for c in quoted
     ]
     at = samesent.slot(gains, samesent.gain(option(new), missing, weight, near), len(quoted) < MAX_SENTENCES)
