@@ -66,7 +66,11 @@ slot still free takes the best further sentence of the lead's own article
 the answer is a sentence further on, "It expected to restore power by
 Wednesday."; it adds no citation). The refusal checks read that choice; the
 answer then quotes, in the places still free, the next best-scoring sentences
-of the articles it already cites (`_fill`: no new citation).
+of the articles it already cites (`_fill`: no new citation). Last, a sentence of the lead's article
+that states the focus words the lead leaves unstated (literally or by a near word: "No deaths or
+serious injuries were reported." for "was anyone killed by fenna") takes a free place, or the place
+of a quoted sentence of that article, carrying no asked answer type, that states less of them
+(`rag.samesent`; the refusal checks never read it).
 
 Refusal, with the closest passages listed as related by the engine, follows the
 policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
@@ -526,7 +530,7 @@ class Candidate:
     also_in: list[Candidate] = field(default_factory=list)  # near-duplicates in other articles
     types: set[str] = field(default_factory=set)  # expected answer types it carries
     coverage: float = 1.0  # share of the question's focus it states
-    role: str = ""  # why it was chosen: lead, before, continuation, type, further, same_article, list, fill
+    role: str = ""  # why chosen: lead, before, continuation, type, further, same_article, list, fill, residue
 
 
 @dataclass(frozen=True)
