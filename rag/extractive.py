@@ -1364,10 +1364,10 @@ def _residue_sentence(
     read_with = {"lead", "before", "displaced", "continuation"}
     stated = set().union(*(c.terms for c in quoted if c.role in read_with))
     missing = samesent.residue(q.focus, stated, frame_words(q))
-    own = [c for c in ranked if c.passage.doc_id == lead.passage.doc_id and c not in quoted]
+    own = [c for c in ranked if c.passage.doc_id == lead.passage.doc_id and c not in quoted][: samesent.POOL]
     if not missing or not own:
         return quoted
-    vocab = _content_words(own + quoted)
+    vocab = _content_words(own + [c for c in quoted if c.role in REPLACEABLE])
     near = wordvec.near_words([w for _, w in missing], vocab, embed, SOFT_MATCH_COSINE) if vocab else {}
     weight = {t: idf(t) for t, _ in missing}
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 MIN_RESIDUE_SHARE = 0.5  # the sentence states at least this share of the residue's weight
 MIN_GAIN_OVER = 0.25  # ... and this much more of it than the quoted sentence it replaces
 MIN_SCORE_RATIO = 0.1  # no sentence scoring below this share of the lead (off the question altogether)
+POOL = 10  # the best-scoring sentences of the lead's article looked at (their words are embedded)
 
 
 @dataclass(frozen=True)
