@@ -66,7 +66,11 @@ slot still free takes the best further sentence of the lead's own article
 the answer is a sentence further on, "It expected to restore power by
 Wednesday."; it adds no citation). The refusal checks read that choice; the
 answer then quotes, in the places still free, the next best-scoring sentences
-of the articles it already cites (`_fill`: no new citation).
+of the articles it already cites (`_fill`: no new citation). Last, a sentence of the lead's article
+that states the focus words the lead leaves unstated (literally or by a near word: "No deaths or
+serious injuries were reported." for "was anyone killed by fenna") takes a free place, or the place
+of a quoted sentence of that article, carrying no asked answer type, that states less of them
+(`rag.samesent`; the refusal checks never read it).
 
 Refusal, with the closest passages listed as related by the engine, follows the
 policy in `rag/policy.json` (`rag.policy`), which `evals/calibrate.py --write`
@@ -167,7 +171,7 @@ from numpy.typing import NDArray
 
 from rag import attribute as attributes
 from rag import coverage as coverages
-from rag import leadpick, mentions, modality, paraphrase, pickart, quantity, timeframe, wordvec
+from rag import leadpick, mentions, modality, paraphrase, pickart, quantity, samesent, timeframe, wordvec
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -237,6 +241,7 @@ CONTINUE_CUE_COSINE = 0.35  # ... or this similar when it signals continuation (
 MAX_CONTINUATIONS = 2
 HEADLINE_LEDE = True  # a headline lead is continued by its article's opening sentence
 HEADLINE_GAP = 80  # characters between a headline and that sentence (a dateline)
+REPLACEABLE = frozenset({"same_article", "fill"})  # quoted roles `rag.samesent` may replace (lead's article)
 SAME_ARTICLE_RATIO = 0.6  # one more sentence of the lead's article when it scores this share of the lead
 FILL_POOL = 20  # best-scoring candidates that may fill an answer place still free (`_fill`)
 NOVELTY_MIN = 0.3  # IDF share of a further sentence's terms that no chosen sentence has
@@ -525,7 +530,7 @@ class Candidate:
     also_in: list[Candidate] = field(default_factory=list)  # near-duplicates in other articles
     types: set[str] = field(default_factory=set)  # expected answer types it carries
     coverage: float = 1.0  # share of the question's focus it states
-    role: str = ""  # why it was chosen: lead, before, continuation, type, further, same_article, list, fill
+    role: str = ""  # why chosen: lead, before, continuation, type, further, same_article, list, fill, residue
 
 
 @dataclass(frozen=True)
@@ -1343,6 +1348,47 @@ def _fill(chosen: list[Candidate], ranked: list[Candidate], idf: Callable[[str],
             cand.role = "fill"
             quoted.append(cand)
     return quoted
+
+
+def _residue_sentence(
+    q: Question,
+    lead: Candidate,
+    quoted: list[Candidate],
+    ranked: list[Candidate],
+    idf: Callable[[str], float],
+    embed: Embed,
+) -> list[Candidate]:
+    """`quoted` with the sentence of the lead's article that states most of the focus the lead (and
+    the sentences read with it) leaves unstated, in a free place or instead of a quoted sentence that
+    states less of it (`rag.samesent`)."""
+    read_with = {"lead", "before", "displaced", "continuation"}
+    stated = set().union(*(c.terms for c in quoted if c.role in read_with))
+    missing = samesent.residue(q.focus, stated, frame_words(q))
+    own = [c for c in ranked if c.passage.doc_id == lead.passage.doc_id and c not in quoted][: samesent.POOL]
+    if not missing or not own:
+        return quoted
+    vocab = _content_words(own + [c for c in quoted if c.role in REPLACEABLE])
+    near = wordvec.near_words([w for _, w in missing], vocab, embed, SOFT_MATCH_COSINE) if vocab else {}
+    weight = {t: idf(t) for t, _ in missing}
+
+    def option(c: Candidate) -> samesent.Option:
+        return samesent.Option(frozenset(c.terms), frozenset(words(c.span.text)), c.score)
+
+    pick = samesent.best([option(c) for c in own], missing, weight, near, lead.score)
+    if pick is None:
+        return quoted
+    new = own[pick]
+    gains = [
+        samesent.gain(option(c), missing, weight, near)
+        if c.role in REPLACEABLE and not c.types and c.passage.doc_id == lead.passage.doc_id
+        else None
+        for c in quoted
+    ]
+    at = samesent.slot(gains, samesent.gain(option(new), missing, weight, near), len(quoted) < MAX_SENTENCES)
+    if at is None:
+        return quoted
+    new.role = "residue"
+    return [*quoted, new] if at == -1 else [*quoted[:at], *quoted[at + 1 :], new]
 
 
 def _new_article(cand: Candidate, chosen: list[Candidate]) -> bool:
@@ -2246,5 +2292,7 @@ def _extract(
             result.short_marks = ((result.short_from, *result.short_span),)
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
+    if not result.refused:  # the answer quotes what the lead leaves open (`rag.samesent`)
+        quoted = _residue_sentence(q, lead, quoted, ranked, idf, embed)
     result.chosen = _same_article_first(quoted)
     return result
