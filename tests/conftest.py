@@ -20,6 +20,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from rag.config import Settings, get_settings
+from rag.wordvec import Embed
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -83,6 +84,16 @@ def embed_model() -> Any:
     from rag.wiring import build_embed_model
 
     return build_embed_model(make_settings(Path("/nonexistent")))
+
+
+@pytest.fixture(scope="session")
+def embed(embed_model: Any) -> Embed:
+    """The real embedding model as the readers' `Embed` callable (texts in, vectors out)."""
+
+    def run(texts: list[str]) -> list[list[float]]:
+        return [list(map(float, v)) for v in embed_model.get_text_embedding_batch(texts)]
+
+    return run
 
 
 @pytest.fixture(scope="session")

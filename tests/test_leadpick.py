@@ -3,10 +3,7 @@ not only the topic its title names, leads; the replaced lead follows it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import pytest
 
 from rag import leadpick
 from rag.extractive import Candidate, Extract, extract
@@ -29,14 +26,6 @@ BRIDGE = (
     "The Tarn bridge in Ostbridge reopened to traffic on Friday after eight months of repairs. "
     "The repairs cost 40 million crowns."
 )
-
-
-@pytest.fixture(scope="module")
-def embed(embed_model: Any) -> Embed:
-    def run(texts: list[str]) -> list[list[float]]:
-        return [list(v) for v in embed_model.get_text_embedding_batch(texts)]
-
-    return run
 
 
 def idf(term: str) -> float:

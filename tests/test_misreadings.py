@@ -19,7 +19,6 @@ passage of our own, with the cost side beside it (what must still not count):
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from rag import mentions
 from rag.extractive import (
@@ -39,6 +38,7 @@ from rag.extractive import (
 from rag.question import read
 from rag.retrieve import Passage
 from rag.sentences import Span, base_terms
+from rag.wordvec import Embed
 from tests.test_extractive import idf
 
 
@@ -108,10 +108,7 @@ def test_a_title_stating_the_year_asked_is_no_contradiction() -> None:
     assert contradictions(q, other) == (("2026", "2024"),)
 
 
-def test_how_many_counts_by_a_word_near_in_meaning(embed_model: Any) -> None:
-    def embed(texts: list[str]) -> list[list[float]]:
-        return [list(v) for v in embed_model.get_text_embedding_batch(texts)]
-
+def test_how_many_counts_by_a_word_near_in_meaning(embed: Embed) -> None:
     q = analyse("how many houses flooded in january")
     homes = candidate("About 120 homes and 14 businesses were flooded, the authority said.")
     assert COUNT not in answer_types(q, homes.span.text)  # literally, "houses" is not counted

@@ -5,7 +5,6 @@ bag-of-words fake embedder (and the real model where a near synonym must be foun
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
@@ -13,6 +12,7 @@ from rag import modality
 from rag import policy as policies
 from rag.extractive import REFUSAL_UNREALISED, SOFT_MATCH_COSINE, analyse, extract
 from rag.retrieve import Passage, Retrieval
+from rag.wordvec import Embed
 from tests.test_answer_first import ask
 from tests.test_extractive import idf
 
@@ -285,12 +285,8 @@ def test_questions_about_the_plan_keep_their_answer(question: str, article: str)
     assert ex.unrealised == ""
 
 
-def test_the_predicate_is_found_by_a_near_synonym(embed_model: Any) -> None:
+def test_the_predicate_is_found_by_a_near_synonym(embed: Embed) -> None:
     """ "hire" is not in the sentence; "recruit" is, near it in meaning (0.65 with the real model)."""
-
-    def embed(texts: list[str]) -> list[list[float]]:
-        return [list(map(float, v)) for v in embed_model.get_text_embedding_batch(texts)]
-
     sentence = "The hospital said it hoped to recruit 150 nurses by the summer."
     alike = modality.alike_words("hire", [sentence], embed=embed, min_cosine=SOFT_MATCH_COSINE)
     assert "recruit" in alike

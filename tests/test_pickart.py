@@ -4,8 +4,6 @@ shares the topic words."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from rag import pickart
@@ -39,14 +37,6 @@ CUP_2025 = (
     "United beat Halvik Rovers 3-0 in the cup final on Sunday. "
     "Rahn had promised after losing the 2024 final that United would be back."
 )
-
-
-@pytest.fixture(scope="module")
-def embed(embed_model: Any) -> Embed:
-    def run(texts: list[str]) -> list[list[float]]:
-        return [list(v) for v in embed_model.get_text_embedding_batch(texts)]
-
-    return run
 
 
 IDF = {"estova": 3.0, "turnout": 2.0, "2024": 1.0, "cup": 1.0, "final": 1.0, "score": 1.0}

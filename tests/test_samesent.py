@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from rag import samesent
@@ -70,14 +68,6 @@ FENNA = (
     "Ferries to the islands were cancelled. "
     f"{NO_DEATHS}"
 )
-
-
-@pytest.fixture(scope="module")
-def embed(embed_model: Any) -> Embed:
-    def run(texts: list[str]) -> list[list[float]]:
-        return [list(v) for v in embed_model.get_text_embedding_batch(texts)]
-
-    return run
 
 
 def ask(question: str, embed: Embed, title: str, text: str) -> list[str]:
