@@ -1634,7 +1634,10 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
     text = lead.span.text.lower()
     out: list[tuple[str, str]] = []
     # a month the question dates its event by ("in may") against a lead dated by another one
-    months = [m.group(2) for m in ASKED_MONTH.finditer(q.text.lower())]
+    # the sentence that asks: a quiz-style question first states facts of other years and codes
+    # ("... passed 20 million in 2024. How many passengers did it handle in 2025?"; `rag.timeframe`)
+    asking = timeframe.asked_sentence(q.text).lower()
+    months = [m.group(2) for m in ASKED_MONTH.finditer(asking)]
     stated = [m.group(0) for m in re.finditer(rf"\b({MONTH_NAMES})\b", text)]
     if months and stated and not set(months) & set(stated):
         out.append((months[0], stated[0]))
@@ -1649,6 +1652,9 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
         (w for w in q.own_words if any(ch.isdigit() for ch in w) and w not in ends),
         key=lambda w: (q_tokens.index(w) if w in q_tokens else len(q_tokens), w),
     )
+    if asking != q.text.lower().strip():  # several sentences: only the asking one's codes are asked
+        asking_tokens = {re.sub(r"'s$", "", w) for w in words(asking)}
+        asked = [w for w in asked if w in asking_tokens]
     if not asked:
         return tuple(out)
     tokens = re.findall(r"[\w.,-]*\d[\w-]*|[a-z]+", text)

@@ -89,10 +89,16 @@ def _reference(text: str, at: int) -> bool:
     return bool(REFERENCE_WORDS & set(before))
 
 
+def asked_sentence(question: str) -> str:
+    """The sentence that asks: the last one (a quiz-style question first states facts of other times:
+    "Varnholt airport passed 20 million passengers in 2024. How many ... in 2025?")."""
+    parts = [p for p in QUESTION_SPLIT.split(question.strip()) if p.strip()]
+    return parts[-1] if parts else ""
+
+
 def asked_times(question: str) -> list[Time]:
     """The times the question asks about: those of its last sentence that no reference word introduces."""
-    parts = [p for p in QUESTION_SPLIT.split(question.strip()) if p.strip()]
-    return [t for t in times(parts[-1] if parts else "") if not t.reference]
+    return [t for t in times(asked_sentence(question)) if not t.reference]
 
 
 def anchored_times(sentence: str) -> list[Time]:
@@ -123,8 +129,8 @@ def other_month(question: str, texts: Sequence[str], published: str) -> tuple[st
     month ("did the bank hike again in may") that none of `texts` (the lead's article and the
     sentences the answer quotes) names and the article was not published in; else None. News
     reports an event in the month it happens or names its month: a month neither is another time."""
-    parts = [p for p in QUESTION_SPLIT.split(question.strip()) if p.strip()]
-    asked = ASKED_MONTH.search(parts[-1] if parts else "")
+    asking = asked_sentence(question)
+    asked = ASKED_MONTH.search(asking)
     date = PUBLISHED.match(published)
     if asked is None or date is None:
         return None
@@ -134,7 +140,7 @@ def other_month(question: str, texts: Sequence[str], published: str) -> tuple[st
     capitalised = re.compile(rf"\b{month.capitalize()}\b")  # "may" lowercase is the modal
     if any(capitalised.search(text) for text in texts):
         return None
-    year = YEAR.match(parts[-1][asked.end() :].strip(" ,"))  # "in march 2025": a plan for 2025 is about it
+    year = YEAR.match(asking[asked.end() :].strip(" ,"))  # "in march 2025": a plan for 2025 is about it
     if year and any(re.search(rf"\b{year.group(0)}\b", text) for text in texts):
         return None
     return asked.group(1), f"{MONTHS[int(date.group(2)) - 1].capitalize()} {date.group(1)}"

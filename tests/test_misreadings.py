@@ -168,3 +168,14 @@ def test_an_article_of_the_year_asked_may_recall_another_year() -> None:
     # the cost side: the same sentence in an article of another year contradicts the year asked
     other = candidate("Rovers finished seventh, their worst finish since 2022.", published="2022-05-20")
     assert contradictions(q, other) == (("2025", "2022"),)
+
+
+def test_a_quiz_style_question_asks_the_years_of_its_last_sentence_only() -> None:
+    """ "Orbix sold 470,000 tablets in 2024. What did it earn in 2025?" asks about 2025: its opening
+    statement's year is no year asked, so a lead dated 2025 contradicts nothing."""
+    q = analyse("Orbix sold 470,000 tablets in 2024. What was its profit in 2025?")
+    lead = candidate("Orbix made a net profit of 54 million dollars in 2025.", published="2026-01-20")
+    assert contradictions(q, lead) == ()
+    # the cost side: the asking sentence's own year still contradicts a lead dated by another one
+    other = candidate("Orbix made a net profit of 61 million dollars in 2023.", published="2024-01-20")
+    assert contradictions(q, other) == (("2025", "2023"),)
