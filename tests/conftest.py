@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -77,6 +79,21 @@ def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
         return make_settings(overrides.pop("data_dir", tmp_path / "data"), **overrides)
 
     return factory
+
+
+def outputs_under_hash_seeds(code: str, seeds: int = 6) -> set[str]:
+    """What `code` prints (stripped) when run by a fresh interpreter under each of `seeds` hash seeds:
+    one output means its result does not follow the order of a set or dict of strings."""
+    return {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in range(seeds)
+    }
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,6 @@ embedder of tests/test_extractive.py; each short fact must be a span of its sent
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections import Counter
 from dataclasses import replace
 
@@ -20,6 +17,7 @@ from rag.compose import class_phrase, person_phrase, place_phrase
 from rag.extractive import PERSON_NOUNS, analyse, contradictions, extract
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import CALENDAR, STOPWORDS, content_terms, stem
+from tests.conftest import outputs_under_hash_seeds
 from tests.test_extractive import fake_embed, idf
 
 OPEN = policies.Policy(min_score=0.0, require_answer_type=False, min_focus_coverage=0.0)
@@ -228,16 +226,7 @@ def test_the_contradiction_quoted_follows_the_question_whatever_the_hash_seed() 
         "q = analyse('they won in 2024 and 2025, so who won the cup in 2023')\n"
         "print(contradictions(q, candidates(Retrieval(q.text, [p]))[0]))\n"
     )
-    seen = {
-        subprocess.run(
-            [sys.executable, "-c", code],
-            env={**os.environ, "PYTHONHASHSEED": str(seed)},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for seed in range(6)
-    }
+    seen = outputs_under_hash_seeds(code)
     assert seen == {"(('2025', '2024'), ('2023', '2024'))"}
 
 

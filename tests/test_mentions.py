@@ -8,16 +8,13 @@ The last tests keep the check refusing what it should.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from rag import extractive
 from rag import policy as policies
 from rag.mentions import asked_numbers, is_english, number_values, states_number
 from rag.retrieve import Passage, Retrieval
+from tests.conftest import outputs_under_hash_seeds
 from tests.test_extractive import fake_embed, idf
 
 NAMES_ONLY = policies.Policy(
@@ -204,14 +201,5 @@ def test_english_typo_is_the_same_in_every_process() -> None:
         "from rag.question import english_typo; "
         "print([english_typo(w) for w in 'orso berit biden halden pence gusty brunt ouster kims'.split()])"
     )
-    seen = {
-        subprocess.run(
-            [sys.executable, "-c", script],
-            env={**os.environ, "PYTHONHASHSEED": str(seed)},
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        for seed in range(6)
-    }
+    seen = outputs_under_hash_seeds(script)
     assert len(seen) == 1, seen
