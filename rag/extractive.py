@@ -1876,8 +1876,8 @@ def _retrieved_articles(retrieval: Retrieval) -> dict[str, tuple[str, str, list[
 
 def _article_terms(lead: Candidate, retrieval: Retrieval) -> set[str]:
     """The terms of the lead's article as retrieved: its title and every retrieved passage of it."""
-    texts = [lead.passage.title] + [p.text for p in retrieval.passages if p.doc_id == lead.passage.doc_id]
-    return set(base_terms(" ".join(texts)))
+    texts = [p.text for p in retrieval.passages if p.doc_id == lead.passage.doc_id]
+    return pickart.article_terms(lead.passage.title, texts)
 
 
 def article_specific(
@@ -2135,17 +2135,18 @@ def _extract(
     # It never moves the lead to a sentence that states too little of the question to answer it.
     checks, articles, focus = lead_checks(lead), _retrieved_articles(retrieval), [t for t, _ in q.focus]
     weight = {t: idf(t) * pickart.rarity(w) for t, w in q.focus}
+    dated = pickart.article_dates(articles)
     least = min(lead.coverage, policy.min_focus_coverage)
     lead = pickart.article_lead(
         lead,
         ranked,
-        pickart.article_matches(focus, articles, lambda t: weight.get(t, 0.0)),
+        pickart.article_matches(focus, articles, lambda t: weight.get(t, 0.0), dated),
         key=lead_key,
         eligible=lambda c: (
             all(map(operator.ge, lead_checks(c), checks)) and focus_coverage_of(q, c, idf) >= least
         ),
         asked_years=pickart.years_asked(focus),
-        dated=pickart.article_dates(articles),
+        dated=dated,
     )
     # A sentence of the lead's article that states the relation asked, not only the topic, leads
     # instead; the replaced lead follows it (`rag.leadpick`).

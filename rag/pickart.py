@@ -77,11 +77,13 @@ def article_matches(
     focus: Sequence[str],
     articles: Mapping[str, tuple[str, str, list[str]]],
     weight: Callable[[str], float],
+    dated: Mapping[str, set[str]],
 ) -> dict[str, float]:
-    """`article_match` of each article, given as doc id -> (title, published, retrieved texts)."""
+    """`article_match` of each article, given as doc id -> (title, published, retrieved texts), with
+    its `article_dates`."""
     return {
-        doc: article_match(focus, article_terms(title, texts), dated_years(title, published), weight)
-        for doc, (title, published, texts) in articles.items()
+        doc: article_match(focus, article_terms(title, texts), dated[doc], weight)
+        for doc, (title, _, texts) in articles.items()
     }
 
 

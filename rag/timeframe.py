@@ -71,8 +71,6 @@ def times(text: str) -> list[Time]:
     seasons = {start: (start, end) for start, end in year_spans(text)}  # "2023-24" asks for either year
     for match in YEAR_TOKEN.finditer(text):
         year = match.group(1)
-        if not YEAR.fullmatch(year):
-            continue
         values = frozenset(seasons.get(year, (year,)))
         found.append((match.start(), Time(YEAR_KIND, values, year, _reference(text, match.start()))))
     for match in PERIOD_TEXT.finditer(text):
