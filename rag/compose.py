@@ -65,6 +65,10 @@ ROLE_WORDS_BEFORE = 3  # lowercase words before a name that may describe it ("de
 PLACE_GAP = 4  # lowercase words between a preposition and the name it leads to
 PLACE_PREPOSITIONS = frozenset("in at to near from into outside inside across through via".split())
 PLACE_LINKS = frozenset("the a an of".split())  # words that may sit inside a place phrase
+# Prepositions before a name that make it where something is, not who did it ("on Kings Street",
+# "at the Stadio Marittimo"); "from" and "to" are left out: "students from Brannock University"
+WHO_PLACE_PREPOSITIONS = frozenset("in at on near into outside inside across through via along".split())
+AGENT_PREPOSITIONS = frozenset({"by"})  # "made by Aerotek Engines": the agent of a passive
 DETERMINERS = frozenset("a an the his her its their".split())
 FUNCTION_WORDS = DETERMINERS | frozenset("in on at to of for by with from and or but as".split())
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
@@ -162,17 +166,59 @@ def _span(text: str, toks: list[re.Match[str]], i: int, j: int) -> tuple[int, in
     return toks[i].start(), toks[j].end()
 
 
+def _introduced_by(lowered: list[str], i: int, prepositions: frozenset[str]) -> bool:
+    """Whether the name starting at token `i` follows one of `prepositions`, directly or after a
+    determiner: "on Kings Street", "at the Stadio Marittimo", "by Aerotek Engines"."""
+    k = i - 1
+    if k >= 0 and lowered[k] in DETERMINERS:
+        k -= 1
+    return k >= 0 and lowered[k] in prepositions
+
+
 def person_phrase(
     text: str,
     asked: frozenset[str],
     person_nouns: frozenset[str],
     ignore: frozenset[str],
     stop: frozenset[str] = frozenset(),
+    fills: Callable[[tuple[int, int]], bool] | None = None,
 ) -> tuple[int, int] | None:
     """The span naming the person a "who" question asks for: a new multi-word name with its role
-    words ("defence minister Sergei Shoigu"), else a role noun phrase ("a regional governor")."""
+    words ("defence minister Sergei Shoigu"), else a role noun phrase ("a regional governor").
+
+    Among several names, the first that `fills` the role the question asks (the caller's test:
+    "Emre Yilmaz scored" for "who scored the winning penalty") comes first, then the first that no
+    place preposition introduces ("at the Stadio Marittimo", "on Kings Street" name where, not
+    who), then the first name at all."""
+    spans = _person_spans(text, asked, person_nouns, ignore, stop)
+    if not spans:
+        return None
+    lowered = [t.group(0).lower() for t in _tokens(text)]
+    named = [(span, at) for span, at in spans if at >= 0]
+    if not named:
+        return spans[0][0]  # the role noun phrase
+    if fills is not None:
+        filling = [(span, at) for span, at in named if fills(span)]
+        # "The engines of the Corvane C-190 are made by Aerotek Engines": the agent after "by" first
+        agents = [span for span, at in filling if _introduced_by(lowered, at, AGENT_PREPOSITIONS)]
+        if agents or filling:
+            return agents[0] if agents else filling[0][0]
+    plain = [span for span, at in named if not _introduced_by(lowered, at, WHO_PLACE_PREPOSITIONS)]
+    return plain[0] if plain else None
+
+
+def _person_spans(
+    text: str,
+    asked: frozenset[str],
+    person_nouns: frozenset[str],
+    ignore: frozenset[str],
+    stop: frozenset[str],
+) -> list[tuple[tuple[int, int], int]]:
+    """Every span `person_phrase` may choose, in order, each with the token index where its name
+    begins; -1 for the one role noun phrase read when the sentence has no new name."""
     toks = _tokens(text)
     lowered = [t.group(0).lower() for t in toks]
+    found: list[tuple[tuple[int, int], int]] = []
     for i, j in _name_runs(text, toks, ignore):
         run = lowered[i : j + 1]
         # the name asked about is no answer; a role word the question asks by ("which minister")
@@ -198,7 +244,9 @@ def person_phrase(
                 break
             k -= 1
         if j - start + 1 <= MAX_ENTITY_WORDS:
-            return _span(text, toks, start, j)
+            found.append((_span(text, toks, start, j), i))
+    if found:
+        return found
     for k, word in enumerate(lowered):
         if word in person_nouns and word not in asked:
             start = k
@@ -225,8 +273,8 @@ def person_phrase(
                             end = m  # "Primorye region"
                         break
                     m += 1
-            return _span(text, toks, start, end)
-    return None
+            return [(_span(text, toks, start, end), -1)]
+    return []
 
 
 def place_phrase(

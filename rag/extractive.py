@@ -165,6 +165,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 from numpy.typing import NDArray
@@ -1738,13 +1739,16 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
     if q.listing:
         return "", None, None  # a list is read from its sentences, not cut to one item
     own = q.own_words
+    # "who scored the winning penalty": a name next to the role asked comes first
+    role = roles.asked_role(q.text, q.noun, q.predicate, q.types) if PERSON in q.types else None
     for cand in chosen:
         text = cand.span.text
         found: tuple[int, int] | None = None
         if q.noun and stem(base_form(q.noun)) in cand.terms:
             found = class_phrase(text, stem(base_form(q.noun)), own, CALENDAR, _stem_word)
         if found is None and PERSON in q.types:
-            found = person_phrase(text, own, PERSON_NOUNS, CALENDAR, STOPWORDS)
+            fills = partial(_role_filled, role, text, own) if role else None
+            found = person_phrase(text, own, PERSON_NOUNS, CALENDAR, STOPWORDS, fills=fills)
         if found is None and PLACE in q.types:
             found = place_phrase(text, own, CALENDAR, STOPWORDS)
         if found is not None:
@@ -1754,6 +1758,10 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
         if q.types and any(k in SHORT_TYPES for k in q.types):
             break
     return "", None, None
+
+
+def _role_filled(role: roles.Role, text: str, own: frozenset[str], span: tuple[int, int]) -> bool:
+    return roles.fills(role, text, span, own).ok
 
 
 def total_of(

@@ -41,6 +41,7 @@ from rag.sentences import (
     COPULAS,
     DETERMINERS,
     DO_AUXILIARIES,
+    IRREGULAR_VERBS,
     OPTIONS,
     STOPWORDS,
     TOKEN,
@@ -174,7 +175,8 @@ def _states(word: str, stems: frozenset[str], token: str, alike: frozenset[str])
     stem extends the other by an agent or action suffix: "hack"/"hacker"), or as a near synonym."""
     if token in alike:
         return True
-    t = stem(base_form(re.sub(r"'s$", "", token)))
+    plain = re.sub(r"'s$", "", token)
+    t = stem(base_form(IRREGULAR_VERBS.get(plain, plain)))  # "made" states "makes"
     for s in stems:
         if t == s:
             return True

@@ -16,7 +16,7 @@ from rag import policy as policies
 from rag.compose import class_phrase, person_phrase, place_phrase
 from rag.extractive import PERSON_NOUNS, analyse, contradictions, extract
 from rag.retrieve import Passage, Retrieval
-from rag.sentences import CALENDAR, STOPWORDS, content_terms, stem
+from rag.sentences import CALENDAR, STOPWORDS, Span, content_terms, stem
 from tests.conftest import outputs_under_hash_seeds
 from tests.test_extractive import fake_embed, idf
 
@@ -94,6 +94,35 @@ def test_person_span_skips_names_of_weekdays_and_the_opening_word() -> None:
     text = "Earlier Sunday, the ministry said the deal was signed by a regional governor."
     span = person_phrase(text, frozenset("who signed the deal".split()), PERSON_NOUNS, CALENDAR, STOPWORDS)
     assert span is not None and text[span[0] : span[1]] == "a regional governor"
+
+
+def _who(question: str, text: str) -> str | None:
+    """The short "who" answer `extractive.short_fact` reads from `text` (role filling included)."""
+    cand = extractive.Candidate(span=Span(0, len(text), text), passage=Passage("d::c", "d", "", "", "", text, 0, 0))
+    short = extractive.short_fact(analyse(question), [cand])[0]
+    return short or None
+
+
+def test_person_span_prefers_the_name_that_fills_the_role_asked() -> None:
+    text = "A crowd of 61,000 at the Stadio Marittimo fell silent when Emre Yilmaz scored the winning penalty."
+    assert _who("who scored the winning penalty", text) == "Emre Yilmaz."
+    # the same sentence, asked who kept goal: no name fills it; the stadium is still never the answer
+    assert _who("who kept goal", text) == "Emre Yilmaz."
+
+
+def test_person_span_never_takes_a_name_a_place_preposition_introduces() -> None:
+    text = "Three men were jailed for robbing the jewellery shop on Kings Street in October 2023."
+    assert _who("who owns the shop", text) is None
+    span = person_phrase(text, frozenset("who owns the shop".split()), PERSON_NOUNS, CALENDAR, STOPWORDS)
+    assert span is None
+    # "from" is no place here: students from a university are who made the film
+    text = 'The jury praised "Kittiwake", a short film by students from Brannock Technical University.'
+    assert _who("who made kittiwake", text) == "Brannock Technical University."
+
+
+def test_person_span_takes_the_agent_of_a_passive_first() -> None:
+    text = "The turbines for Halden Wind Park are made by Nordvik Power of Tarsk."
+    assert _who("who makes the turbines", text) == "Nordvik Power."
 
 
 def test_place_span_runs_from_the_preposition_to_the_new_name() -> None:
