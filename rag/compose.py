@@ -71,6 +71,9 @@ WHO_PLACE_PREPOSITIONS = frozenset("in at on near into outside inside across thr
 AGENT_PREPOSITIONS = frozenset({"by"})  # "made by Aerotek Engines": the agent of a passive
 DETERMINERS = frozenset("a an the his her its their".split())
 FUNCTION_WORDS = DETERMINERS | frozenset("in on at to of for by with from and or but as".split())
+IDENTITY_WORDS = 5  # words before a name that may say who the person is ("Kremlin spokesperson")
+# ", the chief executive of Brightwell Foods," right after the name (an age aside, ", 49,", before it)
+APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+)")
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
 
 
@@ -308,6 +311,50 @@ def place_phrase(
         if names and not all(n in asked for n in names) and end - i + 1 <= MAX_ENTITY_WORDS:
             return _span(text, toks, i, end)
     return None
+
+
+def identity_phrase(
+    text: str, name: Sequence[str], stop: frozenset[str], verbs: frozenset[str]
+) -> tuple[int, int] | None:
+    """What a "who is NAME" question asks: the words that say who NAME is, next to the name.
+
+    The role words right before it ("Kremlin spokesperson Dmitry Peskov", "Russian natural
+    resources Minister Alexander Kozlov"; a verb at their left edge, "quoted", "said", is not one of
+    them), else an apposition right after it ("Dana Virtanen, the chief executive of Brightwell
+    Foods, said"). `name`: the asked name's words, lowercase; the sentence must state its last
+    word that it states at all (a typed "aleksander" still finds "Alexander Kozlov" by "kozlov").
+    `verbs`: word forms that are verbs (irregular past forms)."""
+    toks = _tokens(text)
+    lowered = [t.group(0).lower() for t in toks]
+    asked = set(name)
+    at = [k for k, w in enumerate(lowered) if w in asked and _capitalised(toks[k].group(0))]
+    if not at:
+        return None
+    start = end = at[0]
+    while end + 1 < len(toks) and lowered[end + 1] in asked:
+        end += 1
+    # a first name typed otherwise ("aleksander") is still the name's: one capitalised word before it
+    if start > 0 and _capitalised(toks[start - 1].group(0)) and len(name) > end - start + 1:
+        start -= 1
+    k = start
+    while k > 0 and start - k < IDENTITY_WORDS:
+        word = lowered[k - 1]
+        # "quoted Kremlin spokesperson", "Putin met Kim": a verb is the sentence's, not the role's
+        if not word.isalpha() or word in stop or (toks[k - 1].group(0).islower() and _verb_form(word, verbs)):
+            break
+        k -= 1
+    if k < start:
+        return _span(text, toks, k, start - 1)
+    after = APPOSITION_AFTER.match(text, toks[end].end())
+    if after:
+        phrase = after.group(1).strip()
+        if 0 < len(phrase.split()) <= MAX_ENTITY_WORDS:
+            return after.start(1), after.start(1) + len(phrase)
+    return None
+
+
+def _verb_form(word: str, verbs: frozenset[str]) -> bool:
+    return word in verbs or (word.endswith(("ed", "ing")) and len(word) > 4)
 
 
 def class_phrase(

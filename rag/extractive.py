@@ -182,6 +182,7 @@ from rag.compose import (
     count_total,
     format_entity,
     format_short,
+    identity_phrase,
     person_phrase,
     place_phrase,
     short_phrase,
@@ -424,6 +425,13 @@ HOW_MANY_Q = re.compile(rf"{WH_AT}how many\b", re.I)
 HOW_MUCH_Q = re.compile(rf"{WH_AT}how much\b", re.I)
 HOW_LONG_Q = re.compile(rf"{WH_AT}how long\b(?! ago)", re.I)
 HOW_ADJ_Q = re.compile(rf"{WH_AT}how ({'|'.join(MEASURES)})\b", re.I)
+# "who is dmitry peskov": asks who a named person is (no determiner: "who is the ceo" asks a role)
+IDENTITY_Q = re.compile(
+    r"^\s*who\s*(?:is|was|'s|’s)\s+(?!(?:the|a|an|his|her|their|its|that|this|it|he|she)\b)"
+    r"([\w.'’ -]+?)[\s?!.]*$",
+    re.I,
+)
+IRREGULAR_FORMS = frozenset(IRREGULAR_PAST)  # verb forms a role phrase does not run over ("met")
 WHICH_Q = re.compile(rf"{WH_AT}(which|what)\b", re.I)
 COPULA = re.compile(r"\s*(is|are|was|were)\s+((the|a|an|his|her|its|their|this|that)\s+)?")
 # English constructions whose words frame a question rather than say what it asks about.
@@ -1741,9 +1749,14 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
     own = q.own_words
     # "who scored the winning penalty": a name next to the role asked comes first
     role = roles.asked_role(q.text, q.noun, q.predicate, q.types) if PERSON in q.types else None
+    identity = IDENTITY_Q.match(q.text) if PERSON in q.types and role is None else None
     for cand in chosen:
         text = cand.span.text
         found: tuple[int, int] | None = None
+        if identity:  # "who is dmitry peskov": "Kremlin spokesperson", not another name
+            found = identity_phrase(text, words(identity.group(1)), STOPWORDS, IRREGULAR_FORMS)
+            if found is None:
+                continue
         if q.noun and stem(base_form(q.noun)) in cand.terms:
             found = class_phrase(text, stem(base_form(q.noun)), own, CALENDAR, _stem_word)
         if found is None and PERSON in q.types:

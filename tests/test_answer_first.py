@@ -98,13 +98,17 @@ def test_person_span_skips_names_of_weekdays_and_the_opening_word() -> None:
 
 def _who(question: str, text: str) -> str | None:
     """The short "who" answer `extractive.short_fact` reads from `text` (role filling included)."""
-    cand = extractive.Candidate(span=Span(0, len(text), text), passage=Passage("d::c", "d", "", "", "", text, 0, 0))
+    cand = extractive.Candidate(
+        span=Span(0, len(text), text), passage=Passage("d::c", "d", "", "", "", text, 0, 0)
+    )
     short = extractive.short_fact(analyse(question), [cand])[0]
     return short or None
 
 
 def test_person_span_prefers_the_name_that_fills_the_role_asked() -> None:
-    text = "A crowd of 61,000 at the Stadio Marittimo fell silent when Emre Yilmaz scored the winning penalty."
+    text = (
+        "A crowd of 61,000 at the Stadio Marittimo fell silent when Emre Yilmaz scored the winning penalty."
+    )
     assert _who("who scored the winning penalty", text) == "Emre Yilmaz."
     # the same sentence, asked who kept goal: no name fills it; the stadium is still never the answer
     assert _who("who kept goal", text) == "Emre Yilmaz."
@@ -123,6 +127,19 @@ def test_person_span_never_takes_a_name_a_place_preposition_introduces() -> None
 def test_person_span_takes_the_agent_of_a_passive_first() -> None:
     text = "The turbines for Halden Wind Park are made by Nordvik Power of Tarsk."
     assert _who("who makes the turbines", text) == "Nordvik Power."
+
+
+def test_who_is_a_named_person_answers_with_the_words_that_say_who_they_are() -> None:
+    text = "Agencies quoted Kremlin spokesperson Dmitry Peskov as saying the train crossed the Razdolnaya."
+    assert _who("who is dmitry peskov", text) == "Kremlin spokesperson."
+    # a first name typed otherwise still finds the name; the role runs to the sentence's comma
+    text = "Russian natural resources Minister Alexander Kozlov, who led the talks, said a lot was discussed."
+    assert _who("who is aleksander kozlov", text) == "Russian natural resources Minister."
+    # an apposition after the name, past an age aside
+    text = "Greta Falk, 52, the leader of the Green Alliance, said she would stand again."
+    assert _who("who is greta falk?", text) == "The leader of the Green Alliance."
+    # a verb before the name is not who the person is, and no other name stands in
+    assert _who("who is kim", "Putin met Kim at the spaceport on Wednesday.") is None
 
 
 def test_place_span_runs_from_the_preposition_to_the_new_name() -> None:
