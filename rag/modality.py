@@ -115,6 +115,13 @@ UNREALISED = re.compile(
     re.I,
 )
 SCOPE_WORDS = 10  # a construction governs the words at most this many words after it
+# A construction whose subject it states: "another strike IS PLANNED FOR April 10", "the first pictures
+# SHOULD arrive", "whose results ARE EXPECTED IN 2027": the event word just before a copula or modal
+# plan (at most `SUBJECT_GAP` words before it, one clause) is the thing planned, not yet realised.
+SUBJECT_OF = re.compile(
+    r"(?:will|would|should|shall|could|may|might|must|\w+'ll|is|are|was|were|be|been)\b", re.I
+)
+SUBJECT_GAP = 1
 CLAUSE_END = re.compile(r"[,;:()]|\s(?:but|while|whereas|although|though)\s", re.I)
 REPORTING_START = re.compile(r"^.*\b(?:said|says|announced|added|told(?: \w+)?)\s+(?:that\s+)?", re.I)
 RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
@@ -273,13 +280,23 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
             return None  # "no agreement has or will be signed": a negation states the outcome
         return before[-1]
 
+    def subject_of(i: int) -> re.Match[str] | None:
+        end = spans[i][0] + len(spans[i][1])
+        after = next((m for m in markers if m.start() >= end), None)
+        if after is None or not SUBJECT_OF.match(after.group(0)):
+            return None
+        between = sentence[end : after.start()]
+        if CLAUSE_END.search(between) or len(words(between)) > SUBJECT_GAP or negated(i):
+            return None
+        return after
+
     if at_pred and any(negated(i) for i in at_pred):
         return Reading(NEGATED_STATED)
-    governed = [(i, m) for i in at if (m := governing(i)) is not None]
+    governed = [(i, m) for i in at if (m := governing(i) or subject_of(i)) is not None]
     if at_pred:
         if len(governed) < len(at_pred):
             return Reading(REALISED_STATED)
-    elif not governed or any(i > governed[0][0] and governing(i) is None for i in at):
+    elif not governed or any(i > governed[0][0] and not (governing(i) or subject_of(i)) for i in at):
         return Reading(NONE)
     first = min(m.start() for _, m in governed)
     return Reading(UNREALISED_STATED, _clause(sentence, first, spans[max(i for i, _ in governed)][0]))
@@ -330,7 +347,7 @@ def _clause(sentence: str, marker: int, last: int) -> str:
         start = joined[-1].end()
     tail = CLAUSE_END.search(sentence, last)
     end = tail.start() if tail else len(sentence)
-    text = sentence[start:end].strip().rstrip(".!? ")
+    text = sentence[start:end].strip().strip("\"“”").rstrip(".!? ")
     text = LEADING_JOINER.sub("", text) or text  # "and that the ministry would ...": the clause itself
     tokens = text.split()
     if len(tokens) > MAX_PLAN_WORDS:
