@@ -2268,8 +2268,8 @@ def _extract(
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
-        unrealised=_unrealised(q, block, chosen, embed),
-        unrealised_wh=_unrealised(q, block, chosen, embed, wh=True)
+        unrealised=_unrealised(q, block, quoted, embed),  # every sentence the answer quotes (`_fill`)
+        unrealised_wh=_unrealised(q, block, quoted, embed, wh=True)
         if (policy.refuse_unrealised_wh or measure_focus)
         else "",
         attribute_stated=not (slot := _attribute_slot(q))

@@ -118,6 +118,8 @@ SCOPE_WORDS = 10  # a construction governs the words at most this many words aft
 # A construction whose subject it states: "another strike IS PLANNED FOR April 10", "the first pictures
 # SHOULD arrive", "whose results ARE EXPECTED IN 2027": the event word just before a copula or modal
 # plan (at most `SUBJECT_GAP` words before it, one clause) is the thing planned, not yet realised.
+# Only the event's own word (the predicate) is read so: "Halden will stop the third shift" plans no
+# "losing jobs at Halden".
 SUBJECT_OF = re.compile(
     r"(?:will|would|should|shall|could|may|might|must|\w+'ll|is|are|was|were|be|been)\b", re.I
 )
@@ -281,6 +283,8 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
         return before[-1]
 
     def subject_of(i: int) -> re.Match[str] | None:
+        if i not in at_pred:
+            return None  # "Halden will stop the third shift": the asker's subject, not the event planned
         end = spans[i][0] + len(spans[i][1])
         after = next((m for m in markers if m.start() >= end), None)
         if after is None or not SUBJECT_OF.match(after.group(0)):
