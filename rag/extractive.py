@@ -1782,7 +1782,7 @@ def _unrealised(
 ) -> str:
     """The clause of the lead's block stating the event a yes/no or "who won" question (`wh`: a "what
     did X <verb>" question) asks about only as planned (`rag.modality`), or "". The predicate is also
-    found by a near synonym."""
+    found by a near synonym. `chosen`: the sentences the answer quotes (`_fill`'s too)."""
     if wh:
         event = None if q.yesno else modality.asked_wh_event(q.text, q.predicate)
     else:
@@ -1790,11 +1790,14 @@ def _unrealised(
     if event is None or event.mode != modality.REALISED:
         return ""
     texts = [c.span.text for c in block]
-    others = [c.span.text for c in chosen if c not in block]
+    pred = event.predicate
+    # a sentence `_fill` adds is read only where it states the predicate: "If convicted, he faces ..."
+    filled_ok = {_stem_word(pred)} if pred else set()
+    read = block + [c for c in chosen if c not in block and (c.role != "fill" or filled_ok & c.terms)]
+    others = [c.span.text for c in read[len(block) :]]
     if not modality.announces(texts + others):
         return ""
-    pred = event.predicate
-    literal = pred and any(_stem_word(pred) in c.terms for c in chosen)
+    literal = pred and any(_stem_word(pred) in c.terms for c in read)
     alike = (
         frozenset()
         if literal

@@ -130,6 +130,7 @@ RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\
 SECOND_REPORTED = re.compile(r"\b(?:and|but)\s+that\s+", re.I)
 LEADING_JOINER = re.compile(r"^(?:(?:and|or|but|so|that|then)\s+)+", re.I)
 MAX_PLAN_WORDS = 25  # words of the clause quoted in a refusal reason
+MIN_PLAN_WORDS = 4  # a shorter clause ("if convicted") is quoted with the clause after it
 
 
 @dataclass(frozen=True)
@@ -351,7 +352,12 @@ def _clause(sentence: str, marker: int, last: int) -> str:
         start = joined[-1].end()
     tail = CLAUSE_END.search(sentence, last)
     end = tail.start() if tail else len(sentence)
-    text = sentence[start:end].strip().strip("\"“”").rstrip(".!? ")
+    if (
+        tail and len(words(sentence[start:end])) < MIN_PLAN_WORDS
+    ):  # "If convicted, he faces ...": the next clause too
+        after = CLAUSE_END.search(sentence, tail.end())
+        end = after.start() if after else len(sentence)
+    text = sentence[start:end].strip().strip('"“”').rstrip(".!? ")
     text = LEADING_JOINER.sub("", text) or text  # "and that the ministry would ...": the clause itself
     tokens = text.split()
     if len(tokens) > MAX_PLAN_WORDS:
