@@ -114,6 +114,9 @@ UNREALISED = re.compile(
     r"no\s+(?:decision|date))\b",
     re.I,
 )
+# A request names who is to act inside its construction ("asked THE NATIONAL AUDIT OFFICE to review"):
+# that agent's event is requested, not yet realised.
+ASKED = re.compile(r"(?:ask|asks|asked|asking|urge|urges|urged|call(?:s|ed)?\s+on|invite[ds]?)\b", re.I)
 SCOPE_WORDS = 10  # a construction governs the words at most this many words after it
 # A construction whose subject it states: "another strike IS PLANNED FOR April 10", "the first pictures
 # SHOULD arrive", "whose results ARE EXPECTED IN 2027": the event word just before a copula or modal
@@ -275,6 +278,10 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
 
     def governing(i: int) -> re.Match[str] | None:
         start = spans[i][0]
+        if asked := next(
+            (m for m in markers if m.start() < start < m.end() and ASKED.match(m.group(0))), None
+        ):
+            return asked  # "has asked the national audit office to review ...": the one asked to act
         before = [m for m in markers if m.end() <= start]
         if not before:
             return None
