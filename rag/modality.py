@@ -95,7 +95,8 @@ BOUNDARY_WORDS = frozenset(
     "the a an his her their its this that these those in on at to for with after before by from as".split()
 )
 
-# The closed class of modal and future constructions that state an event as not (yet) realised.
+# The closed class of modal and future constructions that state an event as not (yet) realised (a
+# request with "to" or "for": "asked the intelligence services for a full report").
 UNREALISED = re.compile(
     r"\b(?:will|would|could|may|might|shall|should|must|\w+'ll|\w+'d|"
     r"(?:is|are|was|were|be|been)\s+(?:not\s+)?(?:due|expected|set|scheduled|likely|unlikely|"
@@ -106,7 +107,7 @@ UNREALISED = re.compile(
     r"hoped|hoping|want|wants|wanted|wanting|promise|promises|promised|pledge|pledged|pledges|threaten|"
     r"threatens|threatened|vow|vows|vowed|seek|seeks|sought|propose|proposes|proposed|offer|offered|"
     r"offers)\s+to|"
-    r"(?:ask|asks|asked|asking|urge|urges|urged|call(?:s|ed)?\s+on|invite[ds]?)\s+(?:[\w'’-]+\s+){1,4}?to|"
+    r"(?:ask|asks|asked|asking|urge|urges|urged|call(?:s|ed)?\s+on|invite[ds]?)\s+(?:[\w'’-]+\s+){1,4}?(?:to|for)|"
     r"(?:decide|decides|decided|deciding|consider|considers|considering|determine|determines)\s+"
     r"(?:whether|if)|whether|if|unless|"
     r"(?:next|new)\s+(?:goal|target|step|aim)|"
