@@ -279,10 +279,9 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
 
     def governing(i: int) -> re.Match[str] | None:
         start = spans[i][0]
-        if asked := next(
-            (m for m in markers if m.start() < start < m.end() and ASKED.match(m.group(0))), None
-        ):
-            return asked  # "has asked the national audit office to review ...": the one asked to act
+        inside = [m for m in markers if m.start() < start < m.end() and ASKED.match(m.group(0))]
+        if inside and i not in at_pred:  # the event's own word inside ("invited Putin to visit") is no agent
+            return inside[0]  # "has asked the national audit office to review ...": the one asked to act
         before = [m for m in markers if m.end() <= start]
         if not before:
             return None
