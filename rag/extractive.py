@@ -493,6 +493,7 @@ REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {mi
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
+REFUSAL_UNREALISED_WH = "The articles say {plan}, but do not report the outcome."  # "what did X find"
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
 REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  # `rag.timeframe`
 REFUSAL_SMALL_TALK = "There is no question about the articles here: ask about something they report."
@@ -1527,7 +1528,7 @@ def refusal_reason(
     if p.refuse_unrealised and ex.unrealised:
         return REFUSAL_UNREALISED.format(plan=ex.unrealised)
     if p.refuse_unrealised_wh and ex.unrealised_wh:
-        return REFUSAL_UNREALISED.format(plan=ex.unrealised_wh)
+        return REFUSAL_UNREALISED_WH.format(plan=ex.unrealised_wh)
     return ""
 
 

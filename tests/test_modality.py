@@ -10,7 +10,7 @@ import pytest
 
 from rag import modality
 from rag import policy as policies
-from rag.extractive import REFUSAL_UNREALISED, SOFT_MATCH_COSINE, analyse, extract
+from rag.extractive import REFUSAL_UNREALISED, REFUSAL_UNREALISED_WH, SOFT_MATCH_COSINE, analyse, extract
 from rag.retrieve import Passage, Retrieval
 from rag.wordvec import Embed
 from tests.test_answer_first import ask
@@ -362,7 +362,7 @@ def test_a_what_did_question_about_a_planned_event_refuses_with_its_flag() -> No
     with policies.using(REFUSE):
         kept = ask(question, article)
     assert refused.refused
-    assert refused.reason == REFUSAL_UNREALISED.format(
+    assert refused.reason == REFUSAL_UNREALISED_WH.format(
         plan="he would ask the transport minister about the airline's maintenance in parliament next week"
     )
     assert not kept.refused
