@@ -366,3 +366,18 @@ def test_a_what_did_question_about_a_planned_event_refuses_with_its_flag() -> No
         plan="he would ask the transport minister about the airline's maintenance in parliament next week"
     )
     assert not kept.refused
+
+
+def test_a_filled_sentence_stating_the_predicate_only_as_planned_refuses() -> None:
+    """ "If convicted, he faces ..." is quoted after the lead (`_fill`): the check reads it, for it
+    states the asked predicate; the filled sentence about the fire does not count."""
+    article = (
+        "Prosecutors in Caldera Bay charged a 34-year-old man on Thursday with starting the Caldera Hills"
+        " wildfire, which burned about 3,400 hectares. Prosecutors say he lit a fire to burn garden waste on"
+        " a day when fires were banned. If convicted, he faces up to eight years in prison. The fire"
+        " destroyed 40 homes and a school."
+    )
+    with policies.using(REFUSE):
+        ex = ask("was the caldera hills arsonist convicted", article)
+    assert ex.refused
+    assert ex.reason == REFUSAL_UNREALISED.format(plan="if convicted, he faces up to eight years in prison")
