@@ -31,11 +31,16 @@ words:
   the approval")? Where it does not state the predicate, the question's other words decide: some
   governed, the rest only before the construction (its subject). A governing
   construction precedes the word by at most `SCOPE_WORDS` words within one
-  clause (a comma, semicolon, "but" or "while" closes it). A negation in the
+  clause (a comma, semicolon, "but" or "while" closes it). The predicate is also
+  governed as the subject of a copula or modal plan just after it ("another
+  strike is planned for April 10", "the first pictures should arrive"), and a
+  question word as the one a request asks to act ("has asked the national
+  audit office to review", "asked the intelligence services for a report"). A negation in the
   clause ("no agreement has or will be signed", "has not yet paid") states the
   outcome, "No.": it is no plan.
 - `unrealised` reads the lead's block, and when that does not state the event
-  the other sentences the answer quotes: the clause stating the event only as
+  the other sentences the answer quotes (`rag.extractive` passes the filled ones
+  only where they state the predicate: "If convicted, he faces ..."): the clause stating the event only as
   planned, in the article's words (for the refusal reason), or "" when a
   sentence of the block states it realised or a quoted one negates it.
 
