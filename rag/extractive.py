@@ -502,6 +502,7 @@ REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {mi
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
+REFUSAL_UNREALISED_WH = "The articles say {plan}, but do not report the outcome."  # "what did X find"
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
 REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  # `rag.timeframe`
 REFUSAL_SMALL_TALK = "There is no question about the articles here: ask about something they report."
@@ -1536,7 +1537,7 @@ def refusal_reason(
     if p.refuse_unrealised and ex.unrealised:
         return REFUSAL_UNREALISED.format(plan=ex.unrealised)
     if p.refuse_unrealised_wh and ex.unrealised_wh:
-        return REFUSAL_UNREALISED.format(plan=ex.unrealised_wh)
+        return REFUSAL_UNREALISED_WH.format(plan=ex.unrealised_wh)
     return ""
 
 
@@ -1803,7 +1804,7 @@ def _unrealised(
 ) -> str:
     """The clause of the lead's block stating the event a yes/no or "who won" question (`wh`: a "what
     did X <verb>" question) asks about only as planned (`rag.modality`), or "". The predicate is also
-    found by a near synonym."""
+    found by a near synonym. `chosen`: the sentences the answer quotes (`_fill`'s too)."""
     if wh:
         event = None if q.yesno else modality.asked_wh_event(q.text, q.predicate)
     else:
@@ -1811,11 +1812,14 @@ def _unrealised(
     if event is None or event.mode != modality.REALISED:
         return ""
     texts = [c.span.text for c in block]
-    others = [c.span.text for c in chosen if c not in block]
+    pred = event.predicate
+    # a sentence `_fill` adds is read only where it states the predicate: "If convicted, he faces ..."
+    filled_ok = {_stem_word(pred)} if pred else set()
+    read = block + [c for c in chosen if c not in block and (c.role != "fill" or filled_ok & c.terms)]
+    others = [c.span.text for c in read[len(block) :]]
     if not modality.announces(texts + others):
         return ""
-    pred = event.predicate
-    literal = pred and any(_stem_word(pred) in c.terms for c in chosen)
+    literal = pred and any(_stem_word(pred) in c.terms for c in read)
     alike = (
         frozenset()
         if literal
@@ -2289,8 +2293,8 @@ def _extract(
         speech_reported=any(reports_speech(q, c, alike_chosen) for c in chosen),
         role_stated=not (role and role_on) or roles.stated_in(role, role_texts, role_alike),
         role_filled=not role or not role_on or _fills_role(q, role, lead, role_alike),
-        unrealised=_unrealised(q, block, chosen, embed),
-        unrealised_wh=_unrealised(q, block, chosen, embed, wh=True)
+        unrealised=_unrealised(q, block, quoted, embed),  # every sentence the answer quotes (`_fill`)
+        unrealised_wh=_unrealised(q, block, quoted, embed, wh=True)
         if (policy.refuse_unrealised_wh or measure_focus)
         else "",
         attribute_stated=not (slot := _attribute_slot(q))

@@ -31,11 +31,16 @@ words:
   the approval")? Where it does not state the predicate, the question's other words decide: some
   governed, the rest only before the construction (its subject). A governing
   construction precedes the word by at most `SCOPE_WORDS` words within one
-  clause (a comma, semicolon, "but" or "while" closes it). A negation in the
+  clause (a comma, semicolon, "but" or "while" closes it). The predicate is also
+  governed as the subject of a copula or modal plan just after it ("another
+  strike is planned for April 10", "the first pictures should arrive"), and a
+  question word as the one a request asks to act ("has asked the national
+  audit office to review", "asked the intelligence services for a report"). A negation in the
   clause ("no agreement has or will be signed", "has not yet paid") states the
   outcome, "No.": it is no plan.
 - `unrealised` reads the lead's block, and when that does not state the event
-  the other sentences the answer quotes: the clause stating the event only as
+  the other sentences the answer quotes (`rag.extractive` passes the filled ones
+  only where they state the predicate: "If convicted, he faces ..."): the clause stating the event only as
   planned, in the article's words (for the refusal reason), or "" when a
   sentence of the block states it realised or a quoted one negates it.
 
@@ -95,7 +100,8 @@ BOUNDARY_WORDS = frozenset(
     "the a an his her their its this that these those in on at to for with after before by from as".split()
 )
 
-# The closed class of modal and future constructions that state an event as not (yet) realised.
+# The closed class of modal and future constructions that state an event as not (yet) realised (a
+# request with "to" or "for": "asked the intelligence services for a full report").
 UNREALISED = re.compile(
     r"\b(?:will|would|could|may|might|shall|should|must|\w+'ll|\w+'d|"
     r"(?:is|are|was|were|be|been)\s+(?:not\s+)?(?:due|expected|set|scheduled|likely|unlikely|"
@@ -106,7 +112,7 @@ UNREALISED = re.compile(
     r"hoped|hoping|want|wants|wanted|wanting|promise|promises|promised|pledge|pledged|pledges|threaten|"
     r"threatens|threatened|vow|vows|vowed|seek|seeks|sought|propose|proposes|proposed|offer|offered|"
     r"offers)\s+to|"
-    r"(?:ask|asks|asked|asking|urge|urges|urged|call(?:s|ed)?\s+on|invite[ds]?)\s+(?:[\w'’-]+\s+){1,4}?to|"
+    r"(?:ask|asks|asked|asking|urge|urges|urged|call(?:s|ed)?\s+on|invite[ds]?)\s+(?:[\w'’-]+\s+){1,4}?(?:to|for)|"
     r"(?:decide|decides|decided|deciding|consider|considers|considering|determine|determines)\s+"
     r"(?:whether|if)|whether|if|unless|"
     r"(?:next|new)\s+(?:goal|target|step|aim)|"
@@ -114,13 +120,26 @@ UNREALISED = re.compile(
     r"no\s+(?:decision|date))\b",
     re.I,
 )
+# A request names who is to act inside its construction ("asked THE NATIONAL AUDIT OFFICE to review"):
+# that agent's event is requested, not yet realised.
+ASKED = re.compile(r"(?:ask|asks|asked|asking|urge|urges|urged|call(?:s|ed)?\s+on|invite[ds]?)\b", re.I)
 SCOPE_WORDS = 10  # a construction governs the words at most this many words after it
+# A construction whose subject it states: "another strike IS PLANNED FOR April 10", "the first pictures
+# SHOULD arrive", "whose results ARE EXPECTED IN 2027": the event word just before a copula or modal
+# plan (at most `SUBJECT_GAP` words before it, one clause) is the thing planned, not yet realised.
+# Only the event's own word (the predicate) is read so: "Halden will stop the third shift" plans no
+# "losing jobs at Halden".
+SUBJECT_OF = re.compile(
+    r"(?:will|would|should|shall|could|may|might|must|\w+'ll|is|are|was|were|be|been)\b", re.I
+)
+SUBJECT_GAP = 1
 CLAUSE_END = re.compile(r"[,;:()]|\s(?:but|while|whereas|although|though)\s", re.I)
 REPORTING_START = re.compile(r"^.*\b(?:said|says|announced|added|told(?: \w+)?)\s+(?:that\s+)?", re.I)
 RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
 SECOND_REPORTED = re.compile(r"\b(?:and|but)\s+that\s+", re.I)
 LEADING_JOINER = re.compile(r"^(?:(?:and|or|but|so|that|then)\s+)+", re.I)
 MAX_PLAN_WORDS = 25  # words of the clause quoted in a refusal reason
+MIN_PLAN_WORDS = 4  # a shorter clause ("if convicted") is quoted with the clause after it
 
 
 @dataclass(frozen=True)
@@ -265,6 +284,9 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
 
     def governing(i: int) -> re.Match[str] | None:
         start = spans[i][0]
+        inside = [m for m in markers if m.start() < start < m.end() and ASKED.match(m.group(0))]
+        if inside and i not in at_pred:  # the event's own word inside ("invited Putin to visit") is no agent
+            return inside[0]  # "has asked the national audit office to review ...": the one asked to act
         before = [m for m in markers if m.end() <= start]
         if not before:
             return None
@@ -273,13 +295,25 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
             return None  # "no agreement has or will be signed": a negation states the outcome
         return before[-1]
 
+    def subject_of(i: int) -> re.Match[str] | None:
+        if i not in at_pred:
+            return None  # "Halden will stop the third shift": the asker's subject, not the event planned
+        end = spans[i][0] + len(spans[i][1])
+        after = next((m for m in markers if m.start() >= end), None)
+        if after is None or not SUBJECT_OF.match(after.group(0)):
+            return None
+        between = sentence[end : after.start()]
+        if CLAUSE_END.search(between) or len(words(between)) > SUBJECT_GAP or negated(i):
+            return None
+        return after
+
     if at_pred and any(negated(i) for i in at_pred):
         return Reading(NEGATED_STATED)
-    governed = [(i, m) for i in at if (m := governing(i)) is not None]
+    governed = [(i, m) for i in at if (m := governing(i) or subject_of(i)) is not None]
     if at_pred:
         if len(governed) < len(at_pred):
             return Reading(REALISED_STATED)
-    elif not governed or any(i > governed[0][0] and governing(i) is None for i in at):
+    elif not governed or any(i > governed[0][0] and not (governing(i) or subject_of(i)) for i in at):
         return Reading(NONE)
     first = min(m.start() for _, m in governed)
     return Reading(UNREALISED_STATED, _clause(sentence, first, spans[max(i for i, _ in governed)][0]))
@@ -330,7 +364,12 @@ def _clause(sentence: str, marker: int, last: int) -> str:
         start = joined[-1].end()
     tail = CLAUSE_END.search(sentence, last)
     end = tail.start() if tail else len(sentence)
-    text = sentence[start:end].strip().rstrip(".!? ")
+    if (
+        tail and len(words(sentence[start:end])) < MIN_PLAN_WORDS
+    ):  # "If convicted, he faces ...": the next clause too
+        after = CLAUSE_END.search(sentence, tail.end())
+        end = after.start() if after else len(sentence)
+    text = sentence[start:end].strip().strip('"“”').rstrip(".!? ")
     text = LEADING_JOINER.sub("", text) or text  # "and that the ministry would ...": the clause itself
     tokens = text.split()
     if len(tokens) > MAX_PLAN_WORDS:

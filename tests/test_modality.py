@@ -10,7 +10,7 @@ import pytest
 
 from rag import modality
 from rag import policy as policies
-from rag.extractive import REFUSAL_UNREALISED, SOFT_MATCH_COSINE, analyse, extract
+from rag.extractive import REFUSAL_UNREALISED, REFUSAL_UNREALISED_WH, SOFT_MATCH_COSINE, analyse, extract
 from rag.retrieve import Passage, Retrieval
 from rag.wordvec import Embed
 from tests.test_answer_first import ask
@@ -115,6 +115,24 @@ def test_no_event_is_asked(question: str) -> None:
             "The pill is still under review, and a decision is expected in the spring.",
             "a decision is expected in the spring",
         ),
+        # the event's word is the subject of the plan ("another strike is planned for ...")
+        (
+            "did the bus strike on april 10 happen",
+            "Another strike is planned for April 10 if no deal is reached.",
+            "Another strike is planned for April 10 if no deal is reached",
+        ),
+        # a conditional: the too-short clause is quoted with its main clause
+        (
+            "was the arsonist convicted",
+            "If convicted, he faces up to eight years in prison.",
+            "if convicted, he faces up to eight years in prison",
+        ),
+        # a request for something
+        (
+            "did the hospital get the money for a new ward",
+            "We have asked the health ministry for money for a new ward.",
+            "we have asked the health ministry for money for a new ward",
+        ),
     ],
 )
 def test_a_sentence_that_only_announces_the_event(question: str, sentence: str, plan: str) -> None:
@@ -140,6 +158,11 @@ def test_a_sentence_that_only_announces_the_event(question: str, sentence: str, 
         ("did the mayor open the bridge in may", "The mayor opened the bridge in May."),
         # "was set on fire" is no schedule
         ("was the warehouse burned", "The warehouse was set on fire on Monday and burned down."),
+        # the event's word inside an invitation is the invitation itself, stated
+        (
+            "Did Kim invite Putin to North Korea?",
+            "Kim invited Putin to visit North Korea and the Russian president accepted.",
+        ),
     ],
 )
 def test_a_sentence_that_reports_the_outcome(question: str, sentence: str) -> None:
@@ -173,11 +196,35 @@ def test_an_event_going_on_now_is_read_from_is_and_ing() -> None:
         ),
         # it happened: the question's presumption holds
         ("what did brandvik do in castelmora", "Brandvik visited Castelmora on Wednesday.", ""),
+        # the thing the question presumes is the subject of a modal: it has not come yet
+        (
+            "what did the first pictures from the satellite show",
+            '"The first pictures should arrive within two weeks, once the instruments are checked."',
+            "the first pictures should arrive within two weeks",
+        ),
+        # the one asked to act has not reported yet
+        (
+            "what did the audit office conclude about the overrun",
+            "The council has asked the national audit office to review why the costs grew by a third.",
+            "the council has asked the national audit office to review why the costs grew by a third",
+        ),
+        (
+            "what did the intelligence report find",
+            "The government asked the intelligence services for a full report and expected it in February.",
+            "the government asked the intelligence services for a full report and expected it in February",
+        ),
     ],
 )
 def test_a_what_did_question_presumes_the_event(question: str, sentence: str, plan: str) -> None:
     q = analyse(question)
     assert modality.unrealised(modality.asked_wh_event(q.text, q.predicate), [sentence]) == plan
+
+
+def test_a_subject_before_a_modal_is_the_events_own_word_only() -> None:
+    """ "The bakery would not name its owner" plans nothing about who founded the bakery."""
+    assert (
+        modality.unrealised(event("who founded the bakery"), ["The bakery would not name its owner."]) == ""
+    )
 
 
 def test_what_did_about_a_plan_or_speech_asks_for_no_event() -> None:
@@ -315,7 +362,22 @@ def test_a_what_did_question_about_a_planned_event_refuses_with_its_flag() -> No
     with policies.using(REFUSE):
         kept = ask(question, article)
     assert refused.refused
-    assert refused.reason == REFUSAL_UNREALISED.format(
+    assert refused.reason == REFUSAL_UNREALISED_WH.format(
         plan="he would ask the transport minister about the airline's maintenance in parliament next week"
     )
     assert not kept.refused
+
+
+def test_a_filled_sentence_stating_the_predicate_only_as_planned_refuses() -> None:
+    """ "If convicted, he faces ..." is quoted after the lead (`_fill`): the check reads it, for it
+    states the asked predicate; the filled sentence about the fire does not count."""
+    article = (
+        "Prosecutors in Caldera Bay charged a 34-year-old man on Thursday with starting the Caldera Hills"
+        " wildfire, which burned about 3,400 hectares. Prosecutors say he lit a fire to burn garden waste on"
+        " a day when fires were banned. If convicted, he faces up to eight years in prison. The fire"
+        " destroyed 40 homes and a school."
+    )
+    with policies.using(REFUSE):
+        ex = ask("was the caldera hills arsonist convicted", article)
+    assert ex.refused
+    assert ex.reason == REFUSAL_UNREALISED.format(plan="if convicted, he faces up to eight years in prison")
