@@ -325,3 +325,201 @@ def sentence_fits(
         ]
         alike = near_words(lacking, clause_words(flat), embed, NEAR_COSINE)
     return [[(f, fit(ask, f, text, idf, alike)) for f in row] for text, row in zip(texts, figs, strict=True)]
+
+
+# -- the measure asked ----------------------------------------------------------------------------
+# "how much is a ticket" asks a price, "how thick is the wall" a length, "how big is the library" a
+# size: a figure of another kind (a count of tickets sold, a year, a clock time, a duration) does not
+# answer it. Kinds of figure, each read from the unit after the number (a closed class of units).
+MONEY_KIND, PERCENT_KIND, LENGTH_KIND, AREA_KIND, VOLUME_KIND = "money", "percent", "length", "area", "volume"
+WEIGHT_KIND, SPEED_KIND, TIME_KIND, AGE_KIND, COUNT_KIND = "weight", "speed", "time", "age", "count"
+SCALES = r"(?:(?:thousand|million|billion|trillion|bn|m|k)\s+)?"
+UNIT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(  # the unit right after a number; first wins
+    (kind, re.compile(rf"[\s-]*{SCALES}(?:{unit})(?![\w])", re.I))
+    for kind, unit in (
+        (PERCENT_KIND, r"%|per ?cent|percent|(?:basis |percentage )?points?"),
+        (SPEED_KIND, r"km/h|kph|mph|knots?|(?:kilomet(?:re|er)s?|miles?) (?:per|an|a) hour"),
+        (AGE_KIND, r"(?:years?|months?|weeks?)[\s-]+old"),
+        (
+            AREA_KIND,
+            r"square (?:kilomet(?:re|er)s?|met(?:re|er)s?|miles?|feet|km|m)|sq\.? ?(?:km|m|ft)"
+            r"|km2|m2|hectares?|acres?",
+        ),
+        (VOLUME_KIND, r"(?:hecto|milli)?lit(?:re|er)s?|gallons?|barrels?|cubic met(?:re|er)s?|m3"),
+        (
+            LENGTH_KIND,
+            r"(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|m|miles?|nautical miles?|feet|foot|ft"
+            r"|yards?|inch(?:es)?",
+        ),
+        (WEIGHT_KIND, r"(?:kilo)?grams?|kg|kilos?|tonnes?|tons?|pounds?|lbs?"),
+        (TIME_KIND, r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?"),
+    )
+)
+# What a "how + adjective" / "how much" question asks, as (the word a refusal names it by, the kinds
+# of figure that state it). "how long/old/fast/far/heavy" are left to the reader's answer types.
+SIZE_KINDS = frozenset(
+    {MONEY_KIND, PERCENT_KIND, LENGTH_KIND, AREA_KIND, VOLUME_KIND, WEIGHT_KIND, COUNT_KIND}
+)
+AMOUNT_KINDS = SIZE_KINDS | {SPEED_KIND, TIME_KIND}
+MEASURE_ASKED: dict[str, tuple[str, frozenset[str]]] = {
+    "tall": ("height", frozenset({LENGTH_KIND})),
+    "thick": ("thickness", frozenset({LENGTH_KIND})),
+    "deep": ("depth", frozenset({LENGTH_KIND})),
+    "wide": ("width", frozenset({LENGTH_KIND})),
+    "high": ("figure", frozenset({LENGTH_KIND, PERCENT_KIND, MONEY_KIND})),  # a wall, a rate, a fee
+    "low": ("figure", frozenset({LENGTH_KIND, PERCENT_KIND, MONEY_KIND})),
+    "big": ("size", SIZE_KINDS),
+    "large": ("size", SIZE_KINDS),
+    "much": ("figure", AMOUNT_KINDS),
+}
+HOW_MEASURE = re.compile(rf"\bhow ({'|'.join(MEASURE_ASKED)}|old)\b", re.I)
+# "how much" asks a price when it asks what something is ("how much is a scoop", "how much were
+# tickets") or names a payment: a closed class of words of paying and pricing.
+PRICE_WORDS = frozenset(
+    "cost costs costing price prices priced pay pays paid payment earn earns earned earning earnings salary "
+    "wage wages fee fees fare fares fine fined charge charges charged worth spend spent insured "
+    "compensation money budget".split()
+)
+PAY_WORDS = frozenset("earn earns earned earning earnings salary wage wages".split())  # ... of a person
+COPULA_NEXT = re.compile(r"\s*(?:is|are|was|were|'s)\s+(\S+)", re.I)
+COMPARATIVE = re.compile(r"\s*(?:more|less|longer|shorter|higher|lower|bigger|smaller|further|of)\b", re.I)
+CLOCK = re.compile(r"\d:\d|:\d\d", re.I)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The measure a question asks: what a refusal calls it and the kinds of figure that state it."""
+
+    name: str
+    kinds: frozenset[str]
+    words: tuple[str, ...] = ()  # "how old is elin brandt": the words after "old", a name among them
+    thing: str = ""  # the head of what is measured ("how much is a packet of crunch": "packet"), or ""
+
+
+def asked_measure(question: str) -> Measure | None:
+    """The measure `question` asks ("how much is a scoop": a price), or None."""
+    lower = question.lower().replace("’", "'")
+    match = HOW_MEASURE.search(lower)
+    if not match:
+        return None
+    adjective = match.group(1)
+    if adjective == "old":  # the reader's answer type reads an age; this, whose age it is
+        return Measure("age", frozenset({AGE_KIND}), tuple(words(lower[match.end() :])))
+    name, kinds = MEASURE_ASKED[adjective]
+    rest = lower[match.end() :]
+    thing = asked_thing(rest)
+    if adjective == "much":
+        if COMPARATIVE.match(rest):
+            return Measure(name, kinds, thing=thing)  # "how much longer", "how much of": any figure
+        copula = COPULA_NEXT.match(rest)
+        what_it_is = copula and not re.search(r"[a-z](?:ed|en)$", copula.group(1))  # not "was stolen"
+        said = set(words(lower))
+        if what_it_is or PRICE_WORDS & said:
+            return Measure("pay" if PAY_WORDS & said else "price", frozenset({MONEY_KIND}), thing=thing)
+    return Measure(name, kinds, thing=thing)
+
+
+SUBJECT = re.compile(r"\s*(?:is|are|was|were|'s|do|does|did|will|would|can|could)\s+(.+)", re.I)
+# where the subject's noun phrase ends: a preposition ("a packet of crunch"), a verb of the question
+NP_END = frozenset("of on in at for to from with by about after before during per".split()) | PRICE_WORDS
+
+
+def asked_thing(rest: str) -> str:
+    """The head word of the subject after "how much / how tall ..." (`rest`): "is a packet of ginger
+    crunch" -> "packet", "did the mussel survey cost" -> "survey"; "" when no subject follows a copula
+    or an auxiliary ("how much snow fell")."""
+    match = SUBJECT.match(rest)
+    if not match:
+        return ""
+    phrase: list[str] = []
+    for word in words(match.group(1)):
+        if (
+            word in NP_END
+            or word in AUXILIARY_VERBS
+            or word in IRREGULAR_VERBS
+            or re.search(r"[a-z]ed$", word)
+        ):
+            break
+        phrase.append(word)
+    heads = [w for w in phrase if w not in STOPWORDS and w.isalpha()]
+    return heads[-1] if heads else ""
+
+
+def figure_kinds(text: str, money: re.Pattern[str], number: re.Pattern[str]) -> set[str]:
+    """The kinds of figure `text` states: money by `money` (the reader's currencies), the others by the
+    unit right after a number of `number` (a noun after it: a count). A year, a clock time ("01:48")
+    or a number with no unit or noun after it ("Line 4", "1-1") states no measure."""
+    found: set[str] = set()
+    spans = [m.span() for m in money.finditer(text)]
+    if spans:
+        found.add(MONEY_KIND)
+    for match in number.finditer(text):
+        start, end = match.span()
+        if YEAR.fullmatch(match.group(0)) or CLOCK.match(text[max(0, start - 1) : end + 2][:4]):
+            continue
+        if CLOCK.search(text[max(0, start - 1) : end + 3]) or any(lo <= start < hi for lo, hi in spans):
+            continue
+        after = text[end:]
+        kind = next((k for k, unit in UNIT_KINDS if unit.match(after)), "")
+        if not kind:
+            following = words(after[:40])[:1]
+            if following and following[0] not in STOPWORDS and following[0].isalpha():
+                kind = COUNT_KIND
+        if kind:
+            found.add(kind)
+    return found
+
+
+NAME_BEFORE = re.compile(r"((?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*)\s*,?\s*(?:aged\s+)?$")
+
+
+def another_person(asked: Sequence[str], text: str, start: int) -> bool:
+    """Whether the age at `start` of `text` is given after another person's name than the one
+    asked: "Chef Ida Brandt, 33," for "how old is elin brandt" (the surname asked, after another
+    first name). A name the sentence gives alone ("Brandt, 33,") may be the one asked."""
+    match = NAME_BEFORE.search(text[:start])
+    if not match:
+        return False
+    run = [w.lower() for w in match.group(1).split()]
+    for i, word in enumerate(asked):
+        if i and word in run[1:] and asked[i - 1] != run[run.index(word, 1) - 1]:
+            return asked[i - 1] not in STOPWORDS  # "how old is the brandt": no first name asked
+    return False
+
+
+def states_measure(
+    measure: Measure,
+    texts: Iterable[str],
+    money: re.Pattern[str],
+    number: re.Pattern[str],
+    age: re.Pattern[str] | None = None,
+) -> bool:
+    """Whether any of `texts` states a figure of a kind `measure` asks (an age by `age`, the reader's
+    pattern, given after no other person's name than the one asked)."""
+    if AGE_KIND in measure.kinds:
+        if age is None:
+            return True
+        for text in texts:
+            for match in age.finditer(text):
+                at = next((m.start() for m in re.finditer(r"\d", match.group(0))), 0) + match.start()
+                if not another_person(measure.words, text, at):
+                    return True
+        return False
+    return bool(measured(measure, texts, money, number))
+
+
+def measured(
+    measure: Measure, texts: Iterable[str], money: re.Pattern[str], number: re.Pattern[str]
+) -> list[str]:
+    """The texts that state a figure of a kind `measure` asks (an age: see `states_measure`)."""
+    return [t for t in texts if measure.kinds & figure_kinds(t, money, number)]
+
+
+def owned(measure: Measure, texts: Iterable[str], alike: Mapping[str, frozenset[str]] | None = None) -> bool:
+    """Whether one of `texts` (sentences stating a figure of the kind asked) names the thing measured,
+    by its stem or a near word (`alike`): "how tall is mount skarn" is not "sending ash 6 km into the
+    sky" of a sentence about Mount Skarn only if no sentence names it; "how much is a packet of ginger
+    crunch" is not the 310 million dollars of a sentence about the company that makes it."""
+    if not measure.thing:
+        return True
+    return any(_states(stem(base_form(measure.thing)), measure.thing, t, alike or {}) for t in texts)
