@@ -1596,7 +1596,7 @@ def _measure_stated(q: Question, texts: list[str], embed: Embed) -> bool:
         return bool(stating)
     vocab = wordvec.content_vocab(w for t in stating for w in words(t))
     return quantity.owned(
-        measure, stating, wordvec.near_words([measure.thing], vocab, embed, quantity.NEAR_COSINE)
+        measure, stating, wordvec.near_words(list(measure.things), vocab, embed, quantity.NEAR_COSINE)
     )
 
 

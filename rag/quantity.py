@@ -349,7 +349,7 @@ UNIT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(  # the unit right a
         (
             LENGTH_KIND,
             r"(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|m|miles?|nautical miles?|feet|foot|ft"
-            r"|yards?|inch(?:es)?",
+            r"|yards?|inch(?:es)?|storeys?|stor(?:y|ies)|floors?",
         ),
         (WEIGHT_KIND, r"(?:kilo)?grams?|kg|kilos?|tonnes?|tons?|pounds?|lbs?"),
         (TIME_KIND, r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?"),
@@ -393,7 +393,7 @@ class Measure:
     name: str
     kinds: frozenset[str]
     words: tuple[str, ...] = ()  # "how old is elin brandt": the words after "old", a name among them
-    thing: str = ""  # the head of what is measured ("how much is a packet of crunch": "packet"), or ""
+    things: tuple[str, ...] = ()  # the words of what is measured ("how much is a packet": "packet")
 
 
 def asked_measure(question: str) -> Measure | None:
@@ -407,32 +407,38 @@ def asked_measure(question: str) -> Measure | None:
         return Measure("age", frozenset({AGE_KIND}), tuple(words(lower[match.end() :])))
     name, kinds = MEASURE_ASKED[adjective]
     rest = lower[match.end() :]
-    thing = asked_thing(rest)
+    things = asked_thing(rest)
     if adjective == "much":
         if COMPARATIVE.match(rest):
-            return Measure(name, kinds, thing=thing)  # "how much longer", "how much of": any figure
+            return Measure(name, kinds, things=things)  # "how much longer", "how much of": any figure
         copula = COPULA_NEXT.match(rest)
         what_it_is = copula and not re.search(r"[a-z](?:ed|en)$", copula.group(1))  # not "was stolen"
         said = set(words(lower))
         if what_it_is or PRICE_WORDS & said:
-            return Measure("pay" if PAY_WORDS & said else "price", frozenset({MONEY_KIND}), thing=thing)
-    return Measure(name, kinds, thing=thing)
+            return Measure("pay" if PAY_WORDS & said else "price", frozenset({MONEY_KIND}), things=things)
+    return Measure(name, kinds, things=things)
 
 
-SUBJECT = re.compile(r"\s*(?:is|are|was|were|'s|do|does|did|will|would|can|could)\s+(.+)", re.I)
+SUBJECT = re.compile(r"\s*(is|are|was|were|'s|do|does|did|will|would|can|could)\s+(.+)", re.I)  # its verb
+PRONOUNS = frozenset("it they he she we you i this that these those".split())
 # where the subject's noun phrase ends: a preposition ("a packet of crunch"), a verb of the question
-NP_END = frozenset("of on in at for to from with by about after before during per".split()) | PRICE_WORDS
+NP_END = (
+    frozenset("of on in at for to from with by about after before during per going gonna supposed".split())
+    | PRICE_WORDS
+)
 
 
-def asked_thing(rest: str) -> str:
-    """The head word of the subject after "how much / how tall ..." (`rest`): "is a packet of ginger
-    crunch" -> "packet", "did the mussel survey cost" -> "survey"; "" when no subject follows a copula
-    or an auxiliary ("how much snow fell")."""
+def asked_thing(rest: str) -> tuple[str, ...]:
+    """The content words of the subject after "how much / how tall ..." (`rest`), the thing measured:
+    "is a packet of ginger crunch" -> ("packet",), "did the mussel survey cost" -> ("mussel", "survey"),
+    "did aldren shares fall after" -> ("aldren", "shares", "fall") (a bare verb may close it); () for
+    a pronoun ("did it fall": its antecedent is not in the question) or no subject ("how much snow
+    fell")."""
     match = SUBJECT.match(rest)
     if not match:
-        return ""
+        return ()
     phrase: list[str] = []
-    for word in words(match.group(1)):
+    for word in words(match.group(2)):
         if (
             word in NP_END
             or word in AUXILIARY_VERBS
@@ -441,8 +447,9 @@ def asked_thing(rest: str) -> str:
         ):
             break
         phrase.append(word)
-    heads = [w for w in phrase if w not in STOPWORDS and w.isalpha()]
-    return heads[-1] if heads else ""
+    if not phrase or phrase[0] in PRONOUNS:
+        return ()
+    return tuple(dict.fromkeys(w for w in phrase if w not in STOPWORDS and w.isalpha()))
 
 
 def figure_kinds(text: str, money: re.Pattern[str], number: re.Pattern[str]) -> set[str]:
@@ -520,6 +527,6 @@ def owned(measure: Measure, texts: Iterable[str], alike: Mapping[str, frozenset[
     by its stem or a near word (`alike`): "how tall is mount skarn" is not "sending ash 6 km into the
     sky" of a sentence about Mount Skarn only if no sentence names it; "how much is a packet of ginger
     crunch" is not the 310 million dollars of a sentence about the company that makes it."""
-    if not measure.thing:
-        return True
-    return any(_states(stem(base_form(measure.thing)), measure.thing, t, alike or {}) for t in texts)
+    return not measure.things or any(
+        _states(stem(base_form(w)), w, t, alike or {}) for w in measure.things for t in texts
+    )

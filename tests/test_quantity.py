@@ -228,7 +228,7 @@ def test_how_much_asks_a_price_when_it_asks_what_a_thing_is_or_names_a_payment()
         measure = quantity.asked_measure(question)
         assert measure is not None and measure.kinds == money, question
     assert quantity.asked_measure("how much does sigrid wahl earn") == quantity.Measure(
-        "pay", money, thing="wahl"
+        "pay", money, things=("sigrid", "wahl")
     )
     for question in (
         "how much snow fell in port essen",
@@ -238,11 +238,17 @@ def test_how_much_asks_a_price_when_it_asks_what_a_thing_is_or_names_a_payment()
         measure = quantity.asked_measure(question)  # an amount of anything: not only money
         assert measure is not None and quantity.LENGTH_KIND in measure.kinds, question
     thick = quantity.asked_measure("how thick is the new flood wall")
-    assert thick == quantity.Measure("thickness", frozenset({quantity.LENGTH_KIND}), thing="wall")
+    assert thick == quantity.Measure(
+        "thickness", frozenset({quantity.LENGTH_KIND}), things=("new", "flood", "wall")
+    )
     # the head of what is measured, before a preposition or the question's verb; none without a subject
-    assert quantity.asked_thing(" is a packet of quell ginger crunch") == "packet"
-    assert quantity.asked_thing(" did the mussel survey cost") == "survey"
-    assert quantity.asked_thing(" snow fell in port essen") == ""
+    assert quantity.asked_thing(" is a packet of quell ginger crunch") == ("packet",)
+    assert quantity.asked_thing(" did the mussel survey cost") == ("mussel", "survey")
+    assert quantity.asked_thing(" did aldren shares fall after the results") == ("aldren", "shares", "fall")
+    assert quantity.asked_thing(" did it fall from the year before") == ()
+    assert quantity.asked_thing(" is the pipeline going to cost") == ("pipeline",)
+    assert quantity.asked_thing(" is a ticket on line 4") == ("ticket",)
+    assert quantity.asked_thing(" snow fell in port essen") == ()
     # the reader's answer type reads a duration; and no measure at all
     for question in ("how long is the trial", "how many people live there", "why"):
         assert quantity.asked_measure(question) is None, question
@@ -254,6 +260,7 @@ def test_the_kind_of_a_figure_is_read_from_its_unit() -> None:
 
     assert kinds("The organisers said 1.9 million tickets were sold.") == {quantity.COUNT_KIND}
     assert kinds("Oskirk recorded 68 centimetres of snow.") == {quantity.LENGTH_KIND}
+    assert kinds("It will be a 24-storey tower.") == {quantity.LENGTH_KIND}  # a height in storeys
     assert kinds("A scoop costs 3.50 euros.") == {quantity.MONEY_KIND}
     assert kinds("The lake covers 12 square kilometres.") == {quantity.AREA_KIND}
     assert kinds("Gusts reached 148 km/h.") == {quantity.SPEED_KIND}
@@ -314,7 +321,7 @@ CRUNCH = (
 
 def test_a_price_of_something_else_is_no_price_of_the_thing_asked() -> None:
     measure = quantity.asked_measure("how much does a packet of quell ginger crunch cost")
-    assert measure is not None and measure.thing == "packet"
+    assert measure is not None and measure.things == ("packet",)
     stating = quantity.measured(measure, CRUNCH.split(". "), MONEY_RE, NUMBER)
     assert stating and not quantity.owned(measure, stating)  # the company's price, not a packet's
     assert quantity.owned(measure, stating, {"packet": frozenset({"biscuits"})})  # a near word names it
