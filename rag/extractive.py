@@ -1528,9 +1528,8 @@ def refusal_reason(
             what=TYPE_PHRASES.get(q.types[0], "the answer") if q.types else "the answer"
         )
     if p.require_measure and not ex.measure_stated and (measure := quantity.asked_measure(q.text)):
-        present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms)][:1]
-        if present:
-            return REFUSAL_NO_MEASURE.format(present=_quoted(present), what=measure.name)
+        if owner := quantity.owner_words(measure, q.focus, lead.terms, idf):
+            return REFUSAL_NO_MEASURE.format(present=_quoted([owner]), what=measure.name)
         return REFUSAL_NO_MEASURE_BARE.format(what=measure.name)
     if p.require_key_focus and not ex.key_covered:
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))

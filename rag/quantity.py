@@ -530,3 +530,21 @@ def owned(measure: Measure, texts: Iterable[str], alike: Mapping[str, frozenset[
     return not measure.things or any(
         _states(stem(base_form(w)), w, t, alike or {}) for w in measure.things for t in texts
     )
+
+
+def owner_words(
+    measure: Measure, focus: Iterable[tuple[str, str]], stated: set[str], idf: Callable[[str], float]
+) -> str:
+    """The question's words a refusal names the thing measured by: the words of its subject that the
+    lead states (`stated` stems), as the question orders them ("sigrid wahl"), else the rarest focus
+    word the lead states that is no verb of paying or past form ("mancini" of "how much is a scoop at
+    mancini's"), else ""."""
+    subject = [w for w in measure.things if stem(base_form(w)) in stated]
+    if subject:
+        return " ".join(subject)
+    named = sorted(
+        (-idf(t), w)
+        for t, w in focus
+        if t in stated and w not in PRICE_WORDS and w not in IRREGULAR_VERBS and not re.search(r"[a-z]ed$", w)
+    )
+    return named[0][1] if named else ""
