@@ -372,6 +372,7 @@ MEASURE_ASKED: dict[str, tuple[str, frozenset[str]]] = {
     "large": ("size", SIZE_KINDS),
     "much": ("figure", AMOUNT_KINDS),
 }
+MEASURE_NOUN = re.compile(r"\b(capacity|population)\b", re.I)  # nouns that ask a number of what they hold
 HOW_MEASURE = re.compile(rf"\bhow ({'|'.join(MEASURE_ASKED)}|old)\b", re.I)
 # "how much" asks a price when it asks what something is ("how much is a scoop", "how much were
 # tickets") or names a payment: a closed class of words of paying and pricing.
@@ -401,7 +402,8 @@ def asked_measure(question: str) -> Measure | None:
     lower = question.lower().replace("’", "'")
     match = HOW_MEASURE.search(lower)
     if not match:
-        return None
+        noun = MEASURE_NOUN.search(lower)  # "whats the capacity of the stadium": a number of seats
+        return Measure(noun.group(1), frozenset({COUNT_KIND, VOLUME_KIND, AREA_KIND})) if noun else None
     adjective = match.group(1)
     if adjective == "old":  # the reader's answer type reads an age; this, whose age it is
         return Measure("age", frozenset({AGE_KIND}), tuple(words(lower[match.end() :])))
@@ -452,19 +454,17 @@ def asked_thing(rest: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(w for w in phrase if w not in STOPWORDS and w.isalpha()))
 
 
-def figure_kinds(text: str, money: re.Pattern[str], number: re.Pattern[str]) -> set[str]:
-    """The kinds of figure `text` states: money by `money` (the reader's currencies), the others by the
-    unit right after a number of `number` (a noun after it: a count). A year, a clock time ("01:48")
-    or a number with no unit or noun after it ("Line 4", "1-1") states no measure."""
-    found: set[str] = set()
+def kinded_figures(text: str, money: re.Pattern[str], number: re.Pattern[str]) -> list[tuple[str, int, int]]:
+    """The figures `text` states, as (kind, start, end): money by `money` (the reader's currencies),
+    the others by the unit right after a number of `number` (a noun after it: a count). A year, a
+    clock time ("01:48") or a number with no unit or noun after it ("Line 4", "1-1") is none."""
     spans = [m.span() for m in money.finditer(text)]
-    if spans:
-        found.add(MONEY_KIND)
+    found = [(MONEY_KIND, lo, hi) for lo, hi in spans]
     for match in number.finditer(text):
         start, end = match.span()
-        if YEAR.fullmatch(match.group(0)) or CLOCK.match(text[max(0, start - 1) : end + 2][:4]):
+        if YEAR.fullmatch(match.group(0)) or CLOCK.search(text[max(0, start - 1) : end + 3]):
             continue
-        if CLOCK.search(text[max(0, start - 1) : end + 3]) or any(lo <= start < hi for lo, hi in spans):
+        if any(lo <= start < hi for lo, hi in spans):
             continue
         after = text[end:]
         kind = next((k for k, unit in UNIT_KINDS if unit.match(after)), "")
@@ -473,8 +473,27 @@ def figure_kinds(text: str, money: re.Pattern[str], number: re.Pattern[str]) -> 
             if following and following[0] not in STOPWORDS and following[0].isalpha():
                 kind = COUNT_KIND
         if kind:
-            found.add(kind)
+            found.append((kind, start, end))
     return found
+
+
+def figure_kinds(text: str, money: re.Pattern[str], number: re.Pattern[str]) -> set[str]:
+    """The kinds of figure `text` states (`kinded_figures`)."""
+    return {kind for kind, _, _ in kinded_figures(text, money, number)}
+
+
+RELATIVE_END = re.compile(r"\b(?:which|who|that)\s*$", re.I)
+
+
+def owning_clause(text: str, start: int, end: int) -> str:
+    """The clause of the figure at `start:end` (`clause_of`), with the clause before a relative pronoun
+    that opens it ("Lusatra's weather service, which paid 14 million dollars": the service paid)."""
+    lo, hi = clause_of(text, start, end)
+    if relative := RELATIVE_END.search(text[:lo]):
+        before = text[: relative.start()].rstrip(" ,")
+        if before.strip():
+            lo = clause_of(text, len(before) - 1, len(before))[0]
+    return text[lo:hi]
 
 
 NAME_BEFORE = re.compile(r"((?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*)\s*,?\s*(?:aged\s+)?$")
@@ -518,15 +537,21 @@ def states_measure(
 def measured(
     measure: Measure, texts: Iterable[str], money: re.Pattern[str], number: re.Pattern[str]
 ) -> list[str]:
-    """The texts that state a figure of a kind `measure` asks (an age: see `states_measure`)."""
-    return [t for t in texts if measure.kinds & figure_kinds(t, money, number)]
+    """The clauses (`owning_clause`) of the figures of `texts` of a kind `measure` asks (an age: see
+    `states_measure`)."""
+    return [
+        owning_clause(text, lo, hi)
+        for text in texts
+        for kind, lo, hi in kinded_figures(text, money, number)
+        if kind in measure.kinds
+    ]
 
 
 def owned(measure: Measure, texts: Iterable[str], alike: Mapping[str, frozenset[str]] | None = None) -> bool:
-    """Whether one of `texts` (sentences stating a figure of the kind asked) names the thing measured,
-    by its stem or a near word (`alike`): "how tall is mount skarn" is not "sending ash 6 km into the
-    sky" of a sentence about Mount Skarn only if no sentence names it; "how much is a packet of ginger
-    crunch" is not the 310 million dollars of a sentence about the company that makes it."""
+    """Whether one of `texts` (the clauses of figures of the kind asked) names the thing measured by a
+    word of the question's subject, its stem or a near word (`alike`): "how tall is mount skarn" is not
+    "..., sending ash 6 km into the sky"; "how much does a packet of ginger crunch cost" is not the
+    310 million dollars a food group pays for the company that makes it."""
     return not measure.things or any(
         _states(stem(base_form(w)), w, t, alike or {}) for w in measure.things for t in texts
     )

@@ -249,6 +249,8 @@ def test_how_much_asks_a_price_when_it_asks_what_a_thing_is_or_names_a_payment()
     assert quantity.asked_thing(" is the pipeline going to cost") == ("pipeline",)
     assert quantity.asked_thing(" is a ticket on line 4") == ("ticket",)
     assert quantity.asked_thing(" snow fell in port essen") == ()
+    capacity = quantity.asked_measure("whats the capacity of the national stadium")
+    assert capacity is not None and capacity.kinds >= {quantity.COUNT_KIND}
     # the reader's answer type reads a duration; and no measure at all
     for question in ("how long is the trial", "how many people live there", "why"):
         assert quantity.asked_measure(question) is None, question
@@ -270,6 +272,20 @@ def test_the_kind_of_a_figure_is_read_from_its_unit() -> None:
     # a year, a clock time, an ordinal or a bare number states no measure
     assert kinds("01:48: In Wharfside, the new flood wall finished in October is holding.") == set()
     assert kinds("In 1958 he opened Mancini's on the 32nd day of the match that ended 1-1.") == set()
+
+
+def test_the_figure_asked_is_owned_by_the_thing_its_clause_names() -> None:
+    tall = quantity.asked_measure("how tall is mount skarn")
+    assert tall is not None and tall.things == ("mount", "skarn")
+    ash = "Mount Skarn erupted on Tuesday, sending ash 6 km into the sky."
+    assert not quantity.owned(tall, quantity.measured(tall, [ash], MONEY_RE, NUMBER))  # the ash's height
+    assert quantity.owned(
+        tall, quantity.measured(tall, ["Mount Skarn, 2,100 metres high, erupted."], MONEY_RE, NUMBER)
+    )
+    paid = quantity.asked_measure("how much did the weather service pay skyforge")
+    assert paid is not None
+    relative = "The satellite belongs to the weather service, which paid 14 million dollars for the launch."
+    assert quantity.owned(paid, quantity.measured(paid, [relative], MONEY_RE, NUMBER))  # "which": the service
 
 
 MANCINI = (
@@ -324,7 +340,7 @@ def test_a_price_of_something_else_is_no_price_of_the_thing_asked() -> None:
     assert measure is not None and measure.things == ("packet",)
     stating = quantity.measured(measure, CRUNCH.split(". "), MONEY_RE, NUMBER)
     assert stating and not quantity.owned(measure, stating)  # the company's price, not a packet's
-    assert quantity.owned(measure, stating, {"packet": frozenset({"biscuits"})})  # a near word names it
+    assert quantity.owned(measure, stating, {"packet": frozenset({"bought"})})  # a near word names it
     question = "how much does a packet of quell ginger crunch cost"
     with policies.using(replace(policies.current(), require_measure=True)):
         ex = extract(question, retrieval(question, CRUNCH), embed=fake_embed, idf=idf)
