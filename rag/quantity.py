@@ -26,6 +26,19 @@ receiver asked pays, when the clause names another receiver, or when an amount r
 with no such verb (or a near one) in the clause: "how much does Ines Halvorsen earn" is not
 "Halden had cut the price ... by 4,000 euros". A bare year is never the number asked.
 
+It also reads the measure a "how + adjective" or "how much" question asks (`asked_measure`): a
+price ("how much is a scoop", "how much were tickets", "how much does X earn/cost"), a length ("how
+tall/thick/deep/wide"), a size ("how big"), a figure of any kind ("how much snow"), a number
+("capacity", "population"), an age ("how old is elin brandt"); the kind of each figure of a sentence
+from the unit after it (`kinded_figures`: money by the reader's currencies, a closed class of units
+of length, area, volume, weight, speed, time, percent; a noun after it: a count; a year, a clock
+time, an ordinal or a bare number: none); whether a figure of the kind asked is stated in a clause
+(`owning_clause`) that names the thing measured by a word of the question's subject (`owned`:
+"how tall is mount skarn" is not "..., sending ash 6 km into the sky"); and whether an age is given
+after another person's name (`another_person`: "Chef Ida Brandt, 33," is not Elin Brandt's age).
+`rag.extractive` refuses under `rag.policy`'s `require_measure` ("The articles mention “mancini”
+but give no price for it.").
+
 It deliberately does not parse syntax, resolve pronouns, convert units or currencies, or
 decide anything: `rag.extractive` reads the fit (the lead's choice, the short fact, and a
 refusal under `rag.policy`'s `min_quantity_fit`). Pure functions; the word vectors come from
@@ -333,6 +346,9 @@ def sentence_fits(
 # answer it. Kinds of figure, each read from the unit after the number (a closed class of units).
 MONEY_KIND, PERCENT_KIND, LENGTH_KIND, AREA_KIND, VOLUME_KIND = "money", "percent", "length", "area", "volume"
 WEIGHT_KIND, SPEED_KIND, TIME_KIND, AGE_KIND, COUNT_KIND = "weight", "speed", "time", "age", "count"
+SCALE_WORDS = frozenset(
+    "hundred hundreds thousand thousands million millions billion billions dozen dozens".split()
+)
 SCALES = r"(?:(?:thousand|million|billion|trillion|bn|m|k)\s+)?"
 UNIT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(  # the unit right after a number; first wins
     (kind, re.compile(rf"[\s-]*{SCALES}(?:{unit})(?![\w])", re.I))
@@ -468,8 +484,8 @@ def kinded_figures(text: str, money: re.Pattern[str], number: re.Pattern[str]) -
             continue
         after = text[end:]
         kind = next((k for k, unit in UNIT_KINDS if unit.match(after)), "")
-        if not kind:
-            following = words(after[:40])[:1]
+        if not kind:  # "74,000 people", "tens of millions of shells": a count of a noun
+            following = [w for w in words(after[:60]) if w != "of" and w not in SCALE_WORDS][:1]
             if following and following[0] not in STOPWORDS and following[0].isalpha():
                 kind = COUNT_KIND
         if kind:
@@ -482,15 +498,19 @@ def figure_kinds(text: str, money: re.Pattern[str], number: re.Pattern[str]) -> 
     return {kind for kind, _, _ in kinded_figures(text, money, number)}
 
 
+SUBJECT_PRONOUNS = frozenset("it its they their he his she her".split())  # name what the clause before does
 RELATIVE_END = re.compile(r"\b(?:which|who|that)\s*$", re.I)
 
 
 def owning_clause(text: str, start: int, end: int) -> str:
-    """The clause of the figure at `start:end` (`clause_of`), with the clause before a relative pronoun
-    that opens it ("Lusatra's weather service, which paid 14 million dollars": the service paid)."""
+    """The clause of the figure at `start:end` (`clause_of`), with the clause before when a relative
+    or a personal pronoun opens it ("the weather service, which paid 14 million dollars", "Tarsk Water
+    said it would spend 40 million crowns": the service paid, the company spends)."""
     lo, hi = clause_of(text, start, end)
-    if relative := RELATIVE_END.search(text[:lo]):
-        before = text[: relative.start()].rstrip(" ,")
+    relative = RELATIVE_END.search(text[:lo])
+    opening = words(text[lo:hi])[:1]
+    if relative or (opening and opening[0] in SUBJECT_PRONOUNS):  # "X said it would spend ...": X's
+        before = text[: relative.start() if relative else lo].rstrip(" ,")
         if before.strip():
             lo = clause_of(text, len(before) - 1, len(before))[0]
     return text[lo:hi]

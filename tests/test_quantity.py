@@ -261,6 +261,7 @@ def test_the_kind_of_a_figure_is_read_from_its_unit() -> None:
         return quantity.figure_kinds(text, MONEY_RE, NUMBER)
 
     assert kinds("The organisers said 1.9 million tickets were sold.") == {quantity.COUNT_KIND}
+    assert kinds("It may have tens of millions of artillery shells.") == {quantity.COUNT_KIND}
     assert kinds("Oskirk recorded 68 centimetres of snow.") == {quantity.LENGTH_KIND}
     assert kinds("It will be a 24-storey tower.") == {quantity.LENGTH_KIND}  # a height in storeys
     assert kinds("A scoop costs 3.50 euros.") == {quantity.MONEY_KIND}
@@ -286,6 +287,10 @@ def test_the_figure_asked_is_owned_by_the_thing_its_clause_names() -> None:
     assert paid is not None
     relative = "The satellite belongs to the weather service, which paid 14 million dollars for the launch."
     assert quantity.owned(paid, quantity.measured(paid, [relative], MONEY_RE, NUMBER))  # "which": the service
+    spend = quantity.asked_measure("how much will tarsk water spend on the tank")
+    assert spend is not None and spend.things == ("tarsk", "water")
+    said = "Tarsk Water said it would spend 40 million crowns on a new tank."
+    assert quantity.owned(spend, quantity.measured(spend, [said], MONEY_RE, NUMBER))  # "it": Tarsk Water
 
 
 MANCINI = (
