@@ -119,7 +119,11 @@ A "how much / how many" answer must be the quantity asked (`rag.quantity`: the
 number's clause, rate, payer and receiver against the question's words): a lead
 whose number fits is preferred, a number that does not fit never opens the
 answer, and under `min_quantity_fit` the reader refuses ("The articles mention
-“drivers” but give no figure for “per hour”."). A yes/no or "who won" question
+“drivers” but give no figure for “per hour”."). Under `require_measure`, a "how much is / how
+tall / how big / how old" question needs a chosen sentence stating a figure of the measure asked (a
+price, a length, a size; a year, a clock time or a count of tickets is none) in a clause naming the
+thing measured, an age not given after another person's name (`rag.quantity.asked_measure`), else
+"The articles mention “mancini” but give no price for it." A yes/no or "who won" question
 whose event the lead states only as planned ("the union would call a longer
 strike", `rag.modality`) is never settled "Yes." by it, and under
 `refuse_unrealised` is refused with the article's clause: "The articles say
@@ -499,6 +503,8 @@ REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
 REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
 REFUSAL_NOT_REPORTED = "The articles do not report what {speaker} said about this."
 REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {missing}."  # `rag.quantity`
+REFUSAL_NO_MEASURE = "The articles mention {present} but give no {what} for it."  # `quantity.asked_measure`
+REFUSAL_NO_MEASURE_BARE = "The closest passages give no {what}."
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
@@ -597,6 +603,9 @@ class Extract:
     # asked (`rag.quantity.fit`; 1: nothing to check), and the question words its clause lacks
     quantity_fit: float = 1.0
     quantity_missing: tuple[str, ...] = ()
+    # "how much is a ticket", "how thick is the wall": a chosen sentence states a figure of that kind
+    # (`rag.quantity.asked_measure`: a price, a length; a year or a count of tickets is none)
+    measure_stated: bool = True
     # "who designed X" (`rag.role`): some retrieved sentence states the role ("designed", "architect")
     role_stated: bool = True
     role_filled: bool = True  # ... and the lead states it next to the entity it answers with
@@ -1532,6 +1541,10 @@ def refusal_reason(
         return REFUSAL_NO_TYPE.format(
             what=TYPE_PHRASES.get(q.types[0], "the answer") if q.types else "the answer"
         )
+    if p.require_measure and not ex.measure_stated and (measure := quantity.asked_measure(q.text)):
+        if owner := quantity.owner_words(measure, q.focus, lead.terms, idf):
+            return REFUSAL_NO_MEASURE.format(present=_quoted([owner]), what=measure.name)
+        return REFUSAL_NO_MEASURE_BARE.format(what=measure.name)
     if p.require_key_focus and not ex.key_covered:
         return REFUSAL_NO_FOCUS.format(focus=_quoted([q.predicate]))
     if p.refuse_unrealised and ex.unrealised:
@@ -1583,6 +1596,21 @@ def _quantity_fits(
     spans = [quantity.figure_spans(t, found, q.own_words, counted, COUNT_WINDOW, ask.rate) for t in texts]
     fitted = quantity.sentence_fits(ask, texts, spans, idf, embed)
     return {id(c): row for c, row in zip(typed, fitted, strict=True) if row}
+
+
+def _measure_stated(q: Question, texts: list[str], embed: Embed) -> bool:
+    """Whether `texts` state a figure of the measure `q` asks ("how much is a ticket": a price), in a
+    sentence that names the thing measured (literally or by a near word: one embedding call), if any."""
+    measure = quantity.asked_measure(q.text)
+    if measure is None or quantity.AGE_KIND in measure.kinds:
+        return measure is None or quantity.states_measure(measure, texts, MONEY_RE, NUMBER, QUANTITY_RE[AGE])
+    stating = quantity.measured(measure, texts, MONEY_RE, NUMBER)
+    if not stating or quantity.owned(measure, stating):
+        return bool(stating)
+    vocab = wordvec.content_vocab(w for t in stating for w in words(t))
+    return quantity.owned(
+        measure, stating, wordvec.near_words(list(measure.things), vocab, embed, quantity.NEAR_COSINE)
+    )
 
 
 def _fit_score(fits: dict[int, list[tuple[quantity.Figure, quantity.Fit]]], cand: Candidate) -> float:
@@ -2301,6 +2329,8 @@ def _extract(
         or not (policy.require_attribute or measure_focus)
         or attributes.stated(slot, [c.span.text for c in chosen], idf, embed),
         small_talk=coverages.small_talk(q.text, [w for _, w in q.focus] + list(reading.unknown)),
+        measure_stated=not (policy.require_measure or measure_focus)
+        or _measure_stated(q, [c.span.text for c in chosen], embed),
         question=q,
     )
     if reading.unseen and (policy.min_corpus_coverage > 0 or measure_focus):

@@ -46,6 +46,9 @@ class Policy:
     # "how much/many": the IDF share of the question's focus the clause of the answer's number states
     # (`rag.quantity`; a rate or receiver asked and not stated there: 0); 0: off
     min_quantity_fit: float = 0.0
+    # "how much is a ticket / how thick is the wall": a chosen sentence states a figure of that kind
+    # (a price, a length; `rag.quantity.asked_measure`), not only a year or a count of tickets
+    require_measure: bool = False
     require_role: bool = False  # "who designed X" needs a retrieved sentence stating the role (rag.role)
     require_role_filled: bool = False  # ... and a lead stating it next to the entity it answers with
     # "did the strike go ahead": the lead states it only as planned ("the union would call a strike")

@@ -26,6 +26,19 @@ receiver asked pays, when the clause names another receiver, or when an amount r
 with no such verb (or a near one) in the clause: "how much does Ines Halvorsen earn" is not
 "Halden had cut the price ... by 4,000 euros". A bare year is never the number asked.
 
+It also reads the measure a "how + adjective" or "how much" question asks (`asked_measure`): a
+price ("how much is a scoop", "how much were tickets", "how much does X earn/cost"), a length ("how
+tall/thick/deep/wide"), a size ("how big"), a figure of any kind ("how much snow"), a number
+("capacity", "population"), an age ("how old is elin brandt"); the kind of each figure of a sentence
+from the unit after it (`kinded_figures`: money by the reader's currencies, a closed class of units
+of length, area, volume, weight, speed, time, percent; a noun after it: a count; a year, a clock
+time, an ordinal or a bare number: none); whether a figure of the kind asked is stated in a clause
+(`owning_clause`) that names the thing measured by a word of the question's subject (`owned`:
+"how tall is mount skarn" is not "..., sending ash 6 km into the sky"); and whether an age is given
+after another person's name (`another_person`: "Chef Ida Brandt, 33," is not Elin Brandt's age).
+`rag.extractive` refuses under `rag.policy`'s `require_measure` ("The articles mention “mancini”
+but give no price for it.").
+
 It deliberately does not parse syntax, resolve pronouns, convert units or currencies, or
 decide anything: `rag.extractive` reads the fit (the lead's choice, the short fact, and a
 refusal under `rag.policy`'s `min_quantity_fit`). Pure functions; the word vectors come from
@@ -325,3 +338,258 @@ def sentence_fits(
         ]
         alike = near_words(lacking, clause_words(flat), embed, NEAR_COSINE)
     return [[(f, fit(ask, f, text, idf, alike)) for f in row] for text, row in zip(texts, figs, strict=True)]
+
+
+# -- the measure asked ----------------------------------------------------------------------------
+# "how much is a ticket" asks a price, "how thick is the wall" a length, "how big is the library" a
+# size: a figure of another kind (a count of tickets sold, a year, a clock time, a duration) does not
+# answer it. Kinds of figure, each read from the unit after the number (a closed class of units).
+MONEY_KIND, PERCENT_KIND, LENGTH_KIND, AREA_KIND, VOLUME_KIND = "money", "percent", "length", "area", "volume"
+WEIGHT_KIND, SPEED_KIND, TIME_KIND, AGE_KIND, COUNT_KIND = "weight", "speed", "time", "age", "count"
+SCALE_WORDS = frozenset(
+    "hundred hundreds thousand thousands million millions billion billions dozen dozens".split()
+)
+SCALES = r"(?:(?:thousand|million|billion|trillion|bn|m|k)\s+)?"
+UNIT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(  # the unit right after a number; first wins
+    (kind, re.compile(rf"[\s-]*{SCALES}(?:{unit})(?![\w])", re.I))
+    for kind, unit in (
+        (PERCENT_KIND, r"%|per ?cent|percent|(?:basis |percentage )?points?"),
+        (SPEED_KIND, r"km/h|kph|mph|knots?|(?:kilomet(?:re|er)s?|miles?) (?:per|an|a) hour"),
+        (AGE_KIND, r"(?:years?|months?|weeks?)[\s-]+old"),
+        (
+            AREA_KIND,
+            r"square (?:kilomet(?:re|er)s?|met(?:re|er)s?|miles?|feet|km|m)|sq\.? ?(?:km|m|ft)"
+            r"|km2|m2|hectares?|acres?",
+        ),
+        (VOLUME_KIND, r"(?:hecto|milli)?lit(?:re|er)s?|gallons?|barrels?|cubic met(?:re|er)s?|m3"),
+        (
+            LENGTH_KIND,
+            r"(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|m|miles?|nautical miles?|feet|foot|ft"
+            r"|yards?|inch(?:es)?|storeys?|stor(?:y|ies)|floors?",
+        ),
+        (WEIGHT_KIND, r"(?:kilo)?grams?|kg|kilos?|tonnes?|tons?|pounds?|lbs?"),
+        (TIME_KIND, r"seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?"),
+    )
+)
+# What a "how + adjective" / "how much" question asks, as (the word a refusal names it by, the kinds
+# of figure that state it). "how long/old/fast/far/heavy" are left to the reader's answer types.
+SIZE_KINDS = frozenset(
+    {MONEY_KIND, PERCENT_KIND, LENGTH_KIND, AREA_KIND, VOLUME_KIND, WEIGHT_KIND, COUNT_KIND}
+)
+AMOUNT_KINDS = SIZE_KINDS | {SPEED_KIND, TIME_KIND}
+MEASURE_ASKED: dict[str, tuple[str, frozenset[str]]] = {
+    "tall": ("height", frozenset({LENGTH_KIND})),
+    "thick": ("thickness", frozenset({LENGTH_KIND})),
+    "deep": ("depth", frozenset({LENGTH_KIND})),
+    "wide": ("width", frozenset({LENGTH_KIND})),
+    "high": ("figure", frozenset({LENGTH_KIND, PERCENT_KIND, MONEY_KIND})),  # a wall, a rate, a fee
+    "low": ("figure", frozenset({LENGTH_KIND, PERCENT_KIND, MONEY_KIND})),
+    "big": ("size", SIZE_KINDS),
+    "large": ("size", SIZE_KINDS),
+    "much": ("figure", AMOUNT_KINDS),
+}
+MEASURE_NOUN = re.compile(r"\b(capacity|population)\b", re.I)  # nouns that ask a number of what they hold
+HOW_MEASURE = re.compile(rf"\bhow ({'|'.join(MEASURE_ASKED)}|old)\b", re.I)
+# "how much" asks a price when it asks what something is ("how much is a scoop", "how much were
+# tickets") or names a payment: a closed class of words of paying and pricing.
+PRICE_WORDS = frozenset(
+    "cost costs costing price prices priced pay pays paid payment earn earns earned earning earnings salary "
+    "wage wages fee fees fare fares fine fined charge charges charged worth spend spent insured "
+    "compensation money budget".split()
+)
+PAY_WORDS = frozenset("earn earns earned earning earnings salary wage wages".split())  # ... of a person
+COPULA_NEXT = re.compile(r"\s*(?:is|are|was|were|'s)\s+(\S+)", re.I)
+COMPARATIVE = re.compile(r"\s*(?:more|less|longer|shorter|higher|lower|bigger|smaller|further|of)\b", re.I)
+CLOCK = re.compile(r"\d:\d|:\d\d", re.I)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """The measure a question asks: what a refusal calls it and the kinds of figure that state it."""
+
+    name: str
+    kinds: frozenset[str]
+    words: tuple[str, ...] = ()  # "how old is elin brandt": the words after "old", a name among them
+    things: tuple[str, ...] = ()  # the words of what is measured ("how much is a packet": "packet")
+
+
+def asked_measure(question: str) -> Measure | None:
+    """The measure `question` asks ("how much is a scoop": a price), or None."""
+    lower = question.lower().replace("’", "'")
+    match = HOW_MEASURE.search(lower)
+    if not match:
+        noun = MEASURE_NOUN.search(lower)  # "whats the capacity of the stadium": a number of seats
+        return Measure(noun.group(1), frozenset({COUNT_KIND, VOLUME_KIND, AREA_KIND})) if noun else None
+    adjective = match.group(1)
+    if adjective == "old":  # the reader's answer type reads an age; this, whose age it is
+        return Measure("age", frozenset({AGE_KIND}), tuple(words(lower[match.end() :])))
+    name, kinds = MEASURE_ASKED[adjective]
+    rest = lower[match.end() :]
+    things = asked_thing(rest)
+    if adjective == "much":
+        if COMPARATIVE.match(rest):
+            return Measure(name, kinds, things=things)  # "how much longer", "how much of": any figure
+        copula = COPULA_NEXT.match(rest)
+        what_it_is = copula and not re.search(r"[a-z](?:ed|en)$", copula.group(1))  # not "was stolen"
+        said = set(words(lower))
+        if what_it_is or PRICE_WORDS & said:
+            return Measure("pay" if PAY_WORDS & said else "price", frozenset({MONEY_KIND}), things=things)
+    return Measure(name, kinds, things=things)
+
+
+SUBJECT = re.compile(r"\s*(is|are|was|were|'s|do|does|did|will|would|can|could)\s+(.+)", re.I)  # its verb
+PRONOUNS = frozenset("it they he she we you i this that these those".split())
+# where the subject's noun phrase ends: a preposition ("a packet of crunch"), a verb of the question
+NP_END = (
+    frozenset("of on in at for to from with by about after before during per going gonna supposed".split())
+    | PRICE_WORDS
+)
+
+
+def asked_thing(rest: str) -> tuple[str, ...]:
+    """The content words of the subject after "how much / how tall ..." (`rest`), the thing measured:
+    "is a packet of ginger crunch" -> ("packet",), "did the mussel survey cost" -> ("mussel", "survey"),
+    "did aldren shares fall after" -> ("aldren", "shares", "fall") (a bare verb may close it); () for
+    a pronoun ("did it fall": its antecedent is not in the question) or no subject ("how much snow
+    fell")."""
+    match = SUBJECT.match(rest)
+    if not match:
+        return ()
+    phrase: list[str] = []
+    for word in words(match.group(2)):
+        if (
+            word in NP_END
+            or word in AUXILIARY_VERBS
+            or word in IRREGULAR_VERBS
+            or re.search(r"[a-z]ed$", word)
+        ):
+            break
+        phrase.append(word)
+    if not phrase or phrase[0] in PRONOUNS:
+        return ()
+    return tuple(dict.fromkeys(w for w in phrase if w not in STOPWORDS and w.isalpha()))
+
+
+def kinded_figures(text: str, money: re.Pattern[str], number: re.Pattern[str]) -> list[tuple[str, int, int]]:
+    """The figures `text` states, as (kind, start, end): money by `money` (the reader's currencies),
+    the others by the unit right after a number of `number` (a noun after it: a count). A year, a
+    clock time ("01:48") or a number with no unit or noun after it ("Line 4", "1-1") is none."""
+    spans = [m.span() for m in money.finditer(text)]
+    found = [(MONEY_KIND, lo, hi) for lo, hi in spans]
+    for match in number.finditer(text):
+        start, end = match.span()
+        if YEAR.fullmatch(match.group(0)) or CLOCK.search(text[max(0, start - 1) : end + 3]):
+            continue
+        if any(lo <= start < hi for lo, hi in spans):
+            continue
+        after = text[end:]
+        kind = next((k for k, unit in UNIT_KINDS if unit.match(after)), "")
+        if not kind:  # "74,000 people", "tens of millions of shells": a count of a noun
+            following = [w for w in words(after[:60]) if w != "of" and w not in SCALE_WORDS][:1]
+            if following and following[0] not in STOPWORDS and following[0].isalpha():
+                kind = COUNT_KIND
+        if kind:
+            found.append((kind, start, end))
+    return found
+
+
+def figure_kinds(text: str, money: re.Pattern[str], number: re.Pattern[str]) -> set[str]:
+    """The kinds of figure `text` states (`kinded_figures`)."""
+    return {kind for kind, _, _ in kinded_figures(text, money, number)}
+
+
+SUBJECT_PRONOUNS = frozenset("it its they their he his she her".split())  # name what the clause before does
+RELATIVE_END = re.compile(r"\b(?:which|who|that)\s*$", re.I)
+
+
+def owning_clause(text: str, start: int, end: int) -> str:
+    """The clause of the figure at `start:end` (`clause_of`), with the clause before when a relative
+    or a personal pronoun opens it ("the weather service, which paid 14 million dollars", "Tarsk Water
+    said it would spend 40 million crowns": the service paid, the company spends)."""
+    lo, hi = clause_of(text, start, end)
+    relative = RELATIVE_END.search(text[:lo])
+    opening = words(text[lo:hi])[:1]
+    if relative or (opening and opening[0] in SUBJECT_PRONOUNS):  # "X said it would spend ...": X's
+        before = text[: relative.start() if relative else lo].rstrip(" ,")
+        if before.strip():
+            lo = clause_of(text, len(before) - 1, len(before))[0]
+    return text[lo:hi]
+
+
+NAME_BEFORE = re.compile(r"((?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*)\s*,?\s*(?:aged\s+)?$")
+
+
+def another_person(asked: Sequence[str], text: str, start: int) -> bool:
+    """Whether the age at `start` of `text` is given after another person's name than the one
+    asked: "Chef Ida Brandt, 33," for "how old is elin brandt" (the surname asked, after another
+    first name). A name the sentence gives alone ("Brandt, 33,") may be the one asked."""
+    match = NAME_BEFORE.search(text[:start])
+    if not match:
+        return False
+    run = [w.lower() for w in match.group(1).split()]
+    for i, word in enumerate(asked):
+        if i and word in run[1:] and asked[i - 1] != run[run.index(word, 1) - 1]:
+            return asked[i - 1] not in STOPWORDS  # "how old is the brandt": no first name asked
+    return False
+
+
+def states_measure(
+    measure: Measure,
+    texts: Iterable[str],
+    money: re.Pattern[str],
+    number: re.Pattern[str],
+    age: re.Pattern[str] | None = None,
+) -> bool:
+    """Whether any of `texts` states a figure of a kind `measure` asks (an age by `age`, the reader's
+    pattern, given after no other person's name than the one asked)."""
+    if AGE_KIND in measure.kinds:
+        if age is None:
+            return True
+        for text in texts:
+            for match in age.finditer(text):
+                at = next((m.start() for m in re.finditer(r"\d", match.group(0))), 0) + match.start()
+                if not another_person(measure.words, text, at):
+                    return True
+        return False
+    return bool(measured(measure, texts, money, number))
+
+
+def measured(
+    measure: Measure, texts: Iterable[str], money: re.Pattern[str], number: re.Pattern[str]
+) -> list[str]:
+    """The clauses (`owning_clause`) of the figures of `texts` of a kind `measure` asks (an age: see
+    `states_measure`)."""
+    return [
+        owning_clause(text, lo, hi)
+        for text in texts
+        for kind, lo, hi in kinded_figures(text, money, number)
+        if kind in measure.kinds
+    ]
+
+
+def owned(measure: Measure, texts: Iterable[str], alike: Mapping[str, frozenset[str]] | None = None) -> bool:
+    """Whether one of `texts` (the clauses of figures of the kind asked) names the thing measured by a
+    word of the question's subject, its stem or a near word (`alike`): "how tall is mount skarn" is not
+    "..., sending ash 6 km into the sky"; "how much does a packet of ginger crunch cost" is not the
+    310 million dollars a food group pays for the company that makes it."""
+    return not measure.things or any(
+        _states(stem(base_form(w)), w, t, alike or {}) for w in measure.things for t in texts
+    )
+
+
+def owner_words(
+    measure: Measure, focus: Iterable[tuple[str, str]], stated: set[str], idf: Callable[[str], float]
+) -> str:
+    """The question's words a refusal names the thing measured by: the words of its subject that the
+    lead states (`stated` stems), as the question orders them ("sigrid wahl"), else the rarest focus
+    word the lead states that is no verb of paying or past form ("mancini" of "how much is a scoop at
+    mancini's"), else ""."""
+    subject = [w for w in measure.things if stem(base_form(w)) in stated]
+    if subject:
+        return " ".join(subject)
+    named = sorted(
+        (-idf(t), w)
+        for t, w in focus
+        if t in stated and w not in PRICE_WORDS and w not in IRREGULAR_VERBS and not re.search(r"[a-z]ed$", w)
+    )
+    return named[0][1] if named else ""

@@ -12,7 +12,17 @@ from dataclasses import replace
 
 from rag import policy as policies
 from rag import quantity
-from rag.extractive import AMOUNT_ANSWER, MONEY_AMOUNT, NUMBER, analyse, extract, frame_words
+from rag.extractive import (
+    AGE,
+    AMOUNT_ANSWER,
+    MONEY_AMOUNT,
+    MONEY_RE,
+    NUMBER,
+    QUANTITY_RE,
+    analyse,
+    extract,
+    frame_words,
+)
 from tests.test_extractive import fake_embed, idf, retrieval
 
 
@@ -154,8 +164,8 @@ def test_near_synonyms_by_word_vectors_in_one_embedding_call() -> None:
 
 # -- the reader's hooks -------------------------------------------------------------------
 
-ON = replace(policies.current(), min_quantity_fit=0.2)
-OFF = replace(policies.current(), min_quantity_fit=0.0)
+ON = replace(policies.current(), min_quantity_fit=0.2, require_measure=False)
+OFF = replace(policies.current(), min_quantity_fit=0.0, require_measure=False)
 CAR_PARK = (
     "Vell station reopened on Monday after a year of repairs. "
     "Residents said the new car park at Vell station would be free only for the first three months, "
@@ -202,3 +212,145 @@ def test_questions_that_ask_no_quantity_are_untouched() -> None:
     with policies.using(ON):
         ex = extract(question, found, embed=fake_embed, idf=idf)
     assert ex.quantity_fit == 1.0
+
+
+# -- the measure asked: a price, a length, a size -----------------------------------------
+
+
+def test_how_much_asks_a_price_when_it_asks_what_a_thing_is_or_names_a_payment() -> None:
+    money = frozenset({quantity.MONEY_KIND})
+    for question in (
+        "how much is a scoop at mancini's",
+        "how much were tickets for the final",
+        "how much does a packet of ginger crunch cost",
+        "how much does sigrid wahl earn",
+    ):
+        measure = quantity.asked_measure(question)
+        assert measure is not None and measure.kinds == money, question
+    assert quantity.asked_measure("how much does sigrid wahl earn") == quantity.Measure(
+        "pay", money, things=("sigrid", "wahl")
+    )
+    for question in (
+        "how much snow fell in port essen",
+        "how much was stolen",
+        "how much longer do they live",
+    ):
+        measure = quantity.asked_measure(question)  # an amount of anything: not only money
+        assert measure is not None and quantity.LENGTH_KIND in measure.kinds, question
+    thick = quantity.asked_measure("how thick is the new flood wall")
+    assert thick == quantity.Measure(
+        "thickness", frozenset({quantity.LENGTH_KIND}), things=("new", "flood", "wall")
+    )
+    # the head of what is measured, before a preposition or the question's verb; none without a subject
+    assert quantity.asked_thing(" is a packet of quell ginger crunch") == ("packet",)
+    assert quantity.asked_thing(" did the mussel survey cost") == ("mussel", "survey")
+    assert quantity.asked_thing(" did aldren shares fall after the results") == ("aldren", "shares", "fall")
+    assert quantity.asked_thing(" did it fall from the year before") == ()
+    assert quantity.asked_thing(" is the pipeline going to cost") == ("pipeline",)
+    assert quantity.asked_thing(" is a ticket on line 4") == ("ticket",)
+    assert quantity.asked_thing(" snow fell in port essen") == ()
+    capacity = quantity.asked_measure("whats the capacity of the national stadium")
+    assert capacity is not None and capacity.kinds >= {quantity.COUNT_KIND}
+    # the reader's answer type reads a duration; and no measure at all
+    for question in ("how long is the trial", "how many people live there", "why"):
+        assert quantity.asked_measure(question) is None, question
+
+
+def test_the_kind_of_a_figure_is_read_from_its_unit() -> None:
+    def kinds(text: str) -> set[str]:
+        return quantity.figure_kinds(text, MONEY_RE, NUMBER)
+
+    assert kinds("The organisers said 1.9 million tickets were sold.") == {quantity.COUNT_KIND}
+    assert kinds("It may have tens of millions of artillery shells.") == {quantity.COUNT_KIND}
+    assert kinds("Oskirk recorded 68 centimetres of snow.") == {quantity.LENGTH_KIND}
+    assert kinds("It will be a 24-storey tower.") == {quantity.LENGTH_KIND}  # a height in storeys
+    assert kinds("A scoop costs 3.50 euros.") == {quantity.MONEY_KIND}
+    assert kinds("The lake covers 12 square kilometres.") == {quantity.AREA_KIND}
+    assert kinds("Gusts reached 148 km/h.") == {quantity.SPEED_KIND}
+    assert kinds("A 71-year-old man fell.") == {quantity.AGE_KIND}
+    assert kinds("Prices rose 7.4% in a year.") == {quantity.PERCENT_KIND}
+    assert kinds("It was a three-day visit.") == {quantity.TIME_KIND}
+    # a year, a clock time, an ordinal or a bare number states no measure
+    assert kinds("01:48: In Wharfside, the new flood wall finished in October is holding.") == set()
+    assert kinds("In 1958 he opened Mancini's on the 32nd day of the match that ended 1-1.") == set()
+
+
+def test_the_figure_asked_is_owned_by_the_thing_its_clause_names() -> None:
+    tall = quantity.asked_measure("how tall is mount skarn")
+    assert tall is not None and tall.things == ("mount", "skarn")
+    ash = "Mount Skarn erupted on Tuesday, sending ash 6 km into the sky."
+    assert not quantity.owned(tall, quantity.measured(tall, [ash], MONEY_RE, NUMBER))  # the ash's height
+    assert quantity.owned(
+        tall, quantity.measured(tall, ["Mount Skarn, 2,100 metres high, erupted."], MONEY_RE, NUMBER)
+    )
+    paid = quantity.asked_measure("how much did the weather service pay skyforge")
+    assert paid is not None
+    relative = "The satellite belongs to the weather service, which paid 14 million dollars for the launch."
+    assert quantity.owned(paid, quantity.measured(paid, [relative], MONEY_RE, NUMBER))  # "which": the service
+    spend = quantity.asked_measure("how much will tarsk water spend on the tank")
+    assert spend is not None and spend.things == ("tarsk", "water")
+    said = "Tarsk Water said it would spend 40 million crowns on a new tank."
+    assert quantity.owned(spend, quantity.measured(spend, [said], MONEY_RE, NUMBER))  # "it": Tarsk Water
+
+
+MANCINI = (
+    "In 1958 Paolo Mancini opened Mancini's, a small ice-cream parlour on Harbour Parade. "
+    "The parlour sold 40,000 scoops last summer, the family said."
+)
+
+
+def test_a_price_asked_with_no_price_stated_refuses_in_the_question_words() -> None:
+    question = "how much is a scoop at mancini's"
+    found = retrieval(question, MANCINI)
+    with policies.using(replace(policies.current(), require_measure=False)):
+        before = extract(question, found, embed=fake_embed, idf=idf)
+    assert not before.refused  # a count of scoops, a year: the answer type "amount" took any number
+    with policies.using(replace(policies.current(), require_measure=True)):
+        after = extract(question, found, embed=fake_embed, idf=idf)
+    assert after.refused and not after.measure_stated
+    assert after.reason.endswith("but give no price for it.") and "mancini" in after.reason.lower()
+    # a price stated: answered
+    priced = MANCINI + " A scoop at Mancini's costs 3 euros."
+    with policies.using(replace(policies.current(), require_measure=True)):
+        ok = extract(question, retrieval(question, priced), embed=fake_embed, idf=idf)
+    assert not ok.refused and ok.measure_stated
+
+
+def test_an_age_given_after_another_persons_name_is_not_the_age_asked() -> None:
+    measure = quantity.asked_measure("how old is elin brandt")
+    assert measure is not None and measure.kinds == frozenset({quantity.AGE_KIND})
+
+    def states(text: str) -> bool:
+        return quantity.states_measure(measure, [text], MONEY_RE, NUMBER, QUANTITY_RE[AGE])
+
+    assert not states("Chef Ida Brandt, 33, cooks only over wood fire.")  # the same surname, another person
+    assert states("Director Elin Brandt, 41, made the film.")
+    assert states("Brandt, 41, made the film.")  # the surname alone may be the person asked
+    assert states("The 41-year-old Brandt made the film.")
+    unnamed = quantity.asked_measure("how old is the brandt boy")  # no first name asked
+    assert unnamed is not None
+    assert quantity.states_measure(
+        unnamed, ["Chef Ida Brandt, 33, cooks."], MONEY_RE, NUMBER, QUANTITY_RE[AGE]
+    )
+
+
+CRUNCH = (
+    "Pennick's Biscuits, the company best known for its Quell Ginger Crunch, is to be bought by the "
+    "food group Valcor for 310 million dollars. The Quell Ginger Crunch is sold in 40 countries."
+)
+
+
+def test_a_price_of_something_else_is_no_price_of_the_thing_asked() -> None:
+    measure = quantity.asked_measure("how much does a packet of quell ginger crunch cost")
+    assert measure is not None and measure.things == ("packet",)
+    stating = quantity.measured(measure, CRUNCH.split(". "), MONEY_RE, NUMBER)
+    assert stating and not quantity.owned(measure, stating)  # the company's price, not a packet's
+    assert quantity.owned(measure, stating, {"packet": frozenset({"bought"})})  # a near word names it
+    question = "how much does a packet of quell ginger crunch cost"
+    with policies.using(replace(policies.current(), require_measure=True)):
+        ex = extract(question, retrieval(question, CRUNCH), embed=fake_embed, idf=idf)
+    assert ex.refused and not ex.measure_stated and "price" in ex.reason
+    priced = CRUNCH + " A packet of Quell Ginger Crunch costs 2 dollars."
+    with policies.using(replace(policies.current(), require_measure=True)):
+        ok = extract(question, retrieval(question, priced), embed=fake_embed, idf=idf)
+    assert ok.measure_stated
