@@ -73,7 +73,8 @@ DETERMINERS = frozenset("a an the his her its their".split())
 FUNCTION_WORDS = DETERMINERS | frozenset("in on at to of for by with from and or but as".split())
 IDENTITY_WORDS = 5  # words before a name that may say who the person is ("Kremlin spokesperson")
 # ", the chief executive of Brightwell Foods," right after the name (an age aside, ", 49,", before it)
-APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+)")
+# or ", leader of the Green Alliance group," (a lowercase noun phrase; a verb or "who" opens none)
+APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+|[a-z][^,.;:()]*)")
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
 
 
@@ -348,6 +349,9 @@ def identity_phrase(
     after = APPOSITION_AFTER.match(text, toks[end].end())
     if after:
         phrase = after.group(1).strip()
+        first = phrase.split()[0].lower() if phrase else ""
+        if first in stop - DETERMINERS or _verb_form(first, verbs):
+            return None  # ", who accompanied ...", ", said on Monday": no apposition
         if 0 < len(phrase.split()) <= MAX_ENTITY_WORDS:
             return after.start(1), after.start(1) + len(phrase)
     return None

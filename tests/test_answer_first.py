@@ -140,6 +140,14 @@ def test_who_is_a_named_person_answers_with_the_words_that_say_who_they_are() ->
     assert _who("who is greta falk?", text) == "The leader of the Green Alliance."
     # a verb before the name is not who the person is, and no other name stands in
     assert _who("who is kim", "Putin met Kim at the spaceport on Wednesday.") is None
+    # an apposition without an article; a relative clause is none
+    text = "Greta Falk, leader of the Green Alliance group, said the change was overdue."
+    assert _who("who is greta falk", text) == "Leader of the Green Alliance group."
+    assert _who("who is greta falk", "Greta Falk, who leads the group, said so.") is None
+    # a common word makes it a role question, answered by the name that holds the role
+    assert _who("who was frosts lawyer", "Frost's lawyer, Hamish Grant, said his client was relieved.") == (
+        "Hamish Grant."
+    )
 
 
 def test_place_span_runs_from_the_preposition_to_the_new_name() -> None:
