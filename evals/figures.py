@@ -47,6 +47,7 @@ COLUMNS = (
     ("refusal_rate_unanswerable", "unanswerable refused"),
     ("false_refusal_rate", "false refusals"),
     ("citation_precision", "citation precision"),
+    ("opening_precision", "opening correct"),
     ("hit_rate", "hit rate"),
 )
 

@@ -25,6 +25,10 @@ no item they apply to):
   (micro-averaged; `null` when no answerable answer cites anything).
 - `cited_answer_rate`: answerable, non-refused answers in which every sentence
   carries at least one citation, over all answerable non-refused answers.
+- `opening_precision`: answerable, non-refused answers that open with a short
+  fact ("Six days.", "Emre Yilmaz.": the answer's first sentence, when the
+  answerer marked that fact inside a quoted sentence), whose opening states one
+  of the item's fact groups. A wrong opening is the first thing a user reads.
 - `refusal_rate_unanswerable`: unanswerable items that were refused.
 - `false_refusal_rate`: answerable items that were refused.
 - `latency_p50_ms`, `latency_p95_ms`: nearest-rank percentiles of the engine's
@@ -80,6 +84,7 @@ RATE_METRICS = (
     "fact_recall",
     "citation_precision",
     "cited_answer_rate",
+    "opening_precision",
     "refusal_rate_unanswerable",
     "false_refusal_rate",
 )
@@ -158,6 +163,9 @@ def score_answer(item: Item, answer: Answer | None, error: str = "") -> Result:
         if item.sources:
             scores["n_expected_citations"] = sum(bool(c["expected"]) for c in citations)
         scores["fully_cited"] = bool(sentences) and all(s["citations"] for s in sentences) and not refused
+        if item.facts and not refused and answer and any(s.highlights for s in answer.sentences):
+            opening = answer.sentences[0].text  # the short fact the answer opened with
+            scores["opening_correct"] = any(fact_found(opening, group) for group in item.facts)
     result = {
         "id": item.id,
         "question": item.question,
@@ -233,6 +241,8 @@ def observations(results: list[Result]) -> dict[str, dict[str, Obs]]:
             obs["citation_precision"][rid] = (float(s["n_expected_citations"]), float(s["n_citations"]))
         if not r["refused"] and not r["error"]:
             obs["cited_answer_rate"][rid] = (float(s["fully_cited"]), 1.0)
+        if "opening_correct" in s:
+            obs["opening_precision"][rid] = (float(s["opening_correct"]), 1.0)
     if any("judge" in r for r in results):
         for key, item_key in JUDGE_ITEM_METRICS.items():
             obs[key] = {

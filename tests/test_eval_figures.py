@@ -16,8 +16,8 @@ def test_table_has_one_row_per_set_with_counts_and_dashes_for_missing_rates() ->
     ]
     lines = table(rows).splitlines()
     assert lines[0].startswith("| set | split (items) | fact recall | unanswerable refused |")
-    assert lines[2] == "| user_seeds | calib (142) | 0.762 | 0.600 | - | - | - |"
-    assert lines[3] == "| rtqa A | external (126) | 0.500 | - | - | - | - |"
+    assert lines[2] == "| user_seeds | calib (142) | 0.762 | 0.600 | - | - | - | - |"
+    assert lines[3] == "| rtqa A | external (126) | 0.500 | - | - | - | - | - |"
 
 
 def test_a_failing_run_stops_with_rag_evals_own_message(tmp_path: Path) -> None:

@@ -152,6 +152,25 @@ TINY_ANSWERS = {
 }
 
 
+def test_opening_precision_reads_the_short_fact_the_answer_opened_with() -> None:
+    right = fake_answer(
+        "qa", [("Five drones.", ["d1"]), ("Kim got five drones and a vest.", ["d1"])], ["d1"], latency=1
+    )
+    wrong = fake_answer(
+        "qc", [("On Monday.", ["d1"]), ("He came on Monday, left on Sunday.", ["d1"])], ["d1"], latency=1
+    )
+    for answer, at in ((right, (0, 12)), (wrong, (7, 16))):
+        answer.sentences[1].highlights = [at]  # the reader marks its short fact in the quoted sentence
+    plain = fake_answer("qb", [("He took the train.", ["d3"])], ["d3"], latency=1)  # opens with no short fact
+    engine = FakeEngine({"qa": right, "qb": plain, "qc": wrong})
+    results, metrics = run_eval(TINY[:3], engine, warmup=False)
+    by_id = {r["id"]: r for r in results}
+    assert by_id["a"]["scores"]["opening_correct"] is True  # "Five drones." states the drone fact
+    assert by_id["c"]["scores"]["opening_correct"] is False  # "On Monday.": the fact is "Sunday"
+    assert "opening_correct" not in by_id["b"]["scores"]
+    assert metrics["opening_precision"] == 0.5
+
+
 def test_every_metric_on_a_hand_computed_run() -> None:
     engine = FakeEngine(TINY_ANSWERS)
     results, metrics = run_eval(TINY, engine, warmup=False)
