@@ -75,6 +75,7 @@ IDENTITY_WORDS = 5  # words before a name that may say who the person is ("Kreml
 # ", the chief executive of Brightwell Foods," right after the name (an age aside, ", 49,", before it)
 # or ", leader of the Green Alliance group," (a lowercase noun phrase; a verb or "who" opens none)
 APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+|[a-z][^,.;:()]*)")
+CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")  # what bounds a clause for `short_phrase`
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
 
 
@@ -83,20 +84,43 @@ class Sentence(Protocol):
     def text(self) -> str: ...
 
 
-def short_phrase(kind: str, text: str, patterns: dict[str, re.Pattern[str]], counted: Sequence[str]) -> str:
-    """The phrase of `text` that states an answer of `kind`, or ""."""
+def short_phrase(
+    kind: str,
+    text: str,
+    patterns: dict[str, re.Pattern[str]],
+    counted: Sequence[str],
+    focus: frozenset[str] = frozenset(),
+) -> str:
+    """The phrase of `text` that states an answer of `kind`, or "".
+
+    Of several ("Duarte, who led the club to the title in 2024, was sacked in February"), the one
+    whose clause states most of the question's `focus` stems ("when was duarte sacked": "in
+    February"), the first on a tie."""
     if kind == "count":
         return _count_phrase(text, patterns["count"], counted)
     pattern = patterns.get(kind)
-    match = pattern.search(text) if pattern is not None else None
-    if match is None:
+    matches = list(pattern.finditer(text)) if pattern is not None else []
+    if not matches:
         return ""
+    match = matches[0]
+    if len(matches) > 1 and focus:
+        match = max(matches, key=lambda m: (_clause_focus(text, m.start(), focus), -m.start()))
     phrase = match.group(0).strip(" ,;")
     if kind in ("weekday", "date") and (
         before := re.search(r"\b(on|in|since|by)\s+$", text[: match.start()])
     ):
         phrase = f"{before.group(1)} {phrase}"
     return phrase
+
+
+def _clause_focus(text: str, at: int, focus: frozenset[str]) -> int:
+    """How many of `focus` (stems) the clause around offset `at` states: the words between the
+    clause marks (commas, semicolons, colons, brackets, dashes) on either side."""
+    from rag.sentences import base_terms
+
+    start = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in CLAUSE_BREAK.finditer(text, at)), len(text))
+    return len(set(base_terms(text[start:end])) & focus)
 
 
 def _count_phrase(text: str, number: re.Pattern[str], counted: Sequence[str]) -> str:

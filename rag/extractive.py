@@ -398,7 +398,9 @@ TIME_ANSWER = re.compile(
     rf"\b((on|last|next|this|early|late|in) )?({WEEKDAY_NAMES})"
     rf"( (morning|afternoon|evening|night))?\b|\b(on |since )?({MONTH_NAMES}) \d{{1,2}}(,? (19|20)\d\d)?\b"
     rf"|\b(on |since )?\d{{1,2}} ({MONTH_NAMES})(,? (19|20)\d\d)?\b"
-    rf"|\b(in |since )?(({MONTH_NAMES}) )?(19|20)\d\d\b",
+    rf"|\b(in |since )?(({MONTH_NAMES}) )?(19|20)\d\d\b"
+    # "in February" (a month alone needs its preposition: a bare "may" is a verb)
+    rf"|\b(in|since|by|until|early|late|last|next) ({MONTH_NAMES})\b",
     re.I,
 )
 WEEKDAY_RE = re.compile(rf"\b({WEEKDAY_NAMES})\b", re.I)
@@ -1764,13 +1766,14 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
         AMOUNT: AMOUNT_ANSWER,
     }
     asked = q.text.lower()
+    focus = frozenset(t for t, _ in q.focus)
     for kind in q.types:
         if kind not in SHORT_TYPES:
             continue
         for cand in chosen:
             if kind not in cand.types:
                 continue
-            phrase = short_phrase(kind, cand.span.text, patterns, q.counted.split())
+            phrase = short_phrase(kind, cand.span.text, patterns, q.counted.split(), focus)
             short = format_short(phrase) if phrase and phrase.lower() not in asked else ""
             if short:
                 at = cand.span.text.find(phrase)

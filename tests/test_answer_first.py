@@ -96,13 +96,19 @@ def test_person_span_skips_names_of_weekdays_and_the_opening_word() -> None:
     assert span is not None and text[span[0] : span[1]] == "a regional governor"
 
 
-def _who(question: str, text: str) -> str | None:
-    """The short "who" answer `extractive.short_fact` reads from `text` (role filling included)."""
+def _short(question: str, text: str) -> str:
+    """The short fact `extractive.short_fact` opens an answer from `text` with, or ""."""
     cand = extractive.Candidate(
         span=Span(0, len(text), text), passage=Passage("d::c", "d", "", "", "", text, 0, 0)
     )
-    short = extractive.short_fact(analyse(question), [cand])[0]
-    return short or None
+    q = analyse(question)
+    cand.types = extractive.answer_types(q, text)
+    return extractive.short_fact(q, [cand])[0]
+
+
+def _who(question: str, text: str) -> str | None:
+    """The short "who" answer `extractive.short_fact` reads from `text` (role filling included)."""
+    return _short(question, text) or None
 
 
 def test_person_span_prefers_the_name_that_fills_the_role_asked() -> None:
@@ -148,6 +154,15 @@ def test_who_is_a_named_person_answers_with_the_words_that_say_who_they_are() ->
     assert _who("who was frosts lawyer", "Frost's lawyer, Hamish Grant, said his client was relieved.") == (
         "Hamish Grant."
     )
+
+
+def test_a_time_is_read_from_the_clause_that_states_the_question() -> None:
+    text = "Ana Duarte, who led the club to the title in 2024, was sacked in February with the team 22nd."
+    assert _short("when was duarte sacked", text) == "In February."
+    assert _short("when did duarte lead the club to the title", text) == "In 2024."
+    text = "He arrived on Monday, and left on Sunday after the talks."
+    assert _short("when did he leave", text) == "On Sunday."
+    assert _short("when did he arrive", text) == "On Monday."
 
 
 def test_place_span_runs_from_the_preposition_to_the_new_name() -> None:
