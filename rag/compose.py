@@ -124,25 +124,30 @@ def _clause_focus(text: str, at: int, focus: frozenset[str]) -> int:
 
 
 def _count_phrase(text: str, number: re.Pattern[str], counted: Sequence[str]) -> str:
-    """A number and the words up to the thing counted ("five explosive drones")."""
+    """A number and the words up to the thing counted ("five explosive drones"); of several, the
+    one that states most of the counted words ("120 permanent jobs" before "900 jobs" for "how many
+    permanent jobs"), the first on a tie."""
     from rag.sentences import stem
 
     if not counted:
         return ""  # "how many died": the number alone would not say what it counts
     tokens = list(re.finditer(r"\d[\d,.]*\d|[\w’'-]+|[^\w\s]", text))
+    best, best_stated = "", 0
     for i, token in enumerate(tokens):
         if not number.fullmatch(token.group(0)):
             continue
         last = 0  # the phrase runs to the last counted word: "five kamikaze drones", not "five kamikaze"
+        stated: set[str] = set()
         for j in range(i + 1, min(len(tokens), i + 1 + COUNT_TAIL)):
             word = tokens[j].group(0).lower()
             if not word[:1].isalnum() or (last and word in FUNCTION_WORDS):
                 break
             if stem(word) in counted:
                 last = j
-        if last:
-            return text[token.start() : tokens[last].end()]
-    return ""
+                stated.add(stem(word))
+        if last and len(stated) > best_stated:
+            best, best_stated = text[token.start() : tokens[last].end()], len(stated)
+    return best
 
 
 def format_short(phrase: str) -> str:

@@ -165,6 +165,12 @@ def test_a_time_is_read_from_the_clause_that_states_the_question() -> None:
     assert _short("when did he arrive", text) == "On Monday."
 
 
+def test_a_count_is_the_number_that_states_most_of_what_is_counted() -> None:
+    text = "The data centre will create 900 jobs during construction and 120 permanent jobs after it opens."
+    assert _short("how many permanent jobs will the data centre create", text) == "120 permanent jobs."
+    assert _short("how many jobs will the data centre create", text) == "900 jobs."  # a tie: the first
+
+
 def test_place_span_runs_from_the_preposition_to_the_new_name() -> None:
     text = "The runners started at the old harbour gate of Dunmore, where crowds had gathered."
     span = place_phrase(text, frozenset("where did the race start".split()), CALENDAR, STOPWORDS)
