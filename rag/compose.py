@@ -59,7 +59,7 @@ SHORT_TYPES = (
     "percent",
     "age",
 )
-MAX_SHORT_WORDS = 6  # a longer phrase is no short answer
+MAX_SHORT_WORDS = 8  # a longer phrase is no short answer ("three days, 14 hours and 22 minutes" is 7)
 MAX_ENTITY_WORDS = 9  # a who/where/which phrase may carry its role words ("the governor of ...")
 ROLE_WORDS_BEFORE = 3  # lowercase words before a name that may describe it ("defence minister")
 PLACE_GAP = 4  # lowercase words between a preposition and the name it leads to

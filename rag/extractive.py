@@ -352,6 +352,16 @@ DURATION_RE = re.compile(
     r"|\b(overnight|hour-long|day-long|week-long)\b",
     re.I,
 )
+# The duration a short answer quotes whole: "two and a half hours", "three days, 14 hours and 22
+# minutes", "about an hour" (`DURATION_RE` finds where one is; this reads all of it)
+DURATION_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)"
+DURATION_AMOUNT = rf"(?:\d[\d,.]*|{NUMBER_WORDS}|a|an)(?: and a half)?[\s-]+{DURATION_UNIT}\b"
+DURATION_PHRASE = re.compile(
+    rf"\b(?:(?:about|around|nearly|almost|roughly|over|under|more than|less than) )?{DURATION_AMOUNT}"
+    rf"(?:(?:,| and|, and) {DURATION_AMOUNT}){{0,2}}(?!\s+ago\b)"
+    r"|\b(overnight|hour-long|day-long|week-long)\b",
+    re.I,
+)
 # "how long has she been in charge": "since January 2023" gives the length by its start
 SINCE_RE = re.compile(
     rf"\bsince (?:(?:early|late|mid)[\s-])?((?:{MONTH_NAMES})(?: \d{{1,2}})?(?:,? (?:19|20)\d\d)?"
@@ -1757,7 +1767,7 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
     """
     patterns: dict[str, re.Pattern[str]] = {
         COUNT: NUMBER,
-        DURATION: DURATION_RE,
+        DURATION: DURATION_PHRASE,
         MONEY: MONEY_AMOUNT,
         DATE: FULL_DATE,
         WEEKDAY: WEEKDAY_RE,

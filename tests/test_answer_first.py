@@ -165,6 +165,14 @@ def test_a_time_is_read_from_the_clause_that_states_the_question() -> None:
     assert _short("when did he arrive", text) == "On Monday."
 
 
+def test_a_duration_is_quoted_whole() -> None:
+    text = "Brandvik held talks with President Ruvani for about two and a half hours on Monday morning."
+    assert _short("how long did the 2 presidents talk", text) == "About two and a half hours."
+    text = "Storm Petrel sailed round Taloria in three days, 14 hours and 22 minutes, a record."
+    assert _short("how long did storm petrel take", text) == "Three days, 14 hours and 22 minutes."
+    assert _short("how long ago did it happen", "It happened three years ago.") == ""
+
+
 def test_a_count_is_the_number_that_states_most_of_what_is_counted() -> None:
     text = "The data centre will create 900 jobs during construction and 120 permanent jobs after it opens."
     assert _short("how many permanent jobs will the data centre create", text) == "120 permanent jobs."
