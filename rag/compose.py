@@ -76,6 +76,7 @@ IDENTITY_WORDS = 5  # words before a name that may say who the person is ("Kreml
 # or ", leader of the Green Alliance group," (a lowercase noun phrase; a verb or "who" opens none)
 APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+|[a-z][^,.;:()]*)")
 CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")  # what bounds a clause for `short_phrase`
+PARTITIVE_GAP = 3  # words between "14 of" and the whole's number ("the train's 22 wagons")
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
 
 
@@ -136,9 +137,19 @@ def _count_phrase(text: str, number: re.Pattern[str], counted: Sequence[str]) ->
     for i, token in enumerate(tokens):
         if not number.fullmatch(token.group(0)):
             continue
+        # a part of a whole: "14 of the train's 22 wagons", "four of the 13 cabinet posts"
+        whole = next(
+            (
+                k
+                for k in range(i + 2, min(len(tokens), i + 2 + PARTITIVE_GAP))
+                if number.fullmatch(tokens[k].group(0))
+            ),
+            None,
+        )
+        start = whole if whole is not None and tokens[i + 1].group(0).lower() == "of" else i
         last = 0  # the phrase runs to the last counted word: "five kamikaze drones", not "five kamikaze"
         stated: set[str] = set()
-        for j in range(i + 1, min(len(tokens), i + 1 + COUNT_TAIL)):
+        for j in range(start + 1, min(len(tokens), start + 1 + COUNT_TAIL)):
             word = tokens[j].group(0).lower()
             if not word[:1].isalnum() or (last and word in FUNCTION_WORDS):
                 break

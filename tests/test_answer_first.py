@@ -177,6 +177,9 @@ def test_a_count_is_the_number_that_states_most_of_what_is_counted() -> None:
     text = "The data centre will create 900 jobs during construction and 120 permanent jobs after it opens."
     assert _short("how many permanent jobs will the data centre create", text) == "120 permanent jobs."
     assert _short("how many jobs will the data centre create", text) == "900 jobs."  # a tie: the first
+    # a part of a whole is quoted with its whole
+    text = "Fourteen of the train's 22 wagons came off the tracks near Oriel."
+    assert _short("how many wagons came off the tracks", text) == "Fourteen of the train's 22 wagons."
 
 
 def test_place_span_runs_from_the_preposition_to_the_new_name() -> None:
