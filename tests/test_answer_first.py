@@ -130,6 +130,15 @@ def test_person_span_never_takes_a_name_a_place_preposition_introduces() -> None
     assert _who("who made kittiwake", text) == "Brannock Technical University."
 
 
+def test_a_name_may_open_the_sentence() -> None:
+    text = "Rafael Ostby won the Tour of Lindmark on Sunday, holding off the Belgian rider Lucas Peeters."
+    assert _who("who won the tour of lindmark", text) == "Rafael Ostby."
+    # a common word capitalised as the sentence's first is no part of a name
+    assert _who(
+        "who met the press", "Yesterday Putin met the press with Foreign Minister Sergei Lavrov."
+    ) == ("Foreign Minister Sergei Lavrov.")
+
+
 def test_person_span_takes_the_agent_of_a_passive_first() -> None:
     text = "The turbines for Halden Wind Park are made by Nordvik Power of Tarsk."
     assert _who("who makes the turbines", text) == "Nordvik Power."
