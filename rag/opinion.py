@@ -9,7 +9,8 @@ This module reads such a question and the evidence it needs:
   right after its subject is near in meaning to a few prototypes of attitude and reaction
   (`ATTITUDE_PROTOTYPES`, word vectors, `MIN_ATTITUDE_COSINE`): "how did [dairy farmers] react",
   "were [ravenport fans] happy with", "does [hedda strøm] support", "and how did [china] take it".
-  A subject that names no one ("anyone", "they", "it") asks for no holder.
+  A subject that names no one ("anyone", "they", "it") asks for no holder, nor does a market
+  ("how did the shares react": a price moved; `MARKET_PROTOTYPES`).
 - `acts` reads whether a sentence has that holder do what the question asks, by the question's own
   word ("Residents of Kalvø voted against ..." for "did kalvø vote"): a word of the holder (or a
   word near it, `alike`) at most `HOLDER_BEFORE` words before the asked word in any inflection.
@@ -50,6 +51,11 @@ ATTITUDE_PROTOTYPES = (
 # An asking word this near a prototype asks an attitude; MiniLM single words: "enjoy" 0.61,
 # "pleased" 0.66, "satisfied" 0.62 against "win" 0.51, "see" 0.52, "safe" 0.40, "take" 0.48
 MIN_ATTITUDE_COSINE = 0.6
+# "how did the shares react": a market's reaction is a price that moved, not words or a vote; a
+# holder whose last word is this near a market prototype asks no holder ("stocks" 0.69, "stock
+# market" 0.74; "traders" 0.67, "industry" 0.59, "union" 0.43 remain holders)
+MARKET_PROTOTYPES = ("shares", "prices", "markets")
+MIN_MARKET_COSINE = 0.68
 MAX_HOLDER_WORDS = 5  # "how did the bank of corvenia board vote": the subject's words before the asking word
 HOLDER_BEFORE = 12  # words from a holder to its verb ("Residents of Kalvø, a small island, voted")
 # The opening of a yes/no or "how" question, at its start or after a conjunction or filler
@@ -101,10 +107,12 @@ def asked_holder(question: str, embed: wordvec.Embed) -> Holder | None:
     if not options:
         return None
     verbs = list(dict.fromkeys(v for _, v in options))
-    sims = wordvec.cosines(verbs, ATTITUDE_PROTOTYPES, embed).max(axis=1)
-    nearest = dict(zip(verbs, sims, strict=True))
+    heads = list(dict.fromkeys(h[-1] for h, _ in options))
+    sims = wordvec.cosines([*verbs, *heads], [*ATTITUDE_PROTOTYPES, *MARKET_PROTOTYPES], embed)
+    attitude = dict(zip(verbs, sims[: len(verbs), : len(ATTITUDE_PROTOTYPES)].max(axis=1), strict=True))
+    market = dict(zip(heads, sims[len(verbs) :, len(ATTITUDE_PROTOTYPES) :].max(axis=1), strict=True))
     for holder, verb in options:
-        if nearest[verb] >= MIN_ATTITUDE_COSINE:
+        if attitude[verb] >= MIN_ATTITUDE_COSINE and market[holder[-1]] < MIN_MARKET_COSINE:
             phrase = " ".join(w for w in holder if w not in {"the", "a", "an"})
             return Holder(stems=_stems(holder), phrase=phrase, verb=verb)
     return None

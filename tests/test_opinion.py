@@ -40,6 +40,8 @@ def test_attitude_questions_name_their_holder(question: str, phrase: str, verb: 
     [
         "was the sarenna vote unanimous",  # a noun after the subject: no attitude
         "did anyone vote against the cut",  # no holder
+        "how did the shares react",  # a market: its reaction is a price that moved
+        "how did the stock market react to the rate cut",
         "do they land the first stage",
         "when does novak take office",  # asks a time
         "who voted against the 2026 budget",  # the holder is the answer
