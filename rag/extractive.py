@@ -132,6 +132,12 @@ a thing it names ("which party is tove lien from", "who is aeroserv's boss", "th
 capital of qadira", `rag.attribute`) needs a chosen sentence stating that slot next
 to the thing; under `require_attribute`, else "The articles mention “tove lien” but
 do not say which party."
+A yes/no or "how" question that asks the attitude or reaction of a holder ("how did dairy
+farmers react", "did passengers like the fare cap", "were fans happy with ...": the word after its
+subject near an attitude prototype by word vectors, `rag.opinion`) needs, under `require_opinion`,
+a chosen sentence in which that holder (or a word near it) reports words (as the speech check reads
+them) or does what is asked ("Residents of Kalvø voted against ..."), else "The articles do not
+report how “dairy farmers” reacted."
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead
