@@ -63,6 +63,7 @@ def test_acts_reads_the_asked_word_with_its_holder_before_it() -> None:
 
 
 ON = replace(policies.current(), require_opinion=True)
+OFF = replace(policies.current(), require_opinion=False)
 CAP = "Bus fares in Tarnside will cost no more than two dollars for a year, the council said on Monday."
 LIKED = "Passengers at the central station said the two dollar cap would save them money every week."
 REACTED = "Dairy farmers welcomed the ruling on the milk cartel and said prices should now rise."
@@ -75,10 +76,11 @@ def test_a_reaction_nobody_reported_is_refused_in_the_questions_words() -> None:
         assert ex.refused and ex.reason == "The articles do not report how “dairy farmers” reacted."
         assert ask("did passengers like the two dollar cap", CAP).refused
     # the flag off: the check is not applied, but calibration's recording reads it
-    assert not ask("how did dairy farmers react to the ruling", RULING).refused
-    found = retrieval("how did dairy farmers react to the ruling", RULING)
-    ex = extractive.extract(found.query, found, embed=fake_embed, idf=idf, measure_focus=True)
-    assert not ex.opinion_reported and not ex.refused
+    with policies.using(OFF):
+        assert not ask("how did dairy farmers react to the ruling", RULING).refused
+        found = retrieval("how did dairy farmers react to the ruling", RULING)
+        ex = extractive.extract(found.query, found, embed=fake_embed, idf=idf, measure_focus=True)
+        assert not ex.opinion_reported and not ex.refused
 
 
 def test_the_holders_reaction_answers() -> None:
