@@ -102,6 +102,7 @@ NEW_CHECKS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "coverage check": ({"min_corpus_coverage": MIN_CORPUS_COVERAGE}, {"min_corpus_coverage": 0.0}),
     "small-talk check": ({"refuse_small_talk": True}, {"refuse_small_talk": False}),
     "measure check": ({"require_measure": True}, {"require_measure": False}),
+    "reaction check": ({"require_opinion": True}, {"require_opinion": False}),
 }
 # The ceiling for false refusals is 0.10 on unseen questions. Calibration keeps half of it:
 # with the cap at 0.10 the calibration sets measured 0.083-0.095 and the held-out sets 0.20-0.22.
@@ -169,6 +170,7 @@ FLAG_CHECKS: dict[str, Callable[[extractive.Extract], bool]] = {
     "require_attribute": lambda e: not e.attribute_stated,
     "refuse_small_talk": lambda e: e.small_talk,
     "require_measure": lambda e: not e.measure_stated,
+    "require_opinion": lambda e: not e.opinion_reported,
 }
 # Settings `checks` does not count as a check of their own when breaking ties.
 UNCOUNTED = frozenset({"min_score", "min_name_coverage", "require_key_focus"})

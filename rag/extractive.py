@@ -132,6 +132,12 @@ a thing it names ("which party is tove lien from", "who is aeroserv's boss", "th
 capital of qadira", `rag.attribute`) needs a chosen sentence stating that slot next
 to the thing; under `require_attribute`, else "The articles mention “tove lien” but
 do not say which party."
+A yes/no or "how" question that asks the attitude or reaction of a holder ("how did dairy
+farmers react", "did passengers like the fare cap", "were fans happy with ...": the word after its
+subject near an attitude prototype by word vectors, `rag.opinion`) needs, under `require_opinion`,
+a chosen sentence in which that holder (or a word near it) reports words (as the speech check reads
+them) or does what is asked ("Residents of Kalvø voted against ..."), else "The articles do not
+report how “dairy farmers” reacted."
 
 Answer first (`rag.compose`): a number/date/duration question opens with its
 short fact, a who/where/which question with the entity span of the lead
@@ -177,6 +183,7 @@ from numpy.typing import NDArray
 from rag import attribute as attributes
 from rag import coverage as coverages
 from rag import leadpick, mentions, modality, paraphrase, pickart, quantity, samesent, timeframe, wordvec
+from rag import opinion as opinions
 from rag import policy as policies
 from rag import role as roles
 from rag.compose import (
@@ -525,6 +532,8 @@ REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happ
 REFUSAL_UNREALISED_WH = "The articles say {plan}, but do not report the outcome."  # "what did X find"
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
 REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  # `rag.timeframe`
+REFUSAL_NO_REACTION = "The articles do not report how {holder} {verb}."  # `rag.opinion`
+REACTION_WORDS = {"vote": "voted", "feel": "felt", "": "reacted"}  # the asked word's stem -> the reason's
 REFUSAL_SMALL_TALK = "There is no question about the articles here: ask about something they report."
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
@@ -613,6 +622,10 @@ class Extract:
     # (asked, stated instead) when the lead anchors its fact to another year or quarter (`rag.timeframe`)
     other_time: tuple[str, str] | None = None
     speech_reported: bool = True  # "what did X say": a chosen sentence reports X's words (or none is asked)
+    # "how did dairy farmers react" (`rag.opinion`): a chosen sentence has the holder say, react or
+    # vote (True when none is asked), and the holder asked
+    opinion_reported: bool = True
+    holder: opinions.Holder | None = None
     # "how much/many": how well the best-fitting typed number of the chosen sentences states what is
     # asked (`rag.quantity.fit`; 1: nothing to check), and the question words its clause lacks
     quantity_fit: float = 1.0
@@ -798,6 +811,23 @@ def speaker_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozense
         return frozenset(spelled)
     nearest = wordvec.cosines(speaker_words, vocab, embed).max(axis=0)
     return frozenset(w for w, sim in zip(vocab, nearest, strict=True) if sim >= SOFT_MATCH_COSINE) | spelled
+
+
+def _reacts(q: Question, holder: opinions.Holder | None, chosen: list[Candidate], embed: Embed) -> bool:
+    """Whether a chosen sentence has the holder of an attitude question (`rag.opinion`) report words
+    (`reports_speech` on the holder) or do what is asked ("Residents of Kalvø voted against ...")."""
+    if holder is None:
+        return True
+    as_speaker = replace(q, speaker=holder.stems, speaker_phrase=holder.phrase)
+    alike = speaker_alike(as_speaker, chosen, embed)
+    return any(
+        reports_speech(as_speaker, c, alike) or opinions.acts(holder, c.span.text, alike) for c in chosen
+    )
+
+
+def _reaction_words(holder: opinions.Holder) -> str:
+    """How the refusal words the attitude asked: "voted" for a vote, "felt" for a feeling, else "reacted"."""
+    return REACTION_WORDS.get(stem(base_form(holder.verb.split()[0])), REACTION_WORDS[""])
 
 
 def _listing(lower: str, noun: str) -> bool:
@@ -1504,6 +1534,8 @@ def refusal_reason(
         return REFUSAL_OTHER_TIME.format(stated=_quoted([stated_time]), asked=_quoted([asked_time]))
     if p.require_speech and not ex.speech_reported:
         return REFUSAL_NOT_REPORTED.format(speaker=_quoted([q.speaker_phrase]))
+    if p.require_opinion and not ex.opinion_reported and ex.holder is not None:
+        return REFUSAL_NO_REACTION.format(holder=_quoted([ex.holder.phrase]), verb=_reaction_words(ex.holder))
     if ex.article_specific < p.min_article_specific:
         article = _article_terms(lead, retrieval)
         missing = [w for t, w in q.focus if idf(t) >= SPECIFIC_IDF and t not in article][:MAX_REASON_WORDS]
@@ -2355,6 +2387,9 @@ def _extract(
         or _measure_stated(q, [c.span.text for c in chosen], embed),
         question=q,
     )
+    if not q.speaker and (policy.require_opinion or measure_focus):
+        result.holder = opinions.asked_holder(q.text, embed)
+        result.opinion_reported = _reacts(q, result.holder, chosen, embed)
     if reading.unseen and (policy.min_corpus_coverage > 0 or measure_focus):
         result.corpus_coverage, result.uncovered = _corpus_coverage(q, reading, ranked[:FILL_POOL], embed)
     # the number the answer would open with is the lead's (else any chosen sentence's)

@@ -61,6 +61,9 @@ class Policy:
     # a near word of the best retrieved sentences (`rag.coverage`: "kimchi", "hamlet" are not); 0: off
     min_corpus_coverage: float = 0.0
     refuse_small_talk: bool = False  # a question with no content that addresses the assistant ("how are you")
+    # "how did dairy farmers react", "did passengers like it": a chosen sentence has that holder say,
+    # react, judge or vote (`rag.opinion`)
+    require_opinion: bool = False
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"
