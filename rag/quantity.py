@@ -61,6 +61,7 @@ Embed = Callable[[list[str]], list[list[float]]]
 LEAD_MIN_FIT = 0.2
 OUTSIDE_WEIGHT = 0.5  # a focus word the sentence states outside the number's clause counts this much
 NEAR_COSINE = 0.6  # a focus word is stated by a clause word whose vector is this close (as the reader's)
+COUNT_WORDS = 4  # a counted number's noun phrase: at most this many words after it ("23 juvenile pearl mussels")
 MAX_MERGE = 3  # clauses before a verbless one it may be read with ("Frost paid X, then ..., a total of")
 RATE_UNITS = {  # the rate a question asks or a number states, by its unit
     "hour": "hour",
@@ -121,6 +122,7 @@ class Asked:
     receivers: tuple[str, ...] = ()  # question words the transfer is asked to reach ("frost", "halvorsen")
     transfer: str = ""  # ... and the question's verb of that transfer ("paid", "earn")
     transfer_stated: bool = False  # the number's clause must state that verb (or a near one): money asked
+    counted: tuple[str, ...] = ()  # "how many adult pearl mussels": the counted phrase's stems, in order
 
 
 @dataclass(frozen=True)
@@ -139,10 +141,16 @@ class Figure:
 class Fit:
     score: float  # 0..1: how well the number's clause states what is asked
     missing: tuple[str, ...] = ()  # question words (or the rate asked) the clause does not state
+    other: str = ""  # the noun phrase the number counts instead, with its own qualifier ("juvenile mussels")
 
 
 def asked(
-    question: str, focus: Iterable[tuple[str, str]], frame: Iterable[str] = (), *, counting: bool = False
+    question: str,
+    focus: Iterable[tuple[str, str]],
+    frame: Iterable[str] = (),
+    *,
+    counting: bool = False,
+    counted: Sequence[str] = (),
 ) -> Asked:
     """The focus, rate and receiver `question` asks the number for (`focus`: the reader's focus words,
     `frame`: words the question uses only as frame). An amount received ("how much does X earn") must
@@ -165,6 +173,7 @@ def asked(
         receivers=tuple(dict.fromkeys(receivers)),
         transfer=transfer,
         transfer_stated=bool(transfer) and not counting,
+        counted=tuple(counted),
     )
 
 
@@ -300,6 +309,8 @@ def fit(
     )  # "dollars" is no pay
     if ask.transfer_stated and not _states(stem(base_form(ask.transfer)), ask.transfer, bare, alike):
         return Fit(0.0, (ask.transfer,))  # "how much does X earn": a price cut is no pay
+    if (other := other_qualifier(ask, figure, sentence, alike))[0]:
+        return Fit(0.0, (other[0],), other[1])  # "how many adult mussels": "23 juvenile mussels" counts others
     total = stated = 0.0
     missing: list[tuple[bool, float, str]] = []  # (stated elsewhere in the sentence, weight, word)
     for term, word in ask.focus:
@@ -314,6 +325,42 @@ def fit(
     if total <= 0:
         return Fit(1.0)
     return Fit(stated / total, tuple(w for _, _, w in sorted(missing)))  # unstated words first, rarest first
+
+
+def other_qualifier(
+    ask: Asked, figure: Figure, sentence: str, alike: Mapping[str, frozenset[str]] | None = None
+) -> tuple[str, str]:
+    """(the question's qualifier, the number's own with its noun) when the number counts the noun asked
+    with another qualifier: "how many adult pearl mussels" against "23 juvenile mussels" is ("adult",
+    "juvenile mussels").
+    The number's noun phrase is the words after it up to the first word of the counted phrase (within
+    `COUNT_WORDS`); the question's qualifiers are the counted phrase's words before that one. Another
+    qualifier is a content word of the phrase the question does not use; a question's qualifier is
+    unmet when the sentence states it nowhere (literally, or by a near word). ("", "") otherwise."""
+    if not ask.counted:
+        return "", ""
+    alike = alike or {}
+    after = words(sentence[figure.span[1] :])[:COUNT_WORDS]
+    stems = [stem(base_form(w)) for w in after]
+    hit = next((i for i, t in enumerate(stems) if t in ask.counted), None)
+    if not hit:  # no counted word after the number, or right after it: no qualifier of its own
+        return "", ""
+    asked_words = {t for t, _ in ask.focus} | set(ask.counted)
+    own = [
+        w
+        for w, t in zip(after[:hit], stems[:hit], strict=True)
+        if w not in STOPWORDS and w not in SCALE_WORDS and t not in asked_words and not w[:1].isdigit()
+    ]
+    head = ask.counted.index(stems[hit])
+    by_stem = {t: w for t, w in ask.focus}
+    said = words(sentence)
+    unmet = [  # a near word of the question's qualifier is not the number's own other one
+        by_stem.get(t, t)
+        for t in ask.counted[:head]
+        if t not in {stem(base_form(w)) for w in said}
+        and not (alike.get(by_stem.get(t, t), frozenset()) & set(said)) - set(own)
+    ]
+    return (unmet[0], f"{own[0]} {after[hit]}") if own and unmet else ("", "")
 
 
 def sentence_fits(
