@@ -505,7 +505,8 @@ REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
 REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
 REFUSAL_NOT_REPORTED = "The articles do not report what {speaker} said about this."
 REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {missing}."  # `rag.quantity`
-REFUSAL_OTHER_COUNT = "The articles give a number of {other}, not of {asked} ones."  # `quantity.other_qualifier`
+# `quantity.other_qualifier`: "how many adult mussels" against "23 juvenile mussels"
+REFUSAL_OTHER_COUNT = "The articles give a number of {other}, not of {asked} ones."
 REFUSAL_NO_MEASURE = "The articles mention {present} but give no {what} for it."  # `quantity.asked_measure`
 REFUSAL_NO_MEASURE_BARE = "The closest passages give no {what}."
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"

@@ -61,7 +61,7 @@ Embed = Callable[[list[str]], list[list[float]]]
 LEAD_MIN_FIT = 0.2
 OUTSIDE_WEIGHT = 0.5  # a focus word the sentence states outside the number's clause counts this much
 NEAR_COSINE = 0.6  # a focus word is stated by a clause word whose vector is this close (as the reader's)
-COUNT_WORDS = 4  # a counted number's noun phrase: at most this many words after it ("23 juvenile pearl mussels")
+COUNT_WORDS = 4  # a counted number's noun phrase: at most this many words after it ("23 juvenile mussels")
 MAX_MERGE = 3  # clauses before a verbless one it may be read with ("Frost paid X, then ..., a total of")
 RATE_UNITS = {  # the rate a question asks or a number states, by its unit
     "hour": "hour",
@@ -310,7 +310,7 @@ def fit(
     if ask.transfer_stated and not _states(stem(base_form(ask.transfer)), ask.transfer, bare, alike):
         return Fit(0.0, (ask.transfer,))  # "how much does X earn": a price cut is no pay
     if (other := other_qualifier(ask, figure, sentence, alike))[0]:
-        return Fit(0.0, (other[0],), other[1])  # "how many adult mussels": "23 juvenile mussels" counts others
+        return Fit(0.0, (other[0],), other[1])  # "how many adult mussels": "23 juvenile mussels"
     total = stated = 0.0
     missing: list[tuple[bool, float, str]] = []  # (stated elsewhere in the sentence, weight, word)
     for term, word in ask.focus:
