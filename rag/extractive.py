@@ -1017,7 +1017,7 @@ def _restated_count(
             coverage=focus_coverage_of(q, cand, idf),
             counted_stated=counted <= cand.terms or bool(q.counted_alike & cand.terms),
             people=people,
-            own_words=q.own_words,
+            own_words=q.own_words | VAGUE_COUNTS,
             number=NUMBER,
             window=COUNT_WINDOW,
         )
