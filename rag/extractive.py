@@ -203,6 +203,7 @@ from rag.question import (
     spelled_out,
     spelled_phrases,
     strip_chatter,
+    usually_capitalised,
     vocabulary,
 )
 from rag.retrieve import Passage, Retrieval
@@ -1602,7 +1603,12 @@ def _quantity_fits(
     if counted & PEOPLE_STEMS:
         counted |= PEOPLE_STEMS
     ask = quantity.asked(
-        q.text, q.focus, frame_words(q), counting=COUNT in kinds, counted=q.counted.split() if counted else ()
+        q.text,
+        q.focus,
+        frame_words(q),
+        counting=COUNT in kinds,
+        counted=q.counted.split() if counted else (),
+        names=_name_like(q, cands),
     )
     texts = [c.span.text for c in typed]
     found = [patterns[k] for k in kinds]
@@ -1610,6 +1616,17 @@ def _quantity_fits(
     spans = [quantity.figure_spans(t, found, own, counted, COUNT_WINDOW, ask.rate) for t in texts]
     fitted = quantity.sentence_fits(ask, texts, spans, idf, embed)
     return {id(c): row for c, row in zip(typed, fitted, strict=True) if row}
+
+
+def _name_like(q: Question, cands: list[Candidate]) -> set[str]:
+    """The question's words that read as names: the passages only write them capitalised, or they are
+    no English word ("marazan") or one web text writes capitalised ("putin")."""
+    upper = quantity.name_words(c.span.text for c in cands)
+    return {
+        w
+        for w in words(q.text.lower())
+        if w not in STOPWORDS and (w in upper or english_frequency(w) == 0 or usually_capitalised(w))
+    }
 
 
 def _measure_stated(q: Question, texts: list[str], embed: Embed) -> bool:

@@ -51,7 +51,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.sentences import IRREGULAR_VERBS, STOPWORDS, YEAR, base_form, stem, words
+from rag.sentences import CALENDAR, IRREGULAR_VERBS, STOPWORDS, YEAR, base_form, stem, words
 from rag.wordvec import near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -109,6 +109,13 @@ RECEIVER = re.compile(
     r"([\w'’-]+)\s+(?:earns|earned|receives|received|gets|got|wins|won|(?:is|was|were|are|had been) paid)\b",
     re.I,
 )
+# "how many goals did marazan score", "how many lorries does haulmark have": who has the count is the
+# subject after the auxiliary (a copula makes the counted noun the subject: "how many were hurt")
+OWNER_Q = re.compile(
+    r"\bhow many\s+(?:[\w'’-]+\s+){0,4}?(?:do|does|did|will|would|has|have|had)\s+"
+    r"((?:[\w'’-]+\s*){1,5}?)(?=\b(?:in|at|on|to|for|by|with|from|of|before|after|during|since|now|so|than)\b|[?.,]|$)",
+    re.I,
+)
 PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being|get|got|gets)\s*$", re.I)
 
 
@@ -123,6 +130,7 @@ class Asked:
     transfer: str = ""  # ... and the question's verb of that transfer ("paid", "earn")
     transfer_stated: bool = False  # the number's clause must state that verb (or a near one): money asked
     counted: tuple[str, ...] = ()  # "how many adult pearl mussels": the counted phrase's stems, in order
+    owner: tuple[str, ...] = ()  # "how many goals did marazan score": the words of who has the count
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,7 @@ def asked(
     *,
     counting: bool = False,
     counted: Sequence[str] = (),
+    names: Iterable[str] = (),
 ) -> Asked:
     """The focus, rate and receiver `question` asks the number for (`focus`: the reader's focus words,
     `frame`: words the question uses only as frame). An amount received ("how much does X earn") must
@@ -174,6 +183,9 @@ def asked(
         transfer=transfer,
         transfer_stated=bool(transfer) and not counting,
         counted=tuple(counted),
+        owner=tuple(w for w in words(m.group(1)) if w in set(names))
+        if counting and (m := OWNER_Q.search(lower))
+        else (),
     )
 
 
@@ -363,6 +375,30 @@ def other_qualifier(
     return (unmet[0], f"{own[0]} {after[hit]}") if own and unmet else ("", "")
 
 
+def another_owner(ask: Asked, figure: Figure, sentence: str, names: set[str], lower: set[str]) -> str:
+    """The question's owner word when the number's clause gives it to another named owner: "how many
+    goals did marazan score" against "Ferri finished as the top scorer with six goals". The owner asked
+    is the question's names after its auxiliary (`Asked.owner`) the sentences never write in lowercase
+    (`lower`); none of
+    them is in `sentence`, and a capitalised word of the clause before the number (no weekday or
+    month, not the question's) names someone else. "" otherwise (no owner asked, or a pronoun)."""
+    asked_names = [w for w in ask.owner if w not in lower]
+    said = {stem(base_form(w)) for w in words(sentence)}
+    if not asked_names or any(stem(base_form(w)) in said for w in asked_names):
+        return ""
+    start = sentence.find(figure.clause)
+    before = sentence[max(start, 0) : figure.span[0]] if start >= 0 else ""
+    asked_stems = {t for t, _ in ask.focus} | {stem(base_form(w)) for w in ask.owner}
+    for match in re.finditer(r"[A-Z][\w'’-]*", before):
+        word = re.sub(r"['’]s$", "", match.group(0).lower())
+        first = not sentence[: match.start() + max(start, 0)].strip()
+        if word in CALENDAR or word in STOPWORDS or stem(base_form(word)) in asked_stems:
+            continue
+        if not first or word in names:
+            return asked_names[0]
+    return ""
+
+
 def sentence_fits(
     ask: Asked,
     texts: Sequence[str],
@@ -384,7 +420,20 @@ def sentence_fits(
             if w not in names and any(not _states(stem(base_form(w)), w, f.clause, {}) for f in flat)
         ]
         alike = near_words(lacking, clause_words(flat), embed, NEAR_COSINE)
-    return [[(f, fit(ask, f, text, idf, alike)) for f in row] for text, row in zip(texts, figs, strict=True)]
+    fitted = [
+        [(f, fit(ask, f, text, idf, alike)) for f in row] for text, row in zip(texts, figs, strict=True)
+    ]
+    if not ask.owner:
+        return fitted
+    names = name_words(texts)
+    lower = {w for t in texts for w in re.findall(r"\b[a-z][\w'’-]*", t)}
+    return [  # "how many goals did marazan score": "Ferri ... six goals" is another's count
+        [
+            (f, Fit(0.0, (owner,)) if (owner := another_owner(ask, f, text, names, lower)) else ft)
+            for f, ft in row
+        ]
+        for text, row in zip(texts, fitted, strict=True)
+    ]
 
 
 # -- the measure asked ----------------------------------------------------------------------------

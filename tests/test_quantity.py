@@ -414,3 +414,29 @@ def test_several_or_a_few_is_no_count() -> None:
         )
     assert vague.refused and "how many" in vague.reason
     assert not counted.refused and counted.short == "Twelve slates."
+
+
+def _owner_fits(question: str, *texts: str) -> list[float]:
+    q = analyse(question)
+    ask = quantity.asked(
+        q.text, q.focus, frame_words(q), counting=True, counted=q.counted.split(), names={"dalby", "orsk"}
+    )
+    spans = [quantity.figure_spans(t, [NUMBER], q.own_words, set(q.counted.split())) for t in texts]
+    return [f.score for row in quantity.sentence_fits(ask, texts, spans, lambda _: 1.0) for _, f in row]
+
+
+def test_a_count_another_named_owner_has_is_not_the_owners_asked() -> None:
+    question = "how many beds does dalby state hospital have"
+    assert ask_owner(question) == ("dalby",)
+    other = "The Orsk field hospitals, with 60 beds between them, had treated 95 patients by Wednesday."
+    assert _owner_fits(question, other) == [0.0]
+    # the owner asked is named, or the clause names no one (the hospital of the sentence before): it fits
+    assert _owner_fits(question, "Dalby state hospital has 300 beds.")[0] > 0.5
+    assert _owner_fits(question, "The hospital has 300 beds, the health board said on Monday.")[0] > 0.0
+    # a copula makes the counted noun the subject: no owner is asked
+    assert ask_owner("how many beds were in dalby state hospital") == ()
+
+
+def ask_owner(question: str) -> tuple[str, ...]:
+    q = analyse(question)
+    return quantity.asked(q.text, q.focus, counting=True, names={"dalby", "orsk"}).owner
