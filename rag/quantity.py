@@ -26,6 +26,14 @@ receiver asked pays, when the clause names another receiver, or when an amount r
 with no such verb (or a near one) in the clause: "how much does Ines Halvorsen earn" is not
 "Halden had cut the price ... by 4,000 euros". A bare year is never the number asked.
 
+A count ("how many") fits 0 as well when it counts the noun asked with another qualifier
+(`other_qualifier`: "how many adult pearl mussels" is not "23 juvenile mussels", the question's
+qualifier stated nowhere in the sentence), or when the question names who has the count after its
+auxiliary ("how many goals did marazan score", `Asked.owner`: the question's words that read as
+names) and the number's clause gives it to another named owner with none of those names in the
+sentence (`another_owner`: "Ferri finished as the top scorer with six goals"; "The airline has 14
+..." names no one and still fits).
+
 It also reads the measure a "how + adjective" or "how much" question asks (`asked_measure`): a
 price ("how much is a scoop", "how much were tickets", "how much does X earn/cost"), a length ("how
 tall/thick/deep/wide"), a size ("how big"), a figure of any kind ("how much snow"), a number
