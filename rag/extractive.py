@@ -115,15 +115,16 @@ A who/which question asks for a role ("who designed", "which architects"): with
 near word (`rag.role`), else "The articles mention chandler's bridge but do not say
 who designed it."; `require_role_filled` (off: it cost more answers than it saved)
 also wants the lead's entity next to it, and then prefers a lead that has it.
-A "how much / how many" answer must be the quantity asked (`rag.quantity`: the
-number's clause, rate, payer and receiver against the question's words): a lead
-whose number fits is preferred, a number that does not fit never opens the
-answer, and under `min_quantity_fit` the reader refuses ("The articles mention
-“drivers” but give no figure for “per hour”."). Under `require_measure`, a "how much is / how
-tall / how big / how old" question needs a chosen sentence stating a figure of the measure asked (a
-price, a length, a size; a year, a clock time or a count of tickets is none) in a clause naming the
-thing measured, an age not given after another person's name (`rag.quantity.asked_measure`), else
-"The articles mention “mancini” but give no price for it." A yes/no or "who won" question
+A "how much / how many" answer must be the quantity asked (`rag.quantity`: the number's clause,
+rate, payer and receiver against the question's words): a lead whose number fits is preferred, a
+number that does not fit never opens the answer, and under `min_quantity_fit` the reader refuses
+("The articles mention “drivers” but give no figure for “per hour”."; a count of the noun with
+another qualifier: "The articles give a number of juvenile mussels, not of adult ones."). "Several"
+or "few" is no count. Under `require_measure`, a "how much is / how tall / how big / how old"
+question needs a chosen sentence stating a figure of the measure asked (a price, a length, a size; a
+year, a clock time or a count of tickets is none) in a clause naming the thing measured, an age not
+given after another person's name (`rag.quantity.asked_measure`), else "The articles mention
+“mancini” but give no price for it." A yes/no or "who won" question
 whose event the lead states only as planned ("the union would call a longer
 strike", `rag.modality`) is never settled "Yes." by it, and under
 `refuse_unrealised` is refused with the article's clause: "The articles say
