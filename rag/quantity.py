@@ -171,7 +171,9 @@ def asked(
 ) -> Asked:
     """The focus, rate and receiver `question` asks the number for (`focus`: the reader's focus words,
     `frame`: words the question uses only as frame). An amount received ("how much does X earn") must
-    be stated with its verb; a count need not ("how many seats did Labour get": "Labour won 68")."""
+    be stated with its verb; a count need not ("how many seats did Labour get": "Labour won 68").
+    For a count, `counted` is the counted phrase's stems (its qualifiers before the noun) and the
+    owner is read among `names`, the question's words that read as names."""
     lower = question.lower().replace("’", "'")
     rate = rate_phrase = ""
     if match := RATE.search(lower):
