@@ -115,15 +115,16 @@ A who/which question asks for a role ("who designed", "which architects"): with
 near word (`rag.role`), else "The articles mention chandler's bridge but do not say
 who designed it."; `require_role_filled` (off: it cost more answers than it saved)
 also wants the lead's entity next to it, and then prefers a lead that has it.
-A "how much / how many" answer must be the quantity asked (`rag.quantity`: the
-number's clause, rate, payer and receiver against the question's words): a lead
-whose number fits is preferred, a number that does not fit never opens the
-answer, and under `min_quantity_fit` the reader refuses ("The articles mention
-“drivers” but give no figure for “per hour”."). Under `require_measure`, a "how much is / how
-tall / how big / how old" question needs a chosen sentence stating a figure of the measure asked (a
-price, a length, a size; a year, a clock time or a count of tickets is none) in a clause naming the
-thing measured, an age not given after another person's name (`rag.quantity.asked_measure`), else
-"The articles mention “mancini” but give no price for it." A yes/no or "who won" question
+A "how much / how many" answer must be the quantity asked (`rag.quantity`: the number's clause,
+rate, payer and receiver against the question's words): a lead whose number fits is preferred, a
+number that does not fit never opens the answer, and under `min_quantity_fit` the reader refuses
+("The articles mention “drivers” but give no figure for “per hour”."; a count of the noun with
+another qualifier: "The articles give a number of juvenile mussels, not of adult ones."). "Several"
+or "few" is no count. Under `require_measure`, a "how much is / how tall / how big / how old"
+question needs a chosen sentence stating a figure of the measure asked (a price, a length, a size; a
+year, a clock time or a count of tickets is none) in a clause naming the thing measured, an age not
+given after another person's name (`rag.quantity.asked_measure`), else "The articles mention
+“mancini” but give no price for it." A yes/no or "who won" question
 whose event the lead states only as planned ("the union would call a longer
 strike", `rag.modality`) is never settled "Yes." by it, and under
 `refuse_unrealised` is refused with the article's clause: "The articles say
@@ -264,6 +265,8 @@ DUPLICATE_COSINE = 0.9  # two outlets' copies of one wire sentence
 CITE_COPY_COSINE = 0.8  # a merged copy is cited too only when this close to the quoted one (it says the same)
 DUPLICATE_CONTAINMENT = 0.8  # share of a sentence's content words a better-scoring one has
 MIN_SENTENCE_WORDS = 4
+# "several", "few": no count a "how many" question is answered with ("a few damaged houses")
+VAGUE_COUNTS = frozenset({"several", "few"})
 COUNT_WINDOW = 3  # "how many drones": a number at most this many words before "drones"
 LEAD_POOL = 8  # candidates (close to the best) the lead is chosen from
 SPECIFIC_IDF = 2.0  # a focus word this rare in the corpus (in at most ~13% of chunks) is specific
@@ -524,6 +527,8 @@ REFUSAL_NOT_STATED = "The articles mention {present} but do not say {what}."
 REFUSAL_CONTRADICTED = "The closest passages are about {stated}, not {asked}."
 REFUSAL_NOT_REPORTED = "The articles do not report what {speaker} said about this."
 REFUSAL_NO_QUANTITY = "The articles mention {present} but give no figure for {missing}."  # `rag.quantity`
+# `quantity.other_qualifier`: "how many adult mussels" against "23 juvenile mussels"
+REFUSAL_OTHER_COUNT = "The articles give a number of {other}, not of {asked} ones."
 REFUSAL_NO_MEASURE = "The articles mention {present} but give no {what} for it."  # `quantity.asked_measure`
 REFUSAL_NO_MEASURE_BARE = "The closest passages give no {what}."
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
@@ -630,6 +635,7 @@ class Extract:
     # asked (`rag.quantity.fit`; 1: nothing to check), and the question words its clause lacks
     quantity_fit: float = 1.0
     quantity_missing: tuple[str, ...] = ()
+    quantity_other: str = ""  # what the number counts instead ("juvenile mussels" for "adult mussels")
     # "how much is a ticket", "how thick is the wall": a chosen sentence states a figure of that kind
     # (`rag.quantity.asked_measure`: a price, a length; a year or a count of tickets is none)
     measure_stated: bool = True
@@ -1034,6 +1040,7 @@ def _counts(q: Question, lower: str) -> bool:
         if (
             NUMBER.fullmatch(token)
             and token not in q.own_words
+            and token not in VAGUE_COUNTS
             and (not counted or any(stem(t) in counted or (people and t in PEOPLE) for t in following))
         ):
             return True
@@ -1055,7 +1062,7 @@ def _restated_count(
             coverage=focus_coverage_of(q, cand, idf),
             counted_stated=counted <= cand.terms or bool(q.counted_alike & cand.terms),
             people=people,
-            own_words=q.own_words,
+            own_words=q.own_words | VAGUE_COUNTS,
             number=NUMBER,
             window=COUNT_WINDOW,
         )
@@ -1193,7 +1200,10 @@ def counted_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozense
         for i, token in enumerate(tokens):
             if NUMBER.fullmatch(token):
                 following.update(tokens[i + 1 : i + 1 + COUNT_WINDOW])
-    vocab = [w for w in wordvec.content_vocab(following) if stem(w) not in counted]
+    # a word the question uses of its own is not another name of the counted one ("how many
+    # firefighters fought the grass fires": "three grass fires" counts fires)
+    own = {t for t, _ in q.focus} | {stem(base_form(w)) for w in q.own_words}
+    vocab = [w for w in wordvec.content_vocab(following) if stem(w) not in counted and stem(w) not in own]
     if not vocab:
         return frozenset()
     similar = wordvec.cosines(typed, vocab, embed).max(axis=0)
@@ -1578,6 +1588,8 @@ def refusal_reason(
         return REFUSAL_NO_FOCUS.format(focus=_quoted(words_)) if words_ else REFUSAL_NO_EVIDENCE
     if ex.quantity_fit < p.min_quantity_fit:
         lacking = list(ex.quantity_missing[:MAX_REASON_WORDS])
+        if ex.quantity_other and lacking:
+            return REFUSAL_OTHER_COUNT.format(other=ex.quantity_other, asked=lacking[0])
         present = [
             w
             for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms and w not in lacking)
@@ -1636,12 +1648,31 @@ def _quantity_fits(
     counted = set(q.counted.split()) | q.counted_alike if kinds == [COUNT] else set()
     if counted & PEOPLE_STEMS:
         counted |= PEOPLE_STEMS
-    ask = quantity.asked(q.text, q.focus, frame_words(q), counting=COUNT in kinds)
+    ask = quantity.asked(
+        q.text,
+        q.focus,
+        frame_words(q),
+        counting=COUNT in kinds,
+        counted=q.counted.split() if counted else (),
+        names=_name_like(q, cands),
+    )
     texts = [c.span.text for c in typed]
     found = [patterns[k] for k in kinds]
-    spans = [quantity.figure_spans(t, found, q.own_words, counted, COUNT_WINDOW, ask.rate) for t in texts]
+    own = q.own_words | VAGUE_COUNTS if COUNT in kinds else q.own_words
+    spans = [quantity.figure_spans(t, found, own, counted, COUNT_WINDOW, ask.rate) for t in texts]
     fitted = quantity.sentence_fits(ask, texts, spans, idf, embed)
     return {id(c): row for c, row in zip(typed, fitted, strict=True) if row}
+
+
+def _name_like(q: Question, cands: list[Candidate]) -> set[str]:
+    """The question's words that read as names: the passages only write them capitalised, or they are
+    no English word ("marazan") or one web text writes capitalised ("putin")."""
+    upper = quantity.name_words(c.span.text for c in cands)
+    return {
+        w
+        for w in words(q.text.lower())
+        if w not in STOPWORDS and (w in upper or english_frequency(w) == 0 or usually_capitalised(w))
+    }
 
 
 def _measure_stated(q: Question, texts: list[str], embed: Embed) -> bool:
@@ -2396,6 +2427,7 @@ def _extract(
     if fitted := fits.get(id(lead)) or [f for c in chosen for f in fits.get(id(c), [])]:
         best_fit = max((fit for _, fit in fitted), key=lambda f: f.score)
         result.quantity_fit, result.quantity_missing = best_fit.score, best_fit.missing
+        result.quantity_other = best_fit.other
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
         result.short, result.short_from, result.short_span = short_fact(q, [lead])
         if not result.short and (verdict := settles(q, lead, result.unrealised)):

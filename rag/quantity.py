@@ -26,6 +26,14 @@ receiver asked pays, when the clause names another receiver, or when an amount r
 with no such verb (or a near one) in the clause: "how much does Ines Halvorsen earn" is not
 "Halden had cut the price ... by 4,000 euros". A bare year is never the number asked.
 
+A count ("how many") fits 0 as well when it counts the noun asked with another qualifier
+(`other_qualifier`: "how many adult pearl mussels" is not "23 juvenile mussels", the question's
+qualifier stated nowhere in the sentence), or when the question names who has the count after its
+auxiliary ("how many goals did marazan score", `Asked.owner`: the question's words that read as
+names) and the number's clause gives it to another named owner with none of those names in the
+sentence (`another_owner`: "Ferri finished as the top scorer with six goals"; "The airline has 14
+..." names no one and still fits).
+
 It also reads the measure a "how + adjective" or "how much" question asks (`asked_measure`): a
 price ("how much is a scoop", "how much were tickets", "how much does X earn/cost"), a length ("how
 tall/thick/deep/wide"), a size ("how big"), a figure of any kind ("how much snow"), a number
@@ -51,7 +59,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.sentences import IRREGULAR_VERBS, STOPWORDS, YEAR, base_form, stem, words
+from rag.sentences import CALENDAR, IRREGULAR_VERBS, STOPWORDS, YEAR, base_form, stem, words
 from rag.wordvec import near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -61,6 +69,7 @@ Embed = Callable[[list[str]], list[list[float]]]
 LEAD_MIN_FIT = 0.2
 OUTSIDE_WEIGHT = 0.5  # a focus word the sentence states outside the number's clause counts this much
 NEAR_COSINE = 0.6  # a focus word is stated by a clause word whose vector is this close (as the reader's)
+COUNT_WORDS = 4  # a counted number's noun phrase: at most this many words after it ("23 juvenile mussels")
 MAX_MERGE = 3  # clauses before a verbless one it may be read with ("Frost paid X, then ..., a total of")
 RATE_UNITS = {  # the rate a question asks or a number states, by its unit
     "hour": "hour",
@@ -108,6 +117,13 @@ RECEIVER = re.compile(
     r"([\w'’-]+)\s+(?:earns|earned|receives|received|gets|got|wins|won|(?:is|was|were|are|had been) paid)\b",
     re.I,
 )
+# "how many goals did marazan score", "how many lorries does haulmark have": who has the count is the
+# subject after the auxiliary (a copula makes the counted noun the subject: "how many were hurt")
+OWNER_Q = re.compile(
+    r"\bhow many\s+(?:[\w'’-]+\s+){0,4}?(?:do|does|did|will|would|has|have|had)\s+"
+    r"((?:[\w'’-]+\s*){1,5}?)(?=\b(?:in|at|on|to|for|by|with|from|of|before|after|during|since|now|so|than)\b|[?.,]|$)",
+    re.I,
+)
 PASSIVE = re.compile(r"\b(?:was|were|is|are|be|been|being|get|got|gets)\s*$", re.I)
 
 
@@ -121,6 +137,8 @@ class Asked:
     receivers: tuple[str, ...] = ()  # question words the transfer is asked to reach ("frost", "halvorsen")
     transfer: str = ""  # ... and the question's verb of that transfer ("paid", "earn")
     transfer_stated: bool = False  # the number's clause must state that verb (or a near one): money asked
+    counted: tuple[str, ...] = ()  # "how many adult pearl mussels": the counted phrase's stems, in order
+    owner: tuple[str, ...] = ()  # "how many goals did marazan score": the words of who has the count
 
 
 @dataclass(frozen=True)
@@ -139,14 +157,23 @@ class Figure:
 class Fit:
     score: float  # 0..1: how well the number's clause states what is asked
     missing: tuple[str, ...] = ()  # question words (or the rate asked) the clause does not state
+    other: str = ""  # the noun phrase the number counts instead, with its own qualifier ("juvenile mussels")
 
 
 def asked(
-    question: str, focus: Iterable[tuple[str, str]], frame: Iterable[str] = (), *, counting: bool = False
+    question: str,
+    focus: Iterable[tuple[str, str]],
+    frame: Iterable[str] = (),
+    *,
+    counting: bool = False,
+    counted: Sequence[str] = (),
+    names: Iterable[str] = (),
 ) -> Asked:
     """The focus, rate and receiver `question` asks the number for (`focus`: the reader's focus words,
     `frame`: words the question uses only as frame). An amount received ("how much does X earn") must
-    be stated with its verb; a count need not ("how many seats did Labour get": "Labour won 68")."""
+    be stated with its verb; a count need not ("how many seats did Labour get": "Labour won 68").
+    For a count, `counted` is the counted phrase's stems (its qualifiers before the noun) and the
+    owner is read among `names`, the question's words that read as names."""
     lower = question.lower().replace("’", "'")
     rate = rate_phrase = ""
     if match := RATE.search(lower):
@@ -165,6 +192,10 @@ def asked(
         receivers=tuple(dict.fromkeys(receivers)),
         transfer=transfer,
         transfer_stated=bool(transfer) and not counting,
+        counted=tuple(counted),
+        owner=tuple(w for w in words(m.group(1)) if w in set(names))
+        if counting and (m := OWNER_Q.search(lower))
+        else (),
     )
 
 
@@ -300,6 +331,8 @@ def fit(
     )  # "dollars" is no pay
     if ask.transfer_stated and not _states(stem(base_form(ask.transfer)), ask.transfer, bare, alike):
         return Fit(0.0, (ask.transfer,))  # "how much does X earn": a price cut is no pay
+    if (other := other_qualifier(ask, figure, sentence, alike))[0]:
+        return Fit(0.0, (other[0],), other[1])  # "how many adult mussels": "23 juvenile mussels"
     total = stated = 0.0
     missing: list[tuple[bool, float, str]] = []  # (stated elsewhere in the sentence, weight, word)
     for term, word in ask.focus:
@@ -314,6 +347,66 @@ def fit(
     if total <= 0:
         return Fit(1.0)
     return Fit(stated / total, tuple(w for _, _, w in sorted(missing)))  # unstated words first, rarest first
+
+
+def other_qualifier(
+    ask: Asked, figure: Figure, sentence: str, alike: Mapping[str, frozenset[str]] | None = None
+) -> tuple[str, str]:
+    """(the question's qualifier, the number's own with its noun) when the number counts the noun asked
+    with another qualifier: "how many adult pearl mussels" against "23 juvenile mussels" is ("adult",
+    "juvenile mussels").
+    The number's noun phrase is the words after it up to the first word of the counted phrase (within
+    `COUNT_WORDS`); the question's qualifiers are the counted phrase's words before that one. Another
+    qualifier is a content word of the phrase the question does not use; a question's qualifier is
+    unmet when the sentence states it nowhere (literally, or by a near word). ("", "") otherwise."""
+    if not ask.counted:
+        return "", ""
+    alike = alike or {}
+    after = words(sentence[figure.span[1] :])[:COUNT_WORDS]
+    stems = [stem(base_form(w)) for w in after]
+    hit = next((i for i, t in enumerate(stems) if t in ask.counted), None)
+    if not hit:  # no counted word after the number, or right after it: no qualifier of its own
+        return "", ""
+    asked_words = {t for t, _ in ask.focus} | set(ask.counted)
+    own = [
+        w
+        for w, t in zip(after[:hit], stems[:hit], strict=True)
+        if w not in STOPWORDS and w not in SCALE_WORDS and t not in asked_words and not w[:1].isdigit()
+    ]
+    head = ask.counted.index(stems[hit])
+    by_stem = {t: w for t, w in ask.focus}
+    said = words(sentence)
+    unmet = [  # a near word of the question's qualifier is not the number's own other one
+        by_stem.get(t, t)
+        for t in ask.counted[:head]
+        if t not in {stem(base_form(w)) for w in said}
+        and not (alike.get(by_stem.get(t, t), frozenset()) & set(said)) - set(own)
+    ]
+    return (unmet[0], f"{own[0]} {after[hit]}") if own and unmet else ("", "")
+
+
+def another_owner(ask: Asked, figure: Figure, sentence: str, names: set[str], lower: set[str]) -> str:
+    """The question's owner word when the number's clause gives it to another named owner: "how many
+    goals did marazan score" against "Ferri finished as the top scorer with six goals". The owner asked
+    is the question's names after its auxiliary (`Asked.owner`) the sentences never write in lowercase
+    (`lower`); none of
+    them is in `sentence`, and a capitalised word of the clause before the number (no weekday or
+    month, not the question's) names someone else. "" otherwise (no owner asked, or a pronoun)."""
+    asked_names = [w for w in ask.owner if w not in lower]
+    said = {stem(base_form(w)) for w in words(sentence)}
+    if not asked_names or any(stem(base_form(w)) in said for w in asked_names):
+        return ""
+    start = sentence.find(figure.clause)
+    before = sentence[max(start, 0) : figure.span[0]] if start >= 0 else ""
+    asked_stems = {t for t, _ in ask.focus} | {stem(base_form(w)) for w in ask.owner}
+    for match in re.finditer(r"[A-Z][\w'’-]*", before):
+        word = re.sub(r"['’]s$", "", match.group(0).lower())
+        first = not sentence[: match.start() + max(start, 0)].strip()
+        if word in CALENDAR or word in STOPWORDS or stem(base_form(word)) in asked_stems:
+            continue
+        if not first or word in names:
+            return asked_names[0]
+    return ""
 
 
 def sentence_fits(
@@ -337,7 +430,20 @@ def sentence_fits(
             if w not in names and any(not _states(stem(base_form(w)), w, f.clause, {}) for f in flat)
         ]
         alike = near_words(lacking, clause_words(flat), embed, NEAR_COSINE)
-    return [[(f, fit(ask, f, text, idf, alike)) for f in row] for text, row in zip(texts, figs, strict=True)]
+    fitted = [
+        [(f, fit(ask, f, text, idf, alike)) for f in row] for text, row in zip(texts, figs, strict=True)
+    ]
+    if not ask.owner:
+        return fitted
+    names = name_words(texts)
+    lower = {w for t in texts for w in re.findall(r"\b[a-z][\w'’-]*", t)}
+    return [  # "how many goals did marazan score": "Ferri ... six goals" is another's count
+        [
+            (f, Fit(0.0, (owner,)) if (owner := another_owner(ask, f, text, names, lower)) else ft)
+            for f, ft in row
+        ]
+        for text, row in zip(texts, fitted, strict=True)
+    ]
 
 
 # -- the measure asked ----------------------------------------------------------------------------

@@ -354,3 +354,89 @@ def test_a_price_of_something_else_is_no_price_of_the_thing_asked() -> None:
     with policies.using(replace(policies.current(), require_measure=True)):
         ok = extract(question, retrieval(question, priced), embed=fake_embed, idf=idf)
     assert ok.measure_stated
+
+
+# -- a count of the noun asked with another qualifier ------------------------------------------
+
+
+def _count_fit(question: str, sentence: str, number: str) -> quantity.Fit:
+    q = analyse(question)
+    ask = quantity.asked(q.text, q.focus, frame_words(q), counting=True, counted=q.counted.split())
+    return quantity.fit(ask, _figure(sentence, number), sentence, lambda _: 1.0)
+
+
+def test_a_count_of_the_noun_with_another_qualifier_is_not_the_count_asked() -> None:
+    young = "Rangers counted 23 young otters in the Vell river this spring."
+    found = _count_fit("how many adult otters live in the vell river", young, "23")
+    assert found.score == 0.0 and found.missing == ("adult",) and found.other == "young otters"
+    # the qualifier asked is the number's own, or none is asked, or the number has none: it fits
+    assert _count_fit("how many young otters live in the vell river", young, "23").score > 0.5
+    assert _count_fit("how many otters live in the vell river", young, "23").score > 0.5
+    plain = "Rangers counted 23 otters in the Vell river this spring."
+    assert _count_fit("how many adult otters live in the vell river", plain, "23").other == ""
+    # a qualifier the sentence states elsewhere is met ("adult" in "23 otters, all of them adult")
+    stated = "Rangers counted 23 grown otters in the Vell river, all of them adult."
+    assert _count_fit("how many adult otters live in the vell river", stated, "23").other == ""
+
+
+OTTERS = "Rangers counted 23 young otters in the Vell river this spring, the park service said."
+
+
+def test_the_reader_refuses_a_count_of_another_kind_in_the_question_words() -> None:
+    question = "how many adult otters live in the vell river"
+    found = retrieval(question, OTTERS)
+    with policies.using(OFF):
+        before = extract(question, found, embed=fake_embed, idf=idf)
+    assert not before.refused
+    with policies.using(ON):
+        after = extract(question, found, embed=fake_embed, idf=idf)
+    assert after.refused
+    assert after.reason == "The articles give a number of young otters, not of adult ones."
+    with policies.using(ON):
+        young = extract("how many young otters live in the vell river", found, embed=fake_embed, idf=idf)
+    assert not young.refused and young.short == "23 young otters."
+
+
+def test_several_or_a_few_is_no_count() -> None:
+    question = "how many slates fell off the corn exchange roof"
+    with policies.using(replace(ON, require_answer_type=True)):
+        vague = extract(
+            question,
+            retrieval(question, "Several slates fell off the Corn Exchange roof in the storm on Monday."),
+            embed=fake_embed,
+            idf=idf,
+        )
+        counted = extract(
+            question,
+            retrieval(question, "Twelve slates fell off the Corn Exchange roof in the storm on Monday."),
+            embed=fake_embed,
+            idf=idf,
+        )
+    assert vague.refused and "how many" in vague.reason
+    assert not counted.refused and counted.short == "Twelve slates."
+
+
+def _owner_fits(question: str, *texts: str) -> list[float]:
+    q = analyse(question)
+    ask = quantity.asked(
+        q.text, q.focus, frame_words(q), counting=True, counted=q.counted.split(), names={"dalby", "orsk"}
+    )
+    spans = [quantity.figure_spans(t, [NUMBER], q.own_words, set(q.counted.split())) for t in texts]
+    return [f.score for row in quantity.sentence_fits(ask, texts, spans, lambda _: 1.0) for _, f in row]
+
+
+def test_a_count_another_named_owner_has_is_not_the_owners_asked() -> None:
+    question = "how many beds does dalby state hospital have"
+    assert ask_owner(question) == ("dalby",)
+    other = "The Orsk field hospitals, with 60 beds between them, had treated 95 patients by Wednesday."
+    assert _owner_fits(question, other) == [0.0]
+    # the owner asked is named, or the clause names no one (the hospital of the sentence before): it fits
+    assert _owner_fits(question, "Dalby state hospital has 300 beds.")[0] > 0.5
+    assert _owner_fits(question, "The hospital has 300 beds, the health board said on Monday.")[0] > 0.0
+    # a copula makes the counted noun the subject: no owner is asked
+    assert ask_owner("how many beds were in dalby state hospital") == ()
+
+
+def ask_owner(question: str) -> tuple[str, ...]:
+    q = analyse(question)
+    return quantity.asked(q.text, q.focus, counting=True, names={"dalby", "orsk"}).owner
