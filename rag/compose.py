@@ -43,6 +43,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from rag.question import reads_as_name
 from rag.sentences import NUMBER_VALUES, TOKEN
 
 SHORT_TYPES = (
@@ -76,7 +77,6 @@ IDENTITY_WORDS = 5  # words before a name that may say who the person is ("Kreml
 # or ", leader of the Green Alliance group," (a lowercase noun phrase; a verb or "who" opens none)
 APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+|[a-z][^,.;:()]*)")
 CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")  # what bounds a clause for `short_phrase`
-NAME_FREQUENCY = 6.5  # log10 English count under which a sentence's capitalised first word may be a name
 PARTITIVE_GAP = 3  # words between "14 of" and the whole's number ("the train's 22 wagons")
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
 
@@ -197,7 +197,7 @@ def _name_runs(text: str, toks: list[re.Match[str]], ignore: frozenset[str]) -> 
                 and toks[j + 1].group(0).lower() not in ignore
             ):
                 j += 1
-            opening = i == 0 and not word.isupper() and not (j > i and _name_word(word))
+            opening = i == 0 and not word.isupper() and not (j > i and reads_as_name(word))
             first = i + 1 if opening else i
             while first <= j and toks[first].group(0).lower() in FUNCTION_WORDS:
                 first += 1  # "A wildfire", "The Bank": a capitalised article opens no name
@@ -207,15 +207,6 @@ def _name_runs(text: str, toks: list[re.Match[str]], ignore: frozenset[str]) -> 
         else:
             i += 1
     return runs
-
-
-def _name_word(word: str) -> bool:
-    """A word written capitalised in English text ("Rafael", "Kenya's") or too rare in English to be
-    a common word capitalised at a sentence's start ("Ostbridge"; "Yesterday", "Outgoing" are not)."""
-    from rag.question import english_frequency, usually_capitalised
-
-    bare = re.sub(r"['’]s$", "", word).lower()
-    return usually_capitalised(bare) or english_frequency(bare) < NAME_FREQUENCY
 
 
 def _span(text: str, toks: list[re.Match[str]], i: int, j: int) -> tuple[int, int]:

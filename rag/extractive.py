@@ -208,6 +208,7 @@ from rag.question import (
     english_frequency,
     english_words,
     read,
+    reads_as_name,
     spelled_out,
     spelled_phrases,
     strip_chatter,
@@ -458,7 +459,6 @@ IDENTITY_Q = re.compile(
     r"([\w.'’ -]+?)[\s?!.]*$",
     re.I,
 )
-IDENTITY_COMMON = 7.0  # log10 English count from which a word is a common word, not a name ("lawyer" 7.5)
 IRREGULAR_FORMS = frozenset(IRREGULAR_PAST)  # verb forms a role phrase does not run over ("met")
 WHICH_Q = re.compile(rf"{WH_AT}(which|what)\b", re.I)
 COPULA = re.compile(r"\s*(is|are|was|were)\s+((the|a|an|his|her|its|their|this|that)\s+)?")
@@ -1857,7 +1857,7 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
     # "who scored the winning penalty": a name next to the role asked comes first
     role = roles.asked_role(q.text, q.noun, q.predicate, q.types) if PERSON in q.types else None
     identity = IDENTITY_Q.match(q.text) if PERSON in q.types and role is None else None
-    if identity and not all(map(_name_like, words(identity.group(1)))):
+    if identity and not all(map(reads_as_name, words(identity.group(1)))):
         identity = None  # "who was frosts lawyer" asks a role: a common word is no name
     for cand in chosen:
         text = cand.span.text
@@ -1880,11 +1880,6 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
         if q.types and any(k in SHORT_TYPES for k in q.types):
             break
     return "", None, None
-
-
-def _name_like(word: str) -> bool:
-    """A word of a name typed in lowercase: usually capitalised ("dmitry") or rare in English ("peskov")."""
-    return usually_capitalised(word) or english_frequency(word) < IDENTITY_COMMON
 
 
 def _role_filled(role: roles.Role, text: str, own: frozenset[str], span: tuple[int, int]) -> bool:

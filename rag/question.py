@@ -101,6 +101,7 @@ NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit 
 # A word whose capitalised form is this many times earlier in cl100k_base's merge order (about: this
 # many times more frequent in web text) than its lowercase form is usually a proper noun ("japan").
 CASED_RATIO = 4.0
+NAME_FREQUENCY = 6.5  # log10 English count under which a word is too rare to be a common word
 
 CLITIC = re.compile(r"'(d|ll|re|ve|m)$")  # the clitic of "there'd", "they'll", "we've", "i'm"
 LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
@@ -373,6 +374,14 @@ def slip(typed: str, meant: str) -> bool:
                 neighbours = typed[i - 1 : i] + typed[i + 1 : i + 2]
                 return any(n == ch or _adjacent_keys(n, ch) for n in neighbours)
     return True
+
+
+def reads_as_name(word: str) -> bool:
+    """Whether a word typed in lowercase reads as a name: web text writes it capitalised ("dmitry",
+    "rafael") or it is too rare in English to be a common word ("peskov", "ostbridge"); "lawyer",
+    "yesterday", "outgoing" are common words."""
+    bare = re.sub(r"['’]s$", "", word).lower()
+    return usually_capitalised(bare) or english_frequency(bare) < NAME_FREQUENCY
 
 
 def usually_capitalised(word: str) -> bool:
