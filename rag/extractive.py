@@ -1718,6 +1718,7 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
         shape = re.sub(r"\d+", "#", code)
         if shape != "#":  # "x8" against "x7", "q3" against "q2"
             like = next((t for t in tokens if t != code and re.sub(r"\d+", "#", t) == shape), "")
+            like = like or timeframe.titled_other(code, lead.passage.title, lead.passage.text)
             if like:
                 out.append((code, like))
             continue
@@ -1727,6 +1728,9 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
             word = q_tokens[i - 1]
             found = re.search(rf"\b{re.escape(word)}\s+(\d+)\b", text)
             numbered = found.group(1) if found else code
+            if not found and word not in STOPWORDS and word not in MONTHS:  # no "tab N": the title may
+                titled = timeframe.titled_other(f"{word} {code}", lead.passage.title, lead.passage.text)
+                numbered = titled.split()[-1] if titled else code
             if numbered != code and not (YEAR.fullmatch(numbered) and numbered[2:] == code):  # "in 97": 1997
                 out.append((f"{word} {code}", f"{word} {numbered}"))
     return tuple(out)
