@@ -15,11 +15,21 @@ in 2023", "than in 2024"):
   its last sentence only (a quiz-style question first states facts of other years:
   "Varnholt airport passed 20 million passengers in 2024. How many ... in 2025?"),
   leaving out the years it gives as a reference ("since 2019").
-- `anchored_times` reads the same of a sentence: the times its fact is stated for.
+- `anchored_times` reads the same of a sentence: the times its fact is stated for,
+  leaving out a relative clause (", who joined in 2022,") unless that clause is the
+  one stating what the question asks (it shares more of the question's words than
+  the rest of the sentence: "Lena Dvorak, who won the Corvenia Open in 2023, has
+  retired" dates the win asked by "who won the corvenia open in 2025").
 - `other_time` compares them: the question asks for a year (or quarter) the lead
-  never states, anywhere, while it anchors its fact to another one. It returns the
-  asked and the stated time as each text writes them ("2026", "2025"), for a
-  refusal reason in both sides' words.
+  never states, while it anchors its fact to another one, and no other sentence of
+  the answer or the lead's passage states the time asked together with a word the
+  question and the lead share ("Telvara kept its forecast for 2024" says nothing of
+  "a dividend ... for 2023" in 2024). It returns the asked and the stated time as
+  each text writes them ("2026", "2025"), for a refusal reason in both sides' words.
+- `titled_other`: a lead that names no model or edition ("It comes in grey and sand
+  colours") is about the one its article's headline names ("Orbix Tab 6: ..."); the
+  question's "tab 7", never stated in that article, is then another one
+  (`rag.extractive.contradictions` refuses it under `refuse_contradicted`).
 - `other_month`: the question dates its event by a month ("did the bank hike again
   in may") that the lead's article never names and was not published in (a lead
   that names another month is `rag.extractive.contradictions`' case).
