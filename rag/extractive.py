@@ -1709,7 +1709,7 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
             if years:
                 out.append((code, years[0]))
             elif (
-                not any(y in lead.passage.text.lower() for y in alike)
+                not any(y in timeframe.about_lead(lead.passage.text, lead.span.text, asking) for y in alike)
                 and dated
                 and not alike & set(dated)  # the title or date states the year asked: no contradiction
             ):

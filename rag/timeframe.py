@@ -56,7 +56,8 @@ REFERENCE_WINDOW = 5  # a reference word governs a year at most this many words 
 CLAUSE_START = re.compile(r"[,;:()]")
 WORD = re.compile(r"\d[\d.,]*\d|[\w'’-]+")  # "1.7" is one word
 QUESTION_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(\d])")  # a passage's sentences, roughly
+# a passage's sentences, roughly; a line break ends one too (a run-in heading: "Outlook and dividend")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(\d])|\s*\n\s*")
 # A month the question dates its event by ("in may": after a preposition "may" is no modal).
 ASKED_MONTH = re.compile(rf"\b(?:in|on|during|by)\s+({'|'.join(MONTHS)})\b", re.I)
 PUBLISHED = re.compile(r"((?:19|20)\d\d)-(\d\d)")  # an article's date, "2023-03-16"
@@ -196,3 +197,10 @@ def titled_other(code: str, title: str, article: str) -> str:
     for match in re.finditer(rf"(?<![\w.,]){shape}(?![\w]|[.,]\d)", title.lower()):
         return match.group(0)
     return ""
+
+
+def about_lead(article: str, lead: str, asking: str) -> str:
+    """The sentences of `article` that state something of the lead's fact (`_sharing`), lowercase:
+    where a year the lead leaves unstated may be given ("the 2023 heatwave" in a blog entry quoting a
+    meteorologist says nothing of the deaths a 2025 entry reports)."""
+    return " ".join(_sharing([article], lead, asking)).lower()

@@ -176,3 +176,19 @@ def test_a_lead_naming_no_model_is_about_the_one_its_headline_names() -> None:
     lead = Candidate(span=Span(0, len(text), text), passage=passage, terms=set(base_terms(text)))
     assert contradictions(analyse("how much does the orbix tab 7 cost"), lead) == (("tab 7", "tab 6"),)
     assert contradictions(analyse("how much does the orbix tab 6 cost"), lead) == ()
+
+
+def test_a_run_in_heading_is_a_sentence_of_its_own() -> None:
+    lead = "Shareholders approved a dividend of 4.20 crowns per share for 2023 at the annual meeting."
+    passage = f"Outlook and dividend\nTelvara kept its forecast for 2024, expecting growth.\n{lead}"
+    assert timeframe.other_time("what dividend did telvara pay for 2024", lead, [passage]) == ("2024", "2023")
+
+
+def test_an_undated_lead_is_of_its_articles_year_unless_a_sentence_about_it_names_the_year_asked() -> None:
+    text = "16:30: Health authorities say two elderly people have died in Oriel after the heat."
+    quoted = "15:40: A meteorologist who also spoke to us during the 2023 heatwave said records will fall."
+    recalled = "In the 2023 heatwave 14 people died in Oriel."
+    for article, expected in ((f"{quoted}\n{text}", (("2023", "2025"),)), (f"{recalled}\n{text}", ())):
+        passage = Passage("d0::c::0000", "d0", "Heatwave live", "2025-08-12", "", article, 0, len(article))
+        lead = Candidate(span=Span(0, len(text), text), passage=passage, terms=set(base_terms(text)))
+        assert contradictions(analyse("how many people died in the 2023 heatwave"), lead) == expected
