@@ -1712,6 +1712,7 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
                 not any(y in timeframe.about_lead(lead.passage.text, lead.span.text, asking) for y in alike)
                 and dated
                 and not alike & set(dated)  # the title or date states the year asked: no contradiction
+                and not set(dated) & set(asked)  # it dates another year asked: "in 2023 vs 2024" compares
             ):
                 out.append((code, dated[0]))
             continue
