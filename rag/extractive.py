@@ -1697,6 +1697,9 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
         return tuple(out)
     tokens = re.findall(r"[\w.,-]*\d[\w-]*|[a-z]+", text)
     tokens = [t.strip(".,") for t in tokens]
+    # where the article states a year the lead leaves unstated: its sentences about the lead's fact, when
+    # one year is asked (of two, "2023 vs 2024", each sentence may hold one side)
+    one_year = sum(bool(YEAR.fullmatch(a)) for a in asked) == 1
     for code in asked:
         if code in tokens:
             continue
@@ -1709,10 +1712,9 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
             if years:
                 out.append((code, years[0]))
             elif (
-                not any(y in timeframe.about_lead(lead.passage.text, lead.span.text, asking) for y in alike)
-                and dated
+                dated
                 and not alike & set(dated)  # the title or date states the year asked: no contradiction
-                and not set(dated) & set(asked)  # it dates another year asked: "in 2023 vs 2024" compares
+                and not any(y in _article_about(lead, asking, one_year) for y in alike)
             ):
                 out.append((code, dated[0]))
             continue
@@ -1735,6 +1737,14 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
             if numbered != code and not (YEAR.fullmatch(numbered) and numbered[2:] == code):  # "in 97": 1997
                 out.append((f"{word} {code}", f"{word} {numbered}"))
     return tuple(out)
+
+
+def _article_about(lead: Candidate, asking: str, one_year: bool) -> str:
+    """The lead's passage, lowercase; of one year asked, only its sentences about the lead's fact
+    (`timeframe.about_lead`)."""
+    if one_year:
+        return timeframe.about_lead(lead.passage.text, lead.span.text, asking)
+    return lead.passage.text.lower()
 
 
 FULL_DATE = re.compile(

@@ -194,12 +194,11 @@ def test_an_undated_lead_is_of_its_articles_year_unless_a_sentence_about_it_name
         assert contradictions(analyse("how many people died in the 2023 heatwave"), lead) == expected
 
 
-def test_an_undated_lead_dated_by_another_year_asked_is_compared_not_contradicted() -> None:
+def test_of_two_years_asked_any_sentence_of_the_article_may_state_one() -> None:
     text = "Kalla lifts the Corvenia Open trophy after a 58-minute final."
-    article = f"Dvorak won the title a year earlier.\n{text}"
+    article = f"Dvorak took the title in 2023.\n{text}"
     passage = Passage("d0::c::0000", "d0", "Kalla lifts trophy", "2024-09-08", "", article, 0, len(article))
     lead = Candidate(span=Span(0, len(text), text), passage=passage, terms=set(base_terms(text)))
     assert contradictions(analyse("what did the corvenia open champion get in 2023 vs 2024"), lead) == ()
-    assert contradictions(analyse("what did the corvenia open champion get in 2023"), lead) == (
-        ("2023", "2024"),
-    )
+    one = analyse("what did the corvenia open champion get in 2023")
+    assert contradictions(one, lead) == (("2023", "2024"),)
