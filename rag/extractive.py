@@ -1774,6 +1774,9 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
         return tuple(out)
     tokens = re.findall(r"[\w.,-]*\d[\w-]*|[a-z]+", text)
     tokens = [t.strip(".,") for t in tokens]
+    # where the article states a year the lead leaves unstated: its sentences about the lead's fact, when
+    # one year is asked (of two, "2023 vs 2024", each sentence may hold one side)
+    one_year = sum(bool(YEAR.fullmatch(a)) for a in asked) == 1
     for code in asked:
         if code in tokens:
             continue
@@ -1786,15 +1789,16 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
             if years:
                 out.append((code, years[0]))
             elif (
-                not any(y in lead.passage.text.lower() for y in alike)
-                and dated
+                dated
                 and not alike & set(dated)  # the title or date states the year asked: no contradiction
+                and not any(y in _article_about(lead, asking, one_year) for y in alike)
             ):
                 out.append((code, dated[0]))
             continue
         shape = re.sub(r"\d+", "#", code)
         if shape != "#":  # "x8" against "x7", "q3" against "q2"
             like = next((t for t in tokens if t != code and re.sub(r"\d+", "#", t) == shape), "")
+            like = like or timeframe.titled_other(code, lead.passage.title, lead.passage.text)
             if like:
                 out.append((code, like))
             continue
@@ -1804,9 +1808,20 @@ def contradictions(q: Question, lead: Candidate) -> tuple[tuple[str, str], ...]:
             word = q_tokens[i - 1]
             found = re.search(rf"\b{re.escape(word)}\s+(\d+)\b", text)
             numbered = found.group(1) if found else code
+            if not found and word not in STOPWORDS and word not in MONTHS:  # no "tab N": the title may
+                titled = timeframe.titled_other(f"{word} {code}", lead.passage.title, lead.passage.text)
+                numbered = titled.split()[-1] if titled else code
             if numbered != code and not (YEAR.fullmatch(numbered) and numbered[2:] == code):  # "in 97": 1997
                 out.append((f"{word} {code}", f"{word} {numbered}"))
     return tuple(out)
+
+
+def _article_about(lead: Candidate, asking: str, one_year: bool) -> str:
+    """The lead's passage, lowercase; of one year asked, only its sentences about the lead's fact
+    (`timeframe.about_lead`)."""
+    if one_year:
+        return timeframe.about_lead(lead.passage.text, lead.span.text, asking)
+    return lead.passage.text.lower()
 
 
 FULL_DATE = re.compile(

@@ -15,11 +15,21 @@ in 2023", "than in 2024"):
   its last sentence only (a quiz-style question first states facts of other years:
   "Varnholt airport passed 20 million passengers in 2024. How many ... in 2025?"),
   leaving out the years it gives as a reference ("since 2019").
-- `anchored_times` reads the same of a sentence: the times its fact is stated for.
+- `anchored_times` reads the same of a sentence: the times its fact is stated for,
+  leaving out a relative clause (", who joined in 2022,") unless that clause is the
+  one stating what the question asks (it shares more of the question's words than
+  the rest of the sentence: "Lena Dvorak, who won the Corvenia Open in 2023, has
+  retired" dates the win asked by "who won the corvenia open in 2025").
 - `other_time` compares them: the question asks for a year (or quarter) the lead
-  never states, anywhere, while it anchors its fact to another one. It returns the
-  asked and the stated time as each text writes them ("2026", "2025"), for a
-  refusal reason in both sides' words.
+  never states, while it anchors its fact to another one, and no other sentence of
+  the answer or the lead's passage states the time asked together with a word the
+  question and the lead share ("Telvara kept its forecast for 2024" says nothing of
+  "a dividend ... for 2023" in 2024). It returns the asked and the stated time as
+  each text writes them ("2026", "2025"), for a refusal reason in both sides' words.
+- `titled_other`: a lead that names no model or edition ("It comes in grey and sand
+  colours") is about the one its article's headline names ("Orbix Tab 6: ..."); the
+  question's "tab 7", never stated in that article, is then another one
+  (`rag.extractive.contradictions` refuses it under `refuse_contradicted`).
 - `other_month`: the question dates its event by a month ("did the bank hike again
   in may") that the lead's article never names and was not published in (a lead
   that names another month is `rag.extractive.contradictions`' case).
@@ -36,7 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.mentions import ORDINALS, PERIOD_TEXT, year_spans
-from rag.sentences import MONTHS, YEAR
+from rag.sentences import MONTHS, YEAR, base_terms
 
 YEAR_TOKEN = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\d.,]*\d)")
 # Prepositions and comparatives that introduce a reference time, not the time of the fact itself
@@ -46,6 +56,8 @@ REFERENCE_WINDOW = 5  # a reference word governs a year at most this many words 
 CLAUSE_START = re.compile(r"[,;:()]")
 WORD = re.compile(r"\d[\d.,]*\d|[\w'’-]+")  # "1.7" is one word
 QUESTION_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
+# a passage's sentences, roughly; a line break ends one too (a run-in heading: "Outlook and dividend")
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(\d])|\s*\n\s*")
 # A month the question dates its event by ("in may": after a preposition "may" is no modal).
 ASKED_MONTH = re.compile(rf"\b(?:in|on|during|by)\s+({'|'.join(MONTHS)})\b", re.I)
 PUBLISHED = re.compile(r"((?:19|20)\d\d)-(\d\d)")  # an article's date, "2023-03-16"
@@ -99,20 +111,49 @@ def asked_times(question: str) -> list[Time]:
     return [t for t in times(asked_sentence(question)) if not t.reference]
 
 
-def anchored_times(sentence: str) -> list[Time]:
+def anchored_times(sentence: str, asking: str = "") -> list[Time]:
     """The times `sentence` states its fact for: not those it compares with, nor those of a relative
-    clause ("Mensah, who joined in 2022, finished as top scorer": 2022 dates something else)."""
+    clause ("Mensah, who joined in 2022, finished as top scorer": 2022 dates something else), unless
+    the relative clause is the one that states what `asking` (the question's sentence) asks: it shares
+    more of the question's words than the rest of the sentence ("who won the corvenia open in 2025"
+    against "Lena Dvorak, who won the Corvenia Open in 2023, has retired": 2023 dates the win)."""
     main = RELATIVE_CLAUSE.sub(",", sentence)
-    return [t for t in times(main) if not t.reference]
+    asked = _content(asking)
+    stating = [
+        clause.group(0)
+        for clause in RELATIVE_CLAUSE.finditer(sentence)
+        if asked and len(_content(clause.group(0)) & asked) > len(_content(main) & asked)
+    ]
+    return [t for text in (*stating, main) for t in times(text) if not t.reference]
+
+
+def _content(text: str) -> set[str]:
+    """Content stems of `text`, without years (what two clauses are compared by)."""
+    return {t for t in base_terms(text) if not YEAR_TOKEN.fullmatch(t)}
+
+
+def _sharing(texts: Sequence[str], lead: str, asking: str) -> list[str]:
+    """The sentences of `texts` that state something the lead states of the question: they share one
+    of the question's words with the lead (all of `texts`, split, when the lead shares none but
+    years). A sentence naming the year asked for another fact ("Telvara kept its forecast for 2024")
+    says nothing of the lead's fact ("a dividend of 4.20 crowns per share for 2023") in that year."""
+    shared = _content(asking) & _content(lead)
+    split = [s.strip() for text in texts for s in SENTENCE_SPLIT.split(text)]
+    sentences = [s for s in split if s and s != lead.strip()]
+    if not shared:
+        return sentences
+    return [s for s in sentences if _content(s) & shared]
 
 
 def other_time(question: str, lead: str, others: Sequence[str] = ()) -> tuple[str, str] | None:
     """(the time asked, the time the lead states instead) as each writes it, when the question asks for
     a year or quarter the lead never states while it anchors its fact to another of the same kind;
     else None. None too when one of `others` (the other sentences the answer quotes, their titles)
-    states the time asked: the answer may be there."""
-    stated_all = [t for text in (lead, *others) for t in times(text)]
-    anchored = anchored_times(lead)
+    states the time asked in a sentence sharing a word of the question with the lead: the answer may
+    be there."""
+    asking = asked_sentence(question)
+    stated_all = [t for text in (lead, *_sharing(others, lead, asking)) for t in times(text)]
+    anchored = anchored_times(lead, asking)
     for asked in asked_times(question):
         if any(t.values & asked.values for t in stated_all if t.kind == asked.kind):
             continue
@@ -142,3 +183,24 @@ def other_month(question: str, texts: Sequence[str], published: str) -> tuple[st
     if year and any(re.search(rf"\b{year.group(0)}\b", text) for text in texts):
         return None
     return asked.group(1), f"{MONTHS[int(date.group(2)) - 1].capitalize()} {date.group(1)}"
+
+
+def titled_other(code: str, title: str, article: str) -> str:
+    """Another model or edition of the same shape that an article's `title` names ("tab 6" for the
+    "tab 7" asked, "x7" for "x8"), lowercase, when neither the title nor `article` ever states
+    `code`; else "". A lead that names no model ("It comes in grey and sand colours") is about the
+    one its headline names."""
+    text, asked = f"{title} {article}".lower(), code.lower()
+    if re.search(rf"(?<![\w.,]){re.escape(asked)}(?![\w]|[.,]\d)", text):
+        return ""
+    shape = "".join(r"\d+" if part.isdigit() else re.escape(part) for part in re.split(r"(\d+)", asked))
+    for match in re.finditer(rf"(?<![\w.,]){shape}(?![\w]|[.,]\d)", title.lower()):
+        return match.group(0)
+    return ""
+
+
+def about_lead(article: str, lead: str, asking: str) -> str:
+    """The sentences of `article` that state something of the lead's fact (`_sharing`), lowercase:
+    where a year the lead leaves unstated may be given ("the 2023 heatwave" in a blog entry quoting a
+    meteorologist says nothing of the deaths a 2025 entry reports)."""
+    return " ".join(_sharing([article], lead, asking)).lower()

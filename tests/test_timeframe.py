@@ -8,7 +8,9 @@ import pytest
 
 from rag import policy as policies
 from rag import timeframe
-from rag.extractive import REFUSAL_OTHER_TIME
+from rag.extractive import REFUSAL_OTHER_TIME, Candidate, analyse, contradictions
+from rag.retrieve import Passage
+from rag.sentences import Span, base_terms
 from tests.test_answer_first import ask
 
 REFUSE = policies.Policy(
@@ -127,3 +129,76 @@ def test_other_month(
     question: str, texts: list[str], published: str, expected: tuple[str, str] | None
 ) -> None:
     assert timeframe.other_month(question, texts, published) == expected
+
+
+# -- the clause that states the asked relation, the sentences that state the year, the headline model -----
+
+
+def test_a_relative_clause_stating_what_is_asked_dates_the_fact() -> None:
+    lead = "Lena Dvorak, who won the Corvenia Open in 2023, has retired from tennis at 26."
+    assert timeframe.other_time("who won the corvenia open in 2025", lead) == ("2025", "2023")
+    assert timeframe.other_time("who won the corvenia open in 2023", lead) is None
+    # a relative clause about something else still dates nothing of the question's
+    joined = "Mensah, who joined Athletic in 2022, finished as top scorer in the league."
+    assert [t.text for t in timeframe.anchored_times(joined, "who was top scorer in 2024")] == []
+    assert timeframe.other_time("who was top scorer in 2024", joined) is None
+
+
+def test_the_year_asked_counts_only_in_a_sentence_about_the_leads_fact() -> None:
+    lead = "Shareholders approved a dividend of 4.20 crowns per share for 2023 at the annual meeting."
+    question = "what dividend did telvara pay for 2024"
+    forecast = "Telvara kept its forecast for 2024, expecting revenue growth of 2 to 4 percent."
+    assert timeframe.other_time(question, lead, [forecast]) == ("2024", "2023")
+    # a sentence stating the lead's fact for the year asked: the answer may be there
+    paid = "The board proposed a dividend of 4.50 crowns for 2024."
+    assert timeframe.other_time(question, lead, [f"{forecast} {paid}"]) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "title", "article", "expected"),
+    [
+        ("tab 7", "Orbix Tab 6: bigger screen, new K3 chip, higher price", "It costs 549 dollars.", "tab 6"),
+        ("x8", "Lumen unveils X7 phone with bigger battery", "It costs 899 euros.", "x7"),
+        ("tab 7", "Orbix Tab 6: bigger screen", "The Tab 7 follows next year.", ""),  # the article names it
+        ("tab 6", "Orbix Tab 6: bigger screen", "It costs 549 dollars.", ""),  # the one asked
+        ("x8", "Phone sales fall in 2024", "It costs 899 euros.", ""),  # no model in the headline
+    ],
+)
+def test_titled_other(code: str, title: str, article: str, expected: str) -> None:
+    assert timeframe.titled_other(code, title, article) == expected
+
+
+def test_a_lead_naming_no_model_is_about_the_one_its_headline_names() -> None:
+    text = "A stylus, the Orbix Pen, is sold separately for 79 dollars."
+    passage = Passage(
+        "d0::c::0000", "d0", "Orbix Tab 6: bigger screen, higher price", "", "", text, 0, len(text)
+    )
+    lead = Candidate(span=Span(0, len(text), text), passage=passage, terms=set(base_terms(text)))
+    assert contradictions(analyse("how much does the orbix tab 7 cost"), lead) == (("tab 7", "tab 6"),)
+    assert contradictions(analyse("how much does the orbix tab 6 cost"), lead) == ()
+
+
+def test_a_run_in_heading_is_a_sentence_of_its_own() -> None:
+    lead = "Shareholders approved a dividend of 4.20 crowns per share for 2023 at the annual meeting."
+    passage = f"Outlook and dividend\nTelvara kept its forecast for 2024, expecting growth.\n{lead}"
+    assert timeframe.other_time("what dividend did telvara pay for 2024", lead, [passage]) == ("2024", "2023")
+
+
+def test_an_undated_lead_is_of_its_articles_year_unless_a_sentence_about_it_names_the_year_asked() -> None:
+    text = "16:30: Health authorities say two elderly people have died in Oriel after the heat."
+    quoted = "15:40: A meteorologist who also spoke to us during the 2023 heatwave said records will fall."
+    recalled = "In the 2023 heatwave 14 people died in Oriel."
+    for article, expected in ((f"{quoted}\n{text}", (("2023", "2025"),)), (f"{recalled}\n{text}", ())):
+        passage = Passage("d0::c::0000", "d0", "Heatwave live", "2025-08-12", "", article, 0, len(article))
+        lead = Candidate(span=Span(0, len(text), text), passage=passage, terms=set(base_terms(text)))
+        assert contradictions(analyse("how many people died in the 2023 heatwave"), lead) == expected
+
+
+def test_of_two_years_asked_any_sentence_of_the_article_may_state_one() -> None:
+    text = "Kalla lifts the Corvenia Open trophy after a 58-minute final."
+    article = f"Dvorak took the title in 2023.\n{text}"
+    passage = Passage("d0::c::0000", "d0", "Kalla lifts trophy", "2024-09-08", "", article, 0, len(article))
+    lead = Candidate(span=Span(0, len(text), text), passage=passage, terms=set(base_terms(text)))
+    assert contradictions(analyse("what did the corvenia open champion get in 2023 vs 2024"), lead) == ()
+    one = analyse("what did the corvenia open champion get in 2023")
+    assert contradictions(one, lead) == (("2023", "2024"),)
