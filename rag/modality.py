@@ -133,7 +133,8 @@ SUBJECT_OF = re.compile(
     r"(?:will|would|should|shall|could|may|might|must|\w+'ll|is|are|was|were|be|been)\b", re.I
 )
 SUBJECT_GAP = 1
-CLAUSE_END = re.compile(r"[,;:()]|\s(?:but|while|whereas|although|though)\s", re.I)
+# a comma between digits ("1,099") is inside a number, not between clauses
+CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[;:()]|\s(?:but|while|whereas|although|though)\s", re.I)
 REPORTING_START = re.compile(r"^.*\b(?:said|says|announced|added|told(?: \w+)?)\s+(?:that\s+)?", re.I)
 RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
 SECOND_REPORTED = re.compile(r"\b(?:and|but)\s+that\s+", re.I)

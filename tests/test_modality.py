@@ -368,6 +368,17 @@ def test_a_what_did_question_about_a_planned_event_refuses_with_its_flag() -> No
     assert not kept.refused
 
 
+def test_a_plan_is_quoted_with_its_numbers_whole() -> None:
+    article = (
+        "Lumen launched the X7 on Tuesday. A version with 512 gigabytes of storage will cost 1,099 euros."
+    )
+    with policies.using(replace(REFUSE, refuse_unrealised_wh=True)):
+        refused = ask("what did the x7 cost", article)
+    assert refused.reason == REFUSAL_UNREALISED_WH.format(
+        plan="a version with 512 gigabytes of storage will cost 1,099 euros"
+    )
+
+
 def test_a_filled_sentence_stating_the_predicate_only_as_planned_refuses() -> None:
     """ "If convicted, he faces ..." is quoted after the lead (`_fill`): the check reads it, for it
     states the asked predicate; the filled sentence about the fire does not count."""
