@@ -58,6 +58,9 @@ class Policy:
     # a near word of the best retrieved sentences (`rag.coverage`: "kimchi", "hamlet" are not); 0: off
     min_corpus_coverage: float = 0.0
     refuse_small_talk: bool = False  # a question with no content that addresses the assistant ("how are you")
+    # read a question's preamble apart from its ask (`rag.asking`): the preamble's words only need to be
+    # found in the retrieved passages, and an ordinary lowercase word of it is no unknown name
+    read_preamble: bool = False
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,136 @@
+"""A question's asking part and its preamble: what it asks, and what it only states to set the topic.
+
+People put chatter and context before the ask ("ugh i just bought a fjord last year, is mine part of
+the recall?"), and quiz questions state facts that identify the topic before asking ("A year after
+finishing second with 188 points, a Corvenian singer won the 2025 contest. What was the song?").
+`split` reads where the ask starts, by general signals only: sentence boundaries (a statement that
+ends with a full stop before a later sentence is preamble), then clause boundaries inside the first
+sentence that is not such a statement (commas, semicolons), and the clause that asks, opened (after
+chatter the project already strips, `rag.question.strip_chatter`, and a joining word) by a wh-word,
+possibly after a preposition ("by how much", "to what amount"), or by an auxiliary or copula that
+inverts ("is mine part of", "did he", "can you tell me"). The ask runs from that clause to the end;
+everything before it is the preamble. A question whose first clause already asks has no preamble.
+
+The refusal checks read it (`rag.extractive`, under the policy flag `read_preamble`): the words of
+the ask must still be stated by the lead, while the preamble's words identify the topic, so they are
+found anywhere in the retrieved passages (`found_terms`); a preamble word the passages never use stays
+missing ("my cousin lost her summer cabin ..." keeps its refusal). A preamble word the corpus never
+uses is no unknown name when it looks like an ordinary word (`ordinary_word`: lowercase in the
+question and common in English, "hacks"); a capitalised or rare one still is.
+
+It deliberately does not read meaning: no word lists of topics, no parsing beyond punctuation and the
+first words of a clause; and it decides nothing (the policy does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rag.question import LEADING_FILLER, english_frequency, strip_chatter
+from rag.sentences import COPULAS, DO_AUXILIARIES, WH_WORDS, base_terms
+
+# a sentence that ends in a full stop (or "!") and is followed by another sentence states, not asks
+SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
+CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?=—|–)")
+# words that join a clause to the one before it without asking ("and who was it ...", "so did ...")
+JOINERS = frozenset("and but so then or also".split())
+# auxiliaries and copulas that open a question by inversion ("is mine part of", "has it", "were they")
+INVERTING = DO_AUXILIARIES | COPULAS | frozenset("has have had am".split())
+MAX_PREPOSITION = 4  # letters: a short word before the wh-word ("by how much", "to what", "in which")
+# log10 English count (symspellpy's list) from which an unseen lowercase preamble word reads as an
+# ordinary word rather than a name: "hacks" 6.5, "cousin" 6.6; "kimchi" 5.1, "messi" none
+COMMON_FREQUENCY = 6.0
+
+
+@dataclass(frozen=True)
+class Parts:
+    ask: str  # the asking part, to the end of the question
+    preamble: str  # what comes before it ("" when the question asks from its first clause)
+
+
+def _opening(clause: str) -> list[str]:
+    """The first words of `clause`, lowercase, past chatter and joining words."""
+    text = strip_chatter(clause.strip())
+    tokens = [t.strip(",.!?;:\"'“”‘’()").lower().replace("’", "'") for t in text.split()]
+    tokens = [t for t in tokens if t]
+    while tokens and (tokens[0] in JOINERS or tokens[0] in LEADING_FILLER) and len(tokens) > 1:
+        tokens = tokens[1:]
+    return tokens
+
+
+def asks(clause: str) -> bool:
+    """Whether `clause` opens as a question: a wh-word (after a short preposition, "by how much") or
+    an inverted auxiliary or copula ("did he", "is it", "can you tell me")."""
+    tokens = _opening(clause)
+    if not tokens:
+        return False
+    first = tokens[0]
+    if first in WH_WORDS or first in INVERTING:
+        return True
+    return len(tokens) > 1 and tokens[1] in WH_WORDS and len(first) <= MAX_PREPOSITION and first.isalpha()
+
+
+def split(question: str) -> Parts:
+    """The question's ask and preamble (see the module docstring)."""
+    text = question.strip()
+    sentences = [s for s in SENTENCE_SPLIT.split(text) if s.strip()]
+    consumed = 0  # characters of `text` before the sentence being read
+    for i, sentence in enumerate(sentences):
+        start = text.index(sentence, consumed)
+        consumed = start + len(sentence)
+        last = i == len(sentences) - 1
+        if not last and sentence.rstrip().endswith(".") and not asks(sentence):
+            continue  # a statement: preamble
+        offset = start
+        for clause in CLAUSE_SPLIT.split(sentence):
+            if not clause.strip():
+                continue
+            at = text.index(clause, offset)
+            if asks(clause):
+                return Parts(ask=text[at:].strip(), preamble=text[:at].strip(" ,;:—–"))
+            offset = at + len(clause)
+        break  # the first sentence that does not state has no asking clause: read it all as the ask
+    return Parts(ask=text, preamble="")
+
+
+def preamble_terms(question: str) -> frozenset[str]:
+    """The terms (`base_terms` stems) of the question's preamble that its ask does not use."""
+    parts = split(question)
+    if not parts.preamble:
+        return frozenset()
+    return frozenset(base_terms(parts.preamble)) - frozenset(base_terms(parts.ask))
+
+
+def preamble_words(question: str) -> frozenset[str]:
+    """The lowercase words of the question's preamble that its ask does not use."""
+    parts = split(question)
+    if not parts.preamble:
+        return frozenset()
+    asked = {w.lower() for w in re.findall(r"[\w'-]+", parts.ask)}
+    return frozenset(w.lower() for w in re.findall(r"[\w'-]+", parts.preamble)) - asked
+
+
+def found_terms(terms: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
+    """Those of `terms` that some of `texts` uses (the retrieved passages: a preamble word identifies
+    the topic, so it is found anywhere there, not in the lead sentence)."""
+    wanted = set(terms)
+    seen: set[str] = set()
+    for text in texts:
+        seen |= wanted & set(base_terms(text))
+        if seen == wanted:
+            break
+    return frozenset(seen)
+
+
+def ordinary_word(word: str, question: str) -> bool:
+    """Whether `word`, unseen in the corpus, is an ordinary English word of the question's preamble
+    rather than a name: the preamble has it, never capitalised, and it is common in English."""
+    if word.lower() not in preamble_words(question):
+        return False
+    if re.search(rf"\b{re.escape(word)}\b", question, re.I) and not re.search(
+        rf"\b{re.escape(word.lower())}\b", question
+    ):
+        return False  # written capitalised somewhere in the question
+    return english_frequency(word) >= COMMON_FREQUENCY
