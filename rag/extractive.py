@@ -498,8 +498,8 @@ REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happ
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
 REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  # `rag.timeframe`
 REFUSAL_SMALL_TALK = "There is no question about the articles here: ask about something they report."
-# `rag.asking`: the share of a preamble's names and numbers the answer's articles must state for the
-# rest to count when another retrieved article states them
+# `rag.asking`: the share of a preamble's focus words the answer's articles must exceed for its names
+# and numbers to count when another retrieved article states them
 PREAMBLE_ARTICLE_SHARE = 0.5
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
@@ -2025,11 +2025,11 @@ def _read_preamble(
         chosen_texts = _answer_texts(ex.chosen, passages=True, retrieval=retrieval)
         chosen_terms, chosen_numbers = _stated(chosen_texts)
         ok = [e.stated_in(chosen_terms, chosen_numbers) or spelled_out(e.word, chosen_texts) for e in needed]
-        mine = [o for e, o in zip(needed, ok, strict=True) if e.word.lower() in preamble]
-        # the preamble's names and numbers are the lead's topic when the answer's articles state most
-        # of them; the rest may then be context another retrieved article states (last year's result);
-        # else none counts ("just moved to brennmark lol, how much does kinoa cost here")
-        if mine and sum(mine) >= PREAMBLE_ARTICLE_SHARE * len(mine):
+        # the preamble is about the answer's articles when they state most of its focus words; its
+        # other names and numbers may then be context another retrieved article states (last year's
+        # result); else none counts ("just moved to brennmark lol, how much does kinoa cost here")
+        own = [t for t, _ in focus if t in pre]
+        if own and sum(t in chosen_terms for t in own) > PREAMBLE_ARTICLE_SHARE * len(own):
             stated = _stated(texts)
             found_words = {
                 e.word
