@@ -8,8 +8,9 @@ ends with a full stop before a later sentence is preamble), then clause boundari
 sentence that is not such a statement (commas, semicolons), and the clause that asks, opened (after
 chatter the project already strips, `rag.question.strip_chatter`, and a joining word) by a wh-word,
 possibly after a preposition ("by how much", "to what amount"), or by an auxiliary or copula that
-inverts ("is mine part of", "did he", "can you tell me"). The ask runs from that clause to the end;
-everything before it is the preamble. A question whose first clause already asks has no preamble.
+inverts ("is mine part of", "did he", "can you tell me"); a sentence with no such clause asks as a
+whole ("Some thefts were driven by hackers linked to which country?"). The ask runs from there to the
+end; everything before it is the preamble. A question whose first clause already asks has no preamble.
 
 The refusal checks read it (`rag.extractive`, under the policy flag `read_preamble`): the words of
 the ask must still be stated by the lead, while the preamble's words identify the topic, so they are
@@ -91,7 +92,9 @@ def split(question: str) -> Parts:
             if asks(clause):
                 return Parts(ask=text[at:].strip(), preamble=text[:at].strip(" ,;:—–"))
             offset = at + len(clause)
-        break  # the first sentence that does not state has no asking clause: read it all as the ask
+        # no clause of it opens by asking ("... were driven by hackers linked to which country?"): it
+        # asks as a whole, after the statements before it
+        return Parts(ask=text[start:].strip(), preamble=text[:start].strip())
     return Parts(ask=text, preamble="")
 
 

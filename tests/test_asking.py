@@ -41,6 +41,12 @@ from rag.wiring import engine_from_settings
             "A court counted six releases twice.",
             "To what amount did it cut the fine?",
         ),
+        # a sentence that asks mid-way asks as a whole, after the statements before it
+        (
+            "A record sum was stolen last year. Some thefts were by hackers linked to which country?",
+            "A record sum was stolen last year.",
+            "Some thefts were by hackers linked to which country?",
+        ),
         (
             "my cousin lost her cabin, do you know if they pay",
             "my cousin lost her cabin",
