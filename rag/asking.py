@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rag.question import LEADING_FILLER, english_frequency, strip_chatter
-from rag.sentences import COPULAS, DO_AUXILIARIES, WH_WORDS, base_terms
+from rag.sentences import ABBREVIATIONS, COPULAS, DO_AUXILIARIES, WH_WORDS, base_terms
 
 # a sentence that ends in a full stop (or "!") and is followed by another sentence states, not asks
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -39,6 +39,7 @@ CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?=—|–)")
 JOINERS = frozenset("and but so then or also".split())
 # auxiliaries and copulas that open a question by inversion ("is mine part of", "has it", "were they")
 INVERTING = DO_AUXILIARIES | COPULAS | frozenset("has have had am".split())
+RELATIVE = frozenset("who whom whose which where when".split())  # wh-words that also open a relative clause
 MAX_PREPOSITION = 4  # letters: a short word before the wh-word ("by how much", "to what", "in which")
 # log10 English count (symspellpy's list) from which an unseen lowercase preamble word reads as an
 # ordinary word rather than a name: "hacks" 6.5, "cousin" 6.6; "kimchi" 5.1, "messi" none
@@ -73,10 +74,38 @@ def asks(clause: str) -> bool:
     return len(tokens) > 1 and tokens[1] in WH_WORDS and len(first) <= MAX_PREPOSITION and first.isalpha()
 
 
+def _relative(clause: str, rest: list[str]) -> bool:
+    """Whether `clause`, after a comma, is a relative clause rather than the ask: opened by a relative
+    wh-word while the sentence asks by another wh-word further on ("Dr. Woodson, who helped develop
+    Black History Month, was the second to earn a Ph.D from which university?")."""
+    tokens = _opening(clause)
+    if not tokens or tokens[0] not in RELATIVE:
+        return False
+    later = " ".join(rest)[len(clause.split(tokens[0], 1)[0]) + len(tokens[0]) :]
+    return any(w.lower().strip(",.!?;:") in WH_WORDS for w in later.split())
+
+
+def _sentences(text: str) -> list[str]:
+    """`text` split after sentence marks, not after an initial or abbreviation ("Dr. Carter G. Woodson")."""
+    out: list[str] = []
+    for piece in (p for p in SENTENCE_SPLIT.split(text) if p.strip()):
+        if out and out[-1].endswith(".") and _abbreviated(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+def _abbreviated(sentence: str) -> bool:
+    """Whether `sentence` ends with an initial or an abbreviation's full stop rather than a sentence's."""
+    word = sentence[:-1].rsplit(None, 1)[-1] if sentence[:-1].split() else ""
+    return (len(word) == 1 and word.isupper()) or word.lower() in ABBREVIATIONS
+
+
 def split(question: str) -> Parts:
     """The question's ask and preamble (see the module docstring)."""
     text = question.strip()
-    sentences = [s for s in SENTENCE_SPLIT.split(text) if s.strip()]
+    sentences = _sentences(text)
     consumed = 0  # characters of `text` before the sentence being read
     for i, sentence in enumerate(sentences):
         start = text.index(sentence, consumed)
@@ -85,12 +114,14 @@ def split(question: str) -> Parts:
         if not last and sentence.rstrip().endswith(".") and not asks(sentence):
             continue  # a statement: preamble
         offset = start
-        for clause in CLAUSE_SPLIT.split(sentence):
-            if not clause.strip():
-                continue
+        clauses = [c for c in CLAUSE_SPLIT.split(sentence) if c.strip()]
+        resumed = False  # the clause after a relative one goes on with the main clause ("..., was the")
+        for k, clause in enumerate(clauses):
             at = text.index(clause, offset)
-            if asks(clause):
+            relative = bool(k) and _relative(clause, clauses[k:])
+            if asks(clause) and not relative and not (resumed and _opening(clause)[0] not in WH_WORDS):
                 return Parts(ask=text[at:].strip(), preamble=text[:at].strip(" ,;:—–"))
+            resumed = relative
             offset = at + len(clause)
         # no clause of it opens by asking ("... were driven by hackers linked to which country?"): it
         # asks as a whole, after the statements before it

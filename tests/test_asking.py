@@ -47,6 +47,12 @@ from rag.wiring import engine_from_settings
             "A record sum was stolen last year.",
             "Some thefts were by hackers linked to which country?",
         ),
+        # a relative clause after a comma is no ask when the sentence asks by another wh-word later
+        (
+            "The Valen library, which opened in May, won a prize. Who designed it?",
+            "The Valen library, which opened in May, won a prize.",
+            "Who designed it?",
+        ),
         (
             "my cousin lost her cabin, do you know if they pay",
             "my cousin lost her cabin",
@@ -67,6 +73,10 @@ def test_split_finds_the_ask_after_a_preamble(question: str, preamble: str, ask:
         "so why did the family sell up after all that time, do we know",
         "thanks! and who was it that measured it as 6.6?",  # chatter and a joining word before the ask
         "tell me about the storm",  # no clause asks: all of it is read as the ask
+        # a relative clause is no ask: the sentence asks as a whole
+        "Dr. Lind, who helped found the prize in the 1920s, studied at which university?",
+        # initials and abbreviations end no sentence; the clause after a relative one is no inversion
+        "Dr. Ada G. Lind, who founded the prize, was the second to study at which university?",
     ],
 )
 def test_split_leaves_a_question_that_asks_from_its_start_whole(question: str) -> None:
