@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rag.question import LEADING_FILLER, english_frequency, strip_chatter
-from rag.sentences import ABBREVIATIONS, COPULAS, DO_AUXILIARIES, WH_WORDS, base_terms
+from rag.sentences import ABBREVIATIONS, COPULAS, DO_AUXILIARIES, WH_WORDS, base_terms, words
 
 # a sentence that ends in a full stop (or "!") and is followed by another sentence states, not asks
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -148,14 +148,15 @@ def preamble_words(question: str) -> frozenset[str]:
 
 def found_terms(terms: Iterable[str], texts: Iterable[str]) -> frozenset[str]:
     """Those of `terms` that some of `texts` uses (the retrieved passages: a preamble word identifies
-    the topic, so it is found anywhere there, not in the lead sentence)."""
+    the topic, so it is found anywhere there, not in the lead sentence). Each distinct word is stemmed
+    once (`base_terms` of the texts' words, without re-reading each text)."""
     wanted = set(terms)
-    seen: set[str] = set()
+    if not wanted:
+        return frozenset()
+    distinct: set[str] = set()
     for text in texts:
-        seen |= wanted & set(base_terms(text))
-        if seen == wanted:
-            break
-    return frozenset(seen)
+        distinct.update(words(text))
+    return frozenset(wanted.intersection(base_terms(" ".join(distinct))))
 
 
 def ordinary_word(word: str, question: str) -> bool:
