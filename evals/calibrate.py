@@ -103,6 +103,8 @@ NEW_CHECKS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "small-talk check": ({"refuse_small_talk": True}, {"refuse_small_talk": False}),
     "measure check": ({"require_measure": True}, {"require_measure": False}),
     "reaction check": ({"require_opinion": True}, {"require_opinion": False}),
+    # not a check but a reading the checks take (`rag.asking`): it refuses less, so its gain is on - off
+    "preamble reading": ({"read_preamble": True}, {"read_preamble": False}),
 }
 # The issue's ceiling for false refusals is 0.10 on unseen questions. Calibration keeps half of it:
 # with the cap at 0.10 the calibration sets measured 0.083-0.095 and the held-out sets 0.20-0.22.
@@ -172,12 +174,28 @@ FLAG_CHECKS: dict[str, Callable[[extractive.Extract], bool]] = {
     "require_measure": lambda e: not e.measure_stated,
     "require_opinion": lambda e: not e.opinion_reported,
 }
+# With `read_preamble`, the features read with the question's preamble (`rag.asking`) replace these.
+PREAMBLE_FEATURES = {
+    "focus_coverage": "ask_focus_coverage",
+    "essential_in_passages": "ask_essential_in_passages",
+    "unknown": "ask_unknown",
+}
+
+
+def _read(p: policies.Policy, ex: extractive.Extract) -> extractive.Extract:
+    """`ex` as `p` reads it: with `read_preamble`, its preamble-read features (as `refusal_reason`)."""
+    if not p.read_preamble:
+        return ex
+    return replace(ex, **{old: getattr(ex, new) for old, new in PREAMBLE_FEATURES.items()})
+
+
 # Settings `checks` does not count as a check of their own when breaking ties.
 UNCOUNTED = frozenset({"min_score", "min_name_coverage", "require_key_focus"})
 
 
 def refuses(p: policies.Policy, ex: extractive.Extract) -> bool:
     """Whether `p` refuses given the features the reader recorded (mirrors `extractive.refusal_reason`)."""
+    ex = _read(p, ex)
     return any(getattr(ex, feature) < getattr(p, name) for name, (feature, _) in THRESHOLDS.items()) or any(
         getattr(p, name) and fails(ex) for name, fails in FLAG_CHECKS.items()
     )
@@ -226,23 +244,28 @@ class Table:
         self.answerable = np.array([r.item.answerable for r in rows], dtype=bool)
         self.recall = np.array([r.recall for r in rows], dtype=float)
         self.always = np.array([e is None or (e.refused and not e.chosen) for e in exs], dtype=bool)
-
-        # each threshold's feature, and whether each flag's check fails, per row
-        self.features = {
-            name: np.array([float(getattr(e, f)) if e is not None else off for e in exs], dtype=float)
-            for name, (f, off) in THRESHOLDS.items()
-        }
-        self.fails = {
-            name: np.array([e is not None and fails(e) for e in exs], dtype=bool)
-            for name, fails in FLAG_CHECKS.items()
-        }
+        preamble = policies.Policy(read_preamble=True)
+        # each threshold's feature, and whether each flag's check fails, per row; for each setting of
+        # `read_preamble` (the features it reads differ)
+        self.features: dict[bool, dict[str, np.ndarray]] = {}
+        self.fails: dict[bool, dict[str, np.ndarray]] = {}
+        for read in (False, True):
+            rexs = [_read(preamble, e) if (read and e is not None) else e for e in exs]
+            self.features[read] = {
+                name: np.array([float(getattr(e, f)) if e is not None else off for e in rexs], dtype=float)
+                for name, (f, off) in THRESHOLDS.items()
+            }
+            self.fails[read] = {
+                name: np.array([e is not None and fails(e) for e in rexs], dtype=bool)
+                for name, fails in FLAG_CHECKS.items()
+            }
 
     def refused(self, p: policies.Policy) -> np.ndarray:
         """`refuses(p, ex)` for every row (plus the rows the engine refused before reading)."""
         out = self.always.copy()
-        for name, values in self.features.items():
+        for name, values in self.features[p.read_preamble].items():
             out |= values < getattr(p, name)
-        for name, failed in self.fails.items():
+        for name, failed in self.fails[p.read_preamble].items():
             if getattr(p, name):
                 out |= failed
         return out

@@ -187,6 +187,8 @@ from rag import leadpick, mentions, modality, paraphrase, pickart, quantity, sam
 from rag import opinion as opinions
 from rag import policy as policies
 from rag import role as roles
+from rag.asking import found_terms, ordinary_word, preamble_terms
+from rag.asking import split as split_ask
 from rag.compose import (
     SHORT_TYPES,
     Total,
@@ -540,6 +542,9 @@ REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  
 REFUSAL_NO_REACTION = "The articles do not report how {holder} {verb}."  # `rag.opinion`
 REACTION_WORDS = {"vote": "voted", "feel": "felt", "": "reacted"}  # the asked word's stem -> the reason's
 REFUSAL_SMALL_TALK = "There is no question about the articles here: ask about something they report."
+# `rag.asking`: the share of a preamble's focus words the answer's articles must exceed for its names
+# and numbers to count when another retrieved article states them
+PREAMBLE_ARTICLE_SHARE = 0.5
 MAX_REASON_WORDS = 2  # missing names or focus words quoted in a refusal
 TYPE_PHRASES = {  # "The closest passages do not state ..."
     COUNT: "how many",
@@ -653,6 +658,13 @@ class Extract:
     corpus_coverage: float = 1.0
     uncovered: tuple[str, ...] = ()
     small_talk: bool = False  # no content, addressed to the assistant ("how are you today")
+    # read with the question's preamble (`rag.asking`, policy `read_preamble`): the focus coverage, the
+    # names and numbers stated and the unknown names when the preamble's words only need to be found in
+    # the retrieved passages, and the preamble's focus words found there
+    ask_focus_coverage: float = 1.0
+    ask_essential_in_passages: float = 1.0
+    ask_unknown: tuple[str, ...] = ()
+    preamble_found: tuple[str, ...] = ()
     question: Question | None = None
 
 
@@ -1505,6 +1517,13 @@ def refusal_reason(
 ) -> str:
     """Why the evidence does not answer the question, in the question's own words, or "" when it does."""
     p = policy or policies.current()
+    if p.read_preamble:  # the preamble's words identify the topic: found in the passages (`rag.asking`)
+        ex = replace(
+            ex,
+            focus_coverage=ex.ask_focus_coverage,
+            essential_in_passages=ex.ask_essential_in_passages,
+            unknown=ex.ask_unknown,
+        )
     if p.refuse_small_talk and ex.small_talk:
         return REFUSAL_SMALL_TALK
     if ex.best_score < p.min_score:
@@ -1579,7 +1598,9 @@ def refusal_reason(
         absent = [
             (idf(t), w)
             for t, w in q.focus
-            if w not in frame and not any(states_focus(t, w, c, soft) for c in block)
+            if w not in frame
+            and not any(states_focus(t, w, c, soft) for c in block)
+            and not (p.read_preamble and w in ex.preamble_found)
         ]
         words_ = [w for _, w in sorted(absent, key=lambda x: -x[0])][:MAX_REASON_WORDS]
         present = [w for _, t, w in sorted((-idf(t), t, w) for t, w in q.focus if t in lead.terms)][:1]
@@ -2117,6 +2138,56 @@ def _answer_texts(
     return out
 
 
+def _read_preamble(
+    ex: Extract,
+    q: Question,
+    block: list[Candidate],
+    retrieval: Retrieval,
+    idf: Callable[[str], float],
+    soft: dict[str, set[str]],
+) -> None:
+    """Set `ex`'s features read with the question's preamble (`rag.asking`): its focus words and its
+    names and numbers count as stated when some retrieved passage states them (the ask's words must
+    still be stated by the lead and the answer's passages), and an unseen ordinary word of it is no
+    unknown name."""
+    ex.ask_focus_coverage, ex.ask_essential_in_passages = ex.focus_coverage, ex.essential_in_passages
+    ex.ask_unknown = tuple(w for w in ex.unknown if not ordinary_word(w, q.text))
+    pre = preamble_terms(q.text)
+    if not pre:
+        return
+    texts = [t for p in retrieval.passages for t in (p.title, p.text)]
+    found = found_terms(pre, texts)
+    frame = frame_words(q)
+    focus = [(t, w) for t, w in q.focus if w not in frame]
+    total = sum(idf(t) for t, _ in focus) or 1.0
+    gained = [(t, w) for t, w in focus if t in found and not any(states_focus(t, w, c, soft) for c in block)]
+    # a preamble identifies the topic only when the passages state all of its focus words ("my cousin
+    # lost her summer cabin in the pinecrest fire": no passage has "cousin" or "cabin")
+    whole = all(t in found or any(states_focus(t, w, c, soft) for c in block) for t, w in focus if t in pre)
+    if whole:
+        ex.ask_focus_coverage = min(1.0, ex.focus_coverage + sum(idf(t) for t, _ in gained) / total)
+    preamble = split_ask(q.text).preamble.lower()
+    needed = _essential(q)
+    found_words: set[str] = set()
+    if needed:
+        chosen_texts = _answer_texts(ex.chosen, passages=True, retrieval=retrieval)
+        chosen_terms, chosen_numbers = _stated(chosen_texts)
+        ok = [e.stated_in(chosen_terms, chosen_numbers) or spelled_out(e.word, chosen_texts) for e in needed]
+        # the preamble is about the answer's articles when they state most of its focus words; its
+        # other names and numbers may then be context another retrieved article states (last year's
+        # result); else none counts ("just moved to brennmark lol, how much does kinoa cost here")
+        own = [t for t, _ in focus if t in pre]
+        if own and sum(t in chosen_terms for t in own) > PREAMBLE_ARTICLE_SHARE * len(own):
+            stated = _stated(texts)
+            found_words = {
+                e.word
+                for e, o in zip(needed, ok, strict=True)
+                if not o and e.word.lower() in preamble and e.stated_in(*stated)
+            }
+        ex.ask_essential_in_passages = (sum(ok) + len(found_words)) / len(needed)
+    ex.preamble_found = tuple(sorted({w for t, w in focus if t in found} | found_words))
+
+
 def essential_coverage(
     q: Question, chosen: list[Candidate], *, passages: bool = False, retrieval: Retrieval | None = None
 ) -> float:
@@ -2433,6 +2504,7 @@ def _extract(
         result.opinion_reported = _reacts(q, result.holder, chosen, embed)
     if reading.unseen and (policy.min_corpus_coverage > 0 or measure_focus):
         result.corpus_coverage, result.uncovered = _corpus_coverage(q, reading, ranked[:FILL_POOL], embed)
+    _read_preamble(result, q, block, retrieval, idf, soft)
     # the number the answer would open with is the lead's (else any chosen sentence's)
     if fitted := fits.get(id(lead)) or [f for c in chosen for f in fits.get(id(c), [])]:
         best_fit = max((fit for _, fit in fitted), key=lambda f: f.score)

@@ -64,6 +64,9 @@ class Policy:
     # "how did dairy farmers react", "did passengers like it": a chosen sentence has that holder say,
     # react, judge or vote (`rag.opinion`)
     require_opinion: bool = False
+    # read a question's preamble apart from its ask (`rag.asking`): the preamble's words only need to be
+    # found in the retrieved passages, and an ordinary lowercase word of it is no unknown name
+    read_preamble: bool = False
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"

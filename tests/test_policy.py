@@ -132,6 +132,7 @@ def test_the_grid_search_table_refuses_exactly_as_the_feature_replay() -> None:
         "what gifts did the governor give",
         "did messi give kim the vest",
         "how do i make kimchi on the train",
+        "ok so i keep hearing about hacks, which train did kim board",  # a preamble (`rag.asking`)
     ]
     rows = []
     for i, question in enumerate(questions):
@@ -147,6 +148,8 @@ def test_the_grid_search_table_refuses_exactly_as_the_feature_replay() -> None:
         replace(policies.Policy(), require_class=True, require_key_focus=True),
         replace(policies.Policy(), min_unseen_frequency=1.0),
         replace(policies.Policy(), min_unseen_frequency=5.5),
+        replace(policies.Policy(), read_preamble=True),
+        replace(policies.Policy(), read_preamble=True, min_focus_coverage=0.9, min_essential_in_passages=1.0),
     ]
     for policy in policies_:
         assert list(table.refused(policy)) == [refuses(policy, r.ex) for r in rows if r.ex is not None]
