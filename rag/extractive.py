@@ -2435,13 +2435,16 @@ def _extract(
         or _restated_count(q, types_found, _lead_block(lead, chosen), idf)
     )
     names = name_coverage(q, retrieval)
-    # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse.
+    # Near synonyms cost word embeddings: looked for only when the literal coverage would refuse, or
+    # would keep a question that asks a short fact from opening with it (`SHORT_MIN_COVERAGE`: the
+    # same opening whether or not calibration records every feature)
     soft: dict[str, set[str]] = {}
     key = _key_focus(q)
     block = _lead_block(lead, chosen)
     if (
         measure_focus
         or lead.coverage < policy.min_focus_coverage
+        or (q.types and lead.coverage < SHORT_MIN_COVERAGE)
         or (policy.require_key_focus and key not in lead.terms)
     ):
         soft = _soft_matches(q, block + read_with[1:], embed)

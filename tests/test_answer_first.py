@@ -174,6 +174,22 @@ def test_a_time_is_read_from_the_clause_that_states_the_question() -> None:
     assert _short("when did he arrive", text) == "On Monday."
 
 
+def test_the_lead_reads_the_question_the_same_whether_or_not_calibration_records() -> None:
+    """Near synonyms count for whether the lead states the question enough to open with its short
+    fact (`SHORT_MIN_COVERAGE`) also when calibration does not record every feature: "presents" is
+    "gifts" (this fake embedder places them together), and production opens as calibration measures."""
+
+    def embed(texts: list[str]) -> list[list[float]]:
+        return fake_embed(["gifts" if t == "presents" else t for t in texts])
+
+    article = "Kim received five gifts. The weather was cold and the train was late."
+    question = "how many presents did kim receive on his visit"
+    plain = ask(question, article, embed=embed)
+    with extractive.recording():
+        recorded = ask(question, article, embed=embed)
+    assert plain.chosen[0].coverage == recorded.chosen[0].coverage >= extractive.SHORT_MIN_COVERAGE
+
+
 def test_a_duration_is_quoted_whole() -> None:
     text = "Brandvik held talks with President Ruvani for about two and a half hours on Monday morning."
     assert _short("how long did the 2 presidents talk", text) == "About two and a half hours."
