@@ -14,7 +14,12 @@ words next to it ("Russian defence minister Sergei Shoigu") or, without a name,
 a role noun phrase ("A regional governor."); "where" takes a preposition and the
 words up to a new capitalised name ("At the Russian border station of Khasan.");
 "which river/ship/agency" takes the capitalised run next to the class noun
-("The Razdolnaya River."). Every phrase is a contiguous span of its sentence, so
+("The Razdolnaya River."). Of several names, "who" takes the one next to the role the question
+asks ("Emre Yilmaz scored"; a passive's agent after "by" first) and never one a place preposition
+introduces ("on Kings Street"); "who is NAME" takes the words that say who NAME is ("Kremlin
+spokesperson", an apposition). Of several times or amounts, the one whose clause states most of
+the question; of several counts, the one that states most of the counted words, with its whole
+("14 of the train's 22 wagons"). Every phrase is a contiguous span of its sentence, so
 it can be highlighted there (`Phrase.start`/`end`). Yes/no answers ("Yes."/"No.")
 are decided by `rag.extractive`, which knows whether a sentence settles them.
 
@@ -44,7 +49,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag.question import reads_as_name
-from rag.sentences import NUMBER_VALUES, TOKEN
+from rag.sentences import NUMBER_VALUES, TOKEN, base_terms
 
 SHORT_TYPES = (
     "count",
@@ -118,8 +123,6 @@ def short_phrase(
 def _clause_focus(text: str, at: int, focus: frozenset[str]) -> int:
     """How many of `focus` (stems) the clause around offset `at` states: the words between the
     clause marks (commas, semicolons, colons, brackets, dashes) on either side."""
-    from rag.sentences import base_terms
-
     start = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, at)), default=0)
     end = next((m.start() for m in CLAUSE_BREAK.finditer(text, at)), len(text))
     return len(set(base_terms(text[start:end])) & focus)
@@ -236,7 +239,7 @@ def person_phrase(
     Among several names, the first that `fills` the role the question asks (the caller's test:
     "Emre Yilmaz scored" for "who scored the winning penalty") comes first, then the first that no
     place preposition introduces ("at the Stadio Marittimo", "on Kings Street" name where, not
-    who), then the first name at all."""
+    who); None when every name is one of those."""
     spans = _person_spans(text, asked, person_nouns, ignore, stop)
     if not spans:
         return None
@@ -244,12 +247,11 @@ def person_phrase(
     named = [(span, at) for span, at in spans if at >= 0]
     if not named:
         return spans[0][0]  # the role noun phrase
-    if fills is not None:
-        filling = [(span, at) for span, at in named if fills(span)]
+    filling = [(span, at) for span, at in named if fills is not None and fills(span)]
+    if filling:
         # "The engines of the Corvane C-190 are made by Aerotek Engines": the agent after "by" first
         agents = [span for span, at in filling if _introduced_by(lowered, at, AGENT_PREPOSITIONS)]
-        if agents or filling:
-            return agents[0] if agents else filling[0][0]
+        return (agents or [span for span, _ in filling])[0]
     plain = [span for span, at in named if not _introduced_by(lowered, at, WHO_PLACE_PREPOSITIONS)]
     return plain[0] if plain else None
 
@@ -365,9 +367,9 @@ def identity_phrase(
     The role words right before it ("Kremlin spokesperson Dmitry Peskov", "Russian natural
     resources Minister Alexander Kozlov"; a verb at their left edge, "quoted", "said", is not one of
     them), else an apposition right after it ("Dana Virtanen, the chief executive of Brightwell
-    Foods, said"). `name`: the asked name's words, lowercase; the sentence must state its last
-    word that it states at all (a typed "aleksander" still finds "Alexander Kozlov" by "kozlov").
-    `verbs`: word forms that are verbs (irregular past forms)."""
+    Foods, said"). `name`: the asked name's words, lowercase; the sentence must state one of them
+    capitalised (a typed "aleksander" still finds "Alexander Kozlov" by "kozlov"). `verbs`: word
+    forms that are verbs (irregular past forms)."""
     toks = _tokens(text)
     lowered = [t.group(0).lower() for t in toks]
     asked = set(name)
