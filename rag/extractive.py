@@ -1900,8 +1900,9 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
         found: tuple[int, int] | None = None
         if identity:  # "who is dmitry peskov": "Kremlin spokesperson", not another name
             found = identity_phrase(text, words(identity.group(1)), STOPWORDS, IRREGULAR_FORMS)
-            if found is None:
-                continue
+            if found is not None and (short := format_entity(text[found[0] : found[1]])):
+                return short, cand, found
+            continue
         if q.noun and stem(base_form(q.noun)) in cand.terms:
             found = class_phrase(text, stem(base_form(q.noun)), own, CALENDAR, _stem_word)
         if found is None and PERSON in q.types:
