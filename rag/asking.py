@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.question import LEADING_FILLER, english_frequency, strip_chatter
 from rag.sentences import ABBREVIATIONS, COPULAS, DO_AUXILIARIES, WH_WORDS, base_terms, words
@@ -102,8 +103,10 @@ def _abbreviated(sentence: str) -> bool:
     return (len(word) == 1 and word.isupper()) or word.lower() in ABBREVIATIONS
 
 
+@lru_cache(maxsize=256)
 def split(question: str) -> Parts:
-    """The question's ask and preamble (see the module docstring)."""
+    """The question's ask and preamble (see the module docstring); cached, as the reader reads one
+    question's parts several times (its terms, its words, each unseen word)."""
     text = question.strip()
     sentences = _sentences(text)
     consumed = 0  # characters of `text` before the sentence being read

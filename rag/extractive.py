@@ -2172,8 +2172,7 @@ def _read_preamble(
     found_words: set[str] = set()
     if needed:
         chosen_texts = _answer_texts(ex.chosen, passages=True, retrieval=retrieval)
-        chosen_terms, chosen_numbers = _stated(chosen_texts)
-        ok = [e.stated_in(chosen_terms, chosen_numbers) or spelled_out(e.word, chosen_texts) for e in needed]
+        ok, chosen_terms = _essentials_stated(needed, chosen_texts)
         # the preamble is about the answer's articles when they state most of its focus words; its
         # other names and numbers may then be context another retrieved article states (last year's
         # result); else none counts ("just moved to brennmark lol, how much does kinoa cost here")
@@ -2201,9 +2200,14 @@ def essential_coverage(
     if not needed:
         return 1.0
     texts = _answer_texts(chosen, passages=passages, retrieval=retrieval)
+    return sum(_essentials_stated(needed, texts)[0]) / len(needed)
+
+
+def _essentials_stated(needed: list[Essential], texts: list[str]) -> tuple[list[bool], set[str]]:
+    """Which of `needed` `texts` state, and the terms of `texts`. An acronym the texts write out in
+    full is stated ("the qca": "the Quarry Conservation Authority")."""
     terms, numbers = _stated(texts)
-    # an acronym the texts write out in full is stated ("the qca": "the Quarry Conservation Authority")
-    return sum(e.stated_in(terms, numbers) or spelled_out(e.word, texts) for e in needed) / len(needed)
+    return [e.stated_in(terms, numbers) or spelled_out(e.word, texts) for e in needed], terms
 
 
 def new_information(cand: Candidate, asked: set[str], idf: Callable[[str], float]) -> float:

@@ -59,7 +59,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.sentences import CALENDAR, IRREGULAR_VERBS, STOPWORDS, YEAR, base_form, stem, words
+from rag.sentences import CALENDAR, IRREGULAR_VERBS, PRONOUNS, STOPWORDS, YEAR, base_form, stem, words
+from rag.sentences import SCALE_WORDS as SCALES_OF_NUMBERS
 from rag.wordvec import near_words
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -452,9 +453,7 @@ def sentence_fits(
 # answer it. Kinds of figure, each read from the unit after the number (a closed class of units).
 MONEY_KIND, PERCENT_KIND, LENGTH_KIND, AREA_KIND, VOLUME_KIND = "money", "percent", "length", "area", "volume"
 WEIGHT_KIND, SPEED_KIND, TIME_KIND, AGE_KIND, COUNT_KIND = "weight", "speed", "time", "age", "count"
-SCALE_WORDS = frozenset(
-    "hundred hundreds thousand thousands million millions billion billions dozen dozens".split()
-)
+SCALE_WORDS = frozenset(SCALES_OF_NUMBERS) | {f"{w}s" for w in SCALES_OF_NUMBERS}  # "millions", "dozen"
 SCALES = r"(?:(?:thousand|million|billion|trillion|bn|m|k)\s+)?"
 UNIT_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(  # the unit right after a number; first wins
     (kind, re.compile(rf"[\s-]*{SCALES}(?:{unit})(?![\w])", re.I))
@@ -544,7 +543,7 @@ def asked_measure(question: str) -> Measure | None:
 
 
 SUBJECT = re.compile(r"\s*(is|are|was|were|'s|do|does|did|will|would|can|could)\s+(.+)", re.I)  # its verb
-PRONOUNS = frozenset("it they he she we you i this that these those".split())
+NO_THING = PRONOUNS | frozenset("this that these those".split())  # a subject naming nothing measured
 # where the subject's noun phrase ends: a preposition ("a packet of crunch"), a verb of the question
 NP_END = (
     frozenset("of on in at for to from with by about after before during per going gonna supposed".split())
@@ -571,7 +570,7 @@ def asked_thing(rest: str) -> tuple[str, ...]:
         ):
             break
         phrase.append(word)
-    if not phrase or phrase[0] in PRONOUNS:
+    if not phrase or phrase[0] in NO_THING:
         return ()
     return tuple(dict.fromkeys(w for w in phrase if w not in STOPWORDS and w.isalpha()))
 

@@ -194,9 +194,8 @@ def titled_other(code: str, title: str, article: str) -> str:
     if re.search(rf"(?<![\w.,]){re.escape(asked)}(?![\w]|[.,]\d)", text):
         return ""
     shape = "".join(r"\d+" if part.isdigit() else re.escape(part) for part in re.split(r"(\d+)", asked))
-    for match in re.finditer(rf"(?<![\w.,]){shape}(?![\w]|[.,]\d)", title.lower()):
-        return match.group(0)
-    return ""
+    match = re.search(rf"(?<![\w.,]){shape}(?![\w]|[.,]\d)", title.lower())
+    return match.group(0) if match else ""
 
 
 def about_lead(article: str, lead: str, asking: str) -> str:
