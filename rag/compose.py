@@ -44,7 +44,7 @@ with a fragment. It does not choose sentences (`rag.extractive`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -81,7 +81,10 @@ IDENTITY_WORDS = 5  # words before a name that may say who the person is ("Kreml
 # ", the chief executive of Brightwell Foods," right after the name (an age aside, ", 49,", before it)
 # or ", leader of the Green Alliance group," (a lowercase noun phrase; a verb or "who" opens none)
 APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+|[a-z][^,.;:()]*)")
-CLAUSE_BREAK = re.compile(r"[,;:()]|\s[-–—]\s")  # what bounds a clause for `short_phrase`
+# What bounds a clause for `short_phrase`: punctuation (not the comma of "1,800" nor the colon of
+# "22:00"), a dash, and a conjunction not between two numbers ("construction is due to start in
+# 2026 and the turbines should produce electricity from 2029"; not "between 2018 and 2020").
+CLAUSE_BREAK = re.compile(r"[;()]|(?<!\d)[,:]|[,:](?!\d)|\s[-–—]\s|\s(?:and|but|while|whereas)\s(?!\d)", re.I)
 PARTITIVE_GAP = 3  # words between "14 of" and the whole's number ("the train's 22 wagons")
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
 
@@ -97,21 +100,23 @@ def short_phrase(
     patterns: dict[str, re.Pattern[str]],
     counted: Sequence[str],
     focus: frozenset[str] = frozenset(),
+    weight: Callable[[str], float] | None = None,
 ) -> str:
     """The phrase of `text` that states an answer of `kind`, or "".
 
     Of several ("Duarte, who led the club to the title in 2024, was sacked in February"), the one
     whose clause states most of the question's `focus` stems ("when was duarte sacked": "in
-    February"), the first on a tie."""
+    February"), each stem weighing `weight(stem)` (its rarity in the corpus: "produce" says more
+    than "start"; 1 without), the first on a tie."""
     if kind == "count":
-        return _count_phrase(text, patterns["count"], counted)
+        return _count_phrase(text, patterns["count"], counted, focus - set(counted), weight)
     pattern = patterns.get(kind)
     matches = list(pattern.finditer(text)) if pattern is not None else []
     if not matches:
         return ""
     match = matches[0]
     if len(matches) > 1 and focus:
-        match = max(matches, key=lambda m: (_clause_focus(text, m.start(), focus), -m.start()))
+        match = max(matches, key=lambda m: (_clause_focus(text, m.start(), focus, weight), -m.start()))
     phrase = match.group(0).strip(" ,;")
     if kind in ("weekday", "date") and (
         before := re.search(r"\b(on|in|since|by)\s+$", text[: match.start()])
@@ -120,24 +125,35 @@ def short_phrase(
     return phrase
 
 
-def _clause_focus(text: str, at: int, focus: frozenset[str]) -> int:
-    """How many of `focus` (stems) the clause around offset `at` states: the words between the
-    clause marks (commas, semicolons, colons, brackets, dashes) on either side."""
+def _clause_focus(
+    text: str, at: int, focus: frozenset[str], weight: Callable[[str], float] | None = None
+) -> float:
+    """How much of `focus` (stems) the clause around offset `at` states: the words between the
+    clause marks (`CLAUSE_BREAK`) on either side, each stem weighing `weight(stem)` (1 without)."""
     start = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, at)), default=0)
     end = next((m.start() for m in CLAUSE_BREAK.finditer(text, at)), len(text))
-    return len(set(base_terms(text[start:end])) & focus)
+    stated = set(base_terms(text[start:end])) & focus
+    return sum(weight(t) for t in stated) if weight else float(len(stated))
 
 
-def _count_phrase(text: str, number: re.Pattern[str], counted: Sequence[str]) -> str:
+def _count_phrase(
+    text: str,
+    number: re.Pattern[str],
+    counted: Sequence[str],
+    focus: frozenset[str] = frozenset(),
+    weight: Callable[[str], float] | None = None,
+) -> str:
     """A number and the words up to the thing counted ("five explosive drones"); of several, the
     one that states most of the counted words ("120 permanent jobs" before "900 jobs" for "how many
-    permanent jobs"), the first on a tie."""
+    permanent jobs"), then the one whose clause states most of the question's other `focus` ("how
+    many people lost their homes": "1,800 people had lost their homes", not "140 people had been
+    injured"), the first on a tie."""
     from rag.sentences import stem
 
     if not counted:
         return ""  # "how many died": the number alone would not say what it counts
     tokens = list(re.finditer(r"\d[\d,.]*\d|[\w’'-]+|[^\w\s]", text))
-    best, best_stated = "", 0
+    best, best_key = "", (0, 0.0)
     for i, token in enumerate(tokens):
         if not number.fullmatch(token.group(0)):
             continue
@@ -160,8 +176,11 @@ def _count_phrase(text: str, number: re.Pattern[str], counted: Sequence[str]) ->
             if stem(word) in counted:
                 last = j
                 stated.add(stem(word))
-        if last and len(stated) > best_stated:
-            best, best_stated = text[token.start() : tokens[last].end()], len(stated)
+        if not last:
+            continue
+        key = (len(stated), _clause_focus(text, token.start(), focus, weight) if focus else 0.0)
+        if key > best_key:
+            best, best_key = text[token.start() : tokens[last].end()], key
     return best
 
 
@@ -327,9 +346,26 @@ def _person_spans(
 
 
 def place_phrase(
-    text: str, asked: frozenset[str], ignore: frozenset[str], stop: frozenset[str]
+    text: str,
+    asked: frozenset[str],
+    ignore: frozenset[str],
+    stop: frozenset[str],
+    focus: frozenset[str] = frozenset(),
+    weight: Callable[[str], float] | None = None,
 ) -> tuple[int, int] | None:
-    """A preposition and the words up to a new capitalised name: "at the Vostochny Cosmodrome"."""
+    """A preposition and the words up to a new capitalised name: "at the Vostochny Cosmodrome".
+
+    Of several ("Flight SK214 from Eskerholm to Salvano ... landed at Lundhavn"), the one whose
+    clause states most of the question's `focus` stems ("where did sk214 land"), the first on a tie."""
+    spans = list(_place_spans(text, asked, ignore, stop))
+    if len(spans) > 1 and focus:
+        return max(spans, key=lambda s: (_clause_focus(text, s[0], focus, weight), -s[0]))
+    return spans[0] if spans else None
+
+
+def _place_spans(
+    text: str, asked: frozenset[str], ignore: frozenset[str], stop: frozenset[str]
+) -> Iterator[tuple[int, int]]:
     toks = _tokens(text)
     lowered = [t.group(0).lower() for t in toks]
     for i, word in enumerate(lowered):
@@ -355,8 +391,7 @@ def place_phrase(
             end -= 1
         names = [lowered[m] for m in range(i + 1, end + 1) if _capitalised(toks[m].group(0))]
         if names and not all(n in asked for n in names) and end - i + 1 <= MAX_ENTITY_WORDS:
-            return _span(text, toks, i, end)
-    return None
+            yield _span(text, toks, i, end)
 
 
 def identity_phrase(

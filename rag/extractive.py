@@ -274,6 +274,8 @@ COUNT_WINDOW = 3  # "how many drones": a number at most this many words before "
 LEAD_POOL = 8  # candidates (close to the best) the lead is chosen from
 SPECIFIC_IDF = 2.0  # a focus word this rare in the corpus (in at most ~13% of chunks) is specific
 SHORT_MIN_COVERAGE = 0.5  # focus coverage the lead needs for its fact to open the answer
+RELATION_WEIGHT = 100.0  # a clause stating the question's verb holds the fact asked, whatever else
+PAST_FORM = re.compile(r"..ed$")  # "reopened", "landed": a past form in a sentence (not "red", "bed")
 SOFT_MATCH_COSINE = 0.6  # a focus word matches a differently-worded evidence word this similar
 YESNO_MIN_COVERAGE = 0.75  # focus share a sentence must state to settle a yes/no question
 NEGATION_WINDOW = 4  # words between a negation and a focus word it negates
@@ -1858,11 +1860,15 @@ def short_answer(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate |
     return short, cand
 
 
-def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | None, tuple[int, int] | None]:
+def short_fact(
+    q: Question, chosen: list[Candidate], idf: Callable[[str], float] | None = None
+) -> tuple[str, Candidate | None, tuple[int, int] | None]:
     """The short fact, the sentence it is taken from, and its offsets in that sentence.
 
     A number/date/duration phrase for those questions; for who/where/which, the entity span
-    (`rag.compose`). The phrase is always a span of the sentence (None only for none found).
+    (`rag.compose`). The phrase is always a span of the sentence (None only for none found). Of
+    several in one sentence, the one whose clause states most of the question, each word weighing
+    its `idf` (rarer words say more of what is asked).
     """
     patterns: dict[str, re.Pattern[str]] = {
         COUNT: NUMBER,
@@ -1882,7 +1888,8 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
         for cand in chosen:
             if kind not in cand.types:
                 continue
-            phrase = short_phrase(kind, cand.span.text, patterns, q.counted.split(), focus)
+            weight = _clause_weight(q, idf, cand.span.text)
+            phrase = short_phrase(kind, cand.span.text, patterns, q.counted.split(), focus, weight)
             short = format_short(phrase) if phrase and phrase.lower() not in asked else ""
             if short:
                 at = cand.span.text.find(phrase)
@@ -1909,7 +1916,7 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
             fills = partial(_role_filled, role, text, own) if role else None
             found = person_phrase(text, own, PERSON_NOUNS, CALENDAR, STOPWORDS, fills=fills)
         if found is None and PLACE in q.types:
-            found = place_phrase(text, own, CALENDAR, STOPWORDS)
+            found = place_phrase(text, own, CALENDAR, STOPWORDS, focus, _clause_weight(q, idf, text))
         if found is not None:
             short = format_entity(text[found[0] : found[1]])
             if short:
@@ -1917,6 +1924,17 @@ def short_fact(q: Question, chosen: list[Candidate]) -> tuple[str, Candidate | N
         if q.types and any(k in SHORT_TYPES for k in q.types):
             break
     return "", None, None
+
+
+def _clause_weight(q: Question, idf: Callable[[str], float] | None, text: str) -> Callable[[str], float]:
+    """How much a focus stem in a clause of `text` says that the clause holds the fact asked: the
+    relation asked outweighs every other word ("when did halvik airport reopen": the clause of
+    "reopened at 09:00 on Wednesday", not of "Halvik airport closed ... on Tuesday"); other words
+    weigh their `idf`. The relation is a question word that reads as a verb (a participle or
+    irregular past: `rag.coverage.relation`) or that `text` states as a past form ("reopened")."""
+    pasts = {stem(base_form(w)) for w in words(text) if w in IRREGULAR_PAST or PAST_FORM.search(w)}
+    relation = frozenset(t for t, w in q.focus if coverages.relation(w) or t in pasts)
+    return lambda t: (RELATION_WEIGHT if t in relation else 0.0) + (idf(t) if idf else 1.0)
 
 
 def _role_filled(role: roles.Role, text: str, own: frozenset[str], span: tuple[int, int]) -> bool:
@@ -2519,7 +2537,7 @@ def _extract(
         result.quantity_fit, result.quantity_missing = best_fit.score, best_fit.missing
         result.quantity_other = best_fit.other
     if lead.coverage >= SHORT_MIN_COVERAGE:  # a short fact only from a lead that states the question
-        result.short, result.short_from, result.short_span = short_fact(q, [lead])
+        result.short, result.short_from, result.short_span = short_fact(q, [lead], idf)
         if not result.short and (verdict := settles(q, lead, result.unrealised)):
             result.short, result.short_from = verdict, lead
     if (counted := total_of(q, chosen, lead, ranked)) is not None:  # "In total: six drones."

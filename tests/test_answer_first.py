@@ -174,6 +174,22 @@ def test_a_time_is_read_from_the_clause_that_states_the_question() -> None:
     assert _short("when did he arrive", text) == "On Monday."
 
 
+def test_a_fact_is_read_from_the_clause_of_the_relation_asked() -> None:
+    # a conjunction starts a clause; the comma of "1,800" and the colon of "22:00" do not
+    text = "Halvik airport closed at 22:00 on Tuesday and reopened at 09:00 on Wednesday, after the snow."
+    assert _short("when did halvik airport reopen", text) == "On Wednesday."
+    assert _short("when did halvik airport close", text) == "On Tuesday."
+    text = "The ministry said 140 people had been injured, and that about 1,800 people had lost their homes."
+    assert _short("how many people lost their homes", text) == "1,800 people."
+    assert _short("how many people were injured", text) == "140 people."
+    # the names asked may sit in another clause than the relation asked
+    text = "Flight SK214 from Eskerholm to Salvano, with 176 people on board, landed at Lundhavn at 10:58."
+    assert _short("where did sk214 land", text) == "At Lundhavn."
+    # "between 2018 and 2020" is one clause
+    text = "Frost paid him between 2018 and 2020, and the court heard it in March 2024."
+    assert _short("when did frost pay him", text) == "2018."
+
+
 def test_the_lead_reads_the_question_the_same_whether_or_not_calibration_records() -> None:
     """Near synonyms count for whether the lead states the question enough to open with its short
     fact (`SHORT_MIN_COVERAGE`) also when calibration does not record every feature: "presents" is
