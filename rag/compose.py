@@ -82,9 +82,12 @@ IDENTITY_WORDS = 5  # words before a name that may say who the person is ("Kreml
 # or ", leader of the Green Alliance group," (a lowercase noun phrase; a verb or "who" opens none)
 APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+|[a-z][^,.;:()]*)")
 # What bounds a clause for `short_phrase`: punctuation (not the comma of "1,800" nor the colon of
-# "22:00"), a dash, and a conjunction not between two numbers ("construction is due to start in
-# 2026 and the turbines should produce electricity from 2029"; not "between 2018 and 2020").
-CLAUSE_BREAK = re.compile(r"[;()]|(?<!\d)[,:]|[,:](?!\d)|\s[-–—]\s|\s(?:and|but|while|whereas)\s(?!\d)", re.I)
+# "22:00") and a dash; with the relation asked to look for (`weight`), also a conjunction not
+# between two numbers ("construction is due to start in 2026 and the turbines should produce
+# electricity from 2029"; not "between 2018 and 2020").
+PUNCT_BREAK = r"[;()]|(?<!\d)[,:]|[,:](?!\d)|\s[-–—]\s"
+CLAUSE_BREAK = re.compile(PUNCT_BREAK)
+VERB_CLAUSE_BREAK = re.compile(PUNCT_BREAK + r"|\s(?:and|but|while|whereas)\s(?!\d)", re.I)
 PARTITIVE_GAP = 3  # words between "14 of" and the whole's number ("the train's 22 wagons")
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
 
@@ -106,8 +109,8 @@ def short_phrase(
 
     Of several ("Duarte, who led the club to the title in 2024, was sacked in February"), the one
     whose clause states most of the question's `focus` stems ("when was duarte sacked": "in
-    February"), each stem weighing `weight(stem)` (its rarity in the corpus: "produce" says more
-    than "start"; 1 without), the first on a tie."""
+    February"), each stem weighing `weight(stem)` (the caller's: the relation asked first), the
+    first on a tie."""
     if kind == "count":
         return _count_phrase(text, patterns["count"], counted, focus - set(counted), weight)
     pattern = patterns.get(kind)
@@ -129,9 +132,11 @@ def _clause_focus(
     text: str, at: int, focus: frozenset[str], weight: Callable[[str], float] | None = None
 ) -> float:
     """How much of `focus` (stems) the clause around offset `at` states: the words between the
-    clause marks (`CLAUSE_BREAK`) on either side, each stem weighing `weight(stem)` (1 without)."""
-    start = max((m.end() for m in CLAUSE_BREAK.finditer(text, 0, at)), default=0)
-    end = next((m.start() for m in CLAUSE_BREAK.finditer(text, at)), len(text))
+    clause marks on either side (`CLAUSE_BREAK`; with `weight`, `VERB_CLAUSE_BREAK`: coordinated
+    verbs are told apart by the one asked), each stem weighing `weight(stem)` (1 without)."""
+    breaks = VERB_CLAUSE_BREAK if weight else CLAUSE_BREAK
+    start = max((m.end() for m in breaks.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in breaks.finditer(text, at)), len(text))
     stated = set(base_terms(text[start:end])) & focus
     return sum(weight(t) for t in stated) if weight else float(len(stated))
 

@@ -1926,14 +1926,22 @@ def short_fact(
     return "", None, None
 
 
-def _clause_weight(q: Question, idf: Callable[[str], float] | None, text: str) -> Callable[[str], float]:
-    """How much a focus stem in a clause of `text` says that the clause holds the fact asked: the
-    relation asked outweighs every other word ("when did halvik airport reopen": the clause of
-    "reopened at 09:00 on Wednesday", not of "Halvik airport closed ... on Tuesday"); other words
-    weigh their `idf`. The relation is a question word that reads as a verb (a participle or
-    irregular past: `rag.coverage.relation`) or that `text` states as a past form ("reopened")."""
-    pasts = {stem(base_form(w)) for w in words(text) if w in IRREGULAR_PAST or PAST_FORM.search(w)}
-    relation = frozenset(t for t, w in q.focus if coverages.relation(w) or t in pasts)
+def _clause_weight(
+    q: Question, idf: Callable[[str], float] | None, text: str
+) -> Callable[[str], float] | None:
+    """How much a focus stem in a clause of `text` says that the clause holds the fact asked, when
+    `text` states the relation asked: that relation outweighs every other word ("when did halvik
+    airport reopen": the clause of "reopened at 09:00 on Wednesday", not of "Halvik airport closed
+    ... on Tuesday"); other words weigh their `idf`. The relation is a question word that reads as a
+    verb (a participle or irregular past: `rag.coverage.relation`) or that `text` states as a past
+    form ("reopened"). None when `text` states no relation asked: clauses are then told apart by
+    how many question words they state (`rag.compose.short_phrase`)."""
+    tokens = words(text)
+    pasts = {stem(base_form(w)) for w in tokens if w in IRREGULAR_PAST or PAST_FORM.search(w)}
+    stated = {stem(base_form(w)) for w in tokens}
+    relation = frozenset(t for t, w in q.focus if (coverages.relation(w) or t in pasts) and t in stated)
+    if not relation:
+        return None
     return lambda t: (RELATION_WEIGHT if t in relation else 0.0) + (idf(t) if idf else 1.0)
 
 

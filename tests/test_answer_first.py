@@ -185,6 +185,9 @@ def test_a_fact_is_read_from_the_clause_of_the_relation_asked() -> None:
     # the names asked may sit in another clause than the relation asked
     text = "Flight SK214 from Eskerholm to Salvano, with 176 people on board, landed at Lundhavn at 10:58."
     assert _short("where did sk214 land", text) == "At Lundhavn."
+    # no clause states the relation asked ("founded"): a conjunction splits nothing, the first wins
+    text = "Thomas Pennick opened a biscuit shop in 1911 and moved production to Pennick Bay in 1932."
+    assert _short("when was pennick's founded", text) == "In 1911."
     # "between 2018 and 2020" is one clause
     text = "Frost paid him between 2018 and 2020, and the court heard it in March 2024."
     assert _short("when did frost pay him", text) == "2018."
