@@ -41,7 +41,6 @@ from rag.sentences import (
     COPULAS,
     DETERMINERS,
     DO_AUXILIARIES,
-    IRREGULAR_VERBS,
     OPTIONS,
     STOPWORDS,
     TOKEN,
@@ -176,7 +175,7 @@ def _states(word: str, stems: frozenset[str], token: str, alike: frozenset[str])
     if token in alike:
         return True
     plain = re.sub(r"'s$", "", token)
-    t = stem(base_form(IRREGULAR_VERBS.get(plain, plain)))  # "made" states "makes"
+    t = stem(base_form(plain))  # "made" states "makes" (`base_form` reads irregular pasts)
     for s in stems:
         if t == s:
             return True
