@@ -88,6 +88,7 @@ APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+|[a-z][
 PUNCT_BREAK = r"[;()]|(?<!\d)[,:]|[,:](?!\d)|\s[-–—]\s"
 CLAUSE_BREAK = re.compile(PUNCT_BREAK)
 VERB_CLAUSE_BREAK = re.compile(PUNCT_BREAK + r"|\s(?:and|but|while|whereas)\s(?!\d)", re.I)
+TIME_PREPOSITION = re.compile(r"(?:on|in|since|by|from|until|before|after)\b", re.I)  # kept before a time
 PARTITIVE_GAP = 3  # words between "14 of" and the whole's number ("the train's 22 wagons")
 COUNT_TAIL = 3  # words after a number that may belong to what it counts ("five explosive drones")
 
@@ -121,10 +122,12 @@ def short_phrase(
     if len(matches) > 1 and focus:
         match = max(matches, key=lambda m: (_clause_focus(text, m.start(), focus, weight), -m.start()))
     phrase = match.group(0).strip(" ,;")
-    if kind in ("weekday", "date") and (
-        before := re.search(r"\b(on|in|since|by)\s+$", text[: match.start()])
+    if (
+        kind in ("weekday", "date", "time")
+        and not TIME_PREPOSITION.match(phrase)
+        and (before := re.search(rf"\b({TIME_PREPOSITION.pattern})\s+$", text[: match.start()], re.I))
     ):
-        phrase = f"{before.group(1)} {phrase}"
+        phrase = f"{before.group(1)} {phrase}"  # "from 2029": the year alone would say when it began
     return phrase
 
 

@@ -185,6 +185,9 @@ def test_a_fact_is_read_from_the_clause_of_the_relation_asked() -> None:
     # the names asked may sit in another clause than the relation asked
     text = "Flight SK214 from Eskerholm to Salvano, with 176 people on board, landed at Lundhavn at 10:58."
     assert _short("where did sk214 land", text) == "At Lundhavn."
+    # the preposition that says how the time bounds the fact stays ("from 2029", not "2029")
+    text = "Construction is due to start in 2026 and the turbines should produce electricity from 2029."
+    assert _short("when will skarholm west start producing power", text) == "From 2029."
     # no clause states the relation asked ("founded"): a conjunction splits nothing, the first wins
     text = "Thomas Pennick opened a biscuit shop in 1911 and moved production to Pennick Bay in 1932."
     assert _short("when was pennick's founded", text) == "In 1911."
