@@ -221,16 +221,19 @@ def _name_runs(text: str, toks: list[re.Match[str]], ignore: frozenset[str]) -> 
         word = toks[i].group(0)
         if _capitalised(word) and word.lower() not in ignore:
             j = i
-            while (
-                j + 1 < len(toks)
-                and _capitalised(toks[j + 1].group(0))
-                and toks[j + 1].group(0).lower() not in ignore
-            ):
-                j += 1
+            while j + 1 < len(toks):
+                if _capitalised(toks[j + 1].group(0)) and toks[j + 1].group(0).lower() not in ignore:
+                    j += 1
+                elif toks[j + 1].group(0) == "&" and j + 2 < len(toks) and _capitalised(toks[j + 2].group(0)):
+                    j += 2  # "Salt & Signal", "Holm & Daughters": one name
+                else:
+                    break
             opening = i == 0 and not word.isupper() and not (j > i and reads_as_name(word))
             first = i + 1 if opening else i
-            while first <= j and toks[first].group(0).lower() in FUNCTION_WORDS:
-                first += 1  # "A wildfire", "The Bank": a capitalised article opens no name
+            while first <= j and (
+                toks[first].group(0).lower() in FUNCTION_WORDS or not toks[first].group(0)[:1].isalnum()
+            ):
+                first += 1  # "A wildfire", "The Bank": a capitalised article opens no name, nor "&"
             if first <= j:
                 runs.append((first, j))
             i = j + 1
@@ -241,6 +244,15 @@ def _name_runs(text: str, toks: list[re.Match[str]], ignore: frozenset[str]) -> 
 
 def _span(text: str, toks: list[re.Match[str]], i: int, j: int) -> tuple[int, int]:
     return toks[i].start(), toks[j].end()
+
+
+def _agent_of(lowered: list[str], i: int, verbs: set[str]) -> bool:
+    """Whether the name starting at token `i` is the agent of a passive of one of `verbs` (terms):
+    "made by Aerotek Engines" for "makes"."""
+    k = i - 1
+    if k >= 0 and lowered[k] in DETERMINERS:
+        k -= 1
+    return k >= 1 and lowered[k] in AGENT_PREPOSITIONS and bool(set(base_terms(lowered[k - 1])) & verbs)
 
 
 def _introduced_by(lowered: list[str], i: int, prepositions: frozenset[str]) -> bool:
@@ -263,9 +275,10 @@ def person_phrase(
     """The span naming the person a "who" question asks for: a new multi-word name with its role
     words ("defence minister Sergei Shoigu"), else a role noun phrase ("a regional governor").
 
-    Among several names, the first that `fills` the role the question asks (the caller's test:
-    "Emre Yilmaz scored" for "who scored the winning penalty") comes first, then the first that no
-    place preposition introduces ("at the Stadio Marittimo", "on Kings Street" name where, not
+    Among several names, the agent of a passive of the verb asked ("made by Aerotek Engines" for
+    "who makes the engines") comes first, then the first that `fills` the role the question asks
+    (the caller's test: "Emre Yilmaz scored" for "who scored the winning penalty"), then the first
+    that no place preposition introduces ("at the Stadio Marittimo", "on Kings Street" name where, not
     who); None when every name is one of those."""
     spans = _person_spans(text, asked, person_nouns, ignore, stop)
     if not spans:
@@ -274,13 +287,17 @@ def person_phrase(
     named = [(span, at) for span, at in spans if at >= 0]
     if not named:
         return spans[0][0]  # the role noun phrase
+    plain = [(span, at) for span, at in named if not _introduced_by(lowered, at, WHO_PLACE_PREPOSITIONS)]
+    # "who makes the engines" over "... are made by Aerotek Engines": the agent of the verb asked
+    verbs = set(base_terms(" ".join(asked)))
+    if agents := [span for span, at in plain if _agent_of(lowered, at, verbs)]:
+        return agents[0]
     filling = [(span, at) for span, at in named if fills is not None and fills(span)]
     if filling:
         # "The engines of the Corvane C-190 are made by Aerotek Engines": the agent after "by" first
         agents = [span for span, at in filling if _introduced_by(lowered, at, AGENT_PREPOSITIONS)]
         return (agents or [span for span, _ in filling])[0]
-    plain = [span for span, at in named if not _introduced_by(lowered, at, WHO_PLACE_PREPOSITIONS)]
-    return plain[0] if plain else None
+    return plain[0][0] if plain else None
 
 
 def _person_spans(
@@ -297,9 +314,10 @@ def _person_spans(
     found: list[tuple[tuple[int, int], int]] = []
     for i, j in _name_runs(text, toks, ignore):
         run = lowered[i : j + 1]
-        # the name asked about is no answer; a role word the question asks by ("which minister")
-        # may stand inside the answer's name ("Foreign Minister Choe Son Hui")
-        if j - i < 1 or any(w in asked and w not in person_nouns for w in run):
+        # the name asked about is no answer, one that adds a word to it may be ("Aerotek Engines" for
+        # "who makes the engines"); a role word the question asks by ("which minister") may stand
+        # inside the answer's name ("Foreign Minister Choe Son Hui")
+        if j - i < 1 or all(w in asked or w in person_nouns or not w[:1].isalnum() for w in run):
             continue
         if j + 1 < len(toks) and lowered[j + 1] in person_nouns:
             continue  # "North Korean leader", "US State Department spokesman": it qualifies a noun

@@ -196,6 +196,17 @@ def test_a_fact_is_read_from_the_clause_of_the_relation_asked() -> None:
     assert _short("when did frost pay him", text) == "2018."
 
 
+def test_who_takes_the_agent_of_the_verb_asked_and_names_joined_by_an_ampersand() -> None:
+    text = "The engines of the Corvane C-190 are made by Aerotek Engines of Kovania."
+    assert _short("who makes the engines on that plane", text) == "Aerotek Engines."  # adds "Aerotek"
+    text = 'The Talorian duo Salt & Signal won the Northsong song contest with "Harbour Lights".'
+    assert _short("who won northsong 2024", text) == "Salt & Signal."
+    # a sentence's common opening word starts no name, and "&" opens none
+    assert not _short("who won the northsong contest", "Salt & Signal won the Northsong contest.").startswith(
+        "&"
+    )
+
+
 def test_the_lead_reads_the_question_the_same_whether_or_not_calibration_records() -> None:
     """Near synonyms count for whether the lead states the question enough to open with its short
     fact (`SHORT_MIN_COVERAGE`) also when calibration does not record every feature: "presents" is
