@@ -16,10 +16,12 @@ words up to a new capitalised name ("At the Russian border station of Khasan.");
 "which river/ship/agency" takes the capitalised run next to the class noun
 ("The Razdolnaya River."). Of several names, "who" takes the one next to the role the question
 asks ("Emre Yilmaz scored"; a passive's agent after "by" first) and never one a place preposition
-introduces ("on Kings Street"); "who is NAME" takes the words that say who NAME is ("Kremlin
-spokesperson", an apposition). Of several times or amounts, the one whose clause states most of
-the question; of several counts, the one that states most of the counted words, with its whole
-("14 of the train's 22 wagons"). Every phrase is a contiguous span of its sentence, so
+introduces ("on Kings Street"), and the agent of a passive of the verb asked first ("made by
+Aerotek Engines"); "who is NAME" takes the words that say who NAME is ("Kremlin spokesperson", an
+apposition). Of several times, amounts or places, the one whose clause states most of the
+question, the relation asked (its verb) outweighing the names ("closed on Tuesday and reopened on
+Wednesday"); of several counts, the one that states most of the counted words, with its whole
+("14 of the train's 22 wagons"), then the one whose clause states the rest of the question. Every phrase is a contiguous span of its sentence, so
 it can be highlighted there (`Phrase.start`/`end`). Yes/no answers ("Yes."/"No.")
 are decided by `rag.extractive`, which knows whether a sentence settles them.
 
