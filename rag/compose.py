@@ -21,9 +21,10 @@ Aerotek Engines"); "who is NAME" takes the words that say who NAME is ("Kremlin 
 apposition). Of several times, amounts or places, the one whose clause states most of the
 question, the relation asked (its verb) outweighing the names ("closed on Tuesday and reopened on
 Wednesday"); of several counts, the one that states most of the counted words, with its whole
-("14 of the train's 22 wagons"), then the one whose clause states the rest of the question. Every phrase is a contiguous span of its sentence, so
-it can be highlighted there (`Phrase.start`/`end`). Yes/no answers ("Yes."/"No.")
-are decided by `rag.extractive`, which knows whether a sentence settles them.
+("14 of the train's 22 wagons"), then the one whose clause states the rest of the question.
+Every phrase is a contiguous span of its sentence, so it can be highlighted there
+(`Phrase.start`/`end`). Yes/no answers ("Yes."/"No.") are decided by `rag.extractive`, which
+knows whether a sentence settles them.
 
 Counts added up (`count_total`): "how many drones" over "five explosive drones, a
 reconnaissance drone and a bulletproof vest" opens with "In total: six drones." Only the
@@ -282,24 +283,27 @@ def person_phrase(
     (the caller's test: "Emre Yilmaz scored" for "who scored the winning penalty"), then the first
     that no place preposition introduces ("at the Stadio Marittimo", "on Kings Street" name where, not
     who); None when every name is one of those."""
+    toks = _tokens(text)
+    lowered = [t.group(0).lower() for t in toks]
+    # "who makes the engines" over "... are made by Aerotek Engines": the agent of the verb asked,
+    # even when its name shares a word with the question
+    verbs = set(base_terms(" ".join(asked)))
+    for i, j in _name_runs(text, toks, ignore):
+        if j > i and _agent_of(lowered, i, verbs) and not all(w in asked for w in lowered[i : j + 1]):
+            return _span(text, toks, i, j)
     spans = _person_spans(text, asked, person_nouns, ignore, stop)
     if not spans:
         return None
-    lowered = [t.group(0).lower() for t in _tokens(text)]
     named = [(span, at) for span, at in spans if at >= 0]
     if not named:
         return spans[0][0]  # the role noun phrase
-    plain = [(span, at) for span, at in named if not _introduced_by(lowered, at, WHO_PLACE_PREPOSITIONS)]
-    # "who makes the engines" over "... are made by Aerotek Engines": the agent of the verb asked
-    verbs = set(base_terms(" ".join(asked)))
-    if agents := [span for span, at in plain if _agent_of(lowered, at, verbs)]:
-        return agents[0]
+    plain = [span for span, at in named if not _introduced_by(lowered, at, WHO_PLACE_PREPOSITIONS)]
     filling = [(span, at) for span, at in named if fills is not None and fills(span)]
     if filling:
         # "The engines of the Corvane C-190 are made by Aerotek Engines": the agent after "by" first
         agents = [span for span, at in filling if _introduced_by(lowered, at, AGENT_PREPOSITIONS)]
         return (agents or [span for span, _ in filling])[0]
-    return plain[0][0] if plain else None
+    return plain[0] if plain else None
 
 
 def _person_spans(
@@ -316,10 +320,9 @@ def _person_spans(
     found: list[tuple[tuple[int, int], int]] = []
     for i, j in _name_runs(text, toks, ignore):
         run = lowered[i : j + 1]
-        # the name asked about is no answer, one that adds a word to it may be ("Aerotek Engines" for
-        # "who makes the engines"); a role word the question asks by ("which minister") may stand
-        # inside the answer's name ("Foreign Minister Choe Son Hui")
-        if j - i < 1 or all(w in asked or w in person_nouns or not w[:1].isalnum() for w in run):
+        # the name asked about is no answer; a role word the question asks by ("which minister")
+        # may stand inside the answer's name ("Foreign Minister Choe Son Hui")
+        if j - i < 1 or any(w in asked and w not in person_nouns for w in run):
             continue
         if j + 1 < len(toks) and lowered[j + 1] in person_nouns:
             continue  # "North Korean leader", "US State Department spokesman": it qualifies a noun
