@@ -53,7 +53,7 @@ YEAR_TOKEN = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\d.,]*\d)")
 # (a closed grammatical class): "the worst since 2022", "up from 1.7 billion in 2023".
 REFERENCE_WORDS = frozenset("since from than before after until till compared versus vs".split())
 REFERENCE_WINDOW = 5  # a reference word governs a year at most this many words before it, in its clause
-CLAUSE_START = re.compile(r"[,;:()]")
+CLAUSE_START = re.compile(r"[;:()]|,(?!\d)")  # "36,500" is one number, not two clauses
 WORD = re.compile(r"\d[\d.,]*\d|[\w'’-]+")  # "1.7" is one word
 QUESTION_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
 # a passage's sentences, roughly; a line break ends one too (a run-in heading: "Outlook and dividend")
@@ -180,8 +180,10 @@ def other_month(question: str, texts: Sequence[str], published: str) -> tuple[st
     if any(capitalised.search(text) for text in texts):
         return None
     year = YEAR.match(asking[asked.end() :].strip(" ,"))  # "in march 2025": a plan for 2025 is about it
-    if year and any(re.search(rf"\b{year.group(0)}\b", text) for text in texts):
-        return None
+    if year:  # ... unless only as another month of it: "September 2024" says nothing of February 2024
+        months_of = re.compile(rf"\b(?:{'|'.join(MONTHS)})\s+{year.group(0)}\b", re.I)
+        if any(re.search(rf"\b{year.group(0)}\b", months_of.sub("", text)) for text in texts):
+            return None
     return asked.group(1), f"{MONTHS[int(date.group(2)) - 1].capitalize()} {date.group(1)}"
 
 

@@ -48,6 +48,9 @@ def test_a_reference_year_is_no_anchor() -> None:
     assert timeframe.anchored_times("It was the worst drought since 2022.") == []
     stated = timeframe.anchored_times("Hackers stole 2.9 billion in 2024, up from 1.7 billion in 2023.")
     assert [t.text for t in stated] == ["2024"]
+    # the comma of "36,500" is no clause break that would cut "up from" off its year
+    sold = timeframe.anchored_times("The festival sold 41,000 tickets, up from 36,500 in 2023.")
+    assert sold == []
 
 
 @pytest.mark.parametrize(
@@ -121,6 +124,13 @@ RATES = (
         ("did the bank hike again in March", [RATES], "2023-03-16", None),  # the article's month
         ("did the bank hike again in may", [RATES + " The next meeting is in May."], "2023-03-16", None),
         ("did the bank hike again in may 2024", [RATES + " It expects to stop in 2024."], "2023-03-16", None),
+        # another month of the year asked says nothing of the month asked
+        (
+            "did the bank hike again in may 2024",
+            [RATES + " It hiked in June 2024."],
+            "2023-03-16",
+            ("may", "March 2023"),
+        ),
         ("did the bank hike again in may", [RATES], "", None),  # no date: nothing to compare
         ("how much may the bank raise rates", [RATES], "2023-03-16", None),  # "may" the modal
     ],
