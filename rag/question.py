@@ -67,6 +67,7 @@ MIN_CORRECTABLE = 4  # shorter unknown words are not corrected ("im", "lol")
 MAX_EDIT = 2  # for words of LONG_WORD letters or more; one edit below
 LONG_WORD = 7
 MIN_PART = 4  # a compound's parts have at least this many letters ("head"+"wear")
+NO_SLIP_COST = 0.6  # an edit that is no slip of the fingers costs this much more than one that is
 COMMON_COUNT = 100_000  # English words this frequent are what a typo is corrected to
 # Discourse markers and chat words people put around a question. General English, not corpus words.
 CHATTER = frozenset(
@@ -230,16 +231,57 @@ class Vocabulary:
     def known(self, term: str) -> bool:
         return self.df.get(term, 0) > 0
 
-    def correct(self, term: str) -> str:
-        """The most frequent corpus stem closest to `term`, or "" when none is close enough."""
-        if len(term) < MIN_CORRECTABLE or not self.df:
-            return ""
+    def correct(self, term: str, word: str = "") -> str:
+        """The corpus stem closest to `term` (`nearest`), or "" when none is close enough."""
+        return self.nearest(term, word)[0]
+
+    def nearest(self, term: str, word: str = "") -> tuple[str, bool]:
+        """The corpus stem the typed `word` (stemmed: `term`) most likely stands for, and whether
+        typing it so is a slip of the fingers (`slip`); ("", False) when none is close enough.
+
+        Candidates are the corpus stems within the edit distance of `term` (symspellpy) and the
+        stems of the English words one edit from `word` itself (unless `word` is a common English
+        word: "router" is no typo of "routed"), so a typo the stemmer reads apart
+        ("monthd" for "months", "rase" for "raise") still finds its word. The cheapest wins: an
+        edit that is a slip costs 1, one that is not `NO_SLIP_COST` more ("limt" reads as "limit",
+        a letter left out, not "list", a far key); among equally cheap ones, the most frequent."""
+        if max(len(term), len(word)) < MIN_CORRECTABLE or not self.df:
+            return "", False
         from symspellpy import Verbosity
 
+        costs: dict[str, tuple[float, bool]] = {}
+
+        def offer(stem_: str, distance: int, slipped: bool) -> None:
+            cost = distance + (0.0 if slipped else NO_SLIP_COST)
+            if stem_ not in costs or cost < costs[stem_][0]:
+                costs[stem_] = (cost, slipped)
+
         distance = MAX_EDIT if len(term) >= LONG_WORD else 1
-        found = self._spell().lookup(term, Verbosity.CLOSEST, max_edit_distance=distance)  # type: ignore[attr-defined]
-        found = [s for s in found if s.term != term and s.term[:1] == term[:1]]
-        return str(max(found, key=lambda s: s.count).term) if found else ""
+        found = []
+        if len(term) >= MIN_CORRECTABLE:
+            found = self._spell().lookup(term, Verbosity.ALL, max_edit_distance=distance)  # type: ignore[attr-defined]
+        for s in found:
+            if s.term != term and s.term[:1] == term[:1]:
+                offer(str(s.term), int(s.distance), s.distance > 1 or slip(term, str(s.term)))
+        if word and len(word) >= MIN_CORRECTABLE and english_frequency(word) < NAME_FREQUENCY:
+            # an English word one edit away, or an uninflected one ("tower", a name): a non-word
+            # the stemmer happens to cut to a corpus stem ("paide": "paid") is no candidate
+            counts = english_counts()
+            edits = sorted(e for e in _one_edit(word) if e[:1] == word[:1] and e != word)
+            for edit, key in zip(edits, stems(edits), strict=True):
+                if key != term and self.df.get(key, 0) > 0 and (edit in counts or key == edit):
+                    offer(key, 1, slip(word, edit))
+        if not costs:
+            return "", False
+        best = min(costs, key=lambda t: (costs[t][0], -self.df.get(t, 0), t))
+        return best, costs[best][1]
+
+    def lengthened(self, word: str) -> str:
+        """The most frequent corpus stem of a word one letter longer than the short `word`, its
+        first letter the same: the word typed with a letter left out ("grl" for "girl"), or ""."""
+        edits = sorted(e for e in _one_edit(word) if len(e) == len(word) + 1 and e[:1] == word[:1])
+        found = [(self.df.get(k, 0), k) for k in stems(edits) if self.df.get(k, 0) > 0]
+        return max(found)[1] if found else ""
 
     def expand(self, term: str, word: str = "") -> str:
         """The most frequent corpus stem `term` abbreviates ("recon" -> "reconnaiss"), or "".
@@ -402,15 +444,16 @@ def usually_capitalised(word: str) -> bool:
     return len(upper) == 1 and upper[0] * CASED_RATIO < lower[0]
 
 
-def name_like(word: str, near: str, typed: str = "") -> bool:
+def name_like(word: str, near: str, typed: str = "", slipped: bool | None = None) -> bool:
     """Whether `word`, corrected to `near` (a corpus stem or a common English word), is rather a
     name: no whole word of the bundled vocabulary, `typed` (`word` or its stem) no slip of the
-    fingers typing `near` (`slip`), and `word` far rarer in English (`NAME_RARITY` orders of
+    fingers typing `near` (`slip`, or `slipped` when the caller has judged it), and `word` far
+    rarer in English (`NAME_RARITY` orders of
     magnitude: "messi" against "mess", "ronaldo" against "ronald")."""
     return (
         bool(near)
         and word not in english_words()
-        and not slip(typed or word, near)
+        and not (slip(typed or word, near) if slipped is None else slipped)
         and english_frequency(word) + NAME_RARITY < english_frequency(near)
     )
 
@@ -436,6 +479,7 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
     corrected: list[tuple[str, str]] = []
     unknown: list[str] = []
     unseen: list[str] = []  # every uncorrectable word the articles never use
+    frequency: dict[str, float] = {}  # the English frequency of a typo's English word
     english = english_words()
     for term, word in focus:
         if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS:
@@ -448,19 +492,23 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         if word not in names and frame_typo(word):
             continue  # "wich": the question's frame, mistyped
         if len(word) < MIN_CORRECTABLE and word not in names:
-            if acronym(word):  # "imf", "nhs": a body the articles never mention, however it is typed
+            if acronym(word) and len(word) == MIN_CORRECTABLE - 1 and (fix := vocab.lengthened(word)):
+                corrected.append((word, fix))  # "grl", "lnd": a corpus word with a letter left out
+                kept.append((fix, word))
+            elif acronym(word):  # "imf", "nhs": a body the articles never mention, however it is typed
                 unknown.append(word)
                 unseen.append(word)
             continue  # "ppl", "u", "abt": chat shorthand, too short to read as a name
-        spelled = vocab.correct(term)
+        spelled, slipped = vocab.nearest(term, word)
         fixed = spelled or vocab.expand(term, word)
         english_fix = english_correction(word)
         if not fixed and english_fix:
             # a typo of an English word the articles use, its stem too far from theirs ("congestoin")
             fixed = stem(english_fix) if vocab.known(stem(english_fix)) else ""
         # a name when no correction, of the corpus's or of English, reads as a slip of the fingers
-        nearest = [(typed, near) for typed, near in ((term, spelled), (word, english_fix)) if near]
-        if word not in names and nearest and all(name_like(word, near, typed) for typed, near in nearest):
+        english_slip = bool(english_fix) and slip(word, english_fix)
+        nearest = [(near, ok) for near, ok in ((spelled, slipped), (english_fix, english_slip)) if near]
+        if word not in names and nearest and all(name_like(word, near, slipped=ok) for near, ok in nearest):
             unknown.append(word)  # "messi" is no typo of "mess": a name the articles never mention
             unseen.append(word)
         elif fixed and not (word in english and word not in names):
@@ -478,6 +526,11 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         elif (word in english or english_typo(word)) and word not in names:
             kept.append((term, word))  # an English word the articles never use ("colour"): still asked
             unseen.append(word)
+        elif english_slip and word not in names:
+            # a slip typing an English word the articles never use ("paoyff"): asked as that word
+            kept.append((stem(english_fix), word))
+            unseen.append(word)
+            frequency[word] = english_frequency(english_fix)
         else:
             unknown.append(word)
             unseen.append(word)
@@ -485,5 +538,5 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         focus=tuple(dict(kept).items()),
         corrected=tuple(corrected),
         unknown=tuple(unknown),
-        unseen=tuple((w, english_frequency(w)) for w in unseen),
+        unseen=tuple((w, frequency.get(w, english_frequency(w))) for w in unseen),
     )
