@@ -222,3 +222,48 @@ def test_a_mistyped_function_word_is_frame_not_a_name() -> None:
     reading = read((("wich", "wich"), ("gift", "gifts")), (), vocab)
     assert "wich" not in reading.unknown
     assert ("gift", "gifts") in reading.focus
+
+
+# -- typos read as the corpus word they stand for (session 12) ------------------------------
+
+TOWN = (
+    "The town list was long. The town list grew. The town hall put the town list online. "
+    "A girl was rescued from the old clock tower after the speed limit was cut for three months. "
+    "The town council met the girl's family."
+)
+
+
+def town(question: str) -> Reading:
+    q = analyse(question)
+    return read(q.focus, q.names, Vocabulary(Counter(content_terms(TOWN))))
+
+
+def test_a_slip_of_the_fingers_wins_over_a_more_frequent_word_one_edit_away() -> None:
+    # "towr" is one edit from "town" (frequent, a far key) and from "tower" (a letter left out)
+    r = town("how old was the clock towr")
+    assert ("towr", "tower") in r.corrected and r.unknown == ()
+    r = town("what is the speed limt")
+    assert ("limt", "limit") in r.corrected and r.unknown == ()
+    # "monthd": "months" with a neighbouring key; its stem is one edit from no corpus stem's
+    r = town("did they cut it after three monthd")
+    assert ("monthd", "month") in r.corrected and r.unknown == ()
+
+
+def test_a_short_word_with_a_letter_left_out_is_no_acronym() -> None:
+    r = town("how old was the grl they rescued")
+    assert ("grl", "girl") in r.corrected and r.unknown == ()
+    # a short word no corpus word continues is still an acronym the articles never mention
+    assert town("what did the imf say about the tower").unknown == ("imf",)
+
+
+def test_a_slip_typing_an_english_word_the_articles_lack_is_asked_not_a_name() -> None:
+    r = town("how big was the mayors paoyff")
+    assert r.unknown == () and "paoyff" in dict(r.unseen)
+    assert dict(r.unseen)["paoyff"] > 5.0  # read with the frequency of "payoff", not as a rare name
+
+
+def test_words_and_names_stay_what_they_are() -> None:
+    # common English words are not typos of corpus words one edit away ("router": "routed")
+    assert not any(w == "router" for w, _ in town("how do i reset my wifi router").corrected)
+    assert town("what did zelensky say about the tower").unknown == ("zelensky",)
+    assert town("did messi visit the town hall").unknown == ("messi",)
