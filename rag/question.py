@@ -7,8 +7,15 @@ Chroma's chunks per index version):
 
 - a word the articles use is focus, weighted by its IDF;
 - a word they never use is corrected to the closest term they do use
-  (symspellpy, Damerau-Levenshtein over the corpus stems, the most frequent of the
-  closest), so "trian" reads as "train" and "spaceprot" as "spaceport";
+  (symspellpy, Damerau-Levenshtein over the corpus stems, and the stems of the English
+  words one edit from the typed word, so a typo the stemmer cuts apart still finds its
+  word: "monthd" for "months"); an edit that is a slip of the fingers (`slip`) is cheaper
+  than one that is not, and among equally cheap ones the most frequent wins, so "trian"
+  reads as "train", "spaceprot" as "spaceport" and "limt" as "limit", not "list";
+- a short word with a letter left out ("grl", "lnd") reads as the corpus word, not as an
+  acronym, and a word with two left out ("drout", "hapend": spelling as said) as the
+  corpus word or common English word it is the rest of; a slip typing an English word the
+  articles never use ("paoyff") is asked as that word, not read as a name;
 - an uncorrectable word that is not an English word (not a whole word of the
   embedding model's WordPiece vocabulary, which ships with the model) is a name
   the articles never mention ("zelensky", "kalashnikov"): essential, so the
@@ -178,6 +185,21 @@ def _common_words() -> dict[str, int]:
     return {w: n for w, n in english_counts().items() if n >= COMMON_COUNT and len(w) >= MIN_CORRECTABLE}
 
 
+@lru_cache(maxsize=1)
+def _by_shape() -> dict[tuple[str, int], list[str]]:
+    """The common English words by first letter and length."""
+    shapes: dict[tuple[str, int], list[str]] = {}
+    for word in sorted(_common_words()):
+        shapes.setdefault((word[:1], len(word)), []).append(word)
+    return shapes
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Whether `short` is `long` with letters left out."""
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
 def _one_edit(word: str) -> set[str]:
     """Every string one deletion, transposition, substitution or insertion from `word`."""
     letters = "abcdefghijklmnopqrstuvwxyz"
@@ -226,6 +248,7 @@ class Vocabulary:
     def __init__(self, df: Mapping[str, int]):
         self.df = df
         self._speller: object | None = None
+        self._by_shape: dict[tuple[str, int], list[str]] | None = None
         self._lock = threading.Lock()
 
     def known(self, term: str) -> bool:
@@ -283,6 +306,22 @@ class Vocabulary:
         found = [(self.df.get(k, 0), k) for k in stems(edits) if self.df.get(k, 0) > 0]
         return max(found)[1] if found else ""
 
+    def two_dropped(self, word: str) -> str:
+        """The most frequent corpus stem of a word (a corpus term or a common English word) that is
+        `word` with two letters put back, its first letter the same: two letters left out, which
+        spelling as said often does ("drout" for "drought", "hapend" for "happened"), or ""."""
+        if len(word) < MIN_CORRECTABLE + 1 or english_frequency(word) >= NAME_FREQUENCY:
+            return ""  # a common English word ("hacks") is no typo of a longer one ("hackers")
+        size, first = len(word) + 2, word[:1]
+        longer = self._shapes().get((first, size), [])
+        english = _by_shape().get((first, size), [])
+        found = {
+            key
+            for key, full in [*((t, t) for t in longer), *zip(stems(english), english, strict=True)]
+            if self.df.get(key, 0) > 0 and _subsequence(word, full)
+        }
+        return max(found, key=lambda t: (self.df[t], t)) if found else ""
+
     def expand(self, term: str, word: str = "") -> str:
         """The most frequent corpus stem `term` abbreviates ("recon" -> "reconnaiss"), or "".
 
@@ -297,6 +336,17 @@ class Vocabulary:
             if n > 0 and len(t) > len(term) + 1 and t.startswith(term) and t.startswith(typed)
         ]
         return max(longer)[1] if longer else ""
+
+    def _shapes(self) -> dict[tuple[str, int], list[str]]:
+        """The corpus terms by first letter and length, built once."""
+        with self._lock:
+            if self._by_shape is None:
+                shapes: dict[tuple[str, int], list[str]] = {}
+                for term, count in self.df.items():
+                    if count > 0 and term.isalpha():
+                        shapes.setdefault((term[:1], len(term)), []).append(term)
+                self._by_shape = shapes
+            return self._by_shape
 
     def _spell(self) -> object:
         with self._lock:
@@ -531,6 +581,9 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
             kept.append((stem(english_fix), word))
             unseen.append(word)
             frequency[word] = english_frequency(english_fix)
+        elif word not in names and (fix := vocab.two_dropped(word)):
+            corrected.append((word, fix))  # "drout": "drought" with two letters left out
+            kept.append((fix, word))
         else:
             unknown.append(word)
             unseen.append(word)

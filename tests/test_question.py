@@ -267,3 +267,15 @@ def test_words_and_names_stay_what_they_are() -> None:
     assert not any(w == "router" for w, _ in town("how do i reset my wifi router").corrected)
     assert town("what did zelensky say about the tower").unknown == ("zelensky",)
     assert town("did messi visit the town hall").unknown == ("messi",)
+
+
+def test_two_letters_left_out_read_as_the_corpus_word() -> None:
+    v = Vocabulary(Counter(content_terms("The drought hit farmers. What happened next was a relief fund.")))
+    q = analyse("how much aid did farmers get for the drout")
+    assert ("drout", "drought") in read(q.focus, q.names, v).corrected
+    q = analyse("wat hapend to the fund")
+    r = read(q.focus, q.names, v)
+    assert ("hapend", "happen") in r.corrected and r.unknown == ()
+    # a common English word is no typo of a longer one; a name stays unknown
+    q = analyse("what did peskov say about the drought")
+    assert read(q.focus, q.names, v).unknown == ("peskov",)
