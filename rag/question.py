@@ -468,6 +468,16 @@ def slip(typed: str, meant: str) -> bool:
     return True
 
 
+def typo_of_english(term: str, word: str) -> bool:
+    """Whether the typed `word`, read as the term `term` (a correction, `read`: "rwopen" as
+    "reopen", "hapend" as "happen"), stands for a common English word, not a name: the question
+    asks for that word, so no passage must write the typo as a name."""
+    if not term or stem(word) == term:
+        return False
+    count = max(english_counts().get(term, 0), _stem_counts().get(term, 0))  # "separ": "separate"
+    return math.log10(1 + count) >= NAME_FREQUENCY
+
+
 def reads_as_name(word: str) -> bool:
     """Whether a word typed in lowercase reads as a name: web text writes it capitalised ("dmitry",
     "rafael") or it is too rare in English to be a common word ("peskov", "ostbridge"); "lawyer",

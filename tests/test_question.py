@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from rag.extractive import analyse
 from rag.question import Reading, Vocabulary, english_typo, read, usually_capitalised
@@ -279,3 +280,18 @@ def test_two_letters_left_out_read_as_the_corpus_word() -> None:
     # a common English word is no typo of a longer one; a name stays unknown
     q = analyse("what did peskov say about the drought")
     assert read(q.focus, q.names, v).unknown == ("peskov",)
+
+
+def test_a_typo_read_as_a_common_word_is_no_name_the_passages_must_write() -> None:
+    from rag.extractive import _essential
+    from rag.question import typo_of_english
+
+    assert typo_of_english("happen", "hapend") and typo_of_english("separ", "seperate")
+    # a typo of a name, or a name typed right, stays a name; so does an uncorrected word
+    assert not typo_of_english("valcor", "vlacor") and not typo_of_english("telvara", "telvaras")
+    assert not typo_of_english("", "berit")
+    q = analyse("wat hapend to the wafer line at pennicks")
+    v = Vocabulary(Counter(content_terms("Pennicks closed its wafer line. What happened next?")))
+    focused = replace(q, focus=read(q.focus, q.names, v).focus)
+    essential = {e.word for e in _essential(focused)}
+    assert "hapend" not in essential and "pennicks" in essential
