@@ -200,11 +200,13 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in letters for ch in short)
 
 
-def _one_edit(word: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion from `word`."""
+@lru_cache(maxsize=4096)
+def _one_edit(word: str) -> frozenset[str]:
+    """Every string one deletion, transposition, substitution or insertion from `word` (cached:
+    one unseen word is read by several readers)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return (
+    return frozenset(
         {a + b[1:] for a, b in splits if b}
         | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
         | {a + c + b[1:] for a, b in splits if b for c in letters}
@@ -290,9 +292,9 @@ class Vocabulary:
             # an English word one edit away, or an uninflected one ("tower", a name): a non-word
             # the stemmer happens to cut to a corpus stem ("paide": "paid") is no candidate
             counts = english_counts()
-            edits = sorted(e for e in _one_edit(word) if e[:1] == word[:1] and e != word)
-            for edit, key in zip(edits, stems(edits), strict=True):
-                if key != term and self.df.get(key, 0) > 0 and (edit in counts or key == edit):
+            for edit in sorted(e for e in _one_edit(word) if e[:1] == word[:1] and e != word):
+                key = stem(edit) if edit in counts else edit
+                if key != term and self.df.get(key, 0) > 0:
                     offer(key, 1, slip(word, edit))
         if not costs:
             return "", False
@@ -303,7 +305,9 @@ class Vocabulary:
         """The most frequent corpus stem of a word one letter longer than the short `word`, its
         first letter the same: the word typed with a letter left out ("grl" for "girl"), or ""."""
         edits = sorted(e for e in _one_edit(word) if len(e) == len(word) + 1 and e[:1] == word[:1])
-        found = [(self.df.get(k, 0), k) for k in stems(edits) if self.df.get(k, 0) > 0]
+        counts = english_counts()
+        keys = [stem(e) if e in counts else e for e in edits]
+        found = [(self.df.get(k, 0), k) for k in keys if self.df.get(k, 0) > 0]
         return max(found)[1] if found else ""
 
     def two_dropped(self, word: str) -> str:
@@ -314,12 +318,9 @@ class Vocabulary:
             return ""  # a common English word ("hacks") is no typo of a longer one ("hackers")
         size, first = len(word) + 2, word[:1]
         longer = self._shapes().get((first, size), [])
-        english = _by_shape().get((first, size), [])
-        found = {
-            key
-            for key, full in [*((t, t) for t in longer), *zip(stems(english), english, strict=True)]
-            if self.df.get(key, 0) > 0 and _subsequence(word, full)
-        }
+        english = [w for w in _by_shape().get((first, size), []) if _subsequence(word, w)]
+        found = {t for t in longer if _subsequence(word, t)}
+        found |= {key for key in map(stem, english) if self.df.get(key, 0) > 0}
         return max(found, key=lambda t: (self.df[t], t)) if found else ""
 
     def expand(self, term: str, word: str = "") -> str:
