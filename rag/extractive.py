@@ -214,6 +214,7 @@ from rag.question import (
     spelled_out,
     spelled_phrases,
     strip_chatter,
+    typo_of_english,
     usually_capitalised,
     vocabulary,
 )
@@ -2134,7 +2135,7 @@ def _essential(q: Question) -> list[Essential]:
             if not (w.isdigit() or NUMBER_UNIT.fullmatch(w)):  # numbers are read above
                 # "q2" is also stated as "second quarter" (`rag.mentions.number_values`)
                 out.append(Essential(w, t, forms=(w,) if mentions.PERIOD_CODE.fullmatch(w) else ()))
-        elif not mentions.is_english(w):
+        elif not mentions.is_english(w) and not typo_of_english(t, w):  # "rwopen" read as "reopen"
             out.append(Essential(w, t))
     return out
 

@@ -7,8 +7,15 @@ Chroma's chunks per index version):
 
 - a word the articles use is focus, weighted by its IDF;
 - a word they never use is corrected to the closest term they do use
-  (symspellpy, Damerau-Levenshtein over the corpus stems, the most frequent of the
-  closest), so "trian" reads as "train" and "spaceprot" as "spaceport";
+  (symspellpy, Damerau-Levenshtein over the corpus stems, and the stems of the English
+  words one edit from the typed word, so a typo the stemmer cuts apart still finds its
+  word: "monthd" for "months"); an edit that is a slip of the fingers (`slip`) is cheaper
+  than one that is not, and among equally cheap ones the most frequent wins, so "trian"
+  reads as "train", "spaceprot" as "spaceport" and "limt" as "limit", not "list";
+- a short word with a letter left out ("grl", "lnd") reads as the corpus word, not as an
+  acronym, and a word with two left out ("drout", "hapend": spelling as said) as the
+  corpus word or common English word it is the rest of; a slip typing an English word the
+  articles never use ("paoyff") is asked as that word, not read as a name;
 - an uncorrectable word that is not an English word (not a whole word of the
   embedding model's WordPiece vocabulary, which ships with the model) is a name
   the articles never mention ("zelensky", "kalashnikov"): essential, so the
@@ -67,6 +74,7 @@ MIN_CORRECTABLE = 4  # shorter unknown words are not corrected ("im", "lol")
 MAX_EDIT = 2  # for words of LONG_WORD letters or more; one edit below
 LONG_WORD = 7
 MIN_PART = 4  # a compound's parts have at least this many letters ("head"+"wear")
+NO_SLIP_COST = 0.6  # an edit that is no slip of the fingers costs this much more than one that is
 COMMON_COUNT = 100_000  # English words this frequent are what a typo is corrected to
 # Discourse markers and chat words people put around a question. General English, not corpus words.
 CHATTER = frozenset(
@@ -177,11 +185,28 @@ def _common_words() -> dict[str, int]:
     return {w: n for w, n in english_counts().items() if n >= COMMON_COUNT and len(w) >= MIN_CORRECTABLE}
 
 
-def _one_edit(word: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion from `word`."""
+@lru_cache(maxsize=1)
+def _by_shape() -> dict[tuple[str, int], list[str]]:
+    """The common English words by first letter and length."""
+    shapes: dict[tuple[str, int], list[str]] = {}
+    for word in sorted(_common_words()):
+        shapes.setdefault((word[:1], len(word)), []).append(word)
+    return shapes
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Whether `short` is `long` with letters left out."""
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+@lru_cache(maxsize=4096)
+def _one_edit(word: str) -> frozenset[str]:
+    """Every string one deletion, transposition, substitution or insertion from `word` (cached:
+    one unseen word is read by several readers)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    return (
+    return frozenset(
         {a + b[1:] for a, b in splits if b}
         | {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
         | {a + c + b[1:] for a, b in splits if b for c in letters}
@@ -225,21 +250,78 @@ class Vocabulary:
     def __init__(self, df: Mapping[str, int]):
         self.df = df
         self._speller: object | None = None
+        self._by_shape: dict[tuple[str, int], list[str]] | None = None
         self._lock = threading.Lock()
 
     def known(self, term: str) -> bool:
         return self.df.get(term, 0) > 0
 
-    def correct(self, term: str) -> str:
-        """The most frequent corpus stem closest to `term`, or "" when none is close enough."""
-        if len(term) < MIN_CORRECTABLE or not self.df:
-            return ""
+    def correct(self, term: str, word: str = "") -> str:
+        """The corpus stem closest to `term` (`nearest`), or "" when none is close enough."""
+        return self.nearest(term, word)[0]
+
+    def nearest(self, term: str, word: str = "") -> tuple[str, bool]:
+        """The corpus stem the typed `word` (stemmed: `term`) most likely stands for, and whether
+        typing it so is a slip of the fingers (`slip`); ("", False) when none is close enough.
+
+        Candidates are the corpus stems within the edit distance of `term` (symspellpy) and the
+        stems of the English words one edit from `word` itself (unless `word` is a common English
+        word: "router" is no typo of "routed"), so a typo the stemmer reads apart
+        ("monthd" for "months", "rase" for "raise") still finds its word. The cheapest wins: an
+        edit that is a slip costs 1, one that is not `NO_SLIP_COST` more ("limt" reads as "limit",
+        a letter left out, not "list", a far key); among equally cheap ones, the most frequent."""
+        if max(len(term), len(word)) < MIN_CORRECTABLE or not self.df:
+            return "", False
         from symspellpy import Verbosity
 
+        costs: dict[str, tuple[float, bool]] = {}
+
+        def offer(stem_: str, distance: int, slipped: bool) -> None:
+            cost = distance + (0.0 if slipped else NO_SLIP_COST)
+            if stem_ not in costs or cost < costs[stem_][0]:
+                costs[stem_] = (cost, slipped)
+
         distance = MAX_EDIT if len(term) >= LONG_WORD else 1
-        found = self._spell().lookup(term, Verbosity.CLOSEST, max_edit_distance=distance)  # type: ignore[attr-defined]
-        found = [s for s in found if s.term != term and s.term[:1] == term[:1]]
-        return str(max(found, key=lambda s: s.count).term) if found else ""
+        found = []
+        if len(term) >= MIN_CORRECTABLE:
+            found = self._spell().lookup(term, Verbosity.ALL, max_edit_distance=distance)  # type: ignore[attr-defined]
+        for s in found:
+            if s.term != term and s.term[:1] == term[:1]:
+                offer(str(s.term), int(s.distance), s.distance > 1 or slip(term, str(s.term)))
+        if word and len(word) >= MIN_CORRECTABLE and english_frequency(word) < NAME_FREQUENCY:
+            # an English word one edit away, or an uninflected one ("tower", a name): a non-word
+            # the stemmer happens to cut to a corpus stem ("paide": "paid") is no candidate
+            counts = english_counts()
+            for edit in sorted(e for e in _one_edit(word) if e[:1] == word[:1] and e != word):
+                key = stem(edit) if edit in counts else edit
+                if key != term and self.df.get(key, 0) > 0:
+                    offer(key, 1, slip(word, edit))
+        if not costs:
+            return "", False
+        best = min(costs, key=lambda t: (costs[t][0], -self.df.get(t, 0), t))
+        return best, costs[best][1]
+
+    def lengthened(self, word: str) -> str:
+        """The most frequent corpus stem of a word one letter longer than the short `word`, its
+        first letter the same: the word typed with a letter left out ("grl" for "girl"), or ""."""
+        edits = sorted(e for e in _one_edit(word) if len(e) == len(word) + 1 and e[:1] == word[:1])
+        counts = english_counts()
+        keys = [stem(e) if e in counts else e for e in edits]
+        found = [(self.df.get(k, 0), k) for k in keys if self.df.get(k, 0) > 0]
+        return max(found)[1] if found else ""
+
+    def two_dropped(self, word: str) -> str:
+        """The most frequent corpus stem of a word (a corpus term or a common English word) that is
+        `word` with two letters put back, its first letter the same: two letters left out, which
+        spelling as said often does ("drout" for "drought", "hapend" for "happened"), or ""."""
+        if len(word) < MIN_CORRECTABLE + 1 or english_frequency(word) >= NAME_FREQUENCY:
+            return ""  # a common English word ("hacks") is no typo of a longer one ("hackers")
+        size, first = len(word) + 2, word[:1]
+        longer = self._shapes().get((first, size), [])
+        english = [w for w in _by_shape().get((first, size), []) if _subsequence(word, w)]
+        found = {t for t in longer if _subsequence(word, t)}
+        found |= {key for key in map(stem, english) if self.df.get(key, 0) > 0}
+        return max(found, key=lambda t: (self.df[t], t)) if found else ""
 
     def expand(self, term: str, word: str = "") -> str:
         """The most frequent corpus stem `term` abbreviates ("recon" -> "reconnaiss"), or "".
@@ -255,6 +337,17 @@ class Vocabulary:
             if n > 0 and len(t) > len(term) + 1 and t.startswith(term) and t.startswith(typed)
         ]
         return max(longer)[1] if longer else ""
+
+    def _shapes(self) -> dict[tuple[str, int], list[str]]:
+        """The corpus terms by first letter and length, built once."""
+        with self._lock:
+            if self._by_shape is None:
+                shapes: dict[tuple[str, int], list[str]] = {}
+                for term, count in self.df.items():
+                    if count > 0 and term.isalpha():
+                        shapes.setdefault((term[:1], len(term)), []).append(term)
+                self._by_shape = shapes
+            return self._by_shape
 
     def _spell(self) -> object:
         with self._lock:
@@ -376,6 +469,16 @@ def slip(typed: str, meant: str) -> bool:
     return True
 
 
+def typo_of_english(term: str, word: str) -> bool:
+    """Whether the typed `word`, read as the term `term` (a correction, `read`: "rwopen" as
+    "reopen", "hapend" as "happen"), stands for a common English word, not a name: the question
+    asks for that word, so no passage must write the typo as a name."""
+    if not term or stem(word) == term:
+        return False
+    count = max(english_counts().get(term, 0), _stem_counts().get(term, 0))  # "separ": "separate"
+    return math.log10(1 + count) >= NAME_FREQUENCY
+
+
 def reads_as_name(word: str) -> bool:
     """Whether a word typed in lowercase reads as a name: web text writes it capitalised ("dmitry",
     "rafael") or it is too rare in English to be a common word ("peskov", "ostbridge"); "lawyer",
@@ -402,15 +505,16 @@ def usually_capitalised(word: str) -> bool:
     return len(upper) == 1 and upper[0] * CASED_RATIO < lower[0]
 
 
-def name_like(word: str, near: str, typed: str = "") -> bool:
+def name_like(word: str, near: str, typed: str = "", slipped: bool | None = None) -> bool:
     """Whether `word`, corrected to `near` (a corpus stem or a common English word), is rather a
     name: no whole word of the bundled vocabulary, `typed` (`word` or its stem) no slip of the
-    fingers typing `near` (`slip`), and `word` far rarer in English (`NAME_RARITY` orders of
+    fingers typing `near` (`slip`, or `slipped` when the caller has judged it), and `word` far
+    rarer in English (`NAME_RARITY` orders of
     magnitude: "messi" against "mess", "ronaldo" against "ronald")."""
     return (
         bool(near)
         and word not in english_words()
-        and not slip(typed or word, near)
+        and not (slip(typed or word, near) if slipped is None else slipped)
         and english_frequency(word) + NAME_RARITY < english_frequency(near)
     )
 
@@ -436,6 +540,7 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
     corrected: list[tuple[str, str]] = []
     unknown: list[str] = []
     unseen: list[str] = []  # every uncorrectable word the articles never use
+    frequency: dict[str, float] = {}  # the English frequency of a typo's English word
     english = english_words()
     for term, word in focus:
         if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS:
@@ -448,19 +553,23 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         if word not in names and frame_typo(word):
             continue  # "wich": the question's frame, mistyped
         if len(word) < MIN_CORRECTABLE and word not in names:
-            if acronym(word):  # "imf", "nhs": a body the articles never mention, however it is typed
+            if acronym(word) and len(word) == MIN_CORRECTABLE - 1 and (fix := vocab.lengthened(word)):
+                corrected.append((word, fix))  # "grl", "lnd": a corpus word with a letter left out
+                kept.append((fix, word))
+            elif acronym(word):  # "imf", "nhs": a body the articles never mention, however it is typed
                 unknown.append(word)
                 unseen.append(word)
             continue  # "ppl", "u", "abt": chat shorthand, too short to read as a name
-        spelled = vocab.correct(term)
+        spelled, slipped = vocab.nearest(term, word)
         fixed = spelled or vocab.expand(term, word)
         english_fix = english_correction(word)
         if not fixed and english_fix:
             # a typo of an English word the articles use, its stem too far from theirs ("congestoin")
             fixed = stem(english_fix) if vocab.known(stem(english_fix)) else ""
         # a name when no correction, of the corpus's or of English, reads as a slip of the fingers
-        nearest = [(typed, near) for typed, near in ((term, spelled), (word, english_fix)) if near]
-        if word not in names and nearest and all(name_like(word, near, typed) for typed, near in nearest):
+        english_slip = bool(english_fix) and slip(word, english_fix)
+        nearest = [(near, ok) for near, ok in ((spelled, slipped), (english_fix, english_slip)) if near]
+        if word not in names and nearest and all(name_like(word, near, slipped=ok) for near, ok in nearest):
             unknown.append(word)  # "messi" is no typo of "mess": a name the articles never mention
             unseen.append(word)
         elif fixed and not (word in english and word not in names):
@@ -478,6 +587,14 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         elif (word in english or english_typo(word)) and word not in names:
             kept.append((term, word))  # an English word the articles never use ("colour"): still asked
             unseen.append(word)
+        elif english_slip and word not in names:
+            # a slip typing an English word the articles never use ("paoyff"): asked as that word
+            kept.append((stem(english_fix), word))
+            unseen.append(word)
+            frequency[word] = english_frequency(english_fix)
+        elif word not in names and (fix := vocab.two_dropped(word)):
+            corrected.append((word, fix))  # "drout": "drought" with two letters left out
+            kept.append((fix, word))
         else:
             unknown.append(word)
             unseen.append(word)
@@ -485,5 +602,5 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         focus=tuple(dict(kept).items()),
         corrected=tuple(corrected),
         unknown=tuple(unknown),
-        unseen=tuple((w, english_frequency(w)) for w in unseen),
+        unseen=tuple((w, frequency.get(w, english_frequency(w))) for w in unseen),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from rag.extractive import analyse
 from rag.question import Reading, Vocabulary, english_typo, read, usually_capitalised
@@ -222,3 +223,75 @@ def test_a_mistyped_function_word_is_frame_not_a_name() -> None:
     reading = read((("wich", "wich"), ("gift", "gifts")), (), vocab)
     assert "wich" not in reading.unknown
     assert ("gift", "gifts") in reading.focus
+
+
+# -- typos read as the corpus word they stand for (session 12) ------------------------------
+
+TOWN = (
+    "The town list was long. The town list grew. The town hall put the town list online. "
+    "A girl was rescued from the old clock tower after the speed limit was cut for three months. "
+    "The town council met the girl's family."
+)
+
+
+def town(question: str) -> Reading:
+    q = analyse(question)
+    return read(q.focus, q.names, Vocabulary(Counter(content_terms(TOWN))))
+
+
+def test_a_slip_of_the_fingers_wins_over_a_more_frequent_word_one_edit_away() -> None:
+    # "towr" is one edit from "town" (frequent, a far key) and from "tower" (a letter left out)
+    r = town("how old was the clock towr")
+    assert ("towr", "tower") in r.corrected and r.unknown == ()
+    r = town("what is the speed limt")
+    assert ("limt", "limit") in r.corrected and r.unknown == ()
+    # "monthd": "months" with a neighbouring key; its stem is one edit from no corpus stem's
+    r = town("did they cut it after three monthd")
+    assert ("monthd", "month") in r.corrected and r.unknown == ()
+
+
+def test_a_short_word_with_a_letter_left_out_is_no_acronym() -> None:
+    r = town("how old was the grl they rescued")
+    assert ("grl", "girl") in r.corrected and r.unknown == ()
+    # a short word no corpus word continues is still an acronym the articles never mention
+    assert town("what did the imf say about the tower").unknown == ("imf",)
+
+
+def test_a_slip_typing_an_english_word_the_articles_lack_is_asked_not_a_name() -> None:
+    r = town("how big was the mayors paoyff")
+    assert r.unknown == () and "paoyff" in dict(r.unseen)
+    assert dict(r.unseen)["paoyff"] > 5.0  # read with the frequency of "payoff", not as a rare name
+
+
+def test_words_and_names_stay_what_they_are() -> None:
+    # common English words are not typos of corpus words one edit away ("router": "routed")
+    assert not any(w == "router" for w, _ in town("how do i reset my wifi router").corrected)
+    assert town("what did zelensky say about the tower").unknown == ("zelensky",)
+    assert town("did messi visit the town hall").unknown == ("messi",)
+
+
+def test_two_letters_left_out_read_as_the_corpus_word() -> None:
+    v = Vocabulary(Counter(content_terms("The drought hit farmers. What happened next was a relief fund.")))
+    q = analyse("how much aid did farmers get for the drout")
+    assert ("drout", "drought") in read(q.focus, q.names, v).corrected
+    q = analyse("wat hapend to the fund")
+    r = read(q.focus, q.names, v)
+    assert ("hapend", "happen") in r.corrected and r.unknown == ()
+    # a common English word is no typo of a longer one; a name stays unknown
+    q = analyse("what did peskov say about the drought")
+    assert read(q.focus, q.names, v).unknown == ("peskov",)
+
+
+def test_a_typo_read_as_a_common_word_is_no_name_the_passages_must_write() -> None:
+    from rag.extractive import _essential
+    from rag.question import typo_of_english
+
+    assert typo_of_english("happen", "hapend") and typo_of_english("separ", "seperate")
+    # a typo of a name, or a name typed right, stays a name; so does an uncorrected word
+    assert not typo_of_english("valcor", "vlacor") and not typo_of_english("telvara", "telvaras")
+    assert not typo_of_english("", "berit")
+    q = analyse("wat hapend to the wafer line at pennicks")
+    v = Vocabulary(Counter(content_terms("Pennicks closed its wafer line. What happened next?")))
+    focused = replace(q, focus=read(q.focus, q.names, v).focus)
+    essential = {e.word for e in _essential(focused)}
+    assert "hapend" not in essential and "pennicks" in essential
