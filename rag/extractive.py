@@ -183,6 +183,7 @@ from numpy.typing import NDArray
 
 from rag import attribute as attributes
 from rag import coverage as coverages
+from rag import explain as explaining
 from rag import leadpick, mentions, modality, paraphrase, pickart, quantity, samesent, timeframe, wordvec
 from rag import opinion as opinions
 from rag import policy as policies
@@ -259,6 +260,7 @@ CONTINUE_CUE_COSINE = 0.35  # ... or this similar when it signals continuation (
 MAX_CONTINUATIONS = 2
 HEADLINE_LEDE = True  # a headline lead is continued by its article's opening sentence
 HEADLINE_GAP = 80  # characters between a headline and that sentence (a dateline)
+LEAD_BLOCK = frozenset({"lead", "before", "displaced", "continuation"})  # roles an explanation follows
 REPLACEABLE = frozenset({"same_article", "fill"})  # quoted roles `rag.samesent` may replace (lead's article)
 SAME_ARTICLE_RATIO = 0.6  # one more sentence of the lead's article when it scores this share of the lead
 FILL_POOL = 20  # best-scoring candidates that may fill an answer place still free (`_fill`)
@@ -2404,6 +2406,11 @@ def _extract(
     lead, displaced = leadpick.relation_lead(
         q.text, lead, ranked, embed=embed, eligible=lambda c: all(map(operator.ge, lead_checks(c), checks))
     )
+    why = explaining.asked(
+        q.text
+    )  # a heading restating a why/how question announces its answer (`rag.explain`)
+    if why and explaining.heading_asks(lead.span.text, why) and (under := _adjacent(lead, raw, rep)):
+        lead = max(under, key=lambda c: c.score)
     chosen = [lead]
     lead.role = "lead"
     # the focus the lead states: a displaced lead's, when it states more (it names the topic)
@@ -2450,6 +2457,9 @@ def _extract(
         if cand not in chosen and _says_more(cand, chosen, idf):
             cand.role = "further"
             chosen.append(cand)
+    if why and (cause := explaining.explanation(why, lead, chosen, ranked, lambda c: _adjacent(c, raw, rep))):
+        cause.role = "explain"  # right after the lead's block, beyond MAX_SENTENCES if need be
+        chosen.insert(1 + max(i for i, c in enumerate(chosen) if c.role in LEAD_BLOCK), cause)
     if len(chosen) < MAX_SENTENCES:
         _same_article(chosen, ranked, lead, idf)
     if not q.listing and enumerates(q, lead):  # "who went with him": the lead lists several people
