@@ -2406,9 +2406,8 @@ def _extract(
     lead, displaced = leadpick.relation_lead(
         q.text, lead, ranked, embed=embed, eligible=lambda c: all(map(operator.ge, lead_checks(c), checks))
     )
-    why = explaining.asked(
-        q.text
-    )  # a heading restating a why/how question announces its answer (`rag.explain`)
+    # a heading restating a why/how question announces the paragraph that answers it (`rag.explain`)
+    why = explaining.asked(q.text)
     if why and explaining.heading_asks(lead.span.text, why) and (under := _adjacent(lead, raw, rep)):
         lead = max(under, key=lambda c: c.score)
     chosen = [lead]
