@@ -14,9 +14,12 @@ News states causes and means with a small closed set of grammatical marks, liste
   under it: the paragraph answers, the heading does not.
 
 `asked` reads which of the two a question asks (not "how many/much/long", not "how did X do/react":
-those ask a number or an outcome); `explains` says whether a sentence carries a mark of it;
-`heading_asks` whether a sentence is a heading that restates such a question. `pick` chooses, among
-sentences of one article, the one to quote as the explanation.
+those ask a number or an outcome); `strength` grades a sentence's marks of it (a weak mark, "after",
+"as", "since", "over", often only dates or compares); `heading_asks` says whether a sentence is a
+heading restating such a question; `explanation` chooses, among the best-ranked sentences of the
+lead's article, the one to quote when no quoted sentence explains plainly. The reader quotes it in a
+place of its own, right after the lead's block: the sentence stating the event stays (the user needs
+both), and nothing is quoted beyond the usual count unless it explains.
 
 It deliberately knows no topic words, changes no score, and never chooses a sentence of another
 article (a look-alike article's cause is no answer); whether an explaining sentence is quoted,

@@ -54,6 +54,11 @@ that directly follow it in its article while they stay on its subject
 (articles spread one list over consecutive sentences: "... also offered ...");
 a lead that is its article's headline, by the article's opening sentence
 (past the dateline), which states in full what the headline sums up.
+A why/how question ("why is valcor moving the cracker lines", "how were the thieves caught") also
+quotes, right after the lead's block and in a place of its own, the sentence of the lead's article
+that states a cause, purpose or means ("... because ...", "traced ... through ..."), or the
+paragraph under a heading restating the question ("Why it took so long."), which never leads
+itself (`rag.explain`).
 Then come sentences of a still-missing answer type, then further sentences
 scoring close to the lead that say something new, up to `MAX_SENTENCES` (one
 from an article no chosen sentence cites costs a citation, so it must also state
@@ -2456,9 +2461,6 @@ def _extract(
         if cand not in chosen and _says_more(cand, chosen, idf):
             cand.role = "further"
             chosen.append(cand)
-    if why and (cause := explaining.explanation(why, lead, chosen, ranked, lambda c: _adjacent(c, raw, rep))):
-        cause.role = "explain"  # right after the lead's block, beyond MAX_SENTENCES if need be
-        chosen.insert(1 + max(i for i, c in enumerate(chosen) if c.role in LEAD_BLOCK), cause)
     if len(chosen) < MAX_SENTENCES:
         _same_article(chosen, ranked, lead, idf)
     if not q.listing and enumerates(q, lead):  # "who went with him": the lead lists several people
@@ -2496,6 +2498,11 @@ def _extract(
     # focus reads as the lead does ("Thirty-eight patients ... have had symptoms." leads; "... the
     # outbreak of the vomiting bug ..." is quoted after it)
     quoted = _fill(chosen, ranked, idf)
+    if why and (cause := explaining.explanation(why, lead, quoted, ranked, lambda c: _adjacent(c, raw, rep))):
+        cause.role = "explain"  # right after the lead's block, a place beyond MAX_SENTENCES (`rag.explain`)
+        at = 1 + max(i for i, c in enumerate(quoted) if c.role in LEAD_BLOCK)
+        chosen.insert(at, cause)
+        quoted.insert(at, cause)
     coverage = max(
         coverage,
         paraphrase.whole_focus(
