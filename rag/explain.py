@@ -52,7 +52,7 @@ HOW_ASKED = re.compile(
     re.I,
 )
 # "how did X do / vote / react": the outcome, not a means (the last verb of the question)
-OUTCOME_VERBS = frozenset("do did does go went fare fared react reacted respond responded vote voted "
+OUTCOME_VERBS = frozenset("do go went fare fared react reacted respond responded vote voted "
                           "feel felt turn end look perform performed".split())  # fmt: skip
 
 CAUSE = re.compile(
@@ -139,14 +139,15 @@ def explanation(
 ) -> Candidate | None:
     """The sentence of the lead's article to quote as the explanation, or None.
 
-    None when a chosen sentence already explains plainly. Otherwise, among the `POOL` best-ranked
+    None when a chosen sentence of the lead's article already explains plainly (another article's
+    cause may be a look-alike's). Otherwise, among the `POOL` best-ranked
     sentences of the lead's article: the sentence right after a heading that restates the question
     (`after`: the sentences that follow one in its article), else the best-scoring one with a
     strong mark scoring `STRONG_FLOOR` of the lead, else one with a weak mark scoring `WEAK_FLOOR`.
     """
-    if any(strength(c.span.text, kind) >= 1.0 for c in chosen):
-        return None
     own = [c for c in ranked[:POOL] if c.passage.doc_id == lead.passage.doc_id]
+    if any(strength(c.span.text, kind) >= 1.0 for c in chosen if c.passage.doc_id == lead.passage.doc_id):
+        return None
     announced = [n for c in own if heading_asks(c.span.text, kind) for n in after(c)]
     options: list[tuple[float, float, Candidate]] = [(2.0, c.score, c) for c in announced]
     for cand in own:

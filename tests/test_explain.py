@@ -62,6 +62,7 @@ def quoted(ex: Extract) -> list[str]:
         ("how much did it cost", ""),
         ("how did the shares react", ""),  # an outcome, not a means
         ("how did lepps party do", ""),
+        ("how did kim get to russia, did he fly?", explain.HOW),
         ("who cut the ribbon", ""),
     ],
 )
@@ -113,6 +114,7 @@ def test_the_explanation_comes_from_the_leads_article_and_scores_enough() -> Non
     assert explain.explanation("why", lead, [lead], ranked, nothing) is cause
     assert explain.explanation("why", lead, [lead], [lead, other, faint], nothing) is None  # too faint
     assert explain.explanation("why", lead, [lead, cause], ranked, nothing) is None  # already quoted
+    assert explain.explanation("why", lead, [lead, other], ranked, nothing) is cause  # a look-alike's cause
     weak = candidate("The plant closed after the flood.", 0.4, 300)
     assert explain.explanation("why", lead, [lead], [lead, weak], nothing) is None  # a weak mark needs more
     weak.score = 0.7
