@@ -54,6 +54,11 @@ that directly follow it in its article while they stay on its subject
 (articles spread one list over consecutive sentences: "... also offered ...");
 a lead that is its article's headline, by the article's opening sentence
 (past the dateline), which states in full what the headline sums up.
+A why/how question ("why is valcor moving the cracker lines", "how were the thieves caught") also
+quotes, right after the lead's block and in a place of its own, the sentence of the lead's article
+that states a cause, purpose or means ("... because ...", "traced ... through ..."), or the
+paragraph under a heading restating the question ("Why it took so long."), which never leads
+itself (`rag.explain`).
 Then come sentences of a still-missing answer type, then further sentences
 scoring close to the lead that say something new, up to `MAX_SENTENCES` (one
 from an article no chosen sentence cites costs a citation, so it must also state
@@ -183,6 +188,7 @@ from numpy.typing import NDArray
 
 from rag import attribute as attributes
 from rag import coverage as coverages
+from rag import explain as explaining
 from rag import leadpick, mentions, modality, paraphrase, pickart, quantity, samesent, timeframe, wordvec
 from rag import opinion as opinions
 from rag import policy as policies
@@ -260,6 +266,7 @@ CONTINUE_CUE_COSINE = 0.35  # ... or this similar when it signals continuation (
 MAX_CONTINUATIONS = 2
 HEADLINE_LEDE = True  # a headline lead is continued by its article's opening sentence
 HEADLINE_GAP = 80  # characters between a headline and that sentence (a dateline)
+LEAD_BLOCK = frozenset({"lead", "before", "displaced", "continuation"})  # roles an explanation follows
 REPLACEABLE = frozenset({"same_article", "fill"})  # quoted roles `rag.samesent` may replace (lead's article)
 SAME_ARTICLE_RATIO = 0.6  # one more sentence of the lead's article when it scores this share of the lead
 FILL_POOL = 20  # best-scoring candidates that may fill an answer place still free (`_fill`)
@@ -2405,6 +2412,10 @@ def _extract(
     lead, displaced = leadpick.relation_lead(
         q.text, lead, ranked, embed=embed, eligible=lambda c: all(map(operator.ge, lead_checks(c), checks))
     )
+    # a heading restating a why/how question announces the paragraph that answers it (`rag.explain`)
+    why = explaining.asked(q.text)
+    if why and explaining.heading_asks(lead.span.text, why) and (under := _adjacent(lead, raw, rep)):
+        lead = max(under, key=lambda c: c.score)
     chosen = [lead]
     lead.role = "lead"
     # the focus the lead states: a displaced lead's, when it states more (it names the topic)
@@ -2488,6 +2499,11 @@ def _extract(
     # focus reads as the lead does ("Thirty-eight patients ... have had symptoms." leads; "... the
     # outbreak of the vomiting bug ..." is quoted after it)
     quoted = _fill(chosen, ranked, idf)
+    if why and (cause := explaining.explanation(why, lead, quoted, ranked, lambda c: _adjacent(c, raw, rep))):
+        cause.role = "explain"  # right after the lead's block, a place beyond MAX_SENTENCES (`rag.explain`)
+        at = 1 + max(i for i, c in enumerate(quoted) if c.role in LEAD_BLOCK)
+        chosen.insert(at, cause)
+        quoted.insert(at, cause)
     coverage = max(
         coverage,
         paraphrase.whole_focus(
