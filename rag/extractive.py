@@ -324,6 +324,8 @@ GROUP_NOUNS = frozenset(
     "investors shareholders bidders buyers suppliers lawmakers councillors councilors judges jury "
     "prosecutors lawyers officials authorities".split()
 )
+# ... and by a plain word for a group of them ("410 employees", "61,200 fans"), not a role ("officials")
+COUNTED_PEOPLE = PEOPLE | (GROUP_NOUNS - PERSON_NOUNS)
 BODY_NOUNS = ORG_NOUNS | frozenset(
     "firm operator authority association union council court committee government club team federation "
     "board commission regulator trust charity foundation bank insurer developer contractor "
@@ -392,7 +394,8 @@ QUANTITY_RE = {  # a number with a unit of the kind asked for
     AGE: re.compile(  # "71-year-old", "aged 71", "at the age of 71", "at 15 months" (a baby's age)
         rf"\b{NUM}[\s-]+(years?|months?|weeks?)[\s-]+old\b|\baged? {NUM}\b|\bage of {NUM}\b"
         rf"|\b(at|from|by|under|over|until) {NUM} (years|months|weeks)\b"
-        r"|\b[a-z]+, (\d{1,2}|1[01]\d),",  # news gives an age after the name: "Halloran, 44, thanked"
+        r"|\b[a-z]+, (\d{1,2}|1[01]\d),"  # news gives an age after the name: "Halloran, 44, thanked"
+        r"|\b\d{1,2}(st|nd|rd|th)[\s-]+century\b",  # a thing's age by its century: "the 14th-century tower"
         re.I,
     ),
     AMOUNT: re.compile(rf"\b\d[\d,.]*|\b{NUM}\s+\w+|\b(hundreds|thousands|millions|billions) of\b", re.I),
@@ -455,6 +458,14 @@ HOW_MANY_Q = re.compile(rf"{WH_AT}how many\b", re.I)
 HOW_MUCH_Q = re.compile(rf"{WH_AT}how much\b", re.I)
 HOW_LONG_Q = re.compile(rf"{WH_AT}how long\b(?! ago)", re.I)
 HOW_ADJ_Q = re.compile(rf"{WH_AT}how ({'|'.join(MEASURES)})\b", re.I)
+# "how fast was the fire put out": how fast something was done is answered by how long it took
+HOW_FAST_Q = re.compile(rf"{WH_AT}how (fast|quickly)\b", re.I)
+# "what was her day job": "working as a school librarian" states the position by its construction
+ROLE_AS = re.compile(r"\b(?:work(?:s|ed|ing)?|serv(?:e|es|ed|ing)|employed|hired|job)\s+as\s+(?:a|an)\s+\w", re.I)
+# "where is X in the ranking": a rank is a place in a table ("rose to 88th place", "finished third")
+RANK_PLACE = re.compile(
+    rf"\b(?:\d+(?:st|nd|rd|th)|{'|'.join(w for w in mentions.ORDINALS if w.isalpha())}|last)\s+(?:place|position)\b", re.I
+)
 # "who is dmitry peskov": asks who a named person is (no determiner: "who is the ceo" asks a role)
 IDENTITY_Q = re.compile(
     r"^\s*who\s*(?:is|was|'s|’s)\s+(?!(?:the|a|an|his|her|their|its|that|this|it|he|she)\b)"
@@ -1009,9 +1020,15 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
         if kind == COUNT:
             ok = _counts(q, lower)
         elif kind in QUANTITY_RE:
-            ok = any(new(_value(m.group(0))) for m in QUANTITY_RE[kind].finditer(lower))
+            ok = any(new(_value(m.group(0))) for m in QUANTITY_RE[kind].finditer(lower)) or (
+                kind == SPEED
+                and bool(HOW_FAST_Q.search(q.text))
+                and any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower))
+            )
         elif kind == ROLE:
-            ok = any(w in PERSON_NOUNS and w not in q.own_words for w in words(lower))
+            ok = any(w in PERSON_NOUNS and w not in q.own_words for w in words(lower)) or bool(
+                ROLE_AS.search(lower)
+            )
         elif kind == MONEY:
             ok = bool(MONEY_RE.search(text))
         elif kind == DURATION:
@@ -1029,7 +1046,9 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
         elif kind == PERSON:
             ok = _person(q, text)
         else:  # PLACE, NAME
-            ok = any(new(t) for run in sentence_names(text) for t in run)
+            ok = any(new(t) for run in sentence_names(text) for t in run) or (
+                kind == PLACE and bool(RANK_PLACE.search(lower))
+            )
         if ok:
             found.add(kind)
     return found
@@ -1046,14 +1065,14 @@ def _counts(q: Question, lower: str) -> bool:
     counted by any plain word for persons ("how many people were arrested": "three men")."""
     tokens = words(lower)
     counted = set(q.counted.split()) | q.counted_alike
-    people = bool(counted & PEOPLE_STEMS)
+    people = COUNTED_PEOPLE if counted & PEOPLE_STEMS else frozenset()
     for i, token in enumerate(tokens):
         following = tokens[i + 1 : i + 1 + COUNT_WINDOW]
         if (
             NUMBER.fullmatch(token)
             and token not in q.own_words
             and token not in VAGUE_COUNTS
-            and (not counted or any(stem(t) in counted or (people and t in PEOPLE) for t in following))
+            and (not counted or any(stem(t) in counted or t in people for t in following))
         ):
             return True
     return False
@@ -1067,7 +1086,7 @@ def _restated_count(
     if set(q.types) - found != {COUNT} or not q.counted:
         return False
     counted = set(q.counted.split())
-    people = PEOPLE | (GROUP_NOUNS - PERSON_NOUNS) if counted & PEOPLE_STEMS else frozenset()
+    people = COUNTED_PEOPLE if counted & PEOPLE_STEMS else frozenset()
     return any(
         paraphrase.restates_count(
             words(cand.span.text.lower()),
@@ -1198,12 +1217,27 @@ def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str,
     return out
 
 
+def _count_verb(q: Question) -> str:
+    """The verb after a "how many" question's counted noun ("died" of "how many people died in ...",
+    "hurt" of "how many people were hurt"), or "" when a function word or nothing follows."""
+    match = HOW_MANY_Q.search(q.text.lower())
+    if not match:
+        return ""
+    after = words(q.text.lower()[match.end() :])
+    counted = set(q.counted.split())
+    rest = list(itertools.dropwhile(lambda w: stem(base_form(w)) in counted, after))
+    rest = list(itertools.dropwhile(lambda w: w in AUXILIARIES, rest))
+    return rest[0] if rest and rest[0] not in STOPWORDS and rest[0] not in WH_WORDS else ""
+
+
 def counted_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozenset[str]:
     """Stems of the words the passages count the "how many" noun by, when the question words it
     otherwise: a word just after a number whose vector is near the counted word's ("homes" for
     "houses", "children" for "kids"; `SOFT_MATCH_COSINE`)."""
     counted = set(q.counted.split())
     typed = [w for t, w in q.focus if t in counted]
+    if counted & PEOPLE_STEMS and (verb := _count_verb(q)):
+        typed.append(verb)  # "how many people died": "14 deaths" counts them by what happened to them
     if not typed:
         return frozenset()
     following: set[str] = set()
@@ -2283,8 +2317,9 @@ def _extract(
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)
     if q.counted and snap is not None:
-        # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing
-        known = [t for t in q.counted.split() if snap.df.get(t, 0) > 0]
+        # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing, nor
+        # do the words after it ("how many ppl work at trellis": "work" is no noun of the count)
+        known = list(itertools.takewhile(lambda t: snap.df.get(t, 0) > 0, q.counted.split()))
         q = replace(q, counted=" ".join(known))
     cands = candidates(retrieval)
     if not cands:
