@@ -1226,6 +1226,8 @@ def _count_verb(q: Question) -> str:
     after = words(q.text.lower()[match.end() :])
     counted = set(q.counted.split())
     rest = list(itertools.dropwhile(lambda w: stem(base_form(w)) in counted, after))
+    if rest and rest[0] in DO_AUXILIARIES:  # "how many drones did kim get": the count is an object
+        return ""
     rest = list(itertools.dropwhile(lambda w: w in AUXILIARIES, rest))
     return rest[0] if rest and rest[0] not in STOPWORDS and rest[0] not in WH_WORDS else ""
 
