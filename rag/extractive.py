@@ -460,12 +460,18 @@ HOW_LONG_Q = re.compile(rf"{WH_AT}how long\b(?! ago)", re.I)
 HOW_ADJ_Q = re.compile(rf"{WH_AT}how ({'|'.join(MEASURES)})\b", re.I)
 # "how fast was the fire put out": how fast something was done is answered by how long it took
 HOW_FAST_Q = re.compile(rf"{WH_AT}how (fast|quickly)\b", re.I)
-# "what was her day job": "working as a school librarian" states the position by its construction
-ROLE_AS = re.compile(r"\b(?:work(?:s|ed|ing)?|serv(?:e|es|ed|ing)|employed|hired|job)\s+as\s+(?:a|an)\s+\w", re.I)
-# "where is X in the ranking": a rank is a place in a table ("rose to 88th place", "finished third")
-RANK_PLACE = re.compile(
-    rf"\b(?:\d+(?:st|nd|rd|th)|{'|'.join(w for w in mentions.ORDINALS if w.isalpha())}|last)\s+(?:place|position)\b", re.I
+# "how far is it by plane": a distance travelled is given as the time the journey takes ("an hour's flight")
+HOW_FAR_BY_Q = re.compile(
+    rf"{WH_AT}how far\b.*\bby (?:plane|air|car|road|train|rail|bus|coach|boat|ship|ferry|sea|foot|bike)\b",
+    re.I,
 )
+# "what was her day job": "working as a school librarian" states the position by its construction
+ROLE_AS = re.compile(
+    r"\b(?:work(?:s|ed|ing)?|serv(?:e|es|ed|ing)|employed|hired|job)\s+as\s+(?:a|an)\s+\w", re.I
+)
+# "where is X in the ranking": a rank is a place in a table ("rose to 88th place", "in third position")
+ORDINAL_WORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last"
+RANK_PLACE = re.compile(rf"\b(?:\d+(?:st|nd|rd|th)|{ORDINAL_WORDS})\s+(?:place|position)\b", re.I)
 # "who is dmitry peskov": asks who a named person is (no determiner: "who is the ceo" asks a role)
 IDENTITY_Q = re.compile(
     r"^\s*who\s*(?:is|was|'s|’s)\s+(?!(?:the|a|an|his|her|their|its|that|this|it|he|she)\b)"
@@ -1021,8 +1027,10 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
             ok = _counts(q, lower)
         elif kind in QUANTITY_RE:
             ok = any(new(_value(m.group(0))) for m in QUANTITY_RE[kind].finditer(lower)) or (
-                kind == SPEED
-                and bool(HOW_FAST_Q.search(q.text))
+                (
+                    (kind == SPEED and HOW_FAST_Q.search(q.text))
+                    or (kind == DISTANCE and HOW_FAR_BY_Q.search(q.text))
+                )
                 and any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower))
             )
         elif kind == ROLE:

@@ -38,14 +38,17 @@ from tests.test_extractive import idf
         ("How old was the clock tower?", "The tower fell in the 23rd minute of the quake.", False),
         ("How old is Luca Ferri?", "Ferri scored in the 23rd minute, his sixth goal.", False),
         # how fast was something done: how long it took
-        ("How fast was the fire put out?", "The extinguishers put the fire out within about 20 seconds.", True),
+        ("How fast was the fire put out?", "The extinguishers put it out within about 20 seconds.", True),
         ("How fast was the fire put out?", "The extinguishers put the fire out quickly.", False),
         ("What top speed can the train reach?", "The train reached Vladivostok after 20 hours.", False),
+        # how far by plane: how long the flight takes
+        ("How far is Vladivostok from Pyongyang by plane?", "The plane flew for about an hour.", True),
+        ("How far is Vladivostok from Pyongyang?", "The plane flew for about an hour.", False),
         # a position by "working as a ..."
         ("What was her day job?", "She wrote at night while working as a school librarian in Tarsk.", True),
         ("What was her day job?", "She wrote at night, working on the novel for years.", False),
         # a place in a ranking
-        ("Where is the university in the ranking?", "The university rose to 88th place in the ranking.", True),
+        ("Where is the university in the ranking?", "It rose to 88th place in the ranking.", True),
         ("Where did the team finish?", "The team finished in third place.", True),
         ("Where is the university in the ranking?", "The university rose in the ranking this year.", False),
         # people counted by a plain group noun, not by a role
