@@ -29,7 +29,12 @@ does not count); counts in words ("By eleven publishers."); ages as
 currency, by name or ISO code; a duration by its start ("how long has she been
 in charge": "since January 2023"); a count by a word near in meaning to the
 counted one right after the number ("how many houses": "120 homes", word
-vectors, `counted_alike`). An adjective after "what" asks for no measure ("the
+vectors, `counted_alike`); people by a plain group noun ("410 employees") or by a
+noun near the question's verb ("how many people died": "14 deaths"); a counted
+phrase cut at a word the corpus never uses ("how many ppl work": any number);
+a thing's age by its century ("the 14th-century tower"); "how fast was it done"
+and "how far by plane" by a duration; a position by "working as a librarian"; a
+place in a ranking by an ordinal ("88th place"). An adjective after "what" asks for no measure ("the
 old record" is no "how old"). A function word with a clitic ("there'd",
 "they'll") is no focus. Focus words inside an English frame
 construction ("supposed to go", "keep seeing", "in the news", "and stuff",
