@@ -1033,8 +1033,8 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
         elif kind in QUANTITY_RE:
             ok = any(new(_value(m.group(0))) for m in QUANTITY_RE[kind].finditer(lower)) or (
                 (
-                    (kind == SPEED and HOW_FAST_Q.search(q.text))
-                    or (kind == DISTANCE and HOW_FAR_BY_Q.search(q.text))
+                    (kind == SPEED and bool(HOW_FAST_Q.search(q.text)))
+                    or (kind == DISTANCE and bool(HOW_FAR_BY_Q.search(q.text)))
                 )
                 and any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower))
             )
