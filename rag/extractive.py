@@ -29,7 +29,12 @@ does not count); counts in words ("By eleven publishers."); ages as
 currency, by name or ISO code; a duration by its start ("how long has she been
 in charge": "since January 2023"); a count by a word near in meaning to the
 counted one right after the number ("how many houses": "120 homes", word
-vectors, `counted_alike`). An adjective after "what" asks for no measure ("the
+vectors, `counted_alike`); people by a plain group noun ("410 employees") or by a
+noun near the question's verb ("how many people died": "14 deaths"); a counted
+phrase cut at a word the corpus never uses ("how many ppl work": any number);
+a thing's age by its century ("the 14th-century tower"); "how fast was it done"
+and "how far by plane" by a duration; a position by "working as a librarian"; a
+place in a ranking by an ordinal ("88th place"). An adjective after "what" asks for no measure ("the
 old record" is no "how old"). A function word with a clitic ("there'd",
 "they'll") is no focus. Focus words inside an English frame
 construction ("supposed to go", "keep seeing", "in the news", "and stuff",
@@ -334,6 +339,8 @@ GROUP_NOUNS = frozenset(
     "investors shareholders bidders buyers suppliers lawmakers councillors councilors judges jury "
     "prosecutors lawyers officials authorities".split()
 )
+# ... and by a plain word for a group of them ("410 employees", "61,200 fans"), not a role ("officials")
+COUNTED_PEOPLE = PEOPLE | (GROUP_NOUNS - PERSON_NOUNS)
 BODY_NOUNS = ORG_NOUNS | frozenset(
     "firm operator authority association union council court committee government club team federation "
     "board commission regulator trust charity foundation bank insurer developer contractor "
@@ -402,7 +409,8 @@ QUANTITY_RE = {  # a number with a unit of the kind asked for
     AGE: re.compile(  # "71-year-old", "aged 71", "at the age of 71", "at 15 months" (a baby's age)
         rf"\b{NUM}[\s-]+(years?|months?|weeks?)[\s-]+old\b|\baged? {NUM}\b|\bage of {NUM}\b"
         rf"|\b(at|from|by|under|over|until) {NUM} (years|months|weeks)\b"
-        r"|\b[a-z]+, (\d{1,2}|1[01]\d),",  # news gives an age after the name: "Halloran, 44, thanked"
+        r"|\b[a-z]+, (\d{1,2}|1[01]\d),"  # news gives an age after the name: "Halloran, 44, thanked"
+        r"|\b\d{1,2}(st|nd|rd|th)[\s-]+century\b",  # a thing's age by its century: "the 14th-century tower"
         re.I,
     ),
     AMOUNT: re.compile(rf"\b\d[\d,.]*|\b{NUM}\s+\w+|\b(hundreds|thousands|millions|billions) of\b", re.I),
@@ -465,6 +473,20 @@ HOW_MANY_Q = re.compile(rf"{WH_AT}how many\b", re.I)
 HOW_MUCH_Q = re.compile(rf"{WH_AT}how much\b", re.I)
 HOW_LONG_Q = re.compile(rf"{WH_AT}how long\b(?! ago)", re.I)
 HOW_ADJ_Q = re.compile(rf"{WH_AT}how ({'|'.join(MEASURES)})\b", re.I)
+# "how fast was the fire put out": how fast something was done is answered by how long it took
+HOW_FAST_Q = re.compile(rf"{WH_AT}how (fast|quickly)\b", re.I)
+# "how far is it by plane": a distance travelled is given as the time the journey takes ("an hour's flight")
+HOW_FAR_BY_Q = re.compile(
+    rf"{WH_AT}how far\b.*\bby (?:plane|air|car|road|train|rail|bus|coach|boat|ship|ferry|sea|foot|bike)\b",
+    re.I,
+)
+# "what was her day job": "working as a school librarian" states the position by its construction
+ROLE_AS = re.compile(
+    r"\b(?:work(?:s|ed|ing)?|serv(?:e|es|ed|ing)|employed|hired|job)\s+as\s+(?:a|an)\s+\w", re.I
+)
+# "where is X in the ranking": a rank is a place in a table ("rose to 88th place", "in third position")
+ORDINAL_WORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last"
+RANK_PLACE = re.compile(rf"\b(?:\d+(?:st|nd|rd|th)|{ORDINAL_WORDS})\s+(?:place|position)\b", re.I)
 # "who is dmitry peskov": asks who a named person is (no determiner: "who is the ceo" asks a role)
 IDENTITY_Q = re.compile(
     r"^\s*who\s*(?:is|was|'s|’s)\s+(?!(?:the|a|an|his|her|their|its|that|this|it|he|she)\b)"
@@ -1019,9 +1041,17 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
         if kind == COUNT:
             ok = _counts(q, lower)
         elif kind in QUANTITY_RE:
-            ok = any(new(_value(m.group(0))) for m in QUANTITY_RE[kind].finditer(lower))
+            ok = any(new(_value(m.group(0))) for m in QUANTITY_RE[kind].finditer(lower)) or (
+                (
+                    (kind == SPEED and bool(HOW_FAST_Q.search(q.text)))
+                    or (kind == DISTANCE and bool(HOW_FAR_BY_Q.search(q.text)))
+                )
+                and any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower))
+            )
         elif kind == ROLE:
-            ok = any(w in PERSON_NOUNS and w not in q.own_words for w in words(lower))
+            ok = any(w in PERSON_NOUNS and w not in q.own_words for w in words(lower)) or bool(
+                ROLE_AS.search(lower)
+            )
         elif kind == MONEY:
             ok = bool(MONEY_RE.search(text))
         elif kind == DURATION:
@@ -1039,7 +1069,9 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
         elif kind == PERSON:
             ok = _person(q, text)
         else:  # PLACE, NAME
-            ok = any(new(t) for run in sentence_names(text) for t in run)
+            ok = any(new(t) for run in sentence_names(text) for t in run) or (
+                kind == PLACE and bool(RANK_PLACE.search(lower))
+            )
         if ok:
             found.add(kind)
     return found
@@ -1056,14 +1088,14 @@ def _counts(q: Question, lower: str) -> bool:
     counted by any plain word for persons ("how many people were arrested": "three men")."""
     tokens = words(lower)
     counted = set(q.counted.split()) | q.counted_alike
-    people = bool(counted & PEOPLE_STEMS)
+    people = COUNTED_PEOPLE if counted & PEOPLE_STEMS else frozenset()
     for i, token in enumerate(tokens):
         following = tokens[i + 1 : i + 1 + COUNT_WINDOW]
         if (
             NUMBER.fullmatch(token)
             and token not in q.own_words
             and token not in VAGUE_COUNTS
-            and (not counted or any(stem(t) in counted or (people and t in PEOPLE) for t in following))
+            and (not counted or any(stem(t) in counted or t in people for t in following))
         ):
             return True
     return False
@@ -1077,7 +1109,7 @@ def _restated_count(
     if set(q.types) - found != {COUNT} or not q.counted:
         return False
     counted = set(q.counted.split())
-    people = PEOPLE | (GROUP_NOUNS - PERSON_NOUNS) if counted & PEOPLE_STEMS else frozenset()
+    people = COUNTED_PEOPLE if counted & PEOPLE_STEMS else frozenset()
     return any(
         paraphrase.restates_count(
             words(cand.span.text.lower()),
@@ -1208,12 +1240,29 @@ def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str,
     return out
 
 
+def _count_verb(q: Question) -> str:
+    """The verb after a "how many" question's counted noun ("died" of "how many people died in ...",
+    "hurt" of "how many people were hurt"), or "" when a function word or nothing follows."""
+    match = HOW_MANY_Q.search(q.text.lower())
+    if not match:
+        return ""
+    after = words(q.text.lower()[match.end() :])
+    counted = set(q.counted.split())
+    rest = list(itertools.dropwhile(lambda w: stem(base_form(w)) in counted, after))
+    if rest and rest[0] in DO_AUXILIARIES:  # "how many drones did kim get": the count is an object
+        return ""
+    rest = list(itertools.dropwhile(lambda w: w in AUXILIARIES, rest))
+    return rest[0] if rest and rest[0] not in STOPWORDS and rest[0] not in WH_WORDS else ""
+
+
 def counted_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozenset[str]:
     """Stems of the words the passages count the "how many" noun by, when the question words it
     otherwise: a word just after a number whose vector is near the counted word's ("homes" for
     "houses", "children" for "kids"; `SOFT_MATCH_COSINE`)."""
     counted = set(q.counted.split())
     typed = [w for t, w in q.focus if t in counted]
+    if counted & PEOPLE_STEMS and (verb := _count_verb(q)):
+        typed.append(verb)  # "how many people died": "14 deaths" counts them by what happened to them
     if not typed:
         return frozenset()
     following: set[str] = set()
@@ -2317,8 +2366,9 @@ def _extract(
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)
     if q.counted and snap is not None:
-        # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing
-        known = [t for t in q.counted.split() if snap.df.get(t, 0) > 0]
+        # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing, nor
+        # do the words after it ("how many ppl work at trellis": "work" is no noun of the count)
+        known = list(itertools.takewhile(lambda t: snap.df.get(t, 0) > 0, q.counted.split()))
         q = replace(q, counted=" ".join(known))
     cands = candidates(retrieval)
     if not cands:

@@ -1,0 +1,131 @@
+"""Short answer types in the forms news writes them (issue 10: "The closest passages do not state ...").
+
+`answer_types` on single sentences: a thing's age by its century, "how fast was X done" by how
+long it took, a position by "working as a ...", a place in a ranking by an ordinal; people counted
+by a group noun ("410 employees") or by what happened to them ("14 deaths" for "how many people
+died", word vectors of the real model); a counted phrase cut at a word the corpus never uses
+("how many ppl work at trellis" counts people, not "work"). Each reading has, beside it, a sentence
+that must still not count (an unanswerable question stays refused).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from rag.extractive import (
+    REFUSAL_NO_TYPE,
+    TYPE_PHRASES,
+    Candidate,
+    _count_verb,
+    analyse,
+    answer_types,
+    counted_alike,
+    extract,
+)
+from rag.retrieve import Passage, Retrieval, _Snapshot
+from rag.sentences import Span, base_terms
+from rag.wordvec import Embed
+from tests.test_extractive import idf
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # how old is a thing: its century
+        ("How old was the clock tower?", "The 14th-century clock tower fell onto the market hall.", True),
+        ("How old was the clock tower?", "The tower fell in the 23rd minute of the quake.", False),
+        ("How old is Luca Ferri?", "Ferri scored in the 23rd minute, his sixth goal.", False),
+        # how fast was something done: how long it took
+        ("How fast was the fire put out?", "The extinguishers put it out within about 20 seconds.", True),
+        ("How fast was the fire put out?", "The extinguishers put the fire out quickly.", False),
+        ("What top speed can the train reach?", "The train reached Vladivostok after 20 hours.", False),
+        # how far by plane: how long the flight takes
+        ("How far is Vladivostok from Pyongyang by plane?", "The plane flew for about an hour.", True),
+        ("How far is Vladivostok from Pyongyang?", "The plane flew for about an hour.", False),
+        # a position by "working as a ..."
+        ("What was her day job?", "She wrote at night while working as a school librarian in Tarsk.", True),
+        ("What was her day job?", "She wrote at night, working on the novel for years.", False),
+        # a place in a ranking
+        ("Where is the university in the ranking?", "It rose to 88th place in the ranking.", True),
+        ("Where did the team finish?", "The team finished in third place.", True),
+        ("Where is the university in the ranking?", "The university rose in the ranking this year.", False),
+        # people counted by a plain group noun, not by a role
+        ("How many people work at Skyforge?", "Skyforge has 410 employees.", True),
+        ("How many people were at the final?", "A crowd of 61,200 fans watched the final.", True),
+        ("How many people were in the delegation?", "Two officials joined the delegation.", False),
+        ("How many people work at Skyforge?", "Skyforge has built 410 rocket engines.", False),
+    ],
+)
+def test_short_types_as_news_writes_them(question: str, sentence: str, expected: bool) -> None:
+    q = analyse(question)
+    assert q.types
+    assert (set(answer_types(q, sentence)) >= set(q.types)) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("how many people died in the 2023 heat wave", "died"),
+        ("How many people were hurt?", "hurt"),
+        ("how many people work at skyforge", ""),  # "work" read as the counted phrase
+        ("how many people have died", "died"),
+        ("how many drones did kim get", ""),
+        ("how many people", ""),
+    ],
+)
+def test_the_verb_after_the_counted_noun(question: str, verb: str) -> None:
+    assert _count_verb(analyse(question)) == verb
+
+
+def candidate(text: str) -> Candidate:
+    passage = Passage("d0::c::0000", "d0", "Article", "", "", text, 0, len(text))
+    return Candidate(span=Span(0, len(text), text), passage=passage, terms=set(base_terms(text)))
+
+
+def test_people_are_counted_by_what_happened_to_them(embed: Embed) -> None:
+    """ "how many people died": "14 deaths" (a noun near the question's verb); not for another verb."""
+    deaths = [candidate("Health authorities said 14 deaths were linked to the heat.")]
+    assert "death" in counted_alike(analyse("how many people died in the heat wave"), deaths, embed)
+    assert "death" not in counted_alike(analyse("how many people live in the town"), deaths, embed)
+
+
+def retrieval(question: str, *articles: str, embed: Embed) -> Retrieval:
+    passages = [
+        Passage(f"d{i}::c::0000", f"d{i}", f"Article {i}", "", "", text, 0, len(text))
+        for i, text in enumerate(articles)
+    ]
+    df: Counter[str] = Counter(t for text in articles for t in set(base_terms(text)))
+    snap = _Snapshot("v1", {}, None, df, len(articles))
+    return Retrieval(question, passages, query_embedding=embed([question])[0], snapshot=snap)
+
+
+HEAT = (
+    "Lusatra's nine-day heatwave ended on Monday as storms brought temperatures down. "
+    "Health authorities said 14 deaths in Lusatra were linked to the heatwave, most of them people over 80."
+)
+TRELLIS = (
+    "Trellis cut its forecast on Tuesday after the export ban. Trellis employs about 11,500 people. "
+    "Shares in Trellis rose 1.8 percent."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "fact"),
+    [
+        ("how many people died in the lusatra heatwave", HEAT, "14 deaths"),
+        ("how many ppl work at trellis", TRELLIS, "11,500 people"),
+    ],
+)
+def test_a_count_worded_otherwise_is_answered(question: str, article: str, fact: str, embed: Embed) -> None:
+    ex = extract(question, retrieval(question, article, embed=embed), embed=embed, idf=idf)
+    assert not ex.refused, ex.reason
+    assert ex.answer_type_ok and fact in ex.chosen[0].span.text
+
+
+def test_a_count_of_something_else_is_still_refused(embed: Embed) -> None:
+    question = "how many people live in lusatra"
+    ex = extract(question, retrieval(question, HEAT, embed=embed), embed=embed, idf=idf)
+    assert not ex.answer_type_ok
+    assert ex.reason == REFUSAL_NO_TYPE.format(what=TYPE_PHRASES["count"])
