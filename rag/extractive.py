@@ -29,10 +29,7 @@ does not count); counts in words ("By eleven publishers."); ages as
 currency, by name or ISO code; a duration by its start ("how long has she been
 in charge": "since January 2023"); a count by a word near in meaning to the
 counted one right after the number ("how many houses": "120 homes", word
-vectors, `counted_alike`); people by a plain group noun ("410 employees") or by a
-noun near the question's verb ("how many people died": "14 deaths"); a counted
-phrase cut at a word the corpus never uses ("how many ppl work": any number);
-a thing's age by its century ("the 14th-century tower"); "how fast was it done"
+vectors, `counted_alike`); a thing's age by its century ("the 14th-century tower"); "how fast was it done"
 and "how far by plane" by a duration; a position by "working as a librarian"; a
 place in a ranking by an ordinal ("88th place"). An adjective after "what" asks for no measure ("the
 old record" is no "how old"). A function word with a clitic ("there'd",
@@ -1088,14 +1085,14 @@ def _counts(q: Question, lower: str) -> bool:
     counted by any plain word for persons ("how many people were arrested": "three men")."""
     tokens = words(lower)
     counted = set(q.counted.split()) | q.counted_alike
-    people = COUNTED_PEOPLE if counted & PEOPLE_STEMS else frozenset()
+    people = bool(counted & PEOPLE_STEMS)
     for i, token in enumerate(tokens):
         following = tokens[i + 1 : i + 1 + COUNT_WINDOW]
         if (
             NUMBER.fullmatch(token)
             and token not in q.own_words
             and token not in VAGUE_COUNTS
-            and (not counted or any(stem(t) in counted or t in people for t in following))
+            and (not counted or any(stem(t) in counted or (people and t in PEOPLE) for t in following))
         ):
             return True
     return False
@@ -1240,29 +1237,12 @@ def _soft_matches(q: Question, pool: list[Candidate], embed: Embed) -> dict[str,
     return out
 
 
-def _count_verb(q: Question) -> str:
-    """The verb after a "how many" question's counted noun ("died" of "how many people died in ...",
-    "hurt" of "how many people were hurt"), or "" when a function word or nothing follows."""
-    match = HOW_MANY_Q.search(q.text.lower())
-    if not match:
-        return ""
-    after = words(q.text.lower()[match.end() :])
-    counted = set(q.counted.split())
-    rest = list(itertools.dropwhile(lambda w: stem(base_form(w)) in counted, after))
-    if rest and rest[0] in DO_AUXILIARIES:  # "how many drones did kim get": the count is an object
-        return ""
-    rest = list(itertools.dropwhile(lambda w: w in AUXILIARIES, rest))
-    return rest[0] if rest and rest[0] not in STOPWORDS and rest[0] not in WH_WORDS else ""
-
-
 def counted_alike(q: Question, cands: list[Candidate], embed: Embed) -> frozenset[str]:
     """Stems of the words the passages count the "how many" noun by, when the question words it
     otherwise: a word just after a number whose vector is near the counted word's ("homes" for
     "houses", "children" for "kids"; `SOFT_MATCH_COSINE`)."""
     counted = set(q.counted.split())
     typed = [w for t, w in q.focus if t in counted]
-    if counted & PEOPLE_STEMS and (verb := _count_verb(q)):
-        typed.append(verb)  # "how many people died": "14 deaths" counts them by what happened to them
     if not typed:
         return frozenset()
     following: set[str] = set()
@@ -2366,9 +2346,8 @@ def _extract(
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)
     if q.counted and snap is not None:
-        # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing, nor
-        # do the words after it ("how many ppl work at trellis": "work" is no noun of the count)
-        known = list(itertools.takewhile(lambda t: snap.df.get(t, 0) > 0, q.counted.split()))
+        # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing
+        known = [t for t in q.counted.split() if snap.df.get(t, 0) > 0]
         q = replace(q, counted=" ".join(known))
     cands = candidates(retrieval)
     if not cands:

@@ -1,11 +1,10 @@
 """Short answer types in the forms news writes them (issue 10: "The closest passages do not state ...").
 
 `answer_types` on single sentences: a thing's age by its century, "how fast was X done" by how
-long it took, a position by "working as a ...", a place in a ranking by an ordinal; people counted
-by a group noun ("410 employees") or by what happened to them ("14 deaths" for "how many people
-died", word vectors of the real model); a counted phrase cut at a word the corpus never uses
-("how many ppl work at trellis" counts people, not "work"). Each reading has, beside it, a sentence
-that must still not count (an unanswerable question stays refused).
+long it took, a position by "working as a ...", a place in a ranking by an ordinal. Each reading
+has, beside it, a sentence that must still not count (an unanswerable question stays refused).
+Counting people by a group noun or by the question's verb ("14 deaths" for "how many people died")
+was measured and left out: it answered unanswerable questions on calib (2) and held-out (4).
 """
 
 from __future__ import annotations
@@ -18,10 +17,8 @@ from rag.extractive import (
     REFUSAL_NO_TYPE,
     TYPE_PHRASES,
     Candidate,
-    _count_verb,
     analyse,
     answer_types,
-    counted_alike,
     extract,
 )
 from rag.retrieve import Passage, Retrieval, _Snapshot
@@ -51,11 +48,6 @@ from tests.test_extractive import idf
         ("Where is the university in the ranking?", "It rose to 88th place in the ranking.", True),
         ("Where did the team finish?", "The team finished in third place.", True),
         ("Where is the university in the ranking?", "The university rose in the ranking this year.", False),
-        # people counted by a plain group noun, not by a role
-        ("How many people work at Skyforge?", "Skyforge has 410 employees.", True),
-        ("How many people were at the final?", "A crowd of 61,200 fans watched the final.", True),
-        ("How many people were in the delegation?", "Two officials joined the delegation.", False),
-        ("How many people work at Skyforge?", "Skyforge has built 410 rocket engines.", False),
     ],
 )
 def test_short_types_as_news_writes_them(question: str, sentence: str, expected: bool) -> None:
@@ -64,31 +56,9 @@ def test_short_types_as_news_writes_them(question: str, sentence: str, expected:
     assert (set(answer_types(q, sentence)) >= set(q.types)) is expected
 
 
-@pytest.mark.parametrize(
-    ("question", "verb"),
-    [
-        ("how many people died in the 2023 heat wave", "died"),
-        ("How many people were hurt?", "hurt"),
-        ("how many people work at skyforge", ""),  # "work" read as the counted phrase
-        ("how many people have died", "died"),
-        ("how many drones did kim get", ""),
-        ("how many people", ""),
-    ],
-)
-def test_the_verb_after_the_counted_noun(question: str, verb: str) -> None:
-    assert _count_verb(analyse(question)) == verb
-
-
 def candidate(text: str) -> Candidate:
     passage = Passage("d0::c::0000", "d0", "Article", "", "", text, 0, len(text))
     return Candidate(span=Span(0, len(text), text), passage=passage, terms=set(base_terms(text)))
-
-
-def test_people_are_counted_by_what_happened_to_them(embed: Embed) -> None:
-    """ "how many people died": "14 deaths" (a noun near the question's verb); not for another verb."""
-    deaths = [candidate("Health authorities said 14 deaths were linked to the heat.")]
-    assert "death" in counted_alike(analyse("how many people died in the heat wave"), deaths, embed)
-    assert "death" not in counted_alike(analyse("how many people live in the town"), deaths, embed)
 
 
 def retrieval(question: str, *articles: str, embed: Embed) -> Retrieval:
@@ -105,23 +75,6 @@ HEAT = (
     "Lusatra's nine-day heatwave ended on Monday as storms brought temperatures down. "
     "Health authorities said 14 deaths in Lusatra were linked to the heatwave, most of them people over 80."
 )
-TRELLIS = (
-    "Trellis cut its forecast on Tuesday after the export ban. Trellis employs about 11,500 people. "
-    "Shares in Trellis rose 1.8 percent."
-)
-
-
-@pytest.mark.parametrize(
-    ("question", "article", "fact"),
-    [
-        ("how many people died in the lusatra heatwave", HEAT, "14 deaths"),
-        ("how many ppl work at trellis", TRELLIS, "11,500 people"),
-    ],
-)
-def test_a_count_worded_otherwise_is_answered(question: str, article: str, fact: str, embed: Embed) -> None:
-    ex = extract(question, retrieval(question, article, embed=embed), embed=embed, idf=idf)
-    assert not ex.refused, ex.reason
-    assert ex.answer_type_ok and fact in ex.chosen[0].span.text
 
 
 def test_a_count_of_something_else_is_still_refused(embed: Embed) -> None:
