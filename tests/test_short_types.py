@@ -16,13 +16,12 @@ import pytest
 from rag.extractive import (
     REFUSAL_NO_TYPE,
     TYPE_PHRASES,
-    Candidate,
     analyse,
     answer_types,
     extract,
 )
 from rag.retrieve import Passage, Retrieval, _Snapshot
-from rag.sentences import Span, base_terms
+from rag.sentences import base_terms
 from rag.wordvec import Embed
 from tests.test_extractive import idf
 
@@ -54,11 +53,6 @@ def test_short_types_as_news_writes_them(question: str, sentence: str, expected:
     q = analyse(question)
     assert q.types
     assert (set(answer_types(q, sentence)) >= set(q.types)) is expected
-
-
-def candidate(text: str) -> Candidate:
-    passage = Passage("d0::c::0000", "d0", "Article", "", "", text, 0, len(text))
-    return Candidate(span=Span(0, len(text), text), passage=passage, terms=set(base_terms(text)))
 
 
 def retrieval(question: str, *articles: str, embed: Embed) -> Retrieval:
