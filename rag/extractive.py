@@ -432,13 +432,17 @@ MONEY_AMOUNT = re.compile(
     re.I,
 )
 AMOUNT_ANSWER = re.compile(rf"{MONEY_AMOUNT.pattern}|\b\d[\d,.]*\s*(%|per ?cent|percent)", re.I)
+# A year before 1900 is read as a time only after a preposition ("painted in 1662"; "1500" alone may
+# be a count)
+OLD_YEAR = r"\b(?:in|since|from|until|by|before|after) 1[0-8]\d\d\b"
 TIME_ANSWER = re.compile(
     rf"\b((on|last|next|this|early|late|in) )?({WEEKDAY_NAMES})"
     rf"( (morning|afternoon|evening|night))?\b|\b(on |since )?({MONTH_NAMES}) \d{{1,2}}(,? (19|20)\d\d)?\b"
     rf"|\b(on |since )?\d{{1,2}} ({MONTH_NAMES})(,? (19|20)\d\d)?\b"
     rf"|\b(in |since )?(({MONTH_NAMES}) )?(19|20)\d\d\b"
     # "in February" (a month alone needs its preposition: a bare "may" is a verb)
-    rf"|\b(in|since|by|until|early|late|last|next) ({MONTH_NAMES})\b",
+    rf"|\b(in|since|by|until|early|late|last|next) ({MONTH_NAMES})\b"
+    rf"|{OLD_YEAR}",
     re.I,
 )
 WEEKDAY_RE = re.compile(rf"\b({WEEKDAY_NAMES})\b", re.I)
@@ -452,7 +456,8 @@ TIME_RE = re.compile(
     r"|\b(today|yesterday|tomorrow|tonight|morning|afternoon|evening|overnight|\d{1,2}:\d\d|"
     r"(last|next|this|that|coming|past|previous|first|opening|final|early|late) "
     r"(days?|weeks?|months?|years?|weekend)|"
-    r"(within|in|after|for) (a|the|two|three|few|several|\d+) (few )?(days?|weeks?|months?|years?)|ago)\b",
+    r"(within|in|after|for) (a|the|two|three|few|several|\d+) (few )?(days?|weeks?|months?|years?)|ago)\b"
+    rf"|{OLD_YEAR}",
     re.I,
 )
 NUMBER_UNIT = re.compile(r"(\d+)([a-z]{1,3})")  # a number typed with its unit: "512gb", "5km"

@@ -191,6 +191,9 @@ def test_a_fact_is_read_from_the_clause_of_the_relation_asked() -> None:
     # no clause states the relation asked ("founded"): a conjunction splits nothing, the first wins
     text = "Thomas Pennick opened a biscuit shop in 1911 and moved production to Pennick Bay in 1932."
     assert _short("when was pennick's founded", text) == "In 1911."
+    # a year before 1900 is a time after a preposition
+    text = '"Girl at the Window", painted in 1662, was bought by the museum in 1951.'
+    assert _short("when was girl at the window painted", text) == "In 1662."
     # "between 2018 and 2020" is one clause
     text = "Frost paid him between 2018 and 2020, and the court heard it in March 2024."
     assert _short("when did frost pay him", text) == "2018."
