@@ -2351,8 +2351,12 @@ def _extract(
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)
     if q.counted and snap is not None:
-        # "how many ppl": a counted word the corpus never uses (shorthand, typo) constrains nothing
-        known = [t for t in q.counted.split() if snap.df.get(t, 0) > 0]
+        # "how many ppl": a counted word the corpus never uses (shorthand, an uncorrected typo) says
+        # nothing of what is counted, nor do the words after it ("how many ppl work at trellis": any
+        # number, not one of "work"); a corrected one counts as its corpus word ("afordable flats")
+        fixes = {stem(base_form(word)): fixed for word, fixed in reading.corrected}
+        terms = [fixes.get(t, t) for t in q.counted.split()]
+        known = list(itertools.takewhile(lambda t: snap.df.get(t, 0) > 0, terms))
         q = replace(q, counted=" ".join(known))
     cands = candidates(retrieval)
     if not cands:

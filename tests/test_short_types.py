@@ -71,6 +71,21 @@ HEAT = (
 )
 
 
+TRELLIS = (
+    "Trellis cut its forecast on Tuesday after the export ban. Trellis employs about 11,500 people. "
+    "Shares in Trellis rose 1.8 percent."
+)
+
+
+def test_a_counted_word_the_corpus_never_uses_constrains_nothing_after_it(embed: Embed) -> None:
+    """ "how many ppl work at trellis": shorthand the corpus never uses says nothing of what is
+    counted, nor does the verb read after it ("work"): any number answers."""
+    question = "how many ppl work at trellis"
+    ex = extract(question, retrieval(question, TRELLIS, embed=embed), embed=embed, idf=idf)
+    assert not ex.refused, ex.reason
+    assert "11,500 people" in ex.chosen[0].span.text
+
+
 def test_a_count_of_something_else_is_still_refused(embed: Embed) -> None:
     question = "how many people live in lusatra"
     ex = extract(question, retrieval(question, HEAT, embed=embed), embed=embed, idf=idf)
