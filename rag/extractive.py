@@ -261,7 +261,6 @@ W_LEXICAL = 0.4
 MAX_SENTENCES = 3
 KEEP_RATIO = 0.85  # a further sentence must score at least this share of the lead
 LEAD_RATIO = 0.6  # a sentence may lead when it scores this share of the best
-TYPED_LEAD_RATIO = 0.3  # ... or this share, when it alone states the kind of answer asked
 W_LEAD_FOCUS = 0.2  # weight of focus coverage when choosing the lead
 W_LEAD_NEW = 0.05  # ... and of what it says beyond the question (log of the IDF mass of its new words)
 CONTINUE_COSINE = 0.5  # the next sentence of a chosen one continues it when this similar to it
@@ -2390,10 +2389,6 @@ def _extract(
     for cand in pool:
         cand.coverage = focus_coverage_of(q, cand, idf)
     typed = [c for c in pool if c.types]
-    if q.types and not typed:
-        # no sentence close to the best states the kind of answer asked ("how many people were at the
-        # final"): one further down that does may lead ("The attendance is announced as 61,200.")
-        typed = [c for c in ranked[:FILL_POOL] if c.types and c.score >= TYPED_LEAD_RATIO * best.score]
     leaders = typed if q.types and typed else pool
     asked = set(base_terms(q.text)) | set(q_terms)
     # A sentence stating another year or model than the question's ("2021" for "the 2019 final")
