@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from rag.question import reads_as_name
-from rag.sentences import NUMBER_VALUES, TOKEN, base_terms
+from rag.sentences import CLAUSE_PUNCT, NUMBER_VALUES, TOKEN, base_terms
 
 SHORT_TYPES = (
     "count",
@@ -88,7 +88,7 @@ APPOSITION_AFTER = re.compile(r"(?:,\s*\d+)?,\s*((?:a|an|the)\s[^,.;:()]+|[a-z][
 # "22:00") and a dash; with the relation asked to look for (`weight`), also a conjunction not
 # between two numbers ("construction is due to start in 2026 and the turbines should produce
 # electricity from 2029"; not "between 2018 and 2020").
-PUNCT_BREAK = r"[;()]|(?<!\d)[,:]|[,:](?!\d)|\s[-–—]\s"
+PUNCT_BREAK = CLAUSE_PUNCT + r"|\s[-–—]\s"
 CLAUSE_BREAK = re.compile(PUNCT_BREAK)
 VERB_CLAUSE_BREAK = re.compile(PUNCT_BREAK + r"|\s(?:and|but|while|whereas)\s(?!\d)", re.I)
 TIME_PREPOSITION = re.compile(r"(?:on|in|since|by|from|until|before|after)\b", re.I)  # kept before a time

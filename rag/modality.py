@@ -58,7 +58,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rag.sentences import IRREGULAR_VERBS, NEGATION, PRONOUNS, STOPWORDS, WH_WORDS, base_form, stem, words
+from rag.sentences import (
+    CLAUSE_PUNCT,
+    IRREGULAR_VERBS,
+    NEGATION,
+    PRONOUNS,
+    STOPWORDS,
+    WH_WORDS,
+    base_form,
+    stem,
+    words,
+)
 from rag.wordvec import content_vocab, near_words
 
 REALISED = "realised"  # the question asks whether / what / when something happened
@@ -134,7 +144,7 @@ SUBJECT_OF = re.compile(
 )
 SUBJECT_GAP = 1
 # a comma between digits ("1,099") is inside a number, not between clauses
-CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d)|[;:()]|\s(?:but|while|whereas|although|though)\s", re.I)
+CLAUSE_END = re.compile(CLAUSE_PUNCT + r"|\s(?:but|while|whereas|although|though)\s", re.I)
 REPORTING_START = re.compile(r"^.*\b(?:said|says|announced|added|told(?: \w+)?)\s+(?:that\s+)?", re.I)
 RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
 SECOND_REPORTED = re.compile(r"\b(?:and|but)\s+that\s+", re.I)

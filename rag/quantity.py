@@ -59,7 +59,17 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rag.sentences import CALENDAR, IRREGULAR_VERBS, PRONOUNS, STOPWORDS, YEAR, base_form, stem, words
+from rag.sentences import (
+    CALENDAR,
+    CLAUSE_PUNCT,
+    IRREGULAR_VERBS,
+    PRONOUNS,
+    STOPWORDS,
+    YEAR,
+    base_form,
+    stem,
+    words,
+)
 from rag.sentences import SCALE_WORDS as SCALES_OF_NUMBERS
 from rag.wordvec import near_words
 
@@ -95,7 +105,7 @@ RATE = re.compile(
     re.I,
 )
 CLAUSE_BREAK = re.compile(
-    r"(?<!\d),|,(?!\d)|[;:()\[\]\"“”]|\s[—–-]\s"  # not the comma of "12,400"
+    CLAUSE_PUNCT + r"|[\[\]\"“”]|\s[—–-]\s"  # not the comma of "12,400"
     r"|\b(?:said|says|say|told|tells|according to|that|which|who|whose|while|whereas|but|after|because"
     r"|although|though|when|where|unless|until)\b",
     re.I,

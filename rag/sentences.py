@@ -41,6 +41,9 @@ COPULAS = frozenset("is are was were".split())
 OPTIONS = re.compile(r",[^,]* or ")  # "which was bigger, serra alta or pinecrest": a choice of options
 TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")  # a word (apostrophes, hyphens inside) or one mark
 CLAUSE_MARKS = frozenset(';:()[]"“”«»—–')  # marks a clause does not run across
+# The same as a pattern over text: a comma or colon ends a clause unless it sits between two digits
+# ("1,800", "22:00"), brackets and a semicolon always do. Each checker adds its own words to it.
+CLAUSE_PUNCT = r"(?<!\d)[,:]|[,:](?!\d)|[;()]"
 # Numbers as news writes them in words, listed once: each word's value ("eleven" is 11) ...
 NUMBER_VALUES = {
     word: value

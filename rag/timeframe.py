@@ -46,14 +46,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.mentions import ORDINALS, PERIOD_TEXT, year_spans
-from rag.sentences import MONTHS, YEAR, base_terms
+from rag.sentences import CLAUSE_PUNCT, MONTHS, YEAR, base_terms
 
 YEAR_TOKEN = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\d.,]*\d)")
 # Prepositions and comparatives that introduce a reference time, not the time of the fact itself
 # (a closed grammatical class): "the worst since 2022", "up from 1.7 billion in 2023".
 REFERENCE_WORDS = frozenset("since from than before after until till compared versus vs".split())
 REFERENCE_WINDOW = 5  # a reference word governs a year at most this many words before it, in its clause
-CLAUSE_START = re.compile(r"[;:()]|,(?!\d)")  # "36,500" is one number, not two clauses
+CLAUSE_START = re.compile(CLAUSE_PUNCT)  # "36,500" is one number, not two clauses
 WORD = re.compile(r"\d[\d.,]*\d|[\w'’-]+")  # "1.7" is one word
 QUESTION_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
 # a passage's sentences, roughly; a line break ends one too (a run-in heading: "Outlook and dividend")
