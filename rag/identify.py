@@ -152,7 +152,9 @@ def asked(text: str, *, what_noun: bool = False) -> Asked | None:
         kind, wh = False, t
         if t == "which" and rest[:1] == ["of"]:  # "which of the 41 other schools"
             rest = rest[1:]
-            while rest and (rest[0] in DETERMINERS or rest[0] in NUMBER_VALUES or rest[0].isdigit()):
+            while rest and (
+                rest[0] in DETERMINERS or rest[0] in GENERIC or rest[0] in NUMBER_VALUES or rest[0].isdigit()
+            ):
                 rest = rest[1:]
         if rest[:1] and (rest[0] in KIND_WORDS or rest[0] in BRAND_WORDS):
             kind, wh = rest[0] in KIND_WORDS, f"{t} {rest[0]}"
@@ -184,8 +186,9 @@ def _same(word: str, noun: str) -> bool:
 
 
 def alike_words(spec: Asked, texts: Iterable[str], embed: Embed) -> frozenset[str]:
-    """The words of `texts` whose vector is within `ALIKE_COSINE` of the noun (one embedding call)."""
-    vocab = content_vocab(w for t in texts for w in words(t))
+    """The words of `texts` whose vector is within `ALIKE_COSINE` of the noun (one embedding call);
+    verb forms never stand for a noun ("sentenced" is near "prison")."""
+    vocab = [w for w in content_vocab(w for t in texts for w in words(t)) if not _stop(w)]
     return near_words([spec.noun], vocab, embed, ALIKE_COSINE).get(spec.noun, frozenset())
 
 
@@ -247,7 +250,9 @@ def identifies(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> b
             before = low[a - 1]
             if (
                 before[:1].isalpha()
-                and not _stop(before)
+                and before not in STOPWORDS
+                and before not in COPULAS
+                and before not in DO_AUXILIARIES
                 and before not in NUMBER_VALUES
                 and stem(before) not in spec.question_words
                 and not toks[a - 1].endswith(("'s", "’s"))
