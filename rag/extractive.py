@@ -132,7 +132,9 @@ strike", `rag.modality`) is never settled "Yes." by it, and under
 a thing it names ("which party is tove lien from", "who is aeroserv's boss", "the
 capital of qadira", `rag.attribute`) needs a chosen sentence stating that slot next
 to the thing; under `require_attribute`, else "The articles mention “tove lien” but
-do not say which party."
+do not say which party." A "which NOUN" / "what kind of NOUN" question whose chosen sentences
+mention the noun only bare ("sentenced to six years in prison", "their van", `rag.identify`) is
+refused under `require_identified`: "The articles mention “prison” but do not say which prison."
 A yes/no or "how" question that asks the attitude or reaction of a holder ("how did dairy
 farmers react", "did passengers like the fare cap", "were fans happy with ...": the word after its
 subject near an attitude prototype by word vectors, `rag.opinion`) needs, under `require_opinion`,
