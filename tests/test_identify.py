@@ -159,3 +159,13 @@ def test_a_kind_question_is_refused_in_its_own_words() -> None:
         ex = ask("What kind of van did Kessel use?", "Kessel loaded the stolen cable into his van at night.")
     assert ex.refused
     assert ex.reason == extractive.REFUSAL_UNIDENTIFIED.format(noun="“van”", what="what kind")
+
+
+def test_calibration_replays_the_check_as_the_reader_decides() -> None:
+    from evals.calibrate import refuses
+
+    for text in (PRISON, PRISON_NAMED):
+        with policies.using(ON):
+            ex = ask("Which prison is Bram Kessel in?", text, OTHER)
+        assert refuses(ON, ex) == ex.refused
+        assert not refuses(OFF, ex)
