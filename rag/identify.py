@@ -79,6 +79,11 @@ PLACE_PREPOSITIONS = frozenset(
 OBJECT_STARTS = frozenset("him her them it us me".split())  # "which agency told him": "told" a verb
 # a mention after these is generic, not the thing asked ("the most of any city")
 GENERIC = frozenset("any every each all other no such".split())
+MAX_MODIFIERS = 2  # words between a bare mention's determiner and the noun ("three primary schools")
+# the words a bare mention follows: an indefinite article, a vague quantity, a possessive pronoun
+BARE_STARTS = frozenset("a an some several few many their his her its our my your".split())
+PREPOSITIONS = frozenset("in at by for from with of on to into near".split())
+LIST_STARTS = frozenset("including like".split())  # "crops like wheat": a list names them
 RELATIVES = frozenset("who whom whose which that where when".split())
 CODE = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*")  # a model code: "Geran-25", "C-190", "X8"
 VERB_ENDING = re.compile(r"[a-z]{2,}(?:ed|ing)")
@@ -108,6 +113,7 @@ def _stop(word: str) -> bool:
         or word in DO_AUXILIARIES
         or word in COPULAS
         or bool(VERB_ENDING.fullmatch(word))
+        or word.endswith("ly")
         or base_form(word) != word
     )
 
@@ -192,6 +198,30 @@ def alike_words(spec: Asked, texts: Iterable[str], embed: Embed) -> frozenset[st
     return near_words([spec.noun], vocab, embed, ALIKE_COSINE).get(spec.noun, frozenset())
 
 
+def _bare(low: Sequence[str], k: int) -> bool:
+    """Whether the word at `k` heads a noun phrase that identifies nothing by its own words: after
+    an indefinite article, a number or a possessive pronoun, over at most `MAX_MODIFIERS` modifiers
+    ("a contract manufacturer", "three primary schools", "their van"), or a singular noun right
+    after a preposition ("in prison"; a plural there is generic: "at tech companies", and modifiers
+    name a kind: "for respiratory syncytial virus"). A definite one ("the company said") refers
+    back to a thing named before, a generic one follows "any"/"other"; neither is a bare mention.
+    A singular noun before another content word modifies it ("some animal saliva"); a list after
+    it names it ("crops such as wheat")."""
+    after = low[k + 1 : k + 3]
+    if (after[:1] and after[0] in LIST_STARTS) or after == ["such", "as"]:
+        return False
+    if not low[k].endswith("s") and after[:1] and after[0][:1].isalpha() and not _stop(after[0]):
+        return False
+    j = k - 1
+    while j >= 0 and k - j <= MAX_MODIFIERS and low[j][:1].isalpha() and not _stop(low[j]):
+        j -= 1
+    if j < 0 or low[j] in GENERIC:
+        return False
+    if low[j] in PREPOSITIONS:  # "in prison"; not "at tech companies", "for respiratory syncytial virus"
+        return j == k - 1 and not low[k].endswith("s")
+    return low[j] in BARE_STARTS or low[j] in NUMBER_VALUES or low[j].isdigit()
+
+
 def _mentions_at(spec: Asked, low: Sequence[str], alike: frozenset[str]) -> list[int]:
     return [
         k
@@ -262,8 +292,16 @@ def identifies(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> b
 
 
 def unidentified(spec: Asked, texts: Sequence[str], embed: Embed | None = None) -> bool:
-    """Whether some of `texts` (the answer's sentences) mention the asked noun and none identifies
-    it; near words (one embedding call, with `embed`) count as mentions too."""
+    """Whether some of `texts` (the answer's sentences) mention the asked noun bare and none
+    identifies it; near words (one embedding call, with `embed`) count as mentions too."""
     alike = alike_words(spec, texts, embed) if embed is not None else frozenset()
     mentioned = [t for t in texts if mentions(spec, t, alike)]
-    return bool(mentioned) and not any(identifies(spec, t, alike) for t in mentioned)
+    return any(bare_mention(spec, t, alike) for t in mentioned) and not any(
+        identifies(spec, t, alike) for t in mentioned
+    )
+
+
+def bare_mention(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> bool:
+    """Whether `text` mentions the noun bare (`_bare`): "a contract manufacturer", "in prison"."""
+    low = _lower(TOKEN.findall(text))
+    return any(_bare(low, k) for k in _mentions_at(spec, low, alike))
