@@ -213,7 +213,14 @@ def _bare(low: Sequence[str], k: int) -> bool:
     if not low[k].endswith("s") and after[:1] and after[0][:1].isalpha() and not _stop(after[0]):
         return False
     j = k - 1
-    while j >= 0 and k - j <= MAX_MODIFIERS and low[j][:1].isalpha() and not _stop(low[j]):
+    while (
+        j >= 0
+        and k - j <= MAX_MODIFIERS
+        and low[j][:1].isalpha()
+        and not _stop(low[j])
+        and low[j] not in NUMBER_VALUES
+        and low[j] not in BARE_STARTS
+    ):
         j -= 1
     if j < 0 or low[j] in GENERIC:
         return False

@@ -169,3 +169,38 @@ def test_calibration_replays_the_check_as_the_reader_decides() -> None:
             ex = ask("Which prison is Bram Kessel in?", text, OTHER)
         assert refuses(ON, ex) == ex.refused
         assert not refuses(OFF, ex)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "bare"),
+    [
+        ("by which company?", "The chips are made by a contract manufacturer in Taiwan.", True),  # indefinite
+        ("which schools had clinics", "Clinics opened at three primary schools last week.", True),  # a number
+        (
+            "what kind of van did they use",
+            "Police traced the number plate of their van.",
+            True,
+        ),  # a possessive
+        (
+            "which prison is he in",
+            "He was sentenced to five years in prison.",
+            True,
+        ),  # singular after a preposition
+        (
+            "which company sued",
+            "The company said it would appeal.",
+            False,
+        ),  # definite: refers back to a named one
+        ("which company sued", "Layoffs spread at tech companies this winter.", False),  # a generic plural
+        (
+            "which crops did they grow",
+            "Farmers grow crops such as barley and rye.",
+            False,
+        ),  # a list names them
+        ("which company sued", "He sold some company stock last year.", False),  # a noun modifying another
+    ],
+)
+def test_only_a_bare_mention_leaves_the_noun_unidentified(question: str, text: str, bare: bool) -> None:
+    from rag.identify import bare_mention
+
+    assert bare_mention(spec(question, what_noun=True), text, frozenset({"manufacturer"})) == bare
