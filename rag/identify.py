@@ -206,7 +206,8 @@ def _bare(low: Sequence[str], k: int) -> bool:
     name a kind: "for respiratory syncytial virus"). A definite one ("the company said") refers
     back to a thing named before, a generic one follows "any"/"other"; neither is a bare mention.
     A singular noun before another content word modifies it ("some animal saliva"); a list after
-    it names it ("crops such as wheat")."""
+    it names it ("crops such as wheat"); in apposition it describes what comes before the comma
+    ("respiratory syncytial virus, a common virus")."""
     after = low[k + 1 : k + 3]
     if (after[:1] and after[0] in LIST_STARTS) or after == ["such", "as"]:
         return False
@@ -224,6 +225,9 @@ def _bare(low: Sequence[str], k: int) -> bool:
         j -= 1
     if j < 0 or low[j] in GENERIC:
         return False
+    if low[j] in ("a", "an") and j > 0 and low[j - 1] == ",":
+        return False  # in apposition, it describes what the words before the comma name
+
     if low[j] in PREPOSITIONS:  # "in prison"; not "at tech companies", "for respiratory syncytial virus"
         return j == k - 1 and not low[k].endswith("s")
     return low[j] in BARE_STARTS or low[j] in NUMBER_VALUES or low[j].isdigit()

@@ -198,6 +198,11 @@ def test_calibration_replays_the_check_as_the_reader_decides() -> None:
             False,
         ),  # a list names them
         ("which company sued", "He sold some company stock last year.", False),  # a noun modifying another
+        (
+            "which virus",
+            "It protects against rhinoviral fever, a common virus of winter.",
+            False,
+        ),  # apposition
     ],
 )
 def test_only_a_bare_mention_leaves_the_noun_unidentified(question: str, text: str, bare: bool) -> None:
