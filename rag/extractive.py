@@ -137,7 +137,9 @@ strike", `rag.modality`) is never settled "Yes." by it, and under
 a thing it names ("which party is tove lien from", "who is aeroserv's boss", "the
 capital of qadira", `rag.attribute`) needs a chosen sentence stating that slot next
 to the thing; under `require_attribute`, else "The articles mention “tove lien” but
-do not say which party."
+do not say which party." A "which NOUN" / "what kind of NOUN" question whose chosen sentences
+mention the noun only bare ("sentenced to six years in prison", "their van", `rag.identify`) is
+refused under `require_identified`: "The articles mention “prison” but do not say which prison."
 A yes/no or "how" question that asks the attitude or reaction of a holder ("how did dairy
 farmers react", "did passengers like the fare cap", "were fans happy with ...": the word after its
 subject near an attitude prototype by word vectors, `rag.opinion`) needs, under `require_opinion`,
@@ -189,7 +191,18 @@ from numpy.typing import NDArray
 from rag import attribute as attributes
 from rag import coverage as coverages
 from rag import explain as explaining
-from rag import leadpick, mentions, modality, paraphrase, pickart, quantity, samesent, timeframe, wordvec
+from rag import (
+    identify,
+    leadpick,
+    mentions,
+    modality,
+    paraphrase,
+    pickart,
+    quantity,
+    samesent,
+    timeframe,
+    wordvec,
+)
 from rag import opinion as opinions
 from rag import policy as policies
 from rag import role as roles
@@ -553,6 +566,7 @@ REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
 REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
 REFUSAL_UNREALISED_WH = "The articles say {plan}, but do not report the outcome."  # "what did X find"
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
+REFUSAL_UNIDENTIFIED = "The articles mention {noun} but do not say {what}."  # `rag.identify`: "which prison"
 REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  # `rag.timeframe`
 REFUSAL_NO_REACTION = "The articles do not report how {holder} {verb}."  # `rag.opinion`
 REACTION_WORDS = {"vote": "voted", "feel": "felt", "": "reacted"}  # the asked word's stem -> the reason's
@@ -668,6 +682,9 @@ class Extract:
     unrealised_wh: str = ""
     # "which party is tove lien from" (`rag.attribute`): a chosen sentence states the slot by its owner
     attribute_stated: bool = True
+    # "which prison is X in" (`rag.identify`): no chosen sentence mentions the noun only to leave it
+    # unidentified ("sentenced to six years in prison")
+    noun_identified: bool = True
     # how well the corpus covers the question's specific content words (`rag.coverage`), and the words
     # it does not cover, as typed ("kimchi")
     corpus_coverage: float = 1.0
@@ -1603,6 +1620,9 @@ def refusal_reason(
     if p.require_attribute and not ex.attribute_stated and (slot := _attribute_slot(q)):
         owner, what = attributes.refusal_words(slot, q.text)
         return REFUSAL_ATTRIBUTE.format(owner=_quoted([owner]), what=what)
+    if p.require_identified and not ex.noun_identified and (spec := _identify_spec(q)):
+        what = spec.wh if spec.wh != "which" else f"which {spec.noun}"
+        return REFUSAL_UNIDENTIFIED.format(noun=_quoted([spec.noun]), what=what)
     if p.require_answer_type and not ex.answer_type_ok:
         found = set().union(*(c.types for c in ex.chosen))
         missing = [TYPE_PHRASES[k] for k in q.types if k not in found]
@@ -1738,6 +1758,12 @@ def _short_fit(
     row = fits.get(id(cand), [])
     inside = [f.score for fig, f in row if span[0] <= fig.span[0] < span[1]]
     return max(inside) if inside else 1.0
+
+
+def _identify_spec(q: Question) -> identify.Asked | None:
+    """The noun "which NOUN" asks the articles to identify (`rag.identify`); a plain "what NOUN"
+    counts when the noun is one a name answers (the question's answer type)."""
+    return identify.asked(q.text, what_noun=bool({NAME, PLACE, PERSON} & set(q.types)))
 
 
 def _attribute_slot(q: Question) -> attributes.Slot | None:
@@ -2554,6 +2580,9 @@ def _extract(
         attribute_stated=not (slot := _attribute_slot(q))
         or not (policy.require_attribute or measure_focus)
         or attributes.stated(slot, [c.span.text for c in chosen], idf, embed),
+        noun_identified=not (spec := _identify_spec(q))
+        or not (policy.require_identified or measure_focus)
+        or not identify.unidentified(spec, [c.span.text for c in chosen], embed),
         small_talk=coverages.small_talk(q.text, [w for _, w in q.focus] + list(reading.unknown)),
         measure_stated=not (policy.require_measure or measure_focus)
         or _measure_stated(q, [c.span.text for c in chosen], embed),

@@ -57,6 +57,8 @@ class Policy:
     refuse_unrealised_wh: bool = False
     # "which party is tove lien from": a chosen sentence states the slot next to its owner (rag.attribute)
     require_attribute: bool = False
+    # "which prison is X in": no chosen sentence mentions the noun without identifying it (rag.identify)
+    require_identified: bool = False
     # the specificity-weighted share of the question's content words the corpus covers, literally or by
     # a near word of the best retrieved sentences (`rag.coverage`: "kimchi", "hamlet" are not); 0: off
     min_corpus_coverage: float = 0.0
