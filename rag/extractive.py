@@ -2020,7 +2020,11 @@ def _unrealised(
     else:
         event = modality.asked_event(q.text, q.predicate) if q.yesno or q.types == (PERSON,) else None
     if event is None or event.mode != modality.REALISED:
-        return ""
+        # "when did regulators approve it", "will they pay": stated only as left open (`left_open`)
+        if wh or (q.types and q.types != (TIME,)):
+            return ""
+        opened = modality.asked_open_event(q.text, q.predicate)
+        return _left_open(opened, block + chosen, embed) if opened else ""
     texts = [c.span.text for c in block]
     pred = event.predicate
     # a sentence `_fill` adds is read only where it states the predicate: "If convicted, he faces ..."
@@ -2036,6 +2040,20 @@ def _unrealised(
         else modality.alike_words(pred, texts + others, embed=embed, min_cosine=SOFT_MATCH_COSINE)
     )
     return modality.unrealised(event, texts, alike, others)
+
+
+def _left_open(event: modality.Event, read: list[Candidate], embed: Embed) -> str:
+    """The clause of the sentences the answer quotes stating `event` only as left open, or ""."""
+    texts = list(dict.fromkeys(c.span.text for c in read))
+    if not any(modality.OPEN.search(t) or modality.REQUEST.search(t) for t in texts):
+        return ""
+    literal = any(_stem_word(event.predicate) in c.terms for c in read)
+    alike = (
+        frozenset()
+        if literal
+        else modality.alike_words(event.predicate, texts, embed=embed, min_cosine=SOFT_MATCH_COSINE)
+    )
+    return modality.left_open(event, texts, alike)
 
 
 def _other_time(q: Question, lead: Candidate, chosen: list[Candidate]) -> tuple[str, str] | None:

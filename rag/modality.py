@@ -149,6 +149,20 @@ REPORTING_START = re.compile(r"^.*\b(?:said|says|announced|added|told(?: \w+)?)\
 RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
 SECOND_REPORTED = re.compile(r"\b(?:and|but)\s+that\s+", re.I)
 LEADING_JOINER = re.compile(r"^(?:(?:and|or|but|so|that|then)\s+)+", re.I)
+# Constructions that leave an event open rather than plan it: a question still to be settled
+# ("will decide whether to pay", "royalties if it is approved") or a request to another party to act
+# ("would ask regulators in Norvaland, Sarenna and ... to approve velotide"). An event stated only so
+# answers neither "when did regulators approve it" nor "will the health service pay": the plan is not
+# the event's (`left_open`).
+OPEN = re.compile(r"\b(?:whether|if|unless)\b", re.I)
+REQUEST = re.compile(
+    r"\b(?:ask|asks|asked|asking|urge|urges|urged|urging|call(?:s|ed|ing)?\s+on|apply|applies|applied|"
+    r"applying)\b",
+    re.I,
+)
+REQUEST_SCOPE_WORDS = 12  # "ask regulators in A, B and the C to approve": a list of those asked
+REQUEST_END = re.compile(r"[;:]|\s(?:but|while|whereas|although|though|and then)\s", re.I)
+WHEN_LEAD = re.compile(r"^(?:(?:so|and|but|ok|okay)\s+)?when\s+", re.I)
 MAX_PLAN_WORDS = 25  # words of the clause quoted in a refusal reason
 MIN_PLAN_WORDS = 4  # a shorter clause ("if convicted") is quoted with the clause after it
 
@@ -358,6 +372,56 @@ def unrealised(
     if any(r.verdict == REALISED_STATED for r in quoted):
         return ""
     return next((r.plan for r in quoted if r.verdict == UNREALISED_STATED), "")
+
+
+def asked_open_event(question: str, predicate: str = "") -> Event | None:
+    """The event of a "did/will X <verb>" or "when did/will X <verb>" question, with its predicate (the
+    caller's `predicate` when the question alone does not show it), for `left_open`; None otherwise."""
+    lower = " ".join(question.lower().replace("’", "'").split())
+    event = asked_event(WHEN_LEAD.sub("", lower), predicate)
+    if event is None or not event.predicate:
+        return None
+    return event
+
+
+def left_open(event: Event | None, texts: list[str], alike: frozenset[str] = frozenset()) -> str:
+    """The clause of `texts` stating `event`'s predicate only as left open (`OPEN`: "will decide
+    whether to pay for it"; `REQUEST`: "would ask regulators ... to approve velotide"), or "" when no
+    sentence states the predicate or one states it otherwise (realised, planned, negated)."""
+    if event is None or not event.predicate:
+        return ""
+    pred = _term(event.predicate)
+    soft = {w.lower() for w in alike}
+    plan = ""
+    for sentence in texts:
+        for m in re.finditer(r"[\w'’-]+", sentence):
+            if _term(m.group(0)) != pred and m.group(0).lower() not in soft:
+                continue
+            if not (opened := _opened(sentence, m.start())):
+                return ""
+            plan = plan or _clause(sentence, opened, m.start())
+    return plan
+
+
+def _opened(sentence: str, at: int) -> int | None:
+    """Where the construction leaving the word at `at` open starts, or None."""
+    head = sentence[:at]
+    bounds = list(CLAUSE_END.finditer(head))
+    clause_start = bounds[-1].end() if bounds else 0
+    if NEGATION.search(head[clause_start:]):
+        return None  # "has not paid": an outcome
+    if (asks := [o for o in OPEN.finditer(head) if o.start() >= clause_start]) and len(
+        words(head[asks[-1].end() :])
+    ) <= SCOPE_WORDS:
+        return asks[-1].start()
+    if not re.search(r"\bto\s*$", head, re.I):
+        return None  # a request governs the infinitive it asks for: "ask X to approve"
+    hard = list(REQUEST_END.finditer(head))
+    start = hard[-1].end() if hard else 0
+    requests = [r for r in REQUEST.finditer(head) if r.start() >= start]
+    if requests and len(words(head[requests[-1].end() :])) <= REQUEST_SCOPE_WORDS:
+        return requests[-1].start()
+    return None
 
 
 def _clause(sentence: str, marker: int, last: int) -> str:
