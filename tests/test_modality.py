@@ -392,3 +392,73 @@ def test_a_filled_sentence_stating_the_predicate_only_as_planned_refuses() -> No
         ex = ask("was the caldera hills arsonist convicted", article)
     assert ex.refused
     assert ex.reason == REFUSAL_UNREALISED.format(plan="if convicted, he faces up to eight years in prison")
+
+
+# -- events left open: "when did X <verb>", "will X <verb>" ----------------------------------------
+def open_event(question: str) -> modality.Event | None:
+    q = analyse(question)
+    return modality.asked_open_event(q.text, q.predicate)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "plan"),
+    [
+        (
+            "when did regulators approve velotide",
+            "Aldren said it would ask regulators in Norvaland, Sarenna and the Eastern Trade Union to approve"
+            " velotide in early 2027.",
+            "it would ask regulators in Norvaland, Sarenna and the Eastern Trade Union to approve velotide in"
+            " early 2027",
+        ),
+        (
+            "will the health service pay for velotide",
+            "The price has not been set, and the health service will then have to decide whether to pay"
+            " for it.",
+            "the health service will then have to decide whether to pay for it",
+        ),
+        ("when did the council approve the budget", "The council will vote on whether to approve it.", "x"),
+    ],
+)
+def test_an_event_stated_only_as_left_open(question: str, sentence: str, plan: str) -> None:
+    got = modality.left_open(open_event(question), [sentence])
+    assert got == plan if plan != "x" else got.endswith("whether to approve it")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences"),
+    [
+        ("when did it go on sale", ["It would go on sale on September 22."]),  # a plan answers "when"
+        ("when did regulators approve velotide", ["Regulators approved velotide in May."]),
+        (  # one mention realised, one open: the article states it
+            "when did regulators approve velotide",
+            ["Regulators approved velotide in May.", "Aldren had asked regulators to approve velotide."],
+        ),
+        ("when did they approve it", ["The board has not decided whether to approve it."]),  # negated
+        ("when did the union call the strike", ["The union asked members whether to strike."]),  # no "call"
+        ("will the ministry pay", ["The ministry will pay the bill from May, the minister said."]),
+        ("who will pay for velotide", ["The health service will decide whether to pay for it."]),
+    ],
+)
+def test_an_event_stated_otherwise_is_not_left_open(question: str, sentences: list[str]) -> None:
+    assert modality.left_open(open_event(question), sentences) == ""
+
+
+def test_a_when_question_about_an_event_left_open_is_refused() -> None:
+    article = (
+        "The heart drug velotide cut deaths in a trial of 4,000 patients, its maker Aldren said on Monday."
+        " Aldren said it would ask regulators in Norvaland and Sarenna to approve velotide in early 2027."
+        " The drug was discovered at the Tromvik university hospital."
+    )
+    with policies.using(REFUSE):
+        refused = ask("when did regulators approve velotide", article)
+    assert refused.refused
+    assert refused.reason == REFUSAL_UNREALISED.format(
+        plan="it would ask regulators in Norvaland and Sarenna to approve velotide in early 2027"
+    )
+    with policies.using(KEEP):
+        kept = ask("when did regulators approve velotide", article)
+    assert not kept.refused
+    realised = article.replace("it would ask regulators", "regulators").replace("to approve", "approved")
+    with policies.using(REFUSE):
+        answered = ask("when did regulators approve velotide", realised)
+    assert not answered.refused
