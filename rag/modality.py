@@ -127,6 +127,7 @@ UNREALISED = re.compile(
     r"(?:whether|if)|whether|if|unless|"
     r"(?:next|new)\s+(?:goal|target|step|aim)|"
     r"(?:need|needs|needed|require|requires|required|await|awaits|awaiting|pending|subject\s+to)|"
+    r"(?:faces|facing)|"
     r"no\s+(?:decision|date))\b",
     re.I,
 )
@@ -147,6 +148,9 @@ SUBJECT_GAP = 1
 CLAUSE_END = re.compile(CLAUSE_PUNCT + r"|\s(?:but|while|whereas|although|though)\s", re.I)
 REPORTING_START = re.compile(r"^.*\b(?:said|says|announced|added|told(?: \w+)?)\s+(?:that\s+)?", re.I)
 RELATIVE_START = re.compile(r"\s*(?:\w+\s+)?(?:who|whom|whose|which|where|when)\b", re.I)
+# "the government, which faces an election in September 2027" (the relative clause quoted whole)
+RELATIVE_TAIL = re.compile(r"([^,]+),\s+(?:who|which)\s+([^,]+)", re.I)
+RELATIVE_SUBJECT_WORDS = 4  # a noun phrase, not a clause ("he was due to appear before a judge, who ...")
 SECOND_REPORTED = re.compile(r"\b(?:and|but)\s+that\s+", re.I)
 LEADING_JOINER = re.compile(r"^(?:(?:and|or|but|so|that|then)\s+)+", re.I)
 # Constructions that leave an event open rather than plan it: a question still to be settled
@@ -446,6 +450,9 @@ def _clause(sentence: str, marker: int, last: int) -> str:
         end = after.start() if after else len(sentence)
     text = sentence[start:end].strip().strip('"“”').rstrip(".!? ")
     text = LEADING_JOINER.sub("", text) or text  # "and that the ministry would ...": the clause itself
+    relative = RELATIVE_TAIL.fullmatch(text)
+    if relative and len(words(relative.group(1))) <= RELATIVE_SUBJECT_WORDS:  # "the government, which ..."
+        text = f"{relative.group(1)} {relative.group(2)}"
     tokens = text.split()
     if len(tokens) > MAX_PLAN_WORDS:
         text = " ".join(tokens[:MAX_PLAN_WORDS]) + " …"

@@ -462,3 +462,15 @@ def test_a_when_question_about_an_event_left_open_is_refused() -> None:
     with policies.using(REFUSE):
         answered = ask("when did regulators approve velotide", realised)
     assert not answered.refused
+
+
+def test_an_event_someone_faces_is_not_yet_realised() -> None:
+    """ "faces an election in September 2027" announces the election: "who won" it is not answered;
+    the relative clause is quoted as a statement."""
+    question = "who won norvaland's september 2027 election"
+    sentence = "The government, which faces an election in September 2027, said it respected the bank."
+    assert modality.read_sentence(event(question), sentence) == modality.Reading(
+        modality.UNREALISED_STATED, "the government faces an election in September 2027"
+    )
+    faced = "The government faced an election in September 2027, and lost it."
+    assert modality.read_sentence(event(question), faced).verdict == modality.NONE
