@@ -44,6 +44,13 @@ words:
   planned, in the article's words (for the refusal reason), or "" when a
   sentence of the block states it realised or a quoted one negates it.
 
+- `left_open` reads a "when did/will X <verb>" or "will X <verb>" question (`asked_open_event`)
+  against the sentences the answer quotes: where every mention of the predicate is left open, by
+  "whether"/"if"/"unless" or as a request to another party to act ("would ask regulators ... to
+  approve velotide in early 2027", "will then have to decide whether to pay for it"), the date or
+  plan the sentence gives is not the event's. A plain plan ("it would go on sale on September 22")
+  still answers "when did it go on sale"; `rag.extractive` refuses by it under `refuse_unrealised`.
+
 It deliberately does not parse syntax or tense beyond these patterns, decide
 whether a plan was later carried out (no article says so: that is the point),
 read future questions against the articles (the plan answers them), or refuse
