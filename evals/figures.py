@@ -71,6 +71,14 @@ def cell(value: object) -> str:
     return "-" if value is None else f"{float(value):.3f}"  # type: ignore[arg-type]
 
 
+def write_table(out: Path, rows: list[tuple[str, str, dict[str, object]]]) -> None:
+    """Write the table of `rows` to OUT/table.md and print it."""
+    text = table(rows)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "table.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
 def table(rows: list[tuple[str, str, dict[str, object]]]) -> str:
     head = "| set | split (items) | " + " | ".join(name for _, name in COLUMNS) + " |"
     lines = [head, "| --- | --- |" + " --- |" * len(COLUMNS)]
@@ -108,10 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, split, dataset, corpus, job_env in jobs:
         print(f"running {dataset.name} ...", file=sys.stderr, flush=True)
         rows.append((name, split, run_set(dataset, corpus, out / dataset.stem, job_env, args.backend)))
-    text = table(rows)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "table.md").write_text(text + "\n", encoding="utf-8")
-    print(text)
+    write_table(out, rows)
     return 0
 
 

@@ -199,10 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {variant.name} ...", file=sys.stderr, flush=True)
         metrics = figures.run_set(variant, corpus, out / variant.stem, None, args.backend)
         rows.append((name, f"{split} typos", metrics))
-    text = figures.table(rows)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "table.md").write_text(text + "\n", encoding="utf-8")
-    print(text)
+    figures.write_table(out, rows)
     return 0
 
 

@@ -37,7 +37,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rag.sentences import (
-    CLAUSE_MARKS,
     COPULAS,
     DETERMINERS,
     DO_AUXILIARIES,
@@ -47,6 +46,7 @@ from rag.sentences import (
     WH_WORDS,
     base_form,
     stem,
+    within_clause,
     words,
 )
 from rag.wordvec import content_vocab, near_words
@@ -198,15 +198,7 @@ def filled(
     if not key:
         return True
     owners = [k for k, t in enumerate(low) if t[:1].isalnum() and _is(t, key)]
-    for a in at:
-        for b in owners:
-            i, j = min(a, b), max(a, b)
-            between = low[i + 1 : j]
-            if any(t in CLAUSE_MARKS or t in ".!?" for t in between):
-                continue
-            if sum(1 for t in between if t[:1].isalnum()) <= SLOT_WINDOW:
-                return True
-    return False
+    return any(within_clause(low, a, b, SLOT_WINDOW) for a in at for b in owners)
 
 
 def owner_keys(slot: Slot, idf: Callable[[str], float]) -> tuple[str, ...]:

@@ -43,7 +43,6 @@ from dataclasses import dataclass
 from rag.question import reads_as_name
 from rag.sentences import (
     CALENDAR,
-    CLAUSE_MARKS,
     COPULAS,
     DETERMINERS,
     DO_AUXILIARIES,
@@ -56,6 +55,7 @@ from rag.sentences import (
     YEAR,
     base_form,
     stem,
+    within_clause,
     words,
 )
 from rag.wordvec import content_vocab, near_words
@@ -278,15 +278,8 @@ def identifies(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> b
         return False
     names = _names(toks, low, spec)
     for a in at:
-        for b in names:
-            i, j = min(a, b), max(a, b)
-            between = low[i + 1 : j]
-            if any(t in CLAUSE_MARKS or t in ".!?" for t in between):
-                continue
-            if any(t in PLACE_PREPOSITIONS or t in RELATIVES for t in between):
-                continue
-            if sum(1 for t in between if t[:1].isalnum()) <= WINDOW:
-                return True
+        if any(within_clause(low, a, b, WINDOW, PLACE_PREPOSITIONS | RELATIVES) for b in names):
+            return True
         if spec.kind and a > 0:
             before = low[a - 1]
             if (

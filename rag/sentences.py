@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -296,6 +296,17 @@ IRREGULAR_VERBS = {
     for form in forms.split()
     if form not in ("found", "won")
 }  # fmt: skip
+
+
+def within_clause(
+    tokens: Sequence[str], a: int, b: int, window: int, stops: Collection[str] = frozenset()
+) -> bool:
+    """Whether lowercase tokens `a` and `b` of one sentence stand in one clause (no clause mark or
+    sentence end between them, nor a word of `stops`) with at most `window` words between."""
+    between = tokens[min(a, b) + 1 : max(a, b)]
+    if any(t in CLAUSE_MARKS or t in ".!?" or t in stops for t in between):
+        return False
+    return sum(1 for t in between if t[:1].isalnum()) <= window
 
 
 def base_form(word: str) -> str:
