@@ -1906,8 +1906,8 @@ def short_fact(
 
     A number/date/duration phrase for those questions; for who/where/which, the entity span
     (`rag.compose`). The phrase is always a span of the sentence (None only for none found). Of
-    several in one sentence, the one whose clause states most of the question, each word weighing
-    its `idf` (rarer words say more of what is asked).
+    several in one sentence, the one whose clause states most of the question: the relation asked
+    first, then the other words by their `idf` (`_clause_weight`).
     """
     patterns: dict[str, re.Pattern[str]] = {
         COUNT: NUMBER,
