@@ -40,11 +40,14 @@ from rag.sentences import (
     COPULAS,
     DETERMINERS,
     DO_AUXILIARIES,
+    MODEL_CODE,
     OPTIONS,
     STOPWORDS,
     TOKEN,
     WH_WORDS,
     base_form,
+    lowered,
+    same_word,
     stem,
     within_clause,
     words,
@@ -58,7 +61,6 @@ SLOT_WINDOW = 12  # words between the slot word and the owner's word in one clau
 MIN_KEY_IDF = 1.5  # owner words more common in the corpus than this do not name the owner
 MAX_SLOT_PHRASE = 3  # words of the slot's noun phrase ("new mortgage rate")
 PREPOSITIONS = frozenset("to for with on in at by from of about into against near".split())
-CODE = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*")  # a model code: "Orlan-10", "C-190", "X8"
 # Question frame nouns: they say how to answer, not what to answer about.
 FRAME_NOUNS = frozenset(
     "name names kind kinds type types sort sorts way thing things time times year years day days date "
@@ -176,11 +178,6 @@ def alike_words(slot: Slot, vocab: Sequence[str], embed: Embed) -> frozenset[str
     return near_words([slot.noun], content_vocab(vocab), embed, SLOT_COSINE).get(slot.noun, frozenset())
 
 
-def _is(word: str, target: str) -> bool:
-    a, b = stem(base_form(word)), stem(target)
-    return a == b or (len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)))
-
-
 def filled(
     slot: Slot, text: str, key: str, alike: frozenset[str] = frozenset(), *, code: bool = False
 ) -> bool:
@@ -188,16 +185,17 @@ def filled(
     words of `key` (an owner's specific word) in one clause; with `key` "", anywhere. With `code`, a
     model code ("Orlan-10") by the owner states a class slot too ("what model was the recon drone")."""
     toks = TOKEN.findall(text)
-    low = [re.sub(r"'s$", "", t.lower().replace("’", "'")) for t in toks]
-    at = [k for k, t in enumerate(low) if t[:1].isalnum() and (t in alike or _is(t, slot.noun))]
+    low = lowered(toks)
+    at = [k for k, t in enumerate(low) if t[:1].isalnum() and (t in alike or same_word(t, slot.noun))]
     if code:
         owner = key or slot.noun
-        at += [k for k, t in enumerate(toks) if CODE.fullmatch(t.strip("’'")) and not _is(low[k], owner)]
+        codes = (k for k, t in enumerate(toks) if MODEL_CODE.fullmatch(t.strip("’'")))
+        at += [k for k in codes if not same_word(low[k], owner)]
     if not at:
         return False
     if not key:
         return True
-    owners = [k for k, t in enumerate(low) if t[:1].isalnum() and _is(t, key)]
+    owners = [k for k, t in enumerate(low) if t[:1].isalnum() and same_word(t, key)]
     return any(within_clause(low, a, b, SLOT_WINDOW) for a in at for b in owners)
 
 

@@ -114,11 +114,6 @@ def strength(text: str, kind: str) -> float:
     return 1.0 if any(m.split()[0] not in WEAK for m in found) else 0.5
 
 
-def explains(text: str, kind: str) -> bool:
-    """Whether `text` states a cause, reason or purpose (`kind` why) or a means (`kind` how)."""
-    return strength(text, kind) > 0
-
-
 def heading_asks(text: str, kind: str) -> bool:
     """A short run-in heading that restates a question of `kind`: "Why it took so long."."""
     match = HEADING_WORD.match(text)

@@ -46,6 +46,7 @@ from rag.sentences import (
     COPULAS,
     DETERMINERS,
     DO_AUXILIARIES,
+    MODEL_CODE,
     MONTHS,
     NUMBER_VALUES,
     OPTIONS,
@@ -54,6 +55,8 @@ from rag.sentences import (
     TOKEN,
     YEAR,
     base_form,
+    lowered,
+    same_word,
     stem,
     within_clause,
     words,
@@ -85,7 +88,6 @@ BARE_STARTS = frozenset("a an some several few many their his her its our my you
 PREPOSITIONS = frozenset("in at by for from with of on to into near".split())
 LIST_STARTS = frozenset("including like".split())  # "crops like wheat": a list names them
 RELATIVES = frozenset("who whom whose which that where when".split())
-CODE = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*")  # a model code: "Geran-25", "C-190", "X8"
 VERB_ENDING = re.compile(r"[a-z]{2,}(?:ed|ing)")
 WHICH = re.compile(r"\bwhich\b", re.I)
 # "what kind of van", "what brand of vodka", "what model are the trains", "what company got ..."
@@ -186,11 +188,6 @@ def asked(text: str, *, what_noun: bool = False) -> Asked | None:
     return None
 
 
-def _same(word: str, noun: str) -> bool:
-    a, b = stem(base_form(word)), stem(noun)
-    return a == b or (len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)))
-
-
 def alike_words(spec: Asked, texts: Iterable[str], embed: Embed) -> frozenset[str]:
     """The words of `texts` whose vector is within `ALIKE_COSINE` of the noun (one embedding call);
     verb forms never stand for a noun ("sentenced" is near "prison")."""
@@ -237,17 +234,13 @@ def _mentions_at(spec: Asked, low: Sequence[str], alike: frozenset[str]) -> list
     return [
         k
         for k, t in enumerate(low)
-        if t[:1].isalpha() and (t in alike or _same(t, spec.noun)) and not (k and low[k - 1] in GENERIC)
+        if t[:1].isalpha() and (t in alike or same_word(t, spec.noun)) and not (k and low[k - 1] in GENERIC)
     ]
-
-
-def _lower(toks: Sequence[str]) -> list[str]:
-    return [re.sub(r"'s$", "", t.lower().replace("’", "'")) for t in toks]
 
 
 def mentions(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> bool:
     """Whether `text` mentions the asked noun (literally, derived, or a word of `alike`)."""
-    return bool(_mentions_at(spec, _lower(TOKEN.findall(text)), alike))
+    return bool(_mentions_at(spec, lowered(TOKEN.findall(text)), alike))
 
 
 def _names(toks: Sequence[str], low: Sequence[str], spec: Asked) -> list[int]:
@@ -258,10 +251,10 @@ def _names(toks: Sequence[str], low: Sequence[str], spec: Asked) -> list[int]:
         bare = t.strip("'’")
         dated = low[k] in MONTHS and k + 1 < len(toks) and bool(YEAR.fullmatch(toks[k + 1]))
         named = bare[:1].isupper() and not (low[k] in CALENDAR or low[k] in PRONOUNS or low[k] in STOPWORDS)
-        if k == 0 and named and not CODE.fullmatch(bare):
+        if k == 0 and named and not MODEL_CODE.fullmatch(bare):
             named = reads_as_name(low[k])
         # a dated event names one too: "the floods of November 2023"
-        if not (CODE.fullmatch(bare) or dated or named):
+        if not (MODEL_CODE.fullmatch(bare) or dated or named):
             continue
         if stem(low[k].strip("'’")) not in spec.question_words:
             out.append(k)
@@ -272,7 +265,7 @@ def identifies(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> b
     """Whether `text` identifies the asked noun: a new name or code by a mention of it in one
     clause (no place preposition or relative pronoun between), or for `kind` a modifier."""
     toks = TOKEN.findall(text)
-    low = _lower(toks)
+    low = lowered(toks)
     at = _mentions_at(spec, low, alike)
     if not at:
         return False
@@ -307,5 +300,5 @@ def unidentified(spec: Asked, texts: Sequence[str], embed: Embed | None = None) 
 
 def bare_mention(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> bool:
     """Whether `text` mentions the noun bare (`_bare`): "a contract manufacturer", "in prison"."""
-    low = _lower(TOKEN.findall(text))
+    low = lowered(TOKEN.findall(text))
     return any(_bare(low, k) for k in _mentions_at(spec, low, alike))

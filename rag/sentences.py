@@ -40,6 +40,7 @@ YEAR = re.compile(r"(?:19|20)\d\d")  # a year of the last two centuries
 COPULAS = frozenset("is are was were".split())
 OPTIONS = re.compile(r",[^,]* or ")  # "which was bigger, serra alta or pinecrest": a choice of options
 TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")  # a word (apostrophes, hyphens inside) or one mark
+MODEL_CODE = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*")  # a model code: "Orlan-10", "C-190", "X8"
 CLAUSE_MARKS = frozenset(';:()[]"“”«»—–')  # marks a clause does not run across
 # The same as a pattern over text: a comma or colon ends a clause unless it sits between two digits
 # ("1,800", "22:00"), brackets and a semicolon always do. Each checker adds its own words to it.
@@ -296,6 +297,18 @@ IRREGULAR_VERBS = {
     for form in forms.split()
     if form not in ("found", "won")
 }  # fmt: skip
+
+
+def lowered(tokens: Sequence[str]) -> list[str]:
+    """`TOKEN`s lowercase, curly apostrophes straightened and a possessive "'s" dropped."""
+    return [re.sub(r"'s$", "", t.lower().replace("’", "'")) for t in tokens]
+
+
+def same_word(word: str, target: str) -> bool:
+    """Whether `word` is `target` (a stem) by its stem, or one of them extends the other (both at
+    least four letters: "company"/"companies", "design"/"designer")."""
+    a, b = stem(base_form(word)), stem(target)
+    return a == b or (len(a) >= 4 and len(b) >= 4 and (a.startswith(b) or b.startswith(a)))
 
 
 def within_clause(
