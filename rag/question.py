@@ -59,7 +59,7 @@ import json
 import math
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -185,13 +185,18 @@ def _common_words() -> dict[str, int]:
     return {w: n for w, n in english_counts().items() if n >= COMMON_COUNT and len(w) >= MIN_CORRECTABLE}
 
 
+def _shaped(words_: Iterable[str]) -> dict[tuple[str, int], list[str]]:
+    """`words_` by first letter and length (the candidates a word with letters left out may be)."""
+    shapes: dict[tuple[str, int], list[str]] = {}
+    for word in words_:
+        shapes.setdefault((word[:1], len(word)), []).append(word)
+    return shapes
+
+
 @lru_cache(maxsize=1)
 def _by_shape() -> dict[tuple[str, int], list[str]]:
     """The common English words by first letter and length."""
-    shapes: dict[tuple[str, int], list[str]] = {}
-    for word in sorted(_common_words()):
-        shapes.setdefault((word[:1], len(word)), []).append(word)
-    return shapes
+    return _shaped(sorted(_common_words()))
 
 
 def _subsequence(short: str, long: str) -> bool:
@@ -255,10 +260,6 @@ class Vocabulary:
 
     def known(self, term: str) -> bool:
         return self.df.get(term, 0) > 0
-
-    def correct(self, term: str, word: str = "") -> str:
-        """The corpus stem closest to `term` (`nearest`), or "" when none is close enough."""
-        return self.nearest(term, word)[0]
 
     def nearest(self, term: str, word: str = "") -> tuple[str, bool]:
         """The corpus stem the typed `word` (stemmed: `term`) most likely stands for, and whether
@@ -342,11 +343,7 @@ class Vocabulary:
         """The corpus terms by first letter and length, built once."""
         with self._lock:
             if self._by_shape is None:
-                shapes: dict[tuple[str, int], list[str]] = {}
-                for term, count in self.df.items():
-                    if count > 0 and term.isalpha():
-                        shapes.setdefault((term[:1], len(term)), []).append(term)
-                self._by_shape = shapes
+                self._by_shape = _shaped(t for t, count in self.df.items() if count > 0 and t.isalpha())
             return self._by_shape
 
     def _spell(self) -> object:
