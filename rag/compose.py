@@ -252,19 +252,21 @@ def _span(text: str, toks: list[re.Match[str]], i: int, j: int) -> tuple[int, in
 def _agent_of(lowered: list[str], i: int, verbs: set[str]) -> bool:
     """Whether the name starting at token `i` is the agent of a passive of one of `verbs` (terms):
     "made by Aerotek Engines" for "makes"."""
-    k = i - 1
-    if k >= 0 and lowered[k] in DETERMINERS:
-        k -= 1
+    k = _word_before(lowered, i)
     return k >= 1 and lowered[k] in AGENT_PREPOSITIONS and bool(set(base_terms(lowered[k - 1])) & verbs)
 
 
 def _introduced_by(lowered: list[str], i: int, prepositions: frozenset[str]) -> bool:
     """Whether the name starting at token `i` follows one of `prepositions`, directly or after a
     determiner: "on Kings Street", "at the Stadio Marittimo", "by Aerotek Engines"."""
-    k = i - 1
-    if k >= 0 and lowered[k] in DETERMINERS:
-        k -= 1
+    k = _word_before(lowered, i)
     return k >= 0 and lowered[k] in prepositions
+
+
+def _word_before(lowered: list[str], i: int) -> int:
+    """The index of the word before the name starting at token `i`, past a determiner (-1: none)."""
+    k = i - 1
+    return k - 1 if k >= 0 and lowered[k] in DETERMINERS else k
 
 
 def person_phrase(
