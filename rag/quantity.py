@@ -387,11 +387,11 @@ def other_qualifier(
     head = ask.counted.index(stems[hit])
     by_stem = {t: w for t, w in ask.focus}
     said = words(sentence)
+    said_terms = {stem(base_form(w)) for w in said}
     unmet = [  # a near word of the question's qualifier is not the number's own other one
         by_stem.get(t, t)
         for t in ask.counted[:head]
-        if t not in {stem(base_form(w)) for w in said}
-        and not (alike.get(by_stem.get(t, t), frozenset()) & set(said)) - set(own)
+        if t not in said_terms and not (alike.get(by_stem.get(t, t), frozenset()) & set(said)) - set(own)
     ]
     return (unmet[0], f"{own[0]} {after[hit]}") if own and unmet else ("", "")
 
