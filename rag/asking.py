@@ -31,10 +31,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.question import LEADING_FILLER, english_frequency, strip_chatter
-from rag.sentences import ABBREVIATIONS, COPULAS, DO_AUXILIARIES, WH_WORDS, base_terms, words
+from rag.sentences import (
+    ABBREVIATIONS,
+    COPULAS,
+    DO_AUXILIARIES,
+    QUESTION_SENTENCES,
+    WH_WORDS,
+    base_terms,
+    words,
+)
 
 # a sentence that ends in a full stop (or "!") and is followed by another sentence states, not asks
-SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
 CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?=—|–)")
 # words that join a clause to the one before it without asking ("and who was it ...", "so did ...")
 JOINERS = frozenset("and but so then or also".split())
@@ -89,7 +96,7 @@ def _relative(clause: str, rest: list[str]) -> bool:
 def _sentences(text: str) -> list[str]:
     """`text` split after sentence marks, not after an initial or abbreviation ("Dr. Carter G. Woodson")."""
     out: list[str] = []
-    for piece in (p for p in SENTENCE_SPLIT.split(text) if p.strip()):
+    for piece in (p for p in QUESTION_SENTENCES.split(text) if p.strip()):
         if out and out[-1].endswith(".") and _abbreviated(out[-1]):
             out[-1] = f"{out[-1]} {piece}"
         else:

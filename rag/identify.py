@@ -51,6 +51,7 @@ from rag.sentences import (
     NUMBER_VALUES,
     OPTIONS,
     PRONOUNS,
+    QUESTION_SENTENCES,
     STOPWORDS,
     TOKEN,
     YEAR,
@@ -139,7 +140,7 @@ def _phrase(tokens: Sequence[str]) -> list[str]:
 
 def _ask_clause(text: str) -> str:
     """The sentence of `text` that asks (a long question's last one with "which"/"what")."""
-    parts = [p for p in re.split(r"(?<=[.?!])\s+", text.strip()) if p]
+    parts = [p for p in QUESTION_SENTENCES.split(text.strip()) if p]
     asking = [p for p in parts if WHICH.search(p) or WHAT.search(p)]
     return asking[-1] if asking else text
 

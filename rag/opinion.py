@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from rag import wordvec
-from rag.sentences import COPULAS, STOPWORDS, base_form, stem, words
+from rag.sentences import COPULAS, STOPWORDS, base_form, base_terms, stem, words
 
 # Words of attitude and reaction the asking word is compared with (word vectors): a few
 # prototypes, not a list of every such word ("enjoy", "pleased", "satisfied" come near them)
@@ -78,8 +78,8 @@ class Holder:
 
 
 def _stems(tokens: list[str]) -> tuple[str, ...]:
-    found = (re.sub(r"'s$", "", w) for w in tokens)
-    return tuple(dict.fromkeys(stem(base_form(w)) for w in found if w not in STOPWORDS and len(w) > 1))
+    """The content terms of `tokens` (`base_terms`), each once, in order."""
+    return tuple(dict.fromkeys(base_terms(" ".join(tokens))))
 
 
 def asked_holder(question: str, embed: wordvec.Embed) -> Holder | None:

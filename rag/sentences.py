@@ -40,6 +40,9 @@ YEAR = re.compile(r"(?:19|20)\d\d")  # a year of the last two centuries
 COPULAS = frozenset("is are was were".split())
 OPTIONS = re.compile(r",[^,]* or ")  # "which was bigger, serra alta or pinecrest": a choice of options
 TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")  # a word (apostrophes, hyphens inside) or one mark
+# Where a question of several sentences splits ("... in 2024. How many ... in 2025?"): after a
+# sentence mark, roughly (no abbreviation handling: `split_sentences` is the one for article text)
+QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=\S)")
 MODEL_CODE = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*")  # a model code: "Orlan-10", "C-190", "X8"
 CLAUSE_MARKS = frozenset(';:()[]"“”«»—–')  # marks a clause does not run across
 # The same as a pattern over text: a comma or colon ends a clause unless it sits between two digits

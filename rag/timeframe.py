@@ -46,7 +46,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.mentions import ORDINALS, PERIOD_TEXT, year_spans
-from rag.sentences import CLAUSE_PUNCT, MONTHS, YEAR, base_terms
+from rag.sentences import CLAUSE_PUNCT, MONTHS, QUESTION_SENTENCES, YEAR, base_terms
 
 YEAR_TOKEN = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\d.,]*\d)")
 # Prepositions and comparatives that introduce a reference time, not the time of the fact itself
@@ -55,7 +55,6 @@ REFERENCE_WORDS = frozenset("since from than before after until till compared ve
 REFERENCE_WINDOW = 5  # a reference word governs a year at most this many words before it, in its clause
 CLAUSE_START = re.compile(CLAUSE_PUNCT)  # "36,500" is one number, not two clauses
 WORD = re.compile(r"\d[\d.,]*\d|[\w'’-]+")  # "1.7" is one word
-QUESTION_SPLIT = re.compile(r"(?<=[.!?])\s+(?=\S)")
 # a passage's sentences, roughly; a line break ends one too (a run-in heading: "Outlook and dividend")
 SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(\d])|\s*\n\s*")
 # A month the question dates its event by ("in may": after a preposition "may" is no modal).
@@ -102,7 +101,7 @@ def _reference(text: str, at: int) -> bool:
 def asked_sentence(question: str) -> str:
     """The sentence that asks: the last one (a quiz-style question first states facts of other times:
     "Varnholt airport passed 20 million passengers in 2024. How many ... in 2025?")."""
-    parts = [p for p in QUESTION_SPLIT.split(question.strip()) if p.strip()]
+    parts = [p for p in QUESTION_SENTENCES.split(question.strip()) if p.strip()]
     return parts[-1] if parts else ""
 
 
