@@ -2,10 +2,10 @@
 
 Runs `rag eval` (a subprocess per set, so each gets a fresh engine and the corpus cache of
 `evals.corpus`) on the project's sets: the dev gate, `user_seeds`, `lookalike`, `newsdesk`,
-`citydesk`, `wiredesk` and `snipdesk`, each split in `calib` and `heldout`; with `--rtqa DIR` also
-RealTimeQA's `dataset_a` / `dataset_b` (their indexes must already be built: `--rtqa-data-a` /
-`--rtqa-data-b`, since 2,000 articles take minutes to ingest). Prints one Markdown table, the
-README's format, and writes it beside the runs.
+`citydesk`, `wiredesk`, `snipdesk` and `metrodesk`, each split in `calib` and `heldout`; with
+`--rtqa DIR` also RealTimeQA's `dataset_a` / `dataset_b` (their indexes must already be built:
+`--rtqa-data-a` / `--rtqa-data-b`, since 2,000 articles take minutes to ingest). Prints one
+Markdown table, the README's format, and writes it beside the runs.
 
 It deliberately does not compare against an earlier table (use `rag eval --compare DIR1 DIR2` on
 two runs), gate anything (`make eval-gate` does), or read held-out failures: it prints aggregates only.
@@ -27,6 +27,7 @@ NEWSDESK = Path(__file__).parent / "corpora" / "newsdesk"
 CITYDESK = Path(__file__).parent / "corpora" / "citydesk"
 WIREDESK = Path(__file__).parent / "corpora" / "wiredesk"
 SNIPDESK = Path(__file__).parent / "corpora" / "snipdesk"
+METRODESK = Path(__file__).parent / "corpora" / "metrodesk"
 PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into the corpus cache)
     ("dev", "gate", "dev.jsonl", SEEDS),
     ("user_seeds", "calib", "user_seeds.calib.jsonl", SEEDS),
@@ -41,6 +42,8 @@ PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into th
     ("wiredesk", "held-out", "wiredesk.heldout.jsonl", WIREDESK),
     ("snipdesk", "calib", "snipdesk.calib.jsonl", SNIPDESK),
     ("snipdesk", "held-out", "snipdesk.heldout.jsonl", SNIPDESK),
+    ("metrodesk", "calib", "metrodesk.calib.jsonl", METRODESK),
+    ("metrodesk", "held-out", "metrodesk.heldout.jsonl", METRODESK),
 )
 COLUMNS = (
     ("fact_recall", "fact recall"),

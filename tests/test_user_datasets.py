@@ -32,6 +32,7 @@ CORPORA = {
     "citydesk": ROOT / "evals" / "corpora" / "citydesk",
     "wiredesk": ROOT / "evals" / "corpora" / "wiredesk",
     "snipdesk": ROOT / "evals" / "corpora" / "snipdesk",
+    "metrodesk": ROOT / "evals" / "corpora" / "metrodesk",
 }
 SPLITS = ("calib", "heldout")
 TAGS = {
@@ -42,11 +43,12 @@ TAGS = {
 }  # fmt: skip
 MIN_ITEMS = {
     "user_seeds": 260, "lookalike": 160, "newsdesk": 220, "citydesk": 300, "wiredesk": 300, "snipdesk": 300,
+    "metrodesk": 320,
 }  # fmt: skip
 MIN_FOLLOWUPS = 25
 MIN_UNANSWERABLE_ON_TOPIC = {
     "user_seeds": 0.30, "lookalike": 0.30, "newsdesk": 0.35, "citydesk": 0.35, "wiredesk": 0.35,
-    "snipdesk": 0.35,
+    "snipdesk": 0.35, "metrodesk": 0.35,
 }  # fmt: skip
 MIN_LOOKALIKE_ARTICLES = 36
 ARTICLE_WORDS = (250, 600)
@@ -125,6 +127,31 @@ SNIPDESK_LAYOUT = {
     "q&a interview": re.compile(r"^Q: ", re.M),
     "in-brief column": re.compile(r"^# In brief", re.M),
     "run-in subheading": re.compile(r"^\*\*[A-Z][^*\n]{2,40}\.\*\* ", re.M),
+}
+
+MIN_METRODESK_ARTICLES, MAX_METRODESK_ARTICLES = 38, 42
+MIN_METRODESK_HTML, MIN_METRODESK_MD = 6, 6
+METRODESK_WORDS = (250, 700)  # of the cleaned text
+# Look-alike pairs and follow-ups the regional desk promises: each file-name topic in this many articles.
+METRODESK_TOPICS = {
+    "wendle-clinic": 2, "velnatide-trial": 3, "rook": 3, "crane": 2, "rail-strike-2023": 2,
+    "rail-strike-2025": 2, "harlan": 3, "oakmere": 3, "wend-flood": 3, "saltmarket": 3, "cup-final": 2,
+}  # fmt: skip
+METRODESK_MIN_FOLLOWUPS = 30
+# What the metrodesk corpus promises (raw files), each in at least one article.
+METRODESK_LAYOUT = {
+    "dateline with agency": re.compile(r"^[A-Z][A-Z ]+, [A-Z][a-z]+ \d{1,2}, \d{4} \(ANS\) -", re.M),
+    "byline": re.compile(r"(^|>|\*)By [A-Z][a-z]+ [A-Z][a-z]+", re.M),
+    "photo caption with credit": re.compile(
+        r"^Photo: .+\(Aldermoor Standard/[A-Z][a-z]+ [A-Z][a-z]+\)$", re.M
+    ),
+    "html figcaption": re.compile(r"<figcaption>"),
+    "related teaser": re.compile(r"^(\*)?Related: ", re.M),
+    "run-in subheading": re.compile(r"^(\*\*|<p><b>)[A-Z][^.\n]{3,40}[.?](\*\*|</b>) ", re.M),
+    "own-line subheading": re.compile(r"\n\n[A-Z][a-z]+( [a-z]+){0,4}\n\n"),
+    "live page timestamp": re.compile(r"^\d{2}:\d{2} - ", re.M),
+    "q&a interview": re.compile(r"^Q: ", re.M),
+    "correction note": re.compile(r"^Correction: An earlier version", re.M),
 }
 
 FILES = [DATASETS / f"{name}.{split}.jsonl" for name in CORPORA for split in SPLITS]
@@ -318,3 +345,34 @@ def test_snipdesk_set_has_quiz_questions_near_misses_and_follow_ups() -> None:
     assert sum(bool(r["history"]) for r in rows) >= MIN_SNIPDESK_FOLLOWUPS
     offtopic = sum("offtopic" in r["tags"] for r in rows) / len(rows)
     assert SNIPDESK_OFFTOPIC[0] <= offtopic <= SNIPDESK_OFFTOPIC[1], offtopic
+
+
+def test_metrodesk_is_a_regional_desk_with_look_alikes_and_layout_noise() -> None:
+    """About 40 articles (.txt, .md, .html) of 250-700 words after cleaning, each dated, in look-alike
+    pairs and follow-ups (two trials, two rail strikes, two floods, two firms' results, two finals)."""
+    files, documents = _mixed_format_corpus("metrodesk", MIN_METRODESK_ARTICLES, MIN_METRODESK_HTML)
+    assert len(files) <= MAX_METRODESK_ARTICLES
+    assert sum(p.suffix == ".md" for p in files) >= MIN_METRODESK_MD
+    for path in files:
+        document = documents[path.stem]
+        words = len(document.text.split())
+        assert METRODESK_WORDS[0] <= words <= METRODESK_WORDS[1], f"{path.name}: {words} words after cleaning"
+        assert re.search(r"\b20[12]\d\b", document.text), f"{path.name}: states no year"
+        assert document.title.strip() and document.published is not None, f"{path.name}: no title or date"
+    for topic, least in METRODESK_TOPICS.items():
+        articles = [p for p in files if topic in p.name]
+        assert len(articles) >= least, f"{topic}: {len(articles)} articles"
+    raw = {path.name: path.read_text(encoding="utf-8") for path in files}
+    for feature, pattern in METRODESK_LAYOUT.items():
+        assert any(pattern.search(text) for text in raw.values()), f"no metrodesk article has a {feature}"
+
+
+def test_metrodesk_set_mixes_question_kinds() -> None:
+    rows = [row for path in FILES if path.name.startswith("metrodesk.") for row in raw_rows(path)]
+    assert sum(bool(r["history"]) for r in rows) >= METRODESK_MIN_FOLLOWUPS
+    assert any(r["answerable"] and r["history"] for r in rows)
+    assert any(not r["answerable"] and r["history"] for r in rows)
+    tags = {t for r in rows for t in r["tags"]}
+    assert tags == TAGS, f"tags never used: {TAGS - tags}"
+    false_premises = [r for r in rows if "false_premise" in r["tags"]]
+    assert any(r["answerable"] for r in false_premises), "a corrected false premise is answerable"
