@@ -190,6 +190,7 @@ from numpy.typing import NDArray
 
 from rag import attribute as attributes
 from rag import coverage as coverages
+from rag import dateline as datelines
 from rag import explain as explaining
 from rag import (
     identify,
@@ -373,6 +374,7 @@ MONTH_NAMES = "|".join(MONTHS)
 
 # Answer types
 COUNT, MONEY, DURATION, TIME, DATE, WEEKDAY = "count", "money", "duration", "time", "date", "weekday"
+DATED_TYPES = frozenset({TIME, DATE, WEEKDAY})  # a "when" answer quotes a weekday with its dateline
 PERSON, ROLE, PLACE, NAME = "person", "role", "place", "name"
 AMOUNT, DISTANCE, SPEED, WEIGHT, PERCENT, AGE = "amount", "distance", "speed", "weight", "percent", "age"
 
@@ -1508,6 +1510,18 @@ def _residue_sentence(
     return [*quoted, new] if at == -1 else [*quoted[:at], *quoted[at + 1 :], new]
 
 
+def _with_dateline(cand: Candidate) -> None:
+    """Quote `cand` with the dateline right above it when it dates its fact by a weekday only
+    (`rag.dateline`): its span then starts at the dateline, its text is the two joined by a space."""
+    local = cand.span.start - cand.passage.start
+    if not 0 < local <= len(cand.passage.text) or not datelines.dates_by_weekday(cand.span.text):
+        return
+    at = datelines.dateline_before(cand.passage.text, local)
+    if at is not None:
+        head = " ".join(cand.passage.text[at:local].split())
+        cand.span = Span(cand.passage.start + at, cand.span.end, f"{head} {cand.span.text}")
+
+
 def _new_article(cand: Candidate, chosen: list[Candidate]) -> bool:
     """Whether quoting `cand` would cite only articles no chosen sentence cites yet."""
     cited = {x.passage.doc_id for c in chosen for x in (c, *c.also_in)}
@@ -2634,5 +2648,8 @@ def _extract(
     result.refused = bool(result.reason)
     if not result.refused:  # the answer quotes what the lead leaves open (`rag.samesent`)
         quoted = _residue_sentence(q, lead, quoted, ranked, idf, embed)
+        if DATED_TYPES & set(q.types):  # "... on Tuesday" read with its dateline (`rag.dateline`)
+            for cand in quoted:
+                _with_dateline(cand)
     result.chosen = _same_article_first(quoted)
     return result
