@@ -1,0 +1,113 @@
+"""Respell a question's typos before retrieval: the words the question reading corrects, written out.
+
+`rag.question.read` reads a typed word the articles never use as the corpus word it is a typo
+of ("turnotu" as "turnout", "pincrest" as "Pinecrest"). That reading came after retrieval,
+which had already run on the typo: BM25 found no "turnotu", the query's embedding carried
+it, and every later check that reads the question's text (the attribute asked, the verb, the
+speaker) saw the typo too. `respell` writes each corrected word back into the question, in a
+surface form of the corrected stem (the English word or the typed word's one-edit neighbour
+that stems to it, else the stem), so retrieval and the reader both read the question as meant.
+
+It deliberately does not touch words the articles use, names the reading keeps as unknown
+("zelensky"), English words kept as asked ("colour"), numbers, or the question's frame; it
+decides nothing itself: what is a typo, and of which word, is `rag.question.read`'s reading.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+from rag.question import Vocabulary, _one_edit, english_counts, read, vocabulary
+from rag.sentences import STOPWORDS, base_form, fold, stem, stems
+
+TOKEN = re.compile(r"[A-Za-z0-9]+")
+MIN_WORD = 3  # shorter words are never respelled as typos ("ok", "nk")
+GLUE = frozenset("-'’/&.@_")  # a character joining a letter to a word: no chat form stands there
+# Chat forms of common words, as people type them in lowercase: general English, not corpus words.
+CHAT_WORDS = {
+    "wat": "what",
+    "wut": "what",
+    "wats": "whats",
+    "wen": "when",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "ppl": "people",
+    "govt": "government",
+    "bc": "because",
+    "abt": "about",
+    "b4": "before",
+    "tho": "though",
+    "thru": "through",
+    "pls": "please",
+    "plz": "please",
+    "tmrw": "tomorrow",
+}
+
+
+@lru_cache(maxsize=1)
+def _english_by_stem() -> dict[str, str]:
+    """The most common English word of each stem ("categori" -> "category")."""
+    counts = english_counts()
+    out: dict[str, str] = {}
+    for word, key in zip(counts, stems(list(counts)), strict=True):
+        if key not in out or counts[word] > counts[out[key]]:
+            out[key] = word
+    return out
+
+
+def surface(term: str, typed: str) -> str:
+    """A word that stems to the corpus stem `term`, for the typed word `typed`: the typed word's
+    one-edit neighbour that does ("dunore" -> "dunmore"), the most common English one, else
+    the stem itself."""
+    counts = english_counts()
+    near = [w for w in _one_edit(typed) if stem(w) == term]
+    if near:
+        return max(near, key=lambda w: (counts.get(w, 0), w))
+    return _english_by_stem().get(term, term)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """The words typed capitalised, the first word aside (as `rag.extractive` reads names)."""
+    tokens = TOKEN.findall(fold(text))
+    return tuple(w.lower() for w in tokens[1:] if w[:1].isupper())
+
+
+def _corrected(word: str, names: tuple[str, ...], vocab: Vocabulary) -> str:
+    """The word the question reading reads the typed `word` as, when it corrects it; else ""."""
+    if len(word) < MIN_WORD or word in STOPWORDS or not word.isalpha():
+        return ""
+    term = stem(base_form(word))
+    if vocab.known(term):
+        return ""
+    reading = read(((term, word),), names, vocab)
+    return surface(reading.corrected[0][1], word) if reading.corrected else ""
+
+
+def respell(question: str, df: Mapping[str, int]) -> str:
+    """`question` with every word that the question reading corrects replaced by its corpus word
+    (capitalised as typed) and every chat form (`CHAT_WORDS`, typed in lowercase) by its word;
+    the question unchanged when it has neither."""
+    if not df:
+        return question
+    vocab = vocabulary(df)
+    names = _names(question)
+    out: list[str] = []
+    last = 0
+    for match in TOKEN.finditer(question):
+        typed = match.group(0)
+        word = fold(typed).lower()
+        before, after = question[match.start() - 1 : match.start()], question[match.end() : match.end() + 2]
+        alone = before not in GLUE and not (after[:1] in GLUE or after[:1] == "." and after[1:].isalpha())
+        new = CHAT_WORDS.get(typed, "") if alone else ""  # "u.s.", "r&b", "x-u" are no chat forms
+        if not new:
+            new = _corrected(word, names, vocab)
+        if not new:
+            continue
+        if typed[:1].isupper():
+            new = new[:1].upper() + new[1:]
+        out.append(question[last : match.start()] + new)
+        last = match.end()
+    return "".join(out) + question[last:] if out else question
