@@ -19,11 +19,13 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from rag.question import Vocabulary, _one_edit, english_counts, read, vocabulary
+from rag.question import Vocabulary, _one_edit, english_counts, read, slip, vocabulary
 from rag.sentences import STOPWORDS, base_form, fold, stem, stems
 
-TOKEN = re.compile(r"[A-Za-z0-9]+")
+TOKEN = re.compile(r"[^\W_]+")  # letters and digits, accented ones too ("kalvø")
 MIN_WORD = 3  # shorter words are never respelled as typos ("ok", "nk")
+# "were did he go": "were" before an auxiliary opens no question but "where" typed as said
+WERE = re.compile(r"\b([Ww])ere(?= (?:did|do|does|is|are|was|will|would|can|could|should|has|have|had)\b)")
 GLUE = frozenset("-'’/&.@_")  # a character joining a letter to a word: no chat form stands there
 # Chat forms of common words, as people type them in lowercase: general English, not corpus words.
 CHAT_WORDS = {
@@ -64,8 +66,8 @@ def surface(term: str, typed: str) -> str:
     the stem itself."""
     counts = english_counts()
     near = [w for w in _one_edit(typed) if stem(w) == term]
-    if near:
-        return max(near, key=lambda w: (counts.get(w, 0), w))
+    if near:  # the typed word's ending first ("sals": "sales", not "sale")
+        return max(near, key=lambda w: (w[-1:] == typed[-1:], counts.get(w, 0), w))
     return _english_by_stem().get(term, term)
 
 
@@ -83,13 +85,19 @@ def _corrected(word: str, names: tuple[str, ...], vocab: Vocabulary) -> str:
     if vocab.known(term):
         return ""
     reading = read(((term, word),), names, vocab)
-    return surface(reading.corrected[0][1], word) if reading.corrected else ""
+    if not reading.corrected:
+        return ""
+    new = surface(reading.corrected[0][1], word)
+    # only a slip of the fingers or a spelling as said is retrieved as its word: "spacex" read as
+    # "space" (a far key added) is the reader's guess, not what was typed
+    return new if slip(word, new) else ""
 
 
 def respell(question: str, df: Mapping[str, int]) -> str:
     """`question` with every word that the question reading corrects replaced by its corpus word
     (capitalised as typed) and every chat form (`CHAT_WORDS`, typed in lowercase) by its word;
     the question unchanged when it has neither."""
+    question = WERE.sub(r"\1here", question)
     if not df:
         return question
     vocab = vocabulary(df)
