@@ -26,8 +26,9 @@ TOKEN = re.compile(r"[^\W_]+")  # letters and digits, accented ones too ("kalvø
 MIN_WORD = 3  # shorter words are never respelled as typos ("ok", "nk")
 # "were did he go": "were" before an auxiliary opens no question but "where" typed as said
 WERE = re.compile(r"\b([Ww])ere(?= (?:did|do|does|is|are|was|will|would|can|could|should|has|have|had)\b)")
-GLUE = frozenset("-'’/&.@_")  # a character joining a letter to a word: no chat form stands there
+GLUE = frozenset("-'’/&@_")  # a character joining a letter to a word: no chat form stands there
 # Chat forms of common words, as people type them in lowercase: general English, not corpus words.
+# "ppl" stays: the reader reads "how many ppl" as any count, which "people" would narrow.
 CHAT_WORDS = {
     "wat": "what",
     "wut": "what",
@@ -36,7 +37,6 @@ CHAT_WORDS = {
     "u": "you",
     "ur": "your",
     "r": "are",
-    "ppl": "people",
     "govt": "government",
     "bc": "because",
     "abt": "about",
@@ -62,12 +62,12 @@ def _english_by_stem() -> dict[str, str]:
 
 def surface(term: str, typed: str) -> str:
     """A word that stems to the corpus stem `term`, for the typed word `typed`: the typed word's
-    one-edit neighbour that does ("dunore" -> "dunmore"), the most common English one, else
-    the stem itself."""
+    one-edit neighbour that does ("dunore" -> "dunmore"; an English word first, then one with the
+    typed ending, then the most common), else the most common English word, else the stem."""
     counts = english_counts()
     near = [w for w in _one_edit(typed) if stem(w) == term]
     if near:  # the typed word's ending first ("sals": "sales", not "sale")
-        return max(near, key=lambda w: (w[-1:] == typed[-1:], counts.get(w, 0), w))
+        return max(near, key=lambda w: (w in counts, w[-1:] == typed[-1:], counts.get(w, 0), w))
     return _english_by_stem().get(term, term)
 
 
@@ -108,7 +108,8 @@ def respell(question: str, df: Mapping[str, int]) -> str:
         typed = match.group(0)
         word = fold(typed).lower()
         before, after = question[match.start() - 1 : match.start()], question[match.end() : match.end() + 2]
-        alone = before not in GLUE and not (after[:1] in GLUE or after[:1] == "." and after[1:].isalpha())
+        dotted = after[:1] == "." and after[1:].isalpha()  # "u.s."
+        alone = before not in GLUE | {"."} and after[:1] not in GLUE and not dotted
         new = CHAT_WORDS.get(typed, "") if alone else ""  # "u.s.", "r&b", "x-u" are no chat forms
         if not new:
             new = _corrected(word, names, vocab)

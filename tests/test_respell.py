@@ -36,6 +36,7 @@ def test_a_typo_of_a_corpus_word_is_written_as_that_word() -> None:
     # a name's stem ("dunmor") is written as the typed word's neighbour that stems to it
     assert respell("when did it hit Dunore", df()) == "when did it hit Dunmore"
     assert surface("dunmor", "dunore") == "dunmore"
+    assert surface("sale", "sals") == "sales" and surface("sale", "saled") == "sale"  # words, as typed
 
 
 def test_clean_questions_names_and_english_words_stay_as_typed() -> None:
@@ -52,11 +53,12 @@ def test_clean_questions_names_and_english_words_stay_as_typed() -> None:
 def test_chat_forms_are_written_out_but_not_inside_other_words() -> None:
     assert respell("wat did the mayor say", df()) == "what did the mayor say"
     assert respell("wen did u leave b4 the storm", df()) == "when did you leave before the storm"
-    assert respell("how many ppl r homeless", df()) == "how many people are homeless"
+    assert respell("how many ppl r homeless", df()) == "how many ppl are homeless"  # the reader's "ppl"
     # "u.s.", "r&b", capitalised "U": no chat forms
     assert respell("what did the u.s. say", df()) == "what did the u.s. say"
     assert respell("was r&b played", df()) == "was r&b played"
     assert respell("what did U say", df()) == "what did U say"
+    assert respell("did u.", df()) == "did you."  # a full stop after it is no abbreviation
 
 
 def test_a_spelling_as_said_reads_as_its_word() -> None:
