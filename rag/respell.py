@@ -8,7 +8,9 @@ speaker) saw the typo too. `respell` writes each corrected word back into the qu
 surface form of the corrected stem (the English word or the typed word's one-edit neighbour
 that stems to it, else the stem), so retrieval and the reader both read the question as meant.
 
-It deliberately does not touch words the articles use, names the reading keeps as unknown
+It deliberately does not touch words the articles use, words common in English (as frequent as
+the words a typo is corrected to: "reuse" is no typo of "refuse", even where the reader guesses
+so), names the reading keeps as unknown
 ("zelensky"), English words kept as asked ("colour"), numbers, or the question's frame; it
 decides nothing itself: what is a typo, and of which word, is `rag.question.read`'s reading.
 """
@@ -19,7 +21,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from rag.question import Vocabulary, _one_edit, english_counts, read, slip, vocabulary
+from rag.question import COMMON_COUNT, Vocabulary, _one_edit, english_counts, read, slip, vocabulary
 from rag.sentences import STOPWORDS, base_form, fold, stem, stems
 
 TOKEN = re.compile(r"[^\W_]+")  # letters and digits, accented ones too ("kalvø")
@@ -62,12 +64,14 @@ def _english_by_stem() -> dict[str, str]:
 
 def surface(term: str, typed: str) -> str:
     """A word that stems to the corpus stem `term`, for the typed word `typed`: the typed word's
-    one-edit neighbour that does ("dunore" -> "dunmore"; an English word first, then one with the
-    typed ending, then the most common), else the most common English word, else the stem."""
+    one-edit neighbour that does ("dunore" -> "dunmore"; one it is a slip of first, then an English
+    word, then one with the typed ending, then the most common), else the most common English
+    word, else the stem."""
     counts = english_counts()
     near = [w for w in _one_edit(typed) if stem(w) == term]
-    if near:  # the typed word's ending first ("sals": "sales", not "sale")
-        return max(near, key=lambda w: (w in counts, w[-1:] == typed[-1:], counts.get(w, 0), w))
+    if near:  # "tovve": "tove" (a slip), "sals": "sales" (the typed ending), not "tovee", "sale"
+        ending = typed[-1:]
+        return max(near, key=lambda w: (slip(typed, w), w in counts, w[-1:] == ending, counts.get(w, 0), w))
     return _english_by_stem().get(term, term)
 
 
@@ -82,8 +86,8 @@ def _corrected(word: str, names: tuple[str, ...], vocab: Vocabulary) -> str:
     if len(word) < MIN_WORD or word in STOPWORDS or not word.isalpha():
         return ""
     term = stem(base_form(word))
-    if vocab.known(term):
-        return ""
+    if vocab.known(term) or english_counts().get(word, 0) >= COMMON_COUNT:
+        return ""  # a word the articles use, or one English writes often ("reuse", "prise"): as typed
     reading = read(((term, word),), names, vocab)
     if not reading.corrected:
         return ""

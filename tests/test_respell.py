@@ -14,7 +14,8 @@ CORPUS = (
     "The Greens won the election with 44 seats in the 120-seat parliament. "
     "The storm reached Category 3 before it hit the port of Dunmore on Tuesday. "
     "Police arrested two men after the Pinecrest fire destroyed 40 homes. "
-    "Anyone living near the river was told to leave, the mayor said."
+    "Anyone living near the river was told to leave, the mayor said. "
+    "The mayor said she would refuse to resign."
 )
 
 
@@ -37,6 +38,7 @@ def test_a_typo_of_a_corpus_word_is_written_as_that_word() -> None:
     assert respell("when did it hit Dunore", df()) == "when did it hit Dunmore"
     assert surface("dunmor", "dunore") == "dunmore"
     assert surface("sale", "sals") == "sales" and surface("sale", "saled") == "sale"  # words, as typed
+    assert surface("tove", "tovve") == "tove"  # a letter doubled: the slip, not "tovee"
 
 
 def test_clean_questions_names_and_english_words_stay_as_typed() -> None:
@@ -45,6 +47,7 @@ def test_clean_questions_names_and_english_words_stay_as_typed() -> None:
         "what did zelensky say about the fire",  # a name the articles never mention stays unknown
         "what colour was the storm",  # an English word they never use is asked as typed
         "how many seats did the greens win in 2024",
+        "did the mayor reuse the port",  # a common English word, though one letter from "refuse"
     ):
         assert respell(question, df()) == question
     assert respell("anything", Counter()) == "anything"  # no index yet: nothing to read against
