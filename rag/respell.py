@@ -62,16 +62,23 @@ def _english_by_stem() -> dict[str, str]:
     return out
 
 
+def _likeness(word: str, typed: str, term: str) -> tuple[bool, bool, bool, int, str]:
+    """How likely `word` (stemming to `term`) is what `typed` was meant as: a word it is a slip of
+    ("tovve": "tove", not "tovee"), an English word, then an English word with the typed ending
+    ("sals": "sales", not "sale") or a name written as its stem ("tarks": "tarsk", not "tarsks"),
+    then the most common."""
+    count = english_counts().get(word, 0)
+    fits = word[-1:] == typed[-1:] if count else word == term
+    return slip(typed, word), count > 0, fits, count, word
+
+
 def surface(term: str, typed: str) -> str:
     """A word that stems to the corpus stem `term`, for the typed word `typed`: the typed word's
-    one-edit neighbour that does ("dunore" -> "dunmore"; one it is a slip of first, then an English
-    word, then one with the typed ending, then the most common), else the most common English
-    word, else the stem."""
-    counts = english_counts()
+    one-edit neighbour that does ("dunore" -> "dunmore", the likeliest: `_likeness`), else the most
+    common English word, else the stem."""
     near = [w for w in _one_edit(typed) if stem(w) == term]
-    if near:  # "tovve": "tove" (a slip), "sals": "sales" (the typed ending), not "tovee", "sale"
-        ending = typed[-1:]
-        return max(near, key=lambda w: (slip(typed, w), w in counts, w[-1:] == ending, counts.get(w, 0), w))
+    if near:
+        return max(near, key=lambda w: _likeness(w, typed, term))
     return _english_by_stem().get(term, term)
 
 

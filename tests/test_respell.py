@@ -39,6 +39,7 @@ def test_a_typo_of_a_corpus_word_is_written_as_that_word() -> None:
     assert surface("dunmor", "dunore") == "dunmore"
     assert surface("sale", "sals") == "sales" and surface("sale", "saled") == "sale"  # words, as typed
     assert surface("tove", "tovve") == "tove"  # a letter doubled: the slip, not "tovee"
+    assert surface("tarsk", "tarks") == "tarsk"  # a name as the articles write it, not "tarsks"
 
 
 def test_clean_questions_names_and_english_words_stay_as_typed() -> None:
