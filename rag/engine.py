@@ -29,6 +29,7 @@ from rag.errors import LLMAuthError, LLMUnavailableError, RagError
 from rag.followup import turns
 from rag.index import Index
 from rag.reader import ExtractiveAnswerer
+from rag.respell import respell
 from rag.retrieve import HybridRetriever, Passage, Retrieval
 from rag.safety import guarded
 from rag.sentvec import CachedEmbedder
@@ -164,6 +165,8 @@ class Engine:
     ) -> Generator[str, None, Answer]:
         """One answerer's answer: condense, retrieve, draft (streaming its text), number and verify."""
         standalone = answerer.condense(text, past) if past else text
+        # the words the question reading corrects are retrieved and read as meant ("turnotu": turnout)
+        standalone = respell(standalone, self.retriever.snapshot().df)
         retrieval = self.retriever.retrieve(standalone)
         safe = guarded(retrieval)  # answerers and verification never see instruction-like sentences
         snapshot = safe.snapshot or self.retriever.snapshot()

@@ -111,6 +111,27 @@ NAME_RARITY = 2.0  # a word 100x rarer in English than the common word one edit 
 CASED_RATIO = 4.0
 NAME_FREQUENCY = 6.5  # log10 English count under which a word is too rare to be a common word
 
+# Spellings as said and the English spellings they stand for (typed, written): "elecshun" is
+# "election", "anieone" "anyone", "fone" "phone". General English orthography, not corpus words.
+AS_SAID = (
+    ("shun", "tion"),
+    ("ie", "y"),
+    ("f", "ph"),
+    ("k", "ck"),
+    ("ee", "ea"),
+    ("je", "ge"),
+    ("se", "ce"),
+    ("uff", "ough"),
+    ("ei", "ie"),
+    ("ie", "ei"),
+    ("o", "ou"),
+    ("s", "ss"),
+    ("l", "ll"),
+    ("t", "tt"),
+    ("m", "mm"),
+    ("r", "rr"),
+    ("p", "pp"),
+)
 CLITIC = re.compile(r"'(d|ll|re|ve|m)$")  # the clitic of "there'd", "they'll", "we've", "i'm"
 LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
 
@@ -324,6 +345,25 @@ class Vocabulary:
         found |= {key for key in map(stem, english) if self.df.get(key, 0) > 0}
         return max(found, key=lambda t: (self.df[t], t)) if found else ""
 
+    def as_said(self, word: str) -> tuple[str, str]:
+        """The stem of the word `word` spells as said (`AS_SAID`: "elecshun" for "election"): its most
+        frequent corpus stem, else the stem of the most common English word ("anieone": "anyone"),
+        with that English word ("" for a corpus stem); ("", "") when no rewriting gives either."""
+        if len(word) < MIN_CORRECTABLE or english_frequency(word) >= NAME_FREQUENCY:
+            return "", ""
+        counts = english_counts()
+        found: set[str] = set()
+        for typed, written in AS_SAID:
+            start = word.find(typed, 1)
+            while start > 0:
+                found.add(word[:start] + written + word[start + len(typed) :])
+                start = word.find(typed, start + 1)
+        corpus = [(self.df.get(stem(w), 0), stem(w)) for w in found if self.df.get(stem(w), 0) > 0]
+        if corpus:
+            return max(corpus)[1], ""
+        english = [(counts[w], w) for w in found if counts.get(w, 0) >= COMMON_COUNT]
+        return (stem(max(english)[1]), max(english)[1]) if english else ("", "")
+
     def expand(self, term: str, word: str = "") -> str:
         """The most frequent corpus stem `term` abbreviates ("recon" -> "reconnaiss"), or "".
 
@@ -417,7 +457,8 @@ def spelled_phrases(word: str, texts: list[str]) -> list[tuple[str, ...]]:
 
 def frame_typo(word: str) -> bool:
     """Whether `word` is a slip of the fingers on a function word ("wich", "teh", "waht"): no focus."""
-    return word not in english_words() and any(w in STOPWORDS and slip(word, w) for w in _one_edit(word))
+    frame = STOPWORDS | CONTRACTIONS  # "thars": "thats" typed without its apostrophe, mistyped
+    return word not in english_words() and any(w in frame and slip(word, w) for w in _one_edit(word))
 
 
 def acronym(word: str) -> bool:
@@ -581,14 +622,22 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
         ):
             unknown.append(word)  # "australia" typed in lowercase: a place the articles never mention
             unseen.append(word)
-        elif (word in english or english_typo(word)) and word not in names:
-            kept.append((term, word))  # an English word the articles never use ("colour"): still asked
-            unseen.append(word)
-        elif english_slip and word not in names:
-            # a slip typing an English word the articles never use ("paoyff"): asked as that word
+        elif english_slip and word not in english and word not in names:
+            # a slip typing an English word the articles never use ("paoyff", "cloour"): asked as
+            # that word, and read as it (`rag.respell` writes it into the question)
+            corrected.append((word, stem(english_fix)))
             kept.append((stem(english_fix), word))
             unseen.append(word)
             frequency[word] = english_frequency(english_fix)
+        elif (word in english or english_typo(word)) and word not in names:
+            kept.append((term, word))  # an English word the articles never use ("colour"): still asked
+            unseen.append(word)
+        elif word not in names and (said := vocab.as_said(word))[0]:
+            corrected.append((word, said[0]))  # "elecshun": "election" spelled as said
+            kept.append((said[0], word))
+            if said[1]:  # an English word the articles never use
+                unseen.append(word)
+                frequency[word] = english_frequency(said[1])
         elif word not in names and (fix := vocab.two_dropped(word)):
             corrected.append((word, fix))  # "drout": "drought" with two letters left out
             kept.append((fix, word))

@@ -187,3 +187,12 @@ def test_a_restart_reuses_the_persisted_bm25_and_term_statistics(
     again = second.snapshot()
     assert again.df == first.df and again.n_chunks == first.n_chunks
     assert second.retrieve("What gifts did Kim receive?").passages[0].doc_id.startswith(("001", "004"))
+
+
+def test_a_typo_is_retrieved_and_read_as_the_word_it_stands_for(engine: Engine) -> None:
+    # "gfts" reads as the articles' "gifts" and "wat" as "what": retrieval runs on the respelled
+    # question, which the answer shows as what was searched for
+    answer = engine.ask("wat gfts did kim recieve")
+    assert answer.searched_for == "what gifts did kim receive"
+    assert not answer.refused and "bulletproof" in answer.answer.lower()
+    assert engine.ask("What gifts did Kim receive?").searched_for is None  # nothing to respell
