@@ -103,6 +103,7 @@ NAME_WH = frozenset("what what's whats wat".split())
 NAME_WORDS = frozenset("name names".split())  # "the name of the nurse", "her sons name"
 CALLED = frozenset("called named".split())  # "what were the ghost employees called"
 # words between the copula and the noun that say whose or how many, not what ("the", "her", "five")
+QUOTE_MARKS = frozenset("\"“”‘’'")  # skipped when reading a bare mention ('four "ghost employees"')
 NAME_SKIP = DETERMINERS | frozenset("some any two".split())
 # A sentence that gives a name: "have been named Bao and Ling", "called the Saltmarket", or a short
 # capitalised title in quotes ("his first novel, "Winter Ledger","; speech has a stop inside its quotes).
@@ -391,6 +392,7 @@ def unidentified(spec: Asked, texts: Sequence[str], embed: Embed | None = None) 
 
 
 def bare_mention(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> bool:
-    """Whether `text` mentions the noun bare (`_bare`): "a contract manufacturer", "in prison"."""
-    low = lowered(TOKEN.findall(text))
+    """Whether `text` mentions the noun bare (`_bare`): "a contract manufacturer", "in prison", also
+    in quotes ('four "ghost employees"': quote marks are no words)."""
+    low = [t for t in lowered(TOKEN.findall(text)) if t not in QUOTE_MARKS]
     return any(_bare(low, k) for k in _mentions_at(spec, low, alike))

@@ -313,3 +313,12 @@ def test_a_request_for_a_name_is_answered_by_a_name_given_anywhere(text: str, gi
     assert cubs is not None
     answer = ["Two red panda cubs were born at the city zoo on June 18, the zoo said.", text]
     assert unidentified(cubs, answer) is not given
+
+
+def test_quote_marks_do_not_hide_a_bare_mention() -> None:
+    from rag.identify import asked_name, bare_mention
+
+    ghosts = asked_name("what were the ghost employees called")
+    assert ghosts is not None
+    assert bare_mention(ghosts, 'The prosecutor said four "ghost employees" were kept on the payroll.')
+    assert not bare_mention(ghosts, 'The prosecutor said the "ghost employees" were kept on the payroll.')
