@@ -140,6 +140,9 @@ to the thing; under `require_attribute`, else "The articles mention “tove lien
 do not say which party." A "which NOUN" / "what kind of NOUN" question whose chosen sentences
 mention the noun only bare ("sentenced to six years in prison", "their van", `rag.identify`) is
 refused under `require_identified`: "The articles mention “prison” but do not say which prison."
+A request for a name ("what's the name of the nurse", "what were the ghost employees called",
+`rag.identify.asked_name`) is read the same way under `require_named`: "The articles mention
+“nurse” but do not say the name."
 A yes/no or "how" question that asks the attitude or reaction of a holder ("how did dairy
 farmers react", "did passengers like the fare cap", "were fans happy with ...": the word after its
 subject near an attitude prototype by word vectors, `rag.opinion`) needs, under `require_opinion`,
@@ -687,6 +690,9 @@ class Extract:
     # "which prison is X in" (`rag.identify`): no chosen sentence mentions the noun only to leave it
     # unidentified ("sentenced to six years in prison")
     noun_identified: bool = True
+    # "what's the name of the nurse" (`rag.identify.asked_name`): likewise, the noun a request for a
+    # name asks is not left unnamed ("keep a nurse in Wendle")
+    name_identified: bool = True
     # how well the corpus covers the question's specific content words (`rag.coverage`), and the words
     # it does not cover, as typed ("kimchi")
     corpus_coverage: float = 1.0
@@ -1637,6 +1643,8 @@ def refusal_reason(
     if p.require_identified and not ex.noun_identified and (spec := _identify_spec(q)):
         what = spec.wh if spec.wh != "which" else f"which {spec.noun}"
         return REFUSAL_UNIDENTIFIED.format(noun=_quoted([spec.noun]), what=what)
+    if p.require_named and not ex.name_identified and (named := identify.asked_name(q.text)):
+        return REFUSAL_UNIDENTIFIED.format(noun=_quoted([named.noun]), what=named.wh)
     if p.require_answer_type and not ex.answer_type_ok:
         found = set().union(*(c.types for c in ex.chosen))
         missing = [TYPE_PHRASES[k] for k in q.types if k not in found]
@@ -2615,6 +2623,9 @@ def _extract(
         noun_identified=not (spec := _identify_spec(q))
         or not (policy.require_identified or measure_focus)
         or not identify.unidentified(spec, [c.span.text for c in chosen], embed),
+        name_identified=not (named := identify.asked_name(q.text))
+        or not (policy.require_named or measure_focus)
+        or not identify.unidentified(named, [c.span.text for c in chosen], embed),
         small_talk=coverages.small_talk(q.text, [w for _, w in q.focus] + list(reading.unknown)),
         measure_stated=not (policy.require_measure or measure_focus)
         or _measure_stated(q, [c.span.text for c in chosen], embed),

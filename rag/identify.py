@@ -16,6 +16,11 @@ contracts"). No noun: frame nouns ("which one", "which years": they say how to a
 after "which" ("which had higher turnout"), and comparisons of options the question names ("which
 quake was stronger, beyrek or ravnsby": answered by naming one of them).
 
+`asked_name` reads the same kind of question worded as a request for a name: "what's the name of the
+nurse at the town hall", "what were the ghost employees called", "whats her sons name", "what are
+the names of the five fishermen". The noun is the thing named ("nurse", "employees", "sons",
+"fishermen"); a bare "whats his name" or "what's the name" names no noun and is not read.
+
 `mentions` says whether a sentence mentions the noun (literally, by a derived form, or by a word of
 `alike`, near by word vectors: "manufacturer" for "company", "districts" for "parts");
 `identifies` whether it also identifies it: a capitalised run or a model code the question does
@@ -37,7 +42,7 @@ refusal (`rag.extractive` does, in the question's words).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from rag.question import reads_as_name
@@ -93,6 +98,19 @@ VERB_ENDING = re.compile(r"[a-z]{2,}(?:ed|ing)")
 WHICH = re.compile(r"\bwhich\b", re.I)
 # "what kind of van", "what brand of vodka", "what model are the trains", "what company got ..."
 WHAT = re.compile(r"\bwhat\b", re.I)
+# the words that open a request for a name ("whats the name of ...", "what were they called")
+NAME_WH = frozenset("what what's whats wat".split())
+NAME_WORDS = frozenset("name names".split())  # "the name of the nurse", "her sons name"
+CALLED = frozenset("called named".split())  # "what were the ghost employees called"
+# words between the copula and the noun that say whose or how many, not what ("the", "her", "five")
+QUOTE_MARKS = frozenset("\"“”‘’'")  # skipped when reading a bare mention ('four "ghost employees"')
+NAME_SKIP = DETERMINERS | frozenset("some any two".split())
+# A sentence that gives a name: "have been named Bao and Ling", "called the Saltmarket", or a short
+# capitalised title in quotes ("his first novel, "Winter Ledger","; speech has a stop inside its quotes).
+NAME_GIVEN = re.compile(
+    r"\b(?:named|called|titled|dubbed)\s+(?:as\s+)?(?:the\s+)?[\"“‘']?[A-Z]"
+    r"|[\"“]\s*[A-Z][\w’'-]*(?:\s+[\w’'-]+){0,4}\s*[\"”]"
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,7 @@ class Asked:
     question_words: frozenset[str]
     kind: bool = False
     wh: str = "which"
+    naming: bool = False  # a request for a name (`asked_name`): a name given anywhere answers it
 
 
 def _stop(word: str) -> bool:
@@ -186,6 +205,77 @@ def asked(text: str, *, what_noun: bool = False) -> Asked | None:
         if noun in FRAME_NOUNS or noun in STOPWORDS or not noun.isalpha() or len(noun) < 3:
             return None
         return Asked(noun, tuple(phrase), qwords, kind, wh)
+    return None
+
+
+def _named_phrase(tokens: Sequence[str], capitalised: Collection[str] = ()) -> list[str]:
+    """The noun phrase a request for a name names, from `tokens` after its opening: determiners,
+    possessive pronouns and counts skipped, an owner's name passed over ("reg tanner's sons",
+    "hatice oral's son": the phrase is what follows the owner), then words up to the first stop or
+    a word the question capitalises after one it does not (`capitalised`, lowercased)."""
+    out: list[str] = []
+    for t in tokens[: 2 * MAX_PHRASE]:
+        if not out and (t in NAME_SKIP or t in NUMBER_VALUES or t.isdigit()):
+            continue
+        if t.endswith("'s") and len(t) > 2:  # an owner: what is named follows it
+            out = []
+            continue
+        if _stop(t) or not t.isalpha():
+            break
+        if out and t in capitalised and out[-1] not in capitalised:
+            break  # a name after the noun starts the next clause ("the frigate Kim visited")
+        out.append(t)
+    return out[-MAX_PHRASE:]
+
+
+def asked_name(text: str) -> Asked | None:
+    """The noun a request for a name asks to be named (see the module), or None: "what's the name of
+    the nurse ...", "what were the ghost employees called", "whats her sons name" (also with its
+    "whats" stripped as chatter: "the name of the nurse ...")."""
+    clause = _ask_clause(text).replace("’", "'")
+    tokens = words(clause.lower())
+    capitalised = frozenset(w.lower() for w in TOKEN.findall(clause)[1:] if w[:1].isupper())
+    qwords = frozenset(stem(re.sub(r"'s$", "", w)) for w in words(text.lower().replace("’", "'")))
+    if tokens[:1] and tokens[0] in DETERMINERS:  # the reader strips a chatty "whats": "the name of ..."
+        tokens = ["whats", *tokens]
+    for k, t in enumerate(tokens):
+        if t not in NAME_WH:
+            continue
+        rest = list(tokens[k + 1 :])
+        opener = rest[0] if rest else ""
+        if t in ("what", "wat") and opener in COPULAS | DO_AUXILIARIES:
+            rest = rest[1:]
+        elif t in ("what", "wat") or not rest:
+            continue
+        phrase: list[str] = []
+        wh = "the name"
+        if len(rest) >= 3 and rest[0] == "the" and rest[1] in NAME_WORDS and rest[2] == "of":
+            phrase = _named_phrase(rest[3:], capitalised)
+            wh = "the names" if rest[1] == "names" else "the name"
+        else:
+            # "what were the ghost employees called", "whats her sons name", "what will X be called"
+            end = next((i for i, w in enumerate(rest) if w in CALLED or w in NAME_WORDS), None)
+            if end is None:
+                continue
+            if rest[end] in CALLED and rest[end + 1 : end + 2] and rest[end + 1] not in PREPOSITIONS:
+                continue  # "called" with an object: a verb ("the council named a new chief")
+            span = rest[:end]
+            if rest[end] in CALLED and span[-1:] == ["be"]:  # "what will the new company be called"
+                span = span[:-1]
+            if rest[end] in NAME_WORDS:  # "what's the nurse's name": the owner is the one named
+                if opener in DO_AUXILIARIES or not span or not span[-1].endswith("s"):
+                    continue  # "name" as a verb ("what did they name it"), "a good name for"
+                span = [*span[:-1], *(w.removesuffix("'s") for w in span[-1:])]
+                wh = "the names" if rest[end] == "names" else "the name"
+            phrase = _named_phrase(span, capitalised)
+            if not phrase or phrase[-1] != span[-1]:
+                continue  # a word between that is no part of the noun phrase: a verb ("did he name")
+        if not phrase:
+            continue
+        noun = phrase[-1]
+        if noun in FRAME_NOUNS or noun in STOPWORDS or len(noun) < 3:
+            continue
+        return Asked(noun, tuple(phrase), qwords, False, wh, naming=True)
     return None
 
 
@@ -292,6 +382,8 @@ def identifies(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> b
 def unidentified(spec: Asked, texts: Sequence[str], embed: Embed | None = None) -> bool:
     """Whether some of `texts` (the answer's sentences) mention the asked noun bare and none
     identifies it; near words (one embedding call, with `embed`) count as mentions too."""
+    if spec.naming and any(NAME_GIVEN.search(t) for t in texts):
+        return False  # a request for a name, answered by a name given ("have been named Bao and Ling")
     alike = alike_words(spec, texts, embed) if embed is not None else frozenset()
     mentioned = [t for t in texts if mentions(spec, t, alike)]
     return any(bare_mention(spec, t, alike) for t in mentioned) and not any(
@@ -300,6 +392,7 @@ def unidentified(spec: Asked, texts: Sequence[str], embed: Embed | None = None) 
 
 
 def bare_mention(spec: Asked, text: str, alike: frozenset[str] = frozenset()) -> bool:
-    """Whether `text` mentions the noun bare (`_bare`): "a contract manufacturer", "in prison"."""
-    low = lowered(TOKEN.findall(text))
+    """Whether `text` mentions the noun bare (`_bare`): "a contract manufacturer", "in prison", also
+    in quotes ('four "ghost employees"': quote marks are no words)."""
+    low = [t for t in lowered(TOKEN.findall(text)) if t not in QUOTE_MARKS]
     return any(_bare(low, k) for k in _mentions_at(spec, low, alike))

@@ -59,6 +59,9 @@ class Policy:
     require_attribute: bool = False
     # "which prison is X in": no chosen sentence mentions the noun without identifying it (rag.identify)
     require_identified: bool = False
+    # "what's the name of the nurse", "what were they called": likewise for a request for a name
+    # (`rag.identify.asked_name`)
+    require_named: bool = False
     # the specificity-weighted share of the question's content words the corpus covers, literally or by
     # a near word of the best retrieved sentences (`rag.coverage`: "kimchi", "hamlet" are not); 0: off
     min_corpus_coverage: float = 0.0

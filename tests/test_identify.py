@@ -7,6 +7,8 @@ is given explicitly where a test needs one).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rag import extractive
@@ -209,3 +211,114 @@ def test_only_a_bare_mention_leaves_the_noun_unidentified(question: str, text: s
     from rag.identify import bare_mention
 
     assert bare_mention(spec(question, what_noun=True), text, frozenset({"manufacturer"})) == bare
+
+
+# -- requests for a name ("what's the name of the nurse", "what were they called") -------------
+
+NURSE_BARE = "The trust said a nurse would see patients two mornings a week at the town hall in Wendle."
+NURSE_NAMED = "The trust said its nurse, Ruth Olsen, would see patients two mornings a week at the town hall."
+NAMED_OFF = policies.Policy(min_score=0.0, min_focus_coverage=0.0, require_answer_type=False)
+NAMED_ON = replace(NAMED_OFF, require_named=True)
+
+
+@pytest.mark.parametrize(
+    ("question", "noun", "wh"),
+    [
+        ("whats the name of the nurse at wendle town hall", "nurse", "the name"),
+        ("what are the names of the five fishermen", "fishermen", "the names"),
+        ("what was the name of the little girl rescued", "girl", "the name"),  # a verb ends the phrase
+        ("what were the ghost employees called", "employees", "the name"),
+        ("what are reg tanners sons called", "sons", "the name"),
+        ("whats her sons name", "sons", "the name"),
+        ("what's the union leader's name", "leader", "the name"),
+        ("whats the name of hatice oral's son", "son", "the name"),  # the owner is passed over
+        ("what will the bridge be called", "bridge", "the name"),
+        ("What was the name of the Russian navy frigate Kim visited?", "frigate", "the name"),
+    ],
+)
+def test_a_request_for_a_name_reads_the_noun_named(question: str, noun: str, wh: str) -> None:
+    from rag.identify import asked_name
+
+    found = asked_name(question)
+    assert found is not None, question
+    assert (found.noun, found.wh) == (noun, wh)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "whats his name",  # no noun: who "he" is comes from the conversation
+        "whats the name",
+        "whats a good name for a golden retriever puppy",  # a name for, not of
+        "what did the company name its new drug",  # "name" as a verb
+        "who did fenwick name as health minister",
+        "did they keep the name",
+        "why is the cyclone called amara",  # asks why, not what
+        "what will the merged company be called",  # a verb form in the phrase: no plain noun
+    ],
+)
+def test_other_questions_with_name_or_called_request_no_name(question: str) -> None:
+    from rag.identify import asked_name
+
+    assert asked_name(question) is None
+
+
+def test_the_reader_refuses_a_request_for_a_name_it_answers_with_a_bare_mention() -> None:
+    question = "whats the name of the nurse at wendle town hall"
+    with policies.using(NAMED_ON):
+        ex = ask(question, NURSE_BARE, OTHER)
+    assert ex.refused and not ex.name_identified
+    assert ex.reason == extractive.REFUSAL_UNIDENTIFIED.format(noun="“nurse”", what="the name")
+    with policies.using(NAMED_ON):  # a sentence that names the nurse answers
+        ex = ask(question, NURSE_NAMED, OTHER)
+    assert not ex.refused and ex.name_identified
+    with policies.using(NAMED_OFF):  # the flag off: the reader answers with the mention
+        assert not ask(question, NURSE_BARE, OTHER).refused
+
+
+def test_calibration_replays_the_name_check_as_the_reader_decides() -> None:
+    from evals.calibrate import refuses
+
+    for text in (NURSE_BARE, NURSE_NAMED):
+        with policies.using(NAMED_ON):
+            ex = ask("whats the name of the nurse at wendle town hall", text, OTHER)
+        assert refuses(NAMED_ON, ex) == ex.refused
+        assert not refuses(NAMED_OFF, ex)
+
+
+def test_a_request_for_a_name_is_read_with_its_whats_stripped() -> None:
+    from rag.identify import asked_name
+
+    for question, noun in (("the name of the nurse at wendle town hall", "nurse"), ("her sons name", "sons")):
+        found = asked_name(question)
+        assert found is not None and found.noun == noun
+    assert asked_name("the council named a new chief") is None  # no request shape
+
+
+@pytest.mark.parametrize(
+    ("text", "given"),
+    [
+        ("The zoo's red panda twins have been named Bao and Ling after a public vote.", True),
+        ('Reyk won the prize with his first novel, "Winter Ledger", the story of a harbour clerk.', True),
+        ('"We thought we were ready this time," says Tom Iqbal.', False),  # speech: a stop inside
+        ('Four "ghost employees" were kept on the payroll after they had left.', False),
+        ("The council named a new chief executive on Monday.", False),  # no name follows
+        ("A nurse will see patients two mornings a week at the town hall.", False),
+    ],
+)
+def test_a_request_for_a_name_is_answered_by_a_name_given_anywhere(text: str, given: bool) -> None:
+    from rag.identify import asked_name
+
+    cubs = asked_name("what are the red panda cubs called")
+    assert cubs is not None
+    answer = ["Two red panda cubs were born at the city zoo on June 18, the zoo said.", text]
+    assert unidentified(cubs, answer) is not given
+
+
+def test_quote_marks_do_not_hide_a_bare_mention() -> None:
+    from rag.identify import asked_name, bare_mention
+
+    ghosts = asked_name("what were the ghost employees called")
+    assert ghosts is not None
+    assert bare_mention(ghosts, 'The prosecutor said four "ghost employees" were kept on the payroll.')
+    assert not bare_mention(ghosts, 'The prosecutor said the "ghost employees" were kept on the payroll.')
