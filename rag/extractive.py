@@ -206,6 +206,7 @@ from rag import (
 from rag import opinion as opinions
 from rag import policy as policies
 from rag import role as roles
+from rag import verdict as verdicts
 from rag.asking import found_terms, ordinary_word, preamble_terms
 from rag.asking import split as split_ask
 from rag.compose import (
@@ -2099,6 +2100,44 @@ def settles(q: Question, lead: Candidate, unrealised: str = "") -> str:
     return "No."
 
 
+def _settle(
+    q: Question,
+    result: Extract,
+    lead: Candidate,
+    quoted: list[Candidate],
+    ranked: list[Candidate],
+    idf: Callable[[str], float],
+    embed: Embed,
+) -> list[Candidate]:
+    """The answer's sentences with the one that settles yes/no question `q` (`rag.verdict`) after the
+    lead's block, and `result`'s "Yes."/"No." read from it; unchanged when no sentence states the event."""
+    essentials = _essential(q)
+    read: list[verdicts.Sentence] = []
+    for c in ranked:
+        terms, numbers = _stated([c.span.text, c.passage.text, c.passage.title], c.terms)
+        title = frozenset(base_terms(c.passage.title))
+        read.append(
+            verdicts.Sentence(
+                text=c.span.text,
+                terms=frozenset(c.terms),
+                context=frozenset(terms) | title,
+                title=title,
+                eligible=not contradictions(q, c),
+                missing=frozenset(e.word for e in essentials if not e.stated_in(terms, numbers)),
+            )
+        )
+    found = verdicts.settle(q.text, q.focus, read, weight=idf, embed=embed)
+    if found is None:
+        return quoted
+    cand = ranked[found.index]
+    result.short, result.short_from, result.short_span, result.short_marks = found.verdict, cand, None, ()
+    if cand in quoted or any(cand in c.also_in for c in quoted):
+        return quoted
+    cand.role = "settles"
+    at = 1 + max((i for i, c in enumerate(quoted) if c.role in LEAD_BLOCK), default=-1)
+    return [*quoted[:at], cand, *quoted[at:]]
+
+
 def _class_stated(q: Question, chosen: list[Candidate], embed: Embed) -> bool:
     """Whether the chosen sentences state the kind of thing asked for, literally or by a near synonym."""
     return any(_stating_class(q, chosen, embed))
@@ -2634,5 +2673,7 @@ def _extract(
     result.refused = bool(result.reason)
     if not result.refused:  # the answer quotes what the lead leaves open (`rag.samesent`)
         quoted = _residue_sentence(q, lead, quoted, ranked, idf, embed)
+    if not result.refused and q.yesno:  # the sentence that settles it, and its verdict (`rag.verdict`)
+        quoted = _settle(q, result, lead, quoted, ranked, idf, embed)
     result.chosen = _same_article_first(quoted)
     return result

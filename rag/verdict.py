@@ -1,0 +1,211 @@
+"""Yes/no questions: the sentence that settles them, and its verdict.
+
+"did anyone die in the 2025 flood" is settled by "Nobody died." in the article about the 2025
+flood, not by the sentence nearest the topic ("a man died in the flood of November 2023"). For a
+yes/no question, `settle` reads every retrieved sentence (`Sentence`) for the question's event:
+
+- the topic (the question's focus words and its names and numbers) must be stated by the sentence
+  or the passage and headline around it (`MIN_TOPIC_COVERAGE` of the IDF weight), and the caller
+  has already set aside sentences that state another year or model than the question's;
+- the sentence itself must state a word of the asked relation: a focus word its article's headline
+  does not state (literally by stem, or by a near word vector, `NEAR_COSINE`); "Nobody died." states
+  "die" under the headline "The January 2025 flood: what we know so far";
+- its polarity: a negation cue before that word in its clause ("nobody", "no longer", "did not",
+  "would not", "failed to") makes it a "No."; a hedge ("whether", "may", "not clear") or the event
+  only planned (`rag.modality.read_sentence`: "would ask regulators to approve") gives no verdict;
+- of the sentences that qualify, one that negates the event comes first (news states a negation
+  only where it matters: "It said it no longer objected." against "After objections from the QCA,
+  ..."), then the one stating more of the relation, then the retrieval ranking.
+
+The verdict is "Yes." for an affirmed event, "No." for a negated one (flipped when the question is
+itself negative: "didn't they ..."); "" when the sentence states the event as planned or hedged.
+
+A false premise (`premise`): "so the putin meeting was in moscow right" names a place, person or
+year ("moscow") that no sentence stating the rest of the question states, while one does with
+another value of the same shape (a capitalised name after the same preposition, "at the Vostochny
+spaceport"; another year): that sentence settles it, "No.".
+
+It deliberately does not decide refusals (the sentence is added to an answer already given), does
+not parse syntax beyond clause punctuation, and never says "Yes." for a negated, planned or hedged
+event. It does not pick the answer's other sentences (`rag.extractive`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rag import modality
+from rag.sentences import CLAUSE_PUNCT, NEGATION, base_form, stem, words
+from rag.wordvec import Embed, content_vocab, near_words
+
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a year of the last two centuries, standing alone
+MIN_TOPIC_COVERAGE = 0.75  # IDF share of the focus the sentence, its passage and headline must state
+NEAR_COSINE = 0.6  # a relation word stated by a word this near (word vectors)
+NEGATIVE = re.compile(
+    NEGATION.pattern + r"|\b(?:failed|refused|declined)\s+to\b|\bno\s+longer\b|\bwithout\b", re.I
+)
+HEDGE = re.compile(r"\b(?:whether|unclear|not clear|uncertain|may|might|could|reportedly)\b", re.I)
+CLAUSE_END = re.compile(CLAUSE_PUNCT + r"|\s(?:but|while|whereas|although|though)\s", re.I)
+QUESTION_NEGATED = re.compile(r"n['’]t\b|\bnot\b|\bnever\b", re.I)
+# "so the meeting was in moscow right": the slot a false premise fills, a preposition then a value
+SLOT = re.compile(r"\b(in|at|on|from|to|by|for)\s+(?:the\s+)?([a-z][\w-]*)", re.I)
+PREMISE_CUE = re.compile(r"\b(?:right|correct|true|isn't it|wasn't it|didn't they|didn't he|didn't she)\W*$")
+YES, NO = "Yes.", "No."
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One retrieved sentence as `settle` reads it."""
+
+    text: str
+    terms: frozenset[str]  # its stems
+    context: frozenset[str]  # the stems of its passage (and headline)
+    title: frozenset[str]  # the stems of its article's headline
+    eligible: bool = True  # False: it states another year or model than asked (the caller's check)
+    missing: frozenset[str] = frozenset()  # the question's names and numbers not stated in it or around it
+
+
+@dataclass(frozen=True)
+class Settled:
+    index: int  # of the sentence in `settle`'s list
+    verdict: str  # YES, NO or "" (the event stated only as planned, or hedged)
+
+
+def _term(word: str) -> str:
+    return stem(base_form(word.lower().replace("’", "'")))
+
+
+def negated_question(question: str) -> bool:
+    """ "didn't they sign": the verdict is read the other way round."""
+    return bool(QUESTION_NEGATED.search(question))
+
+
+def polarity(text: str, positions: Sequence[int]) -> bool:
+    """Whether a negation cue stands before one of the word offsets `positions` in its clause."""
+    for at in positions:
+        clause = text[:at]
+        bounds = list(CLAUSE_END.finditer(clause))
+        if NEGATIVE.search(clause[bounds[-1].end() if bounds else 0 :]):
+            return True
+    return False
+
+
+def _offsets(text: str, wanted: set[str], near: frozenset[str]) -> list[tuple[int, str]]:
+    """(offset, word) of the words of `text` whose stem is wanted or that are near words."""
+    return [
+        (m.start(), m.group(0))
+        for m in re.finditer(r"[\w'’-]+", text)
+        if _term(m.group(0)) in wanted or m.group(0).lower() in near
+    ]
+
+
+def settle(
+    question: str,
+    focus: Sequence[tuple[str, str]],
+    sentences: Sequence[Sentence],
+    *,
+    weight: Callable[[str], float],
+    embed: Embed | None = None,
+) -> Settled | None:
+    """The sentence that settles yes/no `question` and its verdict, or None when none states its event.
+
+    `focus`: the question's (stem, word) focus words; `weight`: a term's IDF.
+    """
+    focus = [(t, w) for t, w in focus if t]
+    if not focus or not sentences:
+        return None
+    total = sum(weight(t) for t, _ in focus) or 1.0
+    near: dict[str, frozenset[str]] = {}
+    if embed is not None:
+        missing = [w for t, w in focus if not any(t in s.terms for s in sentences)]
+        vocab = content_vocab(w.lower() for s in sentences for w in words(s.text))
+        near = near_words(missing, vocab, embed, NEAR_COSINE) if missing else {}
+    if (asked := premise(question)) and (found := _false_premise(asked, focus, sentences, weight)):
+        return found
+    flip = negated_question(question)
+    years = set(YEAR.findall(question))
+    best: tuple[tuple[float, ...], Settled] | None = None
+    for i, s in enumerate(sentences):
+        if not s.eligible or s.missing or (HEDGE.search(s.text) and not NEGATIVE.search(s.text)):
+            continue
+        if years and (stated := set(YEAR.findall(s.text))) and not years & stated:
+            continue  # "a man died in the flood of November 2023" for "did anyone die in the 2025 flood"
+        lowered = {w.lower() for w in words(s.text)}
+        in_sentence = {t for t, w in focus if t in s.terms or lowered & near.get(w, frozenset())}
+        around = in_sentence | {t for t, _ in focus if t in s.context or t in s.title}
+        if sum(weight(t) for t in around) / total < MIN_TOPIC_COVERAGE:
+            continue
+        relation = {t for t in in_sentence if t not in s.title}
+        if not relation:
+            continue
+        near_here = frozenset(x for t, w in focus if t in relation for x in near.get(w, frozenset()))
+        at = _offsets(s.text, relation, near_here)
+        negative = polarity(s.text, [o for o, _ in at])
+        verdict = NO if negative else YES
+        if HEDGE.search(s.text) or (not negative and _planned(question, s.text, [w for _, w in at])):
+            verdict = ""
+        if verdict and flip:
+            verdict = YES if verdict == NO else NO
+        key = (float(negative), sum(weight(t) for t in relation) / total, -float(i))
+        if best is None or key > best[0]:
+            best = (key, Settled(i, verdict))
+    return best[1] if best else None
+
+
+def _planned(question: str, text: str, stated: Sequence[str]) -> bool:
+    """Whether `text` states the asked words only as planned (`rag.modality`)."""
+    for word in dict.fromkeys(w.lower() for w in stated):
+        event = modality.Event(mode=modality.REALISED, predicate=word)
+        if modality.read_sentence(event, text).verdict == modality.UNREALISED_STATED:
+            return True
+    return False
+
+
+def _false_premise(
+    asked: tuple[str, str],
+    focus: Sequence[tuple[str, str]],
+    sentences: Sequence[Sentence],
+    weight: Callable[[str], float],
+) -> Settled | None:
+    """ "No." with the sentence stating the rest of the question and another value in the asked slot,
+    when no sentence states the rest with the value asked."""
+    prep, value = asked
+    term = _term(value)
+    rest = [(t, w) for t, w in focus if t != term]
+    total = sum(weight(t) for t, _ in rest) or 1.0
+    best: tuple[tuple[float, ...], Settled] | None = None
+    for i, s in enumerate(sentences):
+        relation = {t for t, _ in rest if t in s.terms and t not in s.title}
+        if not relation:
+            continue
+        if term in s.terms:
+            return None  # a sentence states the event with the value asked: no false premise
+        around = {t for t, _ in rest if t in s.terms or t in s.context or t in s.title}
+        if s.missing - {value} or sum(weight(t) for t in around) / total < MIN_TOPIC_COVERAGE:
+            continue
+        if other_value(prep, value, s.text):
+            key = (sum(weight(t) for t in relation) / total, -float(i))
+            if best is None or key > best[0]:
+                best = (key, Settled(i, NO))
+    return best[1] if best else None
+
+
+def premise(question: str) -> tuple[str, str] | None:
+    """(preposition, value) of a statement question that asks to confirm a slot ("so the putin
+    meeting was in moscow right": ("in", "moscow")), or None."""
+    lower = " ".join(question.lower().split())
+    if not PREMISE_CUE.search(lower):
+        return None
+    slots = [(m.group(1), m.group(2)) for m in SLOT.finditer(lower)]
+    return slots[-1] if slots else None
+
+
+def other_value(prep: str, value: str, text: str) -> bool:
+    """Whether `text` fills the slot "<prep> X" with another value of the same shape than `value`:
+    a capitalised name for a name, another year for a year."""
+    if YEAR.fullmatch(value):
+        return any(y != value for y in YEAR.findall(text))
+    pattern = rf"\b{prep}\s+(?:the\s+)?(?:[a-z]+\s+){{0,2}}([A-Z][\w-]+)"
+    return any(m.group(1).lower() != value for m in re.finditer(pattern, text))
