@@ -2112,9 +2112,14 @@ def _settle(
     """The answer's sentences with the one that settles yes/no question `q` (`rag.verdict`) after the
     lead's block, and `result`'s "Yes."/"No." read from it; unchanged when no sentence states the event."""
     essentials = _essential(q)
+    passages: dict[str, list[str]] = {}  # each article's retrieved passages: a sentence's surroundings
+    for c in ranked:
+        passages.setdefault(c.passage.doc_id, [c.passage.title])
+        if c.passage.text not in passages[c.passage.doc_id]:
+            passages[c.passage.doc_id].append(c.passage.text)
     read: list[verdicts.Sentence] = []
     for c in ranked:
-        terms, numbers = _stated([c.span.text, c.passage.text, c.passage.title], c.terms)
+        terms, numbers = _stated([c.span.text, *passages[c.passage.doc_id]], c.terms)
         title = frozenset(base_terms(c.passage.title))
         read.append(
             verdicts.Sentence(
@@ -2673,7 +2678,7 @@ def _extract(
     result.refused = bool(result.reason)
     if not result.refused:  # the answer quotes what the lead leaves open (`rag.samesent`)
         quoted = _residue_sentence(q, lead, quoted, ranked, idf, embed)
-    if not result.refused and q.yesno:  # the sentence that settles it, and its verdict (`rag.verdict`)
+    if not result.refused and (q.yesno or (not q.types and verdicts.premise(q.text))):  # `rag.verdict`
         quoted = _settle(q, result, lead, quoted, ranked, idf, embed)
     result.chosen = _same_article_first(quoted)
     return result

@@ -46,7 +46,7 @@ NEAR_COSINE = 0.6  # a relation word stated by a word this near (word vectors)
 NEGATIVE = re.compile(
     NEGATION.pattern + r"|\b(?:failed|refused|declined)\s+to\b|\bno\s+longer\b|\bwithout\b", re.I
 )
-HEDGE = re.compile(r"\b(?:whether|unclear|not clear|uncertain|may|might|could|reportedly)\b", re.I)
+HEDGE = re.compile(r"\b(?:[Ww]hether|[Uu]nclear|not clear|[Uu]ncertain|may|[Mm]ight|[Cc]ould|[Rr]eportedly)\b")  # "May" is a month
 CLAUSE_END = re.compile(CLAUSE_PUNCT + r"|\s(?:but|while|whereas|although|though)\s", re.I)
 QUESTION_NEGATED = re.compile(r"n['’]t\b|\bnot\b|\bnever\b", re.I)
 # "so the meeting was in moscow right": the slot a false premise fills, a preposition then a value

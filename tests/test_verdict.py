@@ -1,0 +1,113 @@
+"""The sentence that settles a yes/no question, and its verdict (`rag.verdict`), on text written here."""
+
+from __future__ import annotations
+
+from rag import verdict
+from rag.sentences import base_form, base_terms, stem, words
+
+
+def focus_of(question: str) -> list[tuple[str, str]]:
+    skip = {"did", "does", "do", "is", "was", "were", "anyone", "still", "so", "right", "the", "in", "to"}
+    return [(stem(base_form(w)), w) for w in words(question.lower()) if w not in skip]
+
+
+def sentence(text: str, passage: str = "", title: str = "", **kw: object) -> verdict.Sentence:
+    return verdict.Sentence(
+        text=text,
+        terms=frozenset(base_terms(text)),
+        context=frozenset(base_terms(passage or text)),
+        title=frozenset(base_terms(title)),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def one(_: str) -> float:
+    return 1.0
+
+
+def test_a_negated_event_says_no_and_is_chosen_over_a_mention() -> None:
+    q = "does the harbour board still object to the marina"
+    passage = "After objections from the harbour board, the marina was redesigned. It said it no longer objected."
+    found = verdict.settle(
+        q,
+        focus_of(q),
+        [
+            sentence("After objections from the harbour board, the marina was redesigned.", passage, "Marina plan"),
+            sentence("It said it no longer objected.", passage, "Marina plan"),
+        ],
+        weight=one,
+    )
+    assert found == verdict.Settled(1, verdict.NO)
+
+
+def test_an_affirmed_event_says_yes() -> None:
+    q = "did the council close the library"
+    s = sentence("The council closed the library on Friday after a vote of 30 to 12.", title="Library vote")
+    assert verdict.settle(q, focus_of(q), [s], weight=one) == verdict.Settled(0, verdict.YES)
+
+
+def test_a_planned_event_gets_no_verdict() -> None:
+    q = "did the union strike"
+    s = sentence("The union said it would strike in May if talks failed.", title="Pay talks")
+    found = verdict.settle(q, focus_of(q), [s], weight=one)
+    assert found is not None and found.verdict == ""
+
+
+def test_a_question_in_the_negative_is_read_the_other_way() -> None:
+    q = "didn't the council close the library"
+    s = sentence("The council did not close the library.", title="Library vote")
+    assert verdict.settle(q, focus_of(q), [s], weight=one) == verdict.Settled(0, verdict.YES)
+
+
+def test_the_relation_must_be_in_the_sentence_not_only_the_headline() -> None:
+    q = "did anyone die in the flood"
+    s = sentence("The water reached 4.1 metres at the bridge.", title="Flood: nobody died")
+    assert verdict.settle(q, focus_of(q), [s], weight=one) is None
+
+
+def test_another_year_than_asked_settles_nothing() -> None:
+    q = "did anyone die in the 2025 flood"
+    passage = "The 2025 flood closed the ford. A man died in the flood of November 2023."
+    s = sentence("A man died in the flood of November 2023.", passage, "The 2025 flood")
+    assert verdict.settle(q, focus_of(q), [s], weight=one) is None
+
+
+def test_missing_names_or_an_ineligible_sentence_settle_nothing() -> None:
+    q = "did the council close the library"
+    text = "The council closed the library on Friday."
+    assert verdict.settle(q, focus_of(q), [sentence(text, missing=frozenset({"x"}))], weight=one) is None
+    assert verdict.settle(q, focus_of(q), [sentence(text, eligible=False)], weight=one) is None
+
+
+def test_a_false_premise_is_answered_by_the_other_value() -> None:
+    q = "so the summit was in brussels right"
+    found = verdict.settle(
+        q,
+        focus_of(q),
+        [sentence("The summit took place at the Rennick conference centre in Halvor.", title="Leaders meet")],
+        weight=one,
+    )
+    assert found == verdict.Settled(0, verdict.NO)
+    assert verdict.premise(q) == ("in", "brussels")
+    assert verdict.premise("was the summit in brussels") is None
+
+
+def test_a_premise_some_sentence_confirms_is_no_false_premise() -> None:
+    q = "so the summit was in brussels right"
+    found = verdict.settle(
+        q,
+        focus_of(q),
+        [
+            sentence("The summit opened in Brussels on Monday.", title="Leaders meet"),
+            sentence("The summit took place at the Rennick conference centre.", title="Leaders meet"),
+        ],
+        weight=one,
+    )
+    assert found == verdict.Settled(0, verdict.YES)
+
+
+def test_polarity_reads_the_clause_before_the_word() -> None:
+    text = "Police made no arrests, but the owner recovered the paintings."
+    assert verdict.polarity(text, [text.index("arrests")])
+    assert not verdict.polarity(text, [text.index("recovered")])
+    assert verdict.polarity("The rocket failed to reach orbit.", [len("The rocket failed to ")])
