@@ -2120,6 +2120,7 @@ def _settle(
     read: list[verdicts.Sentence] = []
     for c in ranked:
         terms, numbers = _stated([c.span.text, *passages[c.passage.doc_id]], c.terms)
+        own = _stated([c.span.text], c.terms)
         title = frozenset(base_terms(c.passage.title))
         read.append(
             verdicts.Sentence(
@@ -2129,9 +2130,12 @@ def _settle(
                 title=title,
                 eligible=not contradictions(q, c),
                 missing=frozenset(e.word for e in essentials if not e.stated_in(terms, numbers)),
+                antecedent=_antecedent(c),
+                numbers_stated=all(e.stated_in(*own) for e in essentials if e.forms),
             )
         )
-    found = verdicts.settle(q.text, q.focus, read, weight=idf, embed=embed)
+    names = frozenset(stem(base_form(n)) for n in q.names) | {e.term for e in essentials if e.term}
+    found = verdicts.settle(q.text, q.focus, read, weight=idf, embed=embed, names=names)
     if found is None:
         return quoted
     cand = ranked[found.index]
@@ -2141,6 +2145,16 @@ def _settle(
     cand.role = "settles"
     at = 1 + max((i for i, c in enumerate(quoted) if c.role in LEAD_BLOCK), default=-1)
     return [*quoted[:at], cand, *quoted[at:]]
+
+
+def _antecedent(cand: Candidate) -> frozenset[str]:
+    """The stems of the sentence before `cand` in its passage when `cand` opens with a pronoun."""
+    if not LEADING_PRONOUN.match(cand.span.text):
+        return frozenset()
+    before = [
+        s for s in split_sentences(cand.passage.text, offset=cand.passage.start) if s.end <= cand.span.start
+    ]
+    return frozenset(base_terms(before[-1].text)) if before else frozenset()
 
 
 def _class_stated(q: Question, chosen: list[Candidate], embed: Embed) -> bool:

@@ -46,9 +46,16 @@ NEAR_COSINE = 0.6  # a relation word stated by a word this near (word vectors)
 NEGATIVE = re.compile(
     NEGATION.pattern + r"|\b(?:failed|refused|declined)\s+to\b|\bno\s+longer\b|\bwithout\b", re.I
 )
-HEDGE = re.compile(r"\b(?:[Ww]hether|[Uu]nclear|not clear|[Uu]ncertain|may|[Mm]ight|[Cc]ould|[Rr]eportedly)\b")  # "May" is a month
+HEDGE = re.compile(
+    r"\b(?:[Ww]hether|[Uu]nclear|not clear|[Uu]ncertain|may|[Mm]ight|[Cc]ould|[Rr]eportedly)\b"
+)  # "May" is a month
 CLAUSE_END = re.compile(CLAUSE_PUNCT + r"|\s(?:but|while|whereas|although|though)\s", re.I)
-QUESTION_NEGATED = re.compile(r"n['’]t\b|\bnot\b|\bnever\b", re.I)
+# "didn't they sign", "isn't it": the question's own auxiliary negated ("did X say it should not ..." is
+# not: its negation is the asked statement's)
+QUESTION_NEGATED = re.compile(r"^\W*(?:(?:so|and|but|ok)\s+)?\w+n['’]t\b", re.I)
+NEGATION_WINDOW = 5  # words from a negation cue to the word it negates ("no agreement has or will be signed")
+MIN_RELATION_SHARE = 0.5  # IDF share of the focus words outside the headline the sentence must state
+YES_RELATION_SHARE = 0.75  # ... to say "Yes." (a negation near a word of the event is the stronger sign)
 # "so the meeting was in moscow right": the slot a false premise fills, a preposition then a value
 SLOT = re.compile(r"\b(in|at|on|from|to|by|for)\s+(?:the\s+)?([a-z][\w-]*)", re.I)
 PREMISE_CUE = re.compile(r"\b(?:right|correct|true|isn't it|wasn't it|didn't they|didn't he|didn't she)\W*$")
@@ -65,6 +72,10 @@ class Sentence:
     title: frozenset[str]  # the stems of its article's headline
     eligible: bool = True  # False: it states another year or model than asked (the caller's check)
     missing: frozenset[str] = frozenset()  # the question's names and numbers not stated in it or around it
+    # the stems of the sentence before it, when it opens with a pronoun ("It said it no longer objected."
+    # after "After objections from the QCA, ...": the QCA is its subject)
+    antecedent: frozenset[str] = frozenset()
+    numbers_stated: bool = True  # it states the question's numbers itself (else it says no "Yes.")
 
 
 @dataclass(frozen=True)
@@ -83,12 +94,15 @@ def negated_question(question: str) -> bool:
 
 
 def polarity(text: str, positions: Sequence[int]) -> bool:
-    """Whether a negation cue stands before one of the word offsets `positions` in its clause."""
+    """Whether a negation cue stands before one of the word offsets `positions`, in its clause and at
+    most `NEGATION_WINDOW` words before it."""
     for at in positions:
         clause = text[:at]
         bounds = list(CLAUSE_END.finditer(clause))
-        if NEGATIVE.search(clause[bounds[-1].end() if bounds else 0 :]):
-            return True
+        clause = clause[bounds[-1].end() if bounds else 0 :]
+        for cue in NEGATIVE.finditer(clause):
+            if len(words(clause[cue.end() :])) < NEGATION_WINDOW:
+                return True
     return False
 
 
@@ -108,10 +122,12 @@ def settle(
     *,
     weight: Callable[[str], float],
     embed: Embed | None = None,
+    names: frozenset[str] = frozenset(),
 ) -> Settled | None:
     """The sentence that settles yes/no `question` and its verdict, or None when none states its event.
 
-    `focus`: the question's (stem, word) focus words; `weight`: a term's IDF.
+    `focus`: the question's (stem, word) focus words; `weight`: a term's IDF; `names`: the stems of
+    the question's names (a sentence stating only a name states no event: "Marazan").
     """
     focus = [(t, w) for t, w in focus if t]
     if not focus or not sentences:
@@ -138,17 +154,20 @@ def settle(
         if sum(weight(t) for t in around) / total < MIN_TOPIC_COVERAGE:
             continue
         relation = {t for t in in_sentence if t not in s.title}
-        if not relation:
+        subject = {t for t, _ in focus if t in s.antecedent and t not in s.title}
+        outside = sum(weight(t) for t, _ in focus if t not in s.title) or 1.0
+        share = sum(weight(t) for t in relation | subject) / outside
+        if not relation - names or share < MIN_RELATION_SHARE:
             continue
         near_here = frozenset(x for t, w in focus if t in relation for x in near.get(w, frozenset()))
         at = _offsets(s.text, relation, near_here)
         negative = polarity(s.text, [o for o, _ in at])
-        verdict = NO if negative else YES
+        verdict = NO if negative else YES if share >= YES_RELATION_SHARE and s.numbers_stated else ""
         if HEDGE.search(s.text) or (not negative and _planned(question, s.text, [w for _, w in at])):
             verdict = ""
         if verdict and flip:
             verdict = YES if verdict == NO else NO
-        key = (float(negative), sum(weight(t) for t in relation) / total, -float(i))
+        key = (float(negative), share, -float(i))
         if best is None or key > best[0]:
             best = (key, Settled(i, verdict))
     return best[1] if best else None

@@ -11,12 +11,15 @@ def focus_of(question: str) -> list[tuple[str, str]]:
     return [(stem(base_form(w)), w) for w in words(question.lower()) if w not in skip]
 
 
-def sentence(text: str, passage: str = "", title: str = "", **kw: object) -> verdict.Sentence:
+def sentence(
+    text: str, passage: str = "", title: str = "", before: str = "", **kw: object
+) -> verdict.Sentence:
     return verdict.Sentence(
         text=text,
         terms=frozenset(base_terms(text)),
         context=frozenset(base_terms(passage or text)),
         title=frozenset(base_terms(title)),
+        antecedent=frozenset(base_terms(before)),
         **kw,  # type: ignore[arg-type]
     )
 
@@ -27,13 +30,17 @@ def one(_: str) -> float:
 
 def test_a_negated_event_says_no_and_is_chosen_over_a_mention() -> None:
     q = "does the harbour board still object to the marina"
-    passage = "After objections from the harbour board, the marina was redesigned. It said it no longer objected."
+    passage = (
+        "After objections from the harbour board, the marina was redesigned. It said it no longer objected."
+    )
     found = verdict.settle(
         q,
         focus_of(q),
         [
-            sentence("After objections from the harbour board, the marina was redesigned.", passage, "Marina plan"),
-            sentence("It said it no longer objected.", passage, "Marina plan"),
+            sentence(
+                "After objections from the harbour board, the marina was redesigned.", passage, "Marina plan"
+            ),
+            sentence("It said it no longer objected.", passage, "Marina plan", before=passage.split(". ")[0]),
         ],
         weight=one,
     )
@@ -111,3 +118,37 @@ def test_polarity_reads_the_clause_before_the_word() -> None:
     assert verdict.polarity(text, [text.index("arrests")])
     assert not verdict.polarity(text, [text.index("recovered")])
     assert verdict.polarity("The rocket failed to reach orbit.", [len("The rocket failed to ")])
+
+
+def test_a_negation_far_from_the_word_or_in_the_asked_statement_does_not_count() -> None:
+    text = "Nobody in this chamber became a councillor to close a public swimming pool, she said."
+    assert not verdict.polarity(text, [text.index("swimming")])
+    assert verdict.negated_question("didn't they sign it")
+    assert not verdict.negated_question("did the judges say the messages should not have been used")
+
+
+def test_a_sentence_stating_too_little_of_the_relation_settles_nothing() -> None:
+    q = "did the planning officers tell them to refuse it"
+    s = sentence("The mayor, who does not sit on the planning committee, respected it.", title="Tower plan")
+    assert verdict.settle(q, focus_of(q), [s], weight=one) is None
+
+
+def test_yes_needs_most_of_the_event_stated() -> None:
+    q = "did the planning officers tell them to refuse it"
+    passage = (
+        "Planning officers had written a report. The planning committee refused permission for the tower."
+    )
+    s = sentence("The planning committee refused permission for the tower.", passage, "Tower")
+    focus = [("plan", "planning"), ("offic", "officers"), ("refus", "refuse")]
+    found = verdict.settle(q, focus, [s], weight=one)
+    assert found is not None and found.verdict == ""
+
+
+def test_a_name_alone_states_no_event_and_yes_needs_the_numbers() -> None:
+    q = "did people in halvor get the day off"
+    s = sentence("Farmers, who sell a lot to Halvor, were worried.", title="Quake")
+    assert verdict.settle(q, [("halvor", "halvor")], [s], weight=one, names=frozenset({"halvor"})) is None
+    q = "does the ban cover 7 nanometre chips"
+    s = sentence("The ban covers chips made on processes of 5 nanometres.", numbers_stated=False)
+    found = verdict.settle(q, focus_of(q), [s], weight=one)
+    assert found is not None and found.verdict == ""
