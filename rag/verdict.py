@@ -17,8 +17,11 @@ yes/no question, `settle` reads every retrieved sentence (`Sentence`) for the qu
   only where it matters: "It said it no longer objected." against "After objections from the QCA,
   ..."), then the one stating more of the relation, then the retrieval ranking.
 
-The verdict is "Yes." for an affirmed event, "No." for a negated one (flipped when the question is
-itself negative: "didn't they ..."); "" when the sentence states the event as planned or hedged.
+The verdict is "No." for a negated event (flipped when the question is itself negative: "didn't
+they ..."), said only of the subject asked (`Sentence.named`); "Yes." for an affirmed one that
+states most of the event (`YES_RELATION_SHARE`) and the question's numbers; "" when the sentence
+states the event as planned or hedged. `rag.extractive` acts on "No." only: an unnegated mention
+of the event's words was measured a weak sign of "Yes." (it keeps its lead's reading for that).
 
 A false premise (`premise`): "so the putin meeting was in moscow right" names a place, person or
 year ("moscow") that no sentence stating the rest of the question states, while one does with
@@ -76,6 +79,9 @@ class Sentence:
     # after "After objections from the QCA, ...": the QCA is its subject)
     antecedent: frozenset[str] = frozenset()
     numbers_stated: bool = True  # it states the question's numbers itself (else it says no "Yes.")
+    # it, the sentence before it (a pronoun's) or its headline states the question's names: a negation
+    # says "No." only of the subject asked ("Marazan have never won it" is not about Sarenna)
+    named: bool = True
 
 
 @dataclass(frozen=True)
@@ -161,7 +167,7 @@ def settle(
             continue
         near_here = frozenset(x for t, w in focus if t in relation for x in near.get(w, frozenset()))
         at = _offsets(s.text, relation, near_here)
-        negative = polarity(s.text, [o for o, _ in at])
+        negative = s.named and polarity(s.text, [o for o, _ in at])
         verdict = NO if negative else YES if share >= YES_RELATION_SHARE and s.numbers_stated else ""
         if HEDGE.search(s.text) or (not negative and _planned(question, s.text, [w for _, w in at])):
             verdict = ""

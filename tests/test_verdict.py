@@ -152,3 +152,10 @@ def test_a_name_alone_states_no_event_and_yes_needs_the_numbers() -> None:
     s = sentence("The ban covers chips made on processes of 5 nanometres.", numbers_stated=False)
     found = verdict.settle(q, focus_of(q), [s], weight=one)
     assert found is not None and found.verdict == ""
+
+
+def test_a_negation_says_no_only_of_the_subject_asked() -> None:
+    q = "has rovena won the cup before"
+    s = sentence("Halbeck have never won the cup.", title="Halbeck win cup", named=False)
+    found = verdict.settle(q, focus_of(q), [s], weight=one)
+    assert found is None or found.verdict != verdict.NO
