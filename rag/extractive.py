@@ -2110,7 +2110,7 @@ def _settle(
     embed: Embed,
 ) -> list[Candidate]:
     """The answer's sentences with the one that settles yes/no question `q` by a negation or against
-    its false premise (`rag.verdict`) after the lead's block, and "No." read from it. Otherwise
+    its false premise (`rag.verdict`) first, and "No." read from it. Otherwise
     unchanged: "Yes." stays the lead's reading (`settles`), since a sentence stating the event's words
     unnegated was measured a weak sign (calib: 6 right "Yes." gained, 9 wrong, and 4 unanswerables)."""
     essentials = _essential(q)
@@ -2122,6 +2122,7 @@ def _settle(
         passages.setdefault(c.passage.doc_id, [c.passage.title])
         if c.passage.text not in passages[c.passage.doc_id]:
             passages[c.passage.doc_id].append(c.passage.text)
+    ranked = ranked + _short_negations(ranked)
     read: list[verdicts.Sentence] = []
     for c in ranked:
         terms, numbers = _stated([c.span.text, *passages[c.passage.doc_id]], c.terms)
@@ -2146,11 +2147,26 @@ def _settle(
         return quoted  # "Yes." stays the lead's reading (`settles`): an affirmed mention is a weak sign
     cand = ranked[found.index]
     result.short, result.short_from, result.short_span, result.short_marks = found.verdict, cand, None, ()
-    if cand in quoted or any(cand in c.also_in for c in quoted):
+    if any(cand in c.also_in for c in quoted):
         return quoted
-    cand.role = "settles"
-    at = 1 + max((i for i, c in enumerate(quoted) if c.role in LEAD_BLOCK), default=-1)
-    return [*quoted[:at], cand, *quoted[at:]]
+    if cand not in quoted:
+        cand.role = "settles"
+    return [cand, *(c for c in quoted if c is not cand)]  # read right after its "No."
+
+
+def _short_negations(ranked: list[Candidate]) -> list[Candidate]:
+    """The statements of the retrieved passages too short to be candidates that open with a negation
+    ("Nobody died."; `rag.verdict.short_negation`), last in rank."""
+    seen = {(c.passage.doc_id, c.span.start) for c in ranked}
+    out: list[Candidate] = []
+    for passage in {c.passage.chunk_id: c.passage for c in ranked}.values():
+        for span in split_sentences(passage.text, offset=passage.start):
+            if (passage.doc_id, span.start) in seen or not (bare := verdicts.short_negation(span.text)):
+                continue
+            start = span.start + span.text.index(bare)
+            statement = Span(start, start + len(bare), bare)
+            out.append(Candidate(span=statement, passage=passage, terms=set(base_terms(bare))))
+    return out
 
 
 def _antecedent(cand: Candidate) -> frozenset[str]:

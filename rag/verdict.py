@@ -28,6 +28,9 @@ year ("moscow") that no sentence stating the rest of the question states, while 
 another value of the same shape (a capitalised name after the same preposition, "at the Vostochny
 spaceport"; another year): that sentence settles it, "No.".
 
+A list of facts may state the answer in two words ("- Nobody died."): `short_negation` reads such a
+statement, which the reader does not quote otherwise, so that it can settle a question.
+
 It deliberately does not decide refusals (the sentence is added to an answer already given), does
 not parse syntax beyond clause punctuation, and never says "Yes." for a negated, planned or hedged
 event. It does not pick the answer's other sentences (`rag.extractive`).
@@ -63,6 +66,9 @@ YES_RELATION_SHARE = 0.75  # ... to say "Yes." (a negation near a word of the ev
 SLOT = re.compile(r"\b(in|at|on|from|to|by|for)\s+(?:the\s+)?([a-z][\w-]*)", re.I)
 PREMISE_CUE = re.compile(r"\b(?:right|correct|true|isn't it|wasn't it|didn't they|didn't he|didn't she)\W*$")
 YES, NO = "Yes.", "No."
+LIST_MARKS = "-*•·–"  # what opens a list item
+# two or three plain words from a capital to a full stop ("Nobody died.", "None were hurt.")
+SHORT_STATEMENT = re.compile(r"[A-Z][A-Za-z’'-]*(?:,?\s+[A-Za-z’'-]+){1,2}\.")
 
 
 @dataclass(frozen=True)
@@ -215,6 +221,15 @@ def _false_premise(
             if best is None or key > best[0]:
                 best = (key, Settled(i, NO))
     return best[1] if best else None
+
+
+def short_negation(sentence: str) -> str:
+    """A statement too short for the reader to quote otherwise that opens with a negation ("- Nobody
+    died." in a list of facts), without its list mark; "" for anything else."""
+    bare = sentence.strip().lstrip(LIST_MARKS).strip()
+    if len(bare.split()) < 2 or not SHORT_STATEMENT.fullmatch(bare) or not NEGATION.match(bare):
+        return ""
+    return bare
 
 
 def premise(question: str) -> tuple[str, str] | None:

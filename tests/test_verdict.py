@@ -159,3 +159,9 @@ def test_a_negation_says_no_only_of_the_subject_asked() -> None:
     s = sentence("Halbeck have never won the cup.", title="Halbeck win cup", named=False)
     found = verdict.settle(q, focus_of(q), [s], weight=one)
     assert found is None or found.verdict != verdict.NO
+
+
+def test_a_short_negated_statement_is_read() -> None:
+    assert verdict.short_negation("- Nobody died.") == "Nobody died."
+    assert verdict.short_negation("Nine years.") == ""
+    assert verdict.short_negation("Nobody") == ""
