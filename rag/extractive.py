@@ -2139,7 +2139,8 @@ def _settle(
                 missing=frozenset(e.word for e in essentials if not e.stated_in(terms, numbers)),
                 antecedent=antecedent,
                 numbers_stated=all(e.stated_in(*own) for e in essentials if e.forms),
-                named=names <= c.terms | antecedent | title,
+                named=names
+                <= c.terms | antecedent | (frozenset() if _names_other(c.span.text, names) else title),
             )
         )
     found = verdicts.settle(q.text, q.focus, read, weight=idf, embed=embed, names=names)
@@ -2152,6 +2153,16 @@ def _settle(
     if cand not in quoted:
         cand.role = "settles"
     return [cand, *(c for c in quoted if c is not cand)]  # read right after its "No."
+
+
+def _names_other(text: str, names: frozenset[str]) -> bool:
+    """Whether `text` names someone or something (a capitalised word) the question does not: its
+    headline then does not make it about the question's names ("Marazan have never won it.")."""
+    return any(
+        _stem_word(w) not in names
+        for w in re.findall(r"\b[A-Z][\w'’-]*", text)
+        if w.lower() not in STOPWORDS and w.lower() not in CALENDAR and not NEGATION.fullmatch(w)
+    )
 
 
 def _short_negations(ranked: list[Candidate]) -> list[Candidate]:

@@ -165,3 +165,11 @@ def test_a_short_negated_statement_is_read() -> None:
     assert verdict.short_negation("- Nobody died.") == "Nobody died."
     assert verdict.short_negation("Nine years.") == ""
     assert verdict.short_negation("Nobody") == ""
+
+
+def test_a_sentence_naming_another_subject_is_not_made_about_the_question_by_its_headline() -> None:
+    from rag.extractive import _names_other
+
+    assert _names_other("Halbeck have never won it.", frozenset({"rovena"}))
+    assert not _names_other("Nobody died on Monday.", frozenset())
+    assert not _names_other("It said it no longer objected.", frozenset({"qca"}))
