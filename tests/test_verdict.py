@@ -173,3 +173,19 @@ def test_a_sentence_naming_another_subject_is_not_made_about_the_question_by_its
     assert _names_other("Halbeck have never won it.", frozenset({"rovena"}))
     assert not _names_other("Nobody died on Monday.", frozenset())
     assert not _names_other("It said it no longer objected.", frozenset({"qca"}))
+
+
+def test_the_reader_opens_with_no_and_the_sentence_that_negates_the_event() -> None:
+    from rag import policy as policies
+    from tests.test_answer_first import OPEN, ask
+
+    flood = (
+        "The January flood closed roads across the city of Parvel on Monday. "
+        "The river reached 5.8 metres at the Mill bridge, the highest level since records began. "
+        "Nobody died. Nineteen people were rescued by boat from homes near the river."
+    )
+    with policies.using(OPEN):
+        ex = ask("did anyone die in the january flood", flood, titles=("Parvel flood: what we know",))
+    assert ex.short == "No."
+    assert ex.short_from is not None and ex.short_from.span.text == "Nobody died."
+    assert ex.chosen[0] is ex.short_from
