@@ -7,11 +7,12 @@ yes/no question, `settle` reads every retrieved sentence (`Sentence`) for the qu
 - the topic (the question's focus words and its names and numbers) must be stated by the sentence
   or the passage and headline around it (`MIN_TOPIC_COVERAGE` of the IDF weight), and the caller
   has already set aside sentences that state another year or model than the question's;
-- the sentence itself must state a word of the asked relation: a focus word its article's headline
-  does not state (literally by stem, or by a near word vector, `NEAR_COSINE`); "Nobody died." states
-  "die" under the headline "The January 2025 flood: what we know so far";
-- its polarity: a negation cue before that word in its clause ("nobody", "no longer", "did not",
-  "would not", "failed to") makes it a "No."; a hedge ("whether", "may", "not clear") or the event
+- the sentence itself (with, when it opens with a pronoun, the sentence before it) must state the
+  asked relation: at least `MIN_RELATION_SHARE` of the focus words its article's headline does not
+  state, literally by stem or by a near word vector (`NEAR_COSINE`), and not only names; "Nobody
+  died." states "die" under the headline "The January 2025 flood: what we know so far";
+- its polarity: a negation cue at most `NEGATION_WINDOW` words before that word in its clause
+  ("nobody", "no longer", "did not", "would not", "failed to") makes it a "No."; a hedge ("whether", "may", "not clear") or the event
   only planned (`rag.modality.read_sentence`: "would ask regulators to approve") gives no verdict;
 - of the sentences that qualify, one that negates the event comes first (news states a negation
   only where it matters: "It said it no longer objected." against "After objections from the QCA,
