@@ -13,7 +13,8 @@ yes/no question, `settle` reads every retrieved sentence (`Sentence`) for the qu
   died." states "die" under the headline "The January 2025 flood: what we know so far";
 - its polarity: a negation cue at most `NEGATION_WINDOW` words before that word in its clause
   ("nobody", "no longer", "did not", "would not", "failed to") makes it a "No."; a hedge
-  ("whether", "may", "not clear") or the event only planned (`rag.modality.read_sentence`: "would ask regulators to approve") gives no verdict;
+  ("whether", "may", "not clear") or the event only planned (`rag.modality.read_sentence`: "would
+  ask regulators to approve") gives no verdict;
 - of the sentences that qualify, one that negates the event comes first (news states a negation
   only where it matters: "It said it no longer objected." against "After objections from the QCA,
   ..."), then the one stating more of the relation, then the retrieval ranking.
