@@ -2152,7 +2152,21 @@ def _settle(
         return quoted
     if cand not in quoted:
         cand.role = "settles"
-    return [cand, *(c for c in quoted if c is not cand)]  # read right after its "No."
+    rest = [c for c in quoted if c is not cand]
+    # read right after its "No.", or right after the quoted sentence its pronoun leans on
+    before = next((i for i, c in enumerate(rest) if _just_before(c, cand)), None)
+    if before is not None and LEADING_PRONOUN.match(cand.span.text):
+        return [rest[before], cand, *rest[:before], *rest[before + 1 :]]
+    return [cand, *rest]
+
+
+def _just_before(prev: Candidate, cand: Candidate) -> bool:
+    """Whether `prev` is the sentence right before `cand` in its article."""
+    if prev.passage.doc_id != cand.passage.doc_id or prev.span.end > cand.span.start:
+        return False
+    text, start = cand.passage.text, cand.passage.start
+    gap = text[prev.span.end - start : cand.span.start - start] if prev.span.end >= start else "x"
+    return not gap.strip()
 
 
 def _names_other(text: str, names: frozenset[str]) -> bool:

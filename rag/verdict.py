@@ -115,7 +115,7 @@ def polarity(text: str, positions: Sequence[int]) -> bool:
         bounds = list(CLAUSE_END.finditer(clause))
         clause = clause[bounds[-1].end() if bounds else 0 :]
         for cue in NEGATIVE.finditer(clause):
-            if len(words(clause[cue.end() :])) < NEGATION_WINDOW:
+            if len(words(clause[cue.end() :])) <= NEGATION_WINDOW:
                 return True
     return False
 

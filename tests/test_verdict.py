@@ -189,3 +189,27 @@ def test_the_reader_opens_with_no_and_the_sentence_that_negates_the_event() -> N
     assert ex.short == "No."
     assert ex.short_from is not None and ex.short_from.span.text == "Nobody died."
     assert ex.chosen[0] is ex.short_from
+
+
+def test_a_negation_five_words_before_counts() -> None:
+    text = "The ministry said no agreement has or will be signed."
+    assert verdict.polarity(text, [text.index("signed")])
+    far = "No one in this room has ever been asked to sign."
+    assert not verdict.polarity(far, [far.index("sign")])
+
+
+def test_a_pronoun_sentence_that_settles_follows_the_sentence_it_leans_on() -> None:
+    from rag import policy as policies
+    from tests.test_answer_first import OPEN, ask
+
+    article = (
+        "The Harbour Board objected to the marina plan in March because of the dredging it needs. "
+        "It said in June that it no longer objected after the design was changed. "
+        "The city council will vote on the marina plan in September."
+    )
+    with policies.using(OPEN):
+        ex = ask("does the harbour board still object to the marina plan", article)
+    assert ex.short == "No."
+    texts = [c.span.text for c in ex.chosen]
+    settling = texts.index("It said in June that it no longer objected after the design was changed.")
+    assert settling > 0 and texts[settling - 1].startswith("The Harbour Board objected")
