@@ -210,6 +210,7 @@ from rag import (
 from rag import opinion as opinions
 from rag import policy as policies
 from rag import role as roles
+from rag import verdict as verdicts
 from rag.asking import found_terms, ordinary_word, preamble_terms
 from rag.asking import split as split_ask
 from rag.compose import (
@@ -2121,6 +2122,110 @@ def settles(q: Question, lead: Candidate, unrealised: str = "") -> str:
     return "No."
 
 
+def _settle(
+    q: Question,
+    result: Extract,
+    lead: Candidate,
+    quoted: list[Candidate],
+    ranked: list[Candidate],
+    idf: Callable[[str], float],
+    embed: Embed,
+) -> list[Candidate]:
+    """The answer's sentences with the one that settles yes/no question `q` by a negation or against
+    its false premise (`rag.verdict`) first, and "No." read from it. Otherwise
+    unchanged: "Yes." stays the lead's reading (`settles`), since a sentence stating the event's words
+    unnegated was measured a weak sign (calib: 6 right "Yes." gained, 9 wrong, and 4 unanswerables)."""
+    essentials = _essential(q)
+    names = frozenset(_stem_word(n) for n in q.names if not n[0].isdigit()) | {
+        e.term for e in essentials if e.term
+    }
+    passages: dict[str, list[str]] = {}  # each article's retrieved passages: a sentence's surroundings
+    for c in ranked:
+        passages.setdefault(c.passage.doc_id, [c.passage.title])
+        if c.passage.text not in passages[c.passage.doc_id]:
+            passages[c.passage.doc_id].append(c.passage.text)
+    ranked = ranked + _short_negations(ranked)
+    read: list[verdicts.Sentence] = []
+    for c in ranked:
+        terms, numbers = _stated([c.span.text, *passages[c.passage.doc_id]], c.terms)
+        own = _stated([c.span.text], c.terms)
+        antecedent = _antecedent(c)
+        title = frozenset(base_terms(c.passage.title))
+        read.append(
+            verdicts.Sentence(
+                text=c.span.text,
+                terms=frozenset(c.terms),
+                context=frozenset(terms) | title,
+                title=title,
+                eligible=not contradictions(q, c),
+                missing=frozenset(e.word for e in essentials if not e.stated_in(terms, numbers)),
+                antecedent=antecedent,
+                numbers_stated=all(e.stated_in(*own) for e in essentials if e.forms),
+                named=names
+                <= c.terms | antecedent | (frozenset() if _names_other(c.span.text, names) else title),
+            )
+        )
+    found = verdicts.settle(q.text, q.focus, read, weight=idf, embed=embed, names=names)
+    if found is None or found.verdict != verdicts.NO:
+        return quoted  # "Yes." stays the lead's reading (`settles`): an affirmed mention is a weak sign
+    cand = ranked[found.index]
+    result.short, result.short_from, result.short_span, result.short_marks = found.verdict, cand, None, ()
+    if any(cand in c.also_in for c in quoted):
+        return quoted
+    if cand not in quoted:
+        cand.role = "settles"
+    rest = [c for c in quoted if c is not cand]
+    # read right after its "No.", or right after the quoted sentence its pronoun leans on
+    before = next((i for i, c in enumerate(rest) if _just_before(c, cand)), None)
+    if before is not None and LEADING_PRONOUN.match(cand.span.text):
+        return [rest[before], cand, *rest[:before], *rest[before + 1 :]]
+    return [cand, *rest]
+
+
+def _just_before(prev: Candidate, cand: Candidate) -> bool:
+    """Whether `prev` is the sentence right before `cand` in its article."""
+    if prev.passage.doc_id != cand.passage.doc_id or prev.span.end > cand.span.start:
+        return False
+    text, start = cand.passage.text, cand.passage.start
+    gap = text[prev.span.end - start : cand.span.start - start] if prev.span.end >= start else "x"
+    return not gap.strip()
+
+
+def _names_other(text: str, names: frozenset[str]) -> bool:
+    """Whether `text` names someone or something (a capitalised word) the question does not: its
+    headline then does not make it about the question's names ("Marazan have never won it.")."""
+    return any(
+        _stem_word(w) not in names
+        for w in re.findall(r"\b[A-Z][\w'’-]*", text)
+        if w.lower() not in STOPWORDS and w.lower() not in CALENDAR and not NEGATION.fullmatch(w)
+    )
+
+
+def _short_negations(ranked: list[Candidate]) -> list[Candidate]:
+    """The statements of the retrieved passages too short to be candidates that open with a negation
+    ("Nobody died."; `rag.verdict.short_negation`), last in rank."""
+    seen = {(c.passage.doc_id, c.span.start) for c in ranked}
+    out: list[Candidate] = []
+    for passage in {c.passage.chunk_id: c.passage for c in ranked}.values():
+        for span in split_sentences(passage.text, offset=passage.start):
+            if (passage.doc_id, span.start) in seen or not (bare := verdicts.short_negation(span.text)):
+                continue
+            start = span.start + span.text.index(bare)
+            statement = Span(start, start + len(bare), bare)
+            out.append(Candidate(span=statement, passage=passage, terms=set(base_terms(bare))))
+    return out
+
+
+def _antecedent(cand: Candidate) -> frozenset[str]:
+    """The stems of the sentence before `cand` in its passage when `cand` opens with a pronoun."""
+    if not LEADING_PRONOUN.match(cand.span.text):
+        return frozenset()
+    before = [
+        s for s in split_sentences(cand.passage.text, offset=cand.passage.start) if s.end <= cand.span.start
+    ]
+    return frozenset(base_terms(before[-1].text)) if before else frozenset()
+
+
 def _class_stated(q: Question, chosen: list[Candidate], embed: Embed) -> bool:
     """Whether the chosen sentences state the kind of thing asked for, literally or by a near synonym."""
     return any(_stating_class(q, chosen, embed))
@@ -2662,5 +2767,7 @@ def _extract(
         if DATED_TYPES & set(q.types):  # "... on Tuesday" read with its dateline (`rag.dateline`)
             for cand in quoted:
                 _with_dateline(cand)
+    if not result.refused and (q.yesno or (not q.types and verdicts.premise(q.text))):  # `rag.verdict`
+        quoted = _settle(q, result, lead, quoted, ranked, idf, embed)
     result.chosen = _same_article_first(quoted)
     return result
