@@ -25,12 +25,13 @@ first words of a clause; and it decides nothing (the policy does).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.question import LEADING_FILLER, english_frequency, strip_chatter
+from rag.question import CHATTER, LEADING_FILLER, english_frequency, strip_chatter
 from rag.sentences import (
     ABBREVIATIONS,
     COPULAS,
@@ -47,6 +48,8 @@ CLAUSE_SPLIT = re.compile(r"(?<=[,;:])\s+|\s+(?=—|–)")
 JOINERS = frozenset("and but so then or also".split())
 # auxiliaries and copulas that open a question by inversion ("is mine part of", "has it", "were they")
 INVERTING = DO_AUXILIARIES | COPULAS | frozenset("has have had am".split())
+LEAD_IN_JOINERS = frozenset("but so".split())  # joining words an ask follows after a lead-in with no comma
+ASK_IF = frozenset("if whether".split())  # what opens an indirect yes-no ask after a chat word
 RELATIVE = frozenset("who whom whose which where when".split())  # wh-words that also open a relative clause
 MAX_PREPOSITION = 4  # letters: a short word before the wh-word ("by how much", "to what", "in which")
 # log10 English count (symspellpy's list) from which an unseen lowercase preamble word reads as an
@@ -80,6 +83,21 @@ def asks(clause: str) -> bool:
     if first in WH_WORDS or first in INVERTING:
         return True
     return len(tokens) > 1 and tokens[1] in WH_WORDS and len(first) <= MAX_PREPOSITION and first.isalpha()
+
+
+def lead_in(clause: str) -> int:
+    """Where the ask starts inside `clause` after a lead-in typed without a comma, or 0: a wh-word
+    after a joining word ("sorry if this is a dumb question but why did ...") or after a chat word
+    ("i was wondering when the clinic closes", "curious whether ..."). A wh-word after any other
+    word is no ask of its own ("hackers linked to which country")."""
+    matches = list(re.finditer(r"[\w'’]+", clause))
+    for prev, word in itertools.pairwise(matches):
+        first, before = word.group(0).lower(), prev.group(0).lower()
+        if (first in WH_WORDS and before in LEAD_IN_JOINERS) or (
+            first in WH_WORDS | ASK_IF and before in CHATTER
+        ):
+            return word.start()
+    return 0
 
 
 def _relative(clause: str, rest: list[str]) -> bool:
@@ -131,6 +149,8 @@ def split(question: str) -> Parts:
             relative = bool(k) and _relative(clause, clauses[k:])
             if asks(clause) and not relative and not (resumed and _opening(clause)[0] not in WH_WORDS):
                 return Parts(ask=text[at:].strip(), preamble=text[:at].strip(" ,;:—–"))
+            if not relative and not resumed and (inner := lead_in(clause)):
+                return Parts(ask=text[at + inner :].strip(), preamble=text[: at + inner].strip(" ,;:—–"))
             resumed = relative
             offset = at + len(clause)
         # no clause of it opens by asking ("... were driven by hackers linked to which country?"): it

@@ -213,6 +213,7 @@ from rag import role as roles
 from rag import verdict as verdicts
 from rag.asking import found_terms, ordinary_word, preamble_terms
 from rag.asking import split as split_ask
+from rag.chatter import chat_words, personal_numbers
 from rag.compose import (
     SHORT_TYPES,
     Total,
@@ -501,7 +502,7 @@ COPULA = re.compile(r"\s*(is|are|was|were)\s+((the|a|an|his|her|its|their|this|t
 # English constructions whose words frame a question rather than say what it asks about.
 FRAME_CONSTRUCTION = re.compile(
     r"\b(?:supposed|meant|going|due|about) to(?: (?:go|be|get|come|do|have|happen))?\b"
-    r"|\b(?:keep|keeps|kept) (?:seeing|hearing|reading)\b|\b(?:in|on) the news\b"
+    r"|\b(?:keep|keeps|kept) (?:seeing|hearing|reading)\b|\b(?:in|on) the news\b|\bin charge\b"
     r"|\b(?:and|or) (?:stuff|things|something|whatever|so on)\b|\blike with\b"
     r"|\b(?:want|wanted|need|needed|like|trying|try) to (?:know|find out|understand|ask|check)\b"
 )
@@ -2312,7 +2313,12 @@ def _essential(q: Question) -> list[Essential]:
     """The question's names and numbers: its numbers as values (`rag.mentions`: "2,000" is "2000",
     "31st" is 31, "the 1990s" any year of them), and its focus words that are no English word
     ("berit") or codes ("x8", "q2")."""
-    out = [Essential(written, forms=forms) for written, forms in mentions.asked_numbers(q.text)]
+    own = personal_numbers(q.text) if policies.current().read_chatter else frozenset()
+    out = [
+        Essential(written, forms=forms)
+        for written, forms in mentions.asked_numbers(q.text)
+        if written not in own
+    ]
     for t, w in q.focus:
         if any(ch.isdigit() for ch in w):
             if not (w.isdigit() or NUMBER_UNIT.fullmatch(w)):  # numbers are read above
@@ -2368,6 +2374,8 @@ def _read_preamble(
         return
     texts = [t for p in retrieval.passages for t in (p.title, p.text)]
     found = found_terms(pre, texts)
+    if not found and policies.current().read_chatter:  # a preamble the passages share no word of is chat
+        found = chat_words(q.text, texts)
     frame = frame_words(q)
     focus = [(t, w) for t, w in q.focus if w not in frame]
     total = sum(idf(t) for t, _ in focus) or 1.0

@@ -72,6 +72,9 @@ class Policy:
     # read a question's preamble apart from its ask (`rag.asking`): the preamble's words only need to be
     # found in the retrieved passages, and an ordinary lowercase word of it is no unknown name
     read_preamble: bool = False
+    # read chat around the ask as no focus (`rag.chatter`): the words of a preamble the passages share
+    # none of, and numbers of the asker's own situation ("my father is 72")
+    read_chatter: bool = False
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"

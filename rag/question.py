@@ -90,6 +90,12 @@ CONTRACTIONS = frozenset(
     "youve weve theyd youd".split()
 )
 
+# Closed-class pronouns that stand for something and name nothing: indefinite ones from their English
+# parts ("anything", "someone", "nowhere") and independent possessives ("mine"). Never focus.
+INDEFINITE = frozenset(
+    a + b for a in ("any", "some", "every", "no") for b in ("thing", "one", "body", "where")
+)
+POSSESSIVE = frozenset("mine yours ours theirs hers".split())
 
 # Chat shorthand for English words and unit abbreviations: short, no vowels, yet no acronym of a name.
 SHORTHAND = frozenset(
@@ -134,6 +140,11 @@ AS_SAID = (
 )
 CLITIC = re.compile(r"'(d|ll|re|ve|m)$")  # the clitic of "there'd", "they'll", "we've", "i'm"
 LEADING_FILLER = CHATTER | CONTRACTIONS | {"i", "a", "am", "just"}
+
+
+def pronoun(word: str) -> bool:
+    """Whether `word` is an indefinite or independent possessive pronoun ("anything", "mine")."""
+    return word.lower().replace("’", "'") in INDEFINITE | POSSESSIVE
 
 
 def strip_chatter(text: str) -> str:
@@ -581,8 +592,8 @@ def read(focus: tuple[tuple[str, str], ...], names: tuple[str, ...], vocab: Voca
     frequency: dict[str, float] = {}  # the English frequency of a typo's English word
     english = english_words()
     for term, word in focus:
-        if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS:
-            continue
+        if word in CHATTER or word.replace("'", "").replace("’", "") in CONTRACTIONS or pronoun(word):
+            continue  # chat, a contraction, or a pronoun that names nothing ("anything", "mine")
         if CLITIC.sub("", word.replace("’", "'")) in STOPWORDS:
             continue  # "there'd", "they'll": a function word with its clitic, never a name
         if vocab is None or vocab.known(term) or any(ch.isdigit() for ch in word):
