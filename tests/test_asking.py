@@ -23,6 +23,13 @@ from rag.wiring import engine_from_settings
             "ok so i keep hearing about crypto hacks",
             "how much crypto was stolen in 2024?",
         ),
+        # a lead-in typed without a comma: the ask starts at a wh-word after a joining or chat word
+        (
+            "sorry if this is a dumb question but why did the library close",
+            "sorry if this is a dumb question but",
+            "why did the library close",
+        ),
+        ("curious whether the library reopened", "curious", "whether the library reopened"),
         # an inverted auxiliary or copula asks too; the ask runs to the end
         (
             "ugh i just bought a fjord last year, is mine part of the recall?? which ones are affected",
@@ -129,9 +136,9 @@ def test_calibration_reads_the_preamble_features_as_the_reader_does() -> None:
     assert policies.Policy().read_preamble is False  # off unless the policy file turns it on
 
 
-def _ask(settings: Settings, question: str, *, read: bool) -> str:
+def _ask(settings: Settings, question: str, *, read: bool, chatter: bool = False) -> str:
     engine = engine_from_settings(settings)
-    with policies.using(replace(policies.current(), read_preamble=read)):
+    with policies.using(replace(policies.current(), read_preamble=read, read_chatter=chatter)):
         return engine.ask(question).answer
 
 
@@ -155,7 +162,8 @@ def test_an_ordinary_word_of_the_preamble_the_articles_never_use_is_no_unknown_n
             "How many drones was he given?",
             "never mention “zelensky”",
         ),
-        # preamble words no passage has do not identify the topic
+        # preamble words no passage has do not identify the topic (without `read_chatter`, which reads
+        # such a preamble as chat: tests/test_chatter.py)
         ("my cousin lost her cabin, how many drones was kim given", "“cousin”"),
     ],
 )
