@@ -267,47 +267,48 @@ def _mixed_format_corpus(
     return files, documents
 
 
-def test_newsdesk_articles_are_long_news_with_layout_noise() -> None:
-    files, documents = _mixed_format_corpus("newsdesk", MIN_NEWSDESK_ARTICLES, MIN_NEWSDESK_HTML)
+def _sized_and_dated(
+    files: list[Path], documents: dict[str, SourceDocument], bounds: tuple[int, int]
+) -> dict[str, int]:
+    """Each file's word count after cleaning, checked to be within `bounds` and to state a year."""
+    lengths = {}
     for path in files:
         text = documents[path.stem].text
-        words = len(text.split())
-        assert NEWSDESK_WORDS[0] <= words <= NEWSDESK_WORDS[1], f"{path.name}: {words} words after cleaning"
+        lengths[path.name] = words = len(text.split())
+        assert bounds[0] <= words <= bounds[1], f"{path.name}: {words} words after cleaning"
         assert re.search(r"\b20[12]\d\b", text), f"{path.name}: states no year"
-    raw = {path.name: path.read_text(encoding="utf-8") for path in files}
-    for feature, pattern in NEWSDESK_LAYOUT.items():
-        assert any(pattern.search(text) for text in raw.values()), f"no article has a {feature}"
+    return lengths
+
+
+def _has_layout(name: str, files: list[Path], layout: dict[str, re.Pattern[str]]) -> None:
+    """Some raw file of corpus `name` shows each layout feature of `layout`."""
+    raw = [path.read_text(encoding="utf-8") for path in files]
+    for feature, pattern in layout.items():
+        assert any(pattern.search(text) for text in raw), f"no {name} article has a {feature}"
+
+
+def test_newsdesk_articles_are_long_news_with_layout_noise() -> None:
+    files, documents = _mixed_format_corpus("newsdesk", MIN_NEWSDESK_ARTICLES, MIN_NEWSDESK_HTML)
+    _sized_and_dated(files, documents, NEWSDESK_WORDS)
+    _has_layout("newsdesk", files, NEWSDESK_LAYOUT)
 
 
 def test_citydesk_articles_mix_briefs_and_features_with_layout_noise() -> None:
     files, documents = _mixed_format_corpus("citydesk", MIN_CITYDESK_ARTICLES, MIN_CITYDESK_HTML)
-    lengths: dict[str, int] = {}
-    for path in files:
-        text = documents[path.stem].text
-        lengths[path.name] = words = len(text.split())
-        assert CITYDESK_WORDS[0] <= words <= CITYDESK_WORDS[1], f"{path.name}: {words} words after cleaning"
-        assert re.search(r"\b20[12]\d\b", text), f"{path.name}: states no year"
+    lengths = _sized_and_dated(files, documents, CITYDESK_WORDS)
     assert sum(w <= CITYDESK_BRIEF_MAX for w in lengths.values()) >= MIN_CITYDESK_BRIEFS, lengths
     assert sum(w >= CITYDESK_FEATURE_MIN for w in lengths.values()) >= MIN_CITYDESK_FEATURES, lengths
-    raw = {path.name: path.read_text(encoding="utf-8") for path in files}
-    for feature, pattern in {**NEWSDESK_LAYOUT, **CITYDESK_LAYOUT}.items():
-        assert any(pattern.search(text) for text in raw.values()), f"no citydesk article has a {feature}"
+    _has_layout("citydesk", files, {**NEWSDESK_LAYOUT, **CITYDESK_LAYOUT})
 
 
 def test_wiredesk_articles_are_event_clusters_with_layout_noise() -> None:
     files, documents = _mixed_format_corpus("wiredesk", MIN_WIREDESK_ARTICLES, MIN_WIREDESK_HTML)
     assert len(files) <= MAX_WIREDESK_ARTICLES
-    for path in files:
-        text = documents[path.stem].text
-        words = len(text.split())
-        assert WIREDESK_WORDS[0] <= words <= WIREDESK_WORDS[1], f"{path.name}: {words} words after cleaning"
-        assert re.search(r"\b20[12]\d\b", text), f"{path.name}: states no year"
+    _sized_and_dated(files, documents, WIREDESK_WORDS)
     for event, least in WIREDESK_EVENTS.items():
         reports = [p for p in files if event in p.name]
         assert len(reports) >= least, f"{event}: {len(reports)} reports"
-    raw = {path.name: path.read_text(encoding="utf-8") for path in files}
-    for feature, pattern in WIREDESK_LAYOUT.items():
-        assert any(pattern.search(text) for text in raw.values()), f"no wiredesk article has a {feature}"
+    _has_layout("wiredesk", files, WIREDESK_LAYOUT)
 
 
 def test_snipdesk_is_a_mixed_topic_snippet_index_with_layout_noise() -> None:
@@ -353,18 +354,14 @@ def test_metrodesk_is_a_regional_desk_with_look_alikes_and_layout_noise() -> Non
     files, documents = _mixed_format_corpus("metrodesk", MIN_METRODESK_ARTICLES, MIN_METRODESK_HTML)
     assert len(files) <= MAX_METRODESK_ARTICLES
     assert sum(p.suffix == ".md" for p in files) >= MIN_METRODESK_MD
+    _sized_and_dated(files, documents, METRODESK_WORDS)
     for path in files:
         document = documents[path.stem]
-        words = len(document.text.split())
-        assert METRODESK_WORDS[0] <= words <= METRODESK_WORDS[1], f"{path.name}: {words} words after cleaning"
-        assert re.search(r"\b20[12]\d\b", document.text), f"{path.name}: states no year"
         assert document.title.strip() and document.published is not None, f"{path.name}: no title or date"
     for topic, least in METRODESK_TOPICS.items():
         articles = [p for p in files if topic in p.name]
         assert len(articles) >= least, f"{topic}: {len(articles)} articles"
-    raw = {path.name: path.read_text(encoding="utf-8") for path in files}
-    for feature, pattern in METRODESK_LAYOUT.items():
-        assert any(pattern.search(text) for text in raw.values()), f"no metrodesk article has a {feature}"
+    _has_layout("metrodesk", files, METRODESK_LAYOUT)
 
 
 def test_metrodesk_set_mixes_question_kinds() -> None:
