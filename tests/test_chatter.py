@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rag import policy as policies
 from rag.asking import lead_in
 from rag.chatter import chat_words, personal_numbers
 from rag.config import Settings
 from rag.question import pronoun
-from rag.wiring import engine_from_settings
+from tests.test_asking import _ask
 
 PASSAGES = [
     "The Harbour Road library closed in March after the council cut its budget by a fifth.",
@@ -52,16 +50,10 @@ def test_a_rare_or_capitalised_preamble_word_is_no_chat() -> None:
     assert "zorbli" not in words and "zorbly" not in words and "dumb" in words
 
 
-def _ask(settings: Settings, question: str, *, chatter: bool) -> str:
-    engine = engine_from_settings(settings)
-    with policies.using(replace(policies.current(), read_preamble=True, read_chatter=chatter)):
-        return engine.ask(question).answer
-
-
 def test_a_chat_preamble_no_longer_refuses(seeded_settings: Settings) -> None:
     question = "my cousin lost her cabin, how many drones was kim given"
-    assert "six drones" not in _ask(seeded_settings, question, chatter=False)
-    assert "six drones" in _ask(seeded_settings, question, chatter=True)
+    assert "six drones" not in _ask(seeded_settings, question, read=True, chatter=False)
+    assert "six drones" in _ask(seeded_settings, question, read=True, chatter=True)
 
 
 def test_policy_file_reads_chatter() -> None:
