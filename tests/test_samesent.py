@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag import samesent
+from rag import extractive, samesent
 from rag.extractive import extract
 from rag.retrieve import Passage, Retrieval
 from rag.sentences import base_terms, words
@@ -82,7 +82,13 @@ def test_the_reader_quotes_the_sentence_that_states_what_the_lead_leaves_open(
     embed: Embed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     question = "was anyone killed by fenna"
+    assert NO_DEATHS in ask(question, embed, FENNA_TITLE, FENNA)
+    # the yes/no verdict (`rag.verdict`) finds the same sentence by its negation: off, samesent alone
+    settle = extractive._settle
+    monkeypatch.setattr(extractive, "_settle", lambda q, result, lead, quoted, *rest: quoted)
     quoted = ask(question, embed, FENNA_TITLE, FENNA)
     assert NO_DEATHS in quoted and len(quoted) <= 3
     monkeypatch.setattr(samesent, "MIN_RESIDUE_SHARE", 2.0)  # the residue never suffices: today's order
     assert NO_DEATHS not in ask(question, embed, FENNA_TITLE, FENNA)
+    monkeypatch.setattr(extractive, "_settle", settle)  # the verdict alone quotes it too
+    assert NO_DEATHS in ask(question, embed, FENNA_TITLE, FENNA)
