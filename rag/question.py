@@ -238,7 +238,7 @@ def _subsequence(short: str, long: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _one_edit(word: str) -> frozenset[str]:
+def one_edit(word: str) -> frozenset[str]:
     """Every string one deletion, transposition, substitution or insertion from `word` (cached:
     one unseen word is read by several readers)."""
     letters = "abcdefghijklmnopqrstuvwxyz"
@@ -261,7 +261,7 @@ def english_correction(word: str) -> str:
     common = _common_words()
     if word in common:
         return ""
-    found = [(common[w], w) for w in _one_edit(word) if w in common]
+    found = [(common[w], w) for w in one_edit(word) if w in common]
     best = max(found)[1] if found else ""
     return best if best[:1] == word[:1] else ""
 
@@ -325,7 +325,7 @@ class Vocabulary:
             # an English word one edit away, or an uninflected one ("tower", a name): a non-word
             # the stemmer happens to cut to a corpus stem ("paide": "paid") is no candidate
             counts = english_counts()
-            for edit in sorted(e for e in _one_edit(word) if e[:1] == word[:1] and e != word):
+            for edit in sorted(e for e in one_edit(word) if e[:1] == word[:1] and e != word):
                 key = stem(edit) if edit in counts else edit
                 if key != term and self.df.get(key, 0) > 0:
                     offer(key, 1, slip(word, edit))
@@ -337,7 +337,7 @@ class Vocabulary:
     def lengthened(self, word: str) -> str:
         """The most frequent corpus stem of a word one letter longer than the short `word`, its
         first letter the same: the word typed with a letter left out ("grl" for "girl"), or ""."""
-        edits = sorted(e for e in _one_edit(word) if len(e) == len(word) + 1 and e[:1] == word[:1])
+        edits = sorted(e for e in one_edit(word) if len(e) == len(word) + 1 and e[:1] == word[:1])
         counts = english_counts()
         keys = [stem(e) if e in counts else e for e in edits]
         found = [(self.df.get(k, 0), k) for k in keys if self.df.get(k, 0) > 0]
@@ -469,7 +469,7 @@ def spelled_phrases(word: str, texts: list[str]) -> list[tuple[str, ...]]:
 def frame_typo(word: str) -> bool:
     """Whether `word` is a slip of the fingers on a function word ("wich", "teh", "waht"): no focus."""
     frame = STOPWORDS | CONTRACTIONS  # "thars": "thats" typed without its apostrophe, mistyped
-    return word not in english_words() and any(w in frame and slip(word, w) for w in _one_edit(word))
+    return word not in english_words() and any(w in frame and slip(word, w) for w in one_edit(word))
 
 
 def acronym(word: str) -> bool:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-from rag.question import COMMON_COUNT, Vocabulary, _one_edit, english_counts, read, slip, vocabulary
+from rag.question import COMMON_COUNT, Vocabulary, english_counts, one_edit, read, slip, vocabulary
 from rag.sentences import STOPWORDS, base_form, fold, stem, stems
 
 TOKEN = re.compile(r"[^\W_]+")  # letters and digits, accented ones too ("kalvø")
@@ -76,7 +76,7 @@ def surface(term: str, typed: str) -> str:
     """A word that stems to the corpus stem `term`, for the typed word `typed`: the typed word's
     one-edit neighbour that does ("dunore" -> "dunmore", the likeliest: `_likeness`), else the most
     common English word, else the stem."""
-    near = [w for w in _one_edit(typed) if stem(w) == term]
+    near = [w for w in one_edit(typed) if stem(w) == term]
     if near:
         return max(near, key=lambda w: _likeness(w, typed, term))
     return _english_by_stem().get(term, term)
