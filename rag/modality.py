@@ -72,8 +72,7 @@ from rag.sentences import (
     PRONOUNS,
     STOPWORDS,
     WH_WORDS,
-    base_form,
-    stem,
+    word_term,
     words,
 )
 from rag.wordvec import content_vocab, near_words
@@ -270,10 +269,6 @@ def _event(mode: str, tokens: list[str], at: int) -> Event:
     return Event(mode=mode, predicate=tokens[at], words=_content(tokens[min(first, start) :]))
 
 
-def _term(word: str) -> str:
-    return stem(base_form(word.lower().replace("’", "'")))
-
-
 NONE, REALISED_STATED, NEGATED_STATED, UNREALISED_STATED = "", "realised", "negated", "unrealised"
 
 
@@ -298,15 +293,15 @@ def read_sentence(event: Event | None, sentence: str, alike: frozenset[str] = fr
     if event is None:
         return Reading(NONE)
     spans = [(m.start(), m.group(0)) for m in re.finditer(r"[\w'’-]+", sentence)]
-    terms = [_term(w) for _, w in spans]
+    terms = [word_term(w) for _, w in spans]
     soft = {w.lower() for w in alike}
-    pred = _term(event.predicate) if event.predicate else ""
+    pred = word_term(event.predicate) if event.predicate else ""
     at_pred = [
         i
         for i, (t, (_, w)) in enumerate(zip(terms, spans, strict=True))
         if pred and (t == pred or w.lower() in soft)
     ]
-    wanted = {_term(w) for w in event.words}
+    wanted = {word_term(w) for w in event.words}
     at_words = [i for i, t in enumerate(terms) if t in wanted]
     at = at_pred or at_words
     if not at:
@@ -401,12 +396,12 @@ def left_open(event: Event | None, texts: list[str], alike: frozenset[str] = fro
     sentence states the predicate or one states it otherwise (realised, planned, negated)."""
     if event is None or not event.predicate:
         return ""
-    pred = _term(event.predicate)
+    pred = word_term(event.predicate)
     soft = {w.lower() for w in alike}
     plan = ""
     for sentence in texts:
         for m in re.finditer(r"[\w'’-]+", sentence):
-            if _term(m.group(0)) != pred and m.group(0).lower() not in soft:
+            if word_term(m.group(0)) != pred and m.group(0).lower() not in soft:
                 continue
             if not (opened := _opened(sentence, m.start())):
                 return ""

@@ -330,6 +330,11 @@ def base_form(word: str) -> str:
     return IRREGULAR_VERBS.get(word, word)
 
 
+def word_term(word: str) -> str:
+    """The stem of a typed word's base form, case and curly apostrophe aside ("Left" -> "leav")."""
+    return stem(base_form(word.lower().replace("’", "'")))
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed content words, in order, without stopwords or possessive endings."""
     out = []

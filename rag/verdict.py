@@ -45,7 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rag import modality
-from rag.sentences import CLAUSE_PUNCT, NEGATION, base_form, stem, words
+from rag.sentences import CLAUSE_PUNCT, NEGATION, word_term, words
 from rag.wordvec import Embed, content_vocab, near_words
 
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")  # a year of the last two centuries, standing alone
@@ -98,10 +98,6 @@ class Settled:
     verdict: str  # YES, NO or "" (the event stated only as planned, or hedged)
 
 
-def _term(word: str) -> str:
-    return stem(base_form(word.lower().replace("’", "'")))
-
-
 def negated_question(question: str) -> bool:
     """ "didn't they sign": the verdict is read the other way round."""
     return bool(QUESTION_NEGATED.search(question))
@@ -125,7 +121,7 @@ def _offsets(text: str, wanted: set[str], near: frozenset[str]) -> list[tuple[in
     return [
         (m.start(), m.group(0))
         for m in re.finditer(r"[\w'’-]+", text)
-        if _term(m.group(0)) in wanted or m.group(0).lower() in near
+        if word_term(m.group(0)) in wanted or m.group(0).lower() in near
     ]
 
 
@@ -205,7 +201,7 @@ def _false_premise(
     """ "No." with the sentence stating the rest of the question and another value in the asked slot,
     when no sentence states the rest with the value asked."""
     prep, value = asked
-    term = _term(value)
+    term = word_term(value)
     rest = [(t, w) for t, w in focus if t != term]
     total = sum(weight(t) for t, _ in rest) or 1.0
     best: tuple[tuple[float, ...], Settled] | None = None
