@@ -164,6 +164,11 @@ def _ask_clause(text: str) -> str:
     return asking[-1] if asking else text
 
 
+def _question_stems(text: str) -> frozenset[str]:
+    """The stems of every word of the question, possessive endings off (`Asked.question_words`)."""
+    return frozenset(stem(re.sub(r"'s$", "", w)) for w in words(text.lower().replace("’", "'")))
+
+
 def asked(text: str, *, what_noun: bool = False) -> Asked | None:
     """The noun `text` asks the articles to identify, or None (no such shape; see the module).
     Plain "what NOUN ..." counts only with `what_noun` (the reader's answer type says the noun is
@@ -172,7 +177,7 @@ def asked(text: str, *, what_noun: bool = False) -> Asked | None:
     if OPTIONS.search(clause):
         return None
     tokens = words(clause)
-    qwords = frozenset(stem(re.sub(r"'s$", "", w)) for w in words(text.lower().replace("’", "'")))
+    qwords = _question_stems(text)
     for k, t in enumerate(tokens):
         if t not in ("which", "what"):
             continue
@@ -235,7 +240,7 @@ def asked_name(text: str) -> Asked | None:
     clause = _ask_clause(text).replace("’", "'")
     tokens = words(clause.lower())
     capitalised = frozenset(w.lower() for w in TOKEN.findall(clause)[1:] if w[:1].isupper())
-    qwords = frozenset(stem(re.sub(r"'s$", "", w)) for w in words(text.lower().replace("’", "'")))
+    qwords = _question_stems(text)
     if tokens[:1] and tokens[0] in DETERMINERS:  # the reader strips a chatty "whats": "the name of ..."
         tokens = ["whats", *tokens]
     for k, t in enumerate(tokens):
