@@ -11,7 +11,8 @@ state, and refuse. This module reads three general signals:
 - a chat preamble (`chat_words`): a preamble (`rag.asking.split`) none of whose content words the
   retrieved passages use addresses the assistant, not the topic; its lowercase words common in English
   are no focus (a name or number of it still is, and a preamble that shares a word with the passages,
-  "my cousin lost her summer cabin in the pinecrest fire", is read as before);
+  "my cousin lost her summer cabin in the pinecrest fire", is read as before); the reader, which has
+  already looked for the preamble's terms in the passages, calls its second half, `chat_terms`;
 - the asker's own situation (`personal_numbers`): a number stated of a first-person subject by a copula
   ("my father is 72", "i'm 45", "we were 4") is the user's, not one the articles must state.
 
@@ -47,10 +48,15 @@ def chat_words(question: str, texts: Iterable[str]) -> frozenset[str]:
     pre = preamble_terms(question)
     if not pre or found_terms(pre, texts):
         return frozenset()
-    preamble = split(question).preamble
+    return chat_terms(split(question).preamble, pre)
+
+
+def chat_terms(preamble: str, terms: frozenset[str]) -> frozenset[str]:
+    """Those of `terms` (the preamble's, none of which the retrieved passages use: the caller's check)
+    that are chat: the stems of the preamble's lowercase words common in English."""
     chat = {
         w.lower()
         for w in re.findall(r"[A-Za-z][\w'’-]*", preamble)
         if w.islower() and english_frequency(w) >= COMMON_FREQUENCY
     }
-    return pre & frozenset(base_terms(" ".join(chat)))
+    return terms & frozenset(base_terms(" ".join(chat)))

@@ -213,7 +213,7 @@ from rag import role as roles
 from rag import verdict as verdicts
 from rag.asking import found_terms, ordinary_word, preamble_terms
 from rag.asking import split as split_ask
-from rag.chatter import chat_words, personal_numbers
+from rag.chatter import chat_terms, personal_numbers
 from rag.compose import (
     SHORT_TYPES,
     Total,
@@ -2145,11 +2145,12 @@ def _settle(
         passages.setdefault(c.passage.doc_id, [c.passage.title])
         if c.passage.text not in passages[c.passage.doc_id]:
             passages[c.passage.doc_id].append(c.passage.text)
+    around = {doc: _stated(texts) for doc, texts in passages.items()}  # read once per article
     ranked = ranked + _short_negations(ranked)
     read: list[verdicts.Sentence] = []
     for c in ranked:
-        terms, numbers = _stated([c.span.text, *passages[c.passage.doc_id]], c.terms)
         own = _stated([c.span.text], c.terms)
+        terms, numbers = own[0] | around[c.passage.doc_id][0], own[1] | around[c.passage.doc_id][1]
         antecedent = _antecedent(c)
         title = frozenset(base_terms(c.passage.title))
         read.append(
@@ -2374,8 +2375,9 @@ def _read_preamble(
         return
     texts = [t for p in retrieval.passages for t in (p.title, p.text)]
     found = found_terms(pre, texts)
+    parts = split_ask(q.text)
     if not found and policies.current().read_chatter:  # a preamble the passages share no word of is chat
-        found = chat_words(q.text, texts)
+        found = chat_terms(parts.preamble, pre)
     frame = frame_words(q)
     focus = [(t, w) for t, w in q.focus if w not in frame]
     total = sum(idf(t) for t, _ in focus) or 1.0
@@ -2385,7 +2387,7 @@ def _read_preamble(
     whole = all(t in found or any(states_focus(t, w, c, soft) for c in block) for t, w in focus if t in pre)
     if whole:
         ex.ask_focus_coverage = min(1.0, ex.focus_coverage + sum(idf(t) for t, _ in gained) / total)
-    preamble = split_ask(q.text).preamble.lower()
+    preamble = parts.preamble.lower()
     needed = _essential(q)
     found_words: set[str] = set()
     if needed:
