@@ -5,7 +5,9 @@ Runs `rag eval` (a subprocess per set, so each gets a fresh engine and the corpu
 `citydesk`, `wiredesk`, `snipdesk` and `metrodesk`, each split in `calib` and `heldout`; with
 `--rtqa DIR` also RealTimeQA's `dataset_a` / `dataset_b` (their indexes must already be built:
 `--rtqa-data-a` / `--rtqa-data-b`, since 2,000 articles take minutes to ingest). Prints one
-Markdown table, the README's format, and writes it beside the runs.
+Markdown table, the README's format, and writes it beside the runs. When two sets or more of a
+split ran, a pooled row follows for that split ("all sets", calib or held-out): every item of those
+sets scored as one set, so the figure weighs each question once, not each set.
 
 It deliberately does not compare against an earlier table (use `rag eval --compare DIR1 DIR2` on
 two runs), gate anything (`make eval-gate` does), or read held-out failures: it prints aggregates only.
@@ -45,6 +47,8 @@ PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into th
     ("metrodesk", "calib", "metrodesk.calib.jsonl", METRODESK),
     ("metrodesk", "held-out", "metrodesk.heldout.jsonl", METRODESK),
 )
+POOLED_SPLITS = ("calib", "held-out")  # the splits a pooled row is printed for
+POOLED_NAME = "all sets"
 COLUMNS = (
     ("fact_recall", "fact recall"),
     ("refusal_rate_unanswerable", "unanswerable refused"),
@@ -91,6 +95,23 @@ def table(rows: list[tuple[str, str, dict[str, object]]]) -> str:
     return "\n".join(lines)
 
 
+def pooled(out: Path, rows: list[tuple[str, str, Path]]) -> list[tuple[str, str, dict[str, object]]]:
+    """One row per split that two sets or more ran in: their items' results (`<stem>/results.jsonl`
+    under `out`) aggregated as one set."""
+    from evals.run import aggregate
+
+    pooled_rows: list[tuple[str, str, dict[str, object]]] = []
+    for split in POOLED_SPLITS:
+        runs = [out / dataset.stem / "results.jsonl" for _, s, dataset in rows if s == split]
+        if len(runs) < 2:
+            continue
+        results = [
+            json.loads(line) for run in runs for line in run.read_text(encoding="utf-8").splitlines() if line
+        ]
+        pooled_rows.append((POOLED_NAME, split, aggregate(results)))
+    return pooled_rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.figures", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="runs/figures", help="folder for the runs and table.md")
@@ -119,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, split, dataset, corpus, job_env in jobs:
         print(f"running {dataset.name} ...", file=sys.stderr, flush=True)
         rows.append((name, split, run_set(dataset, corpus, out / dataset.stem, job_env, args.backend)))
+    rows += pooled(out, [(name, split, dataset) for name, split, dataset, _, _ in jobs])
     write_table(out, rows)
     return 0
 

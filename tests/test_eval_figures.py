@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.figures import run_set, table
+from evals.figures import pooled, run_set, table
+from tests.test_eval_stats import make_run, result
 
 
 def test_table_has_one_row_per_set_with_counts_and_dashes_for_missing_rates() -> None:
@@ -25,3 +26,21 @@ def test_a_failing_run_stops_with_rag_evals_own_message(tmp_path: Path) -> None:
     bad.write_text("{not json\n", encoding="utf-8")
     with pytest.raises(SystemExit, match=r"rag eval failed on .*bad\.jsonl"):
         run_set(bad, None, tmp_path / "out", None, "extractive")
+
+
+def test_pooled_rows_weigh_every_item_once_per_split(tmp_path: Path) -> None:
+    """A small set and a big one pool to the items' mean, not the mean of the two sets' rates; a
+    split with one set (and the dev gate) gets no pooled row."""
+    small = [result(i, hit=True, recall=1.0) for i in range(2)]
+    big = [result(10 + i, hit=False, recall=0.0) for i in range(6)]
+    for stem, results in (("a.calib", small), ("b.calib", big), ("a.heldout", small), ("dev", big)):
+        make_run(tmp_path / stem, results)
+    rows = [
+        ("a", "calib", Path("a.calib.jsonl")),
+        ("b", "calib", Path("b.calib.jsonl")),
+        ("a", "held-out", Path("a.heldout.jsonl")),
+        ("dev", "gate", Path("dev.jsonl")),
+    ]
+    (only,) = pooled(tmp_path, rows)
+    assert only[:2] == ("all sets", "calib")
+    assert only[2]["n_items"] == 8 and only[2]["fact_recall"] == 0.25  # 2 of 8, not (1.0 + 0.0) / 2
