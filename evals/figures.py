@@ -2,12 +2,12 @@
 
 Runs `rag eval` (a subprocess per set, so each gets a fresh engine and the corpus cache of
 `evals.corpus`) on the project's sets: the dev gate, `user_seeds`, `lookalike`, `newsdesk`,
-`citydesk`, `wiredesk`, `snipdesk` and `metrodesk`, each split in `calib` and `heldout`; with
-`--rtqa DIR` also RealTimeQA's `dataset_a` / `dataset_b` (their indexes must already be built:
-`--rtqa-data-a` / `--rtqa-data-b`, since 2,000 articles take minutes to ingest). Prints one
-Markdown table, the README's format, and writes it beside the runs. When two sets or more of a
-split ran, a pooled row follows for that split ("all sets", calib or held-out): every item of those
-sets scored as one set, so the figure weighs each question once, not each set.
+`citydesk`, `wiredesk`, `snipdesk`, `metrodesk` and `valleydesk`, each split in `calib` and
+`heldout`; with `--rtqa DIR` also RealTimeQA's `dataset_a` / `dataset_b` (their indexes must
+already be built: `--rtqa-data-a` / `--rtqa-data-b`, since 2,000 articles take minutes to
+ingest). Prints one Markdown table, the README's format, and writes it beside the runs. When two
+sets or more of a split ran, a pooled row follows for that split ("all sets", calib or held-out):
+every item of those sets scored as one set, so the figure weighs each question once, not each set.
 
 It deliberately does not compare against an earlier table (use `rag eval --compare DIR1 DIR2` on
 two runs), gate anything (`make eval-gate` does), or read held-out failures: it prints aggregates only.
@@ -30,6 +30,7 @@ CITYDESK = Path(__file__).parent / "corpora" / "citydesk"
 WIREDESK = Path(__file__).parent / "corpora" / "wiredesk"
 SNIPDESK = Path(__file__).parent / "corpora" / "snipdesk"
 METRODESK = Path(__file__).parent / "corpora" / "metrodesk"
+VALLEYDESK = Path(__file__).parent / "corpora" / "valleydesk"
 PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into the corpus cache)
     ("dev", "gate", "dev.jsonl", SEEDS),
     ("user_seeds", "calib", "user_seeds.calib.jsonl", SEEDS),
@@ -46,6 +47,8 @@ PROJECT_SETS = (  # name, split, dataset file, its corpus (ingested once into th
     ("snipdesk", "held-out", "snipdesk.heldout.jsonl", SNIPDESK),
     ("metrodesk", "calib", "metrodesk.calib.jsonl", METRODESK),
     ("metrodesk", "held-out", "metrodesk.heldout.jsonl", METRODESK),
+    ("valleydesk", "calib", "valleydesk.calib.jsonl", VALLEYDESK),
+    ("valleydesk", "held-out", "valleydesk.heldout.jsonl", VALLEYDESK),
 )
 POOLED_SPLITS = ("calib", "held-out")  # the splits a pooled row is printed for
 POOLED_NAME = "all sets"

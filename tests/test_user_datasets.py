@@ -33,6 +33,7 @@ CORPORA = {
     "wiredesk": ROOT / "evals" / "corpora" / "wiredesk",
     "snipdesk": ROOT / "evals" / "corpora" / "snipdesk",
     "metrodesk": ROOT / "evals" / "corpora" / "metrodesk",
+    "valleydesk": ROOT / "evals" / "corpora" / "valleydesk",
 }
 SPLITS = ("calib", "heldout")
 TAGS = {
@@ -43,12 +44,12 @@ TAGS = {
 }  # fmt: skip
 MIN_ITEMS = {
     "user_seeds": 260, "lookalike": 160, "newsdesk": 220, "citydesk": 300, "wiredesk": 300, "snipdesk": 300,
-    "metrodesk": 320,
+    "metrodesk": 320, "valleydesk": 320,
 }  # fmt: skip
 MIN_FOLLOWUPS = 25
 MIN_UNANSWERABLE_ON_TOPIC = {
     "user_seeds": 0.30, "lookalike": 0.30, "newsdesk": 0.35, "citydesk": 0.35, "wiredesk": 0.35,
-    "snipdesk": 0.35, "metrodesk": 0.35,
+    "snipdesk": 0.35, "metrodesk": 0.35, "valleydesk": 0.35,
 }  # fmt: skip
 MIN_LOOKALIKE_ARTICLES = 36
 ARTICLE_WORDS = (250, 600)
@@ -146,6 +147,31 @@ METRODESK_LAYOUT = {
         r"^Photo: .+\(Aldermoor Standard/[A-Z][a-z]+ [A-Z][a-z]+\)$", re.M
     ),
     "html figcaption": re.compile(r"<figcaption>"),
+    "related teaser": re.compile(r"^(\*)?Related: ", re.M),
+    "run-in subheading": re.compile(r"^(\*\*|<p><b>)[A-Z][^.\n]{3,40}[.?](\*\*|</b>) ", re.M),
+    "own-line subheading": re.compile(r"\n\n[A-Z][a-z]+( [a-z]+){0,4}\n\n"),
+    "live page timestamp": re.compile(r"^\d{2}:\d{2} - ", re.M),
+    "q&a interview": re.compile(r"^Q: ", re.M),
+    "correction note": re.compile(r"^Correction: An earlier version", re.M),
+}
+
+MIN_VALLEYDESK_ARTICLES, MAX_VALLEYDESK_ARTICLES = 38, 42
+MIN_VALLEYDESK_HTML, MIN_VALLEYDESK_MD = 6, 6
+VALLEYDESK_WORDS = (250, 700)  # of the cleaned text
+# Look-alike pairs and follow-ups the valley desk promises: each file-name topic in this many articles.
+VALLEYDESK_TOPICS = {
+    "grant": 2, "bramblewort": 2, "board": 2, "millbrook": 2, "tallyline": 3, "recall": 4, "budget": 2,
+    "mayor": 2, "fire": 3, "tallow-cleanup": 2, "harvest-report": 2, "bluetongue": 2, "linholm": 2,
+    "valley-symphony": 2, "ostrey-marathon": 2, "holloway": 2,
+}  # fmt: skip
+VALLEYDESK_MIN_FOLLOWUPS = 30
+# What the valleydesk corpus promises (raw files), each in at least one article.
+VALLEYDESK_LAYOUT = {
+    "dateline with agency": re.compile(r"^[A-Z][A-Z ]+, [A-Z][a-z]+ \d{1,2}, \d{4} \(VPA\) -", re.M),
+    "byline": re.compile(r"(^|>|\*)By [A-Z][a-z]+ [A-Z][a-z]+", re.M),
+    "photo caption with credit": re.compile(r"^Photo: .+\(Valley Courier/[A-Z][a-z]+ [A-Z][a-z]+\)$", re.M),
+    "html figcaption": re.compile(r"<figcaption>"),
+    "read more teaser": re.compile(r"^(\*)?Read more: ", re.M),
     "related teaser": re.compile(r"^(\*)?Related: ", re.M),
     "run-in subheading": re.compile(r"^(\*\*|<p><b>)[A-Z][^.\n]{3,40}[.?](\*\*|</b>) ", re.M),
     "own-line subheading": re.compile(r"\n\n[A-Z][a-z]+( [a-z]+){0,4}\n\n"),
@@ -367,6 +393,34 @@ def test_metrodesk_is_a_regional_desk_with_look_alikes_and_layout_noise() -> Non
 def test_metrodesk_set_mixes_question_kinds() -> None:
     rows = [row for path in FILES if path.name.startswith("metrodesk.") for row in raw_rows(path)]
     assert sum(bool(r["history"]) for r in rows) >= METRODESK_MIN_FOLLOWUPS
+    assert any(r["answerable"] and r["history"] for r in rows)
+    assert any(not r["answerable"] and r["history"] for r in rows)
+    tags = {t for r in rows for t in r["tags"]}
+    assert tags == TAGS, f"tags never used: {TAGS - tags}"
+    false_premises = [r for r in rows if "false_premise" in r["tags"]]
+    assert any(r["answerable"] for r in false_premises), "a corrected false premise is answerable"
+
+
+def test_valleydesk_is_a_valley_desk_with_look_alikes_and_layout_noise() -> None:
+    """About 40 articles (.txt, .md, .html) of 250-700 words after cleaning, each dated, in look-alike
+    pairs and follow-ups (two grants, two school boards, two recalls, two budgets, two wildfires, two
+    harvests, two marathons; a retracted study, a breach, a theft, a transfer and their updates)."""
+    files, documents = _mixed_format_corpus("valleydesk", MIN_VALLEYDESK_ARTICLES, MIN_VALLEYDESK_HTML)
+    assert len(files) <= MAX_VALLEYDESK_ARTICLES
+    assert sum(p.suffix == ".md" for p in files) >= MIN_VALLEYDESK_MD
+    _sized_and_dated(files, documents, VALLEYDESK_WORDS)
+    for path in files:
+        document = documents[path.stem]
+        assert document.title.strip() and document.published is not None, f"{path.name}: no title or date"
+    for topic, least in VALLEYDESK_TOPICS.items():
+        articles = [p for p in files if topic in p.name]
+        assert len(articles) >= least, f"{topic}: {len(articles)} articles"
+    _has_layout("valleydesk", files, VALLEYDESK_LAYOUT)
+
+
+def test_valleydesk_set_mixes_question_kinds() -> None:
+    rows = [row for path in FILES if path.name.startswith("valleydesk.") for row in raw_rows(path)]
+    assert sum(bool(r["history"]) for r in rows) >= VALLEYDESK_MIN_FOLLOWUPS
     assert any(r["answerable"] and r["history"] for r in rows)
     assert any(not r["answerable"] and r["history"] for r in rows)
     tags = {t for r in rows for t in r["tags"]}
