@@ -67,6 +67,8 @@ from dataclasses import dataclass
 
 from rag.sentences import (
     CLAUSE_PUNCT,
+    COPULAS,
+    DO_AUXILIARIES,
     IRREGULAR_VERBS,
     NEGATION,
     PRONOUNS,
@@ -175,6 +177,10 @@ REQUEST_END = re.compile(r"[;:]|\s(?:but|while|whereas|although|though|and then)
 WHEN_LEAD = re.compile(r"^(?:(?:so|and|but|ok|okay)\s+)?when\s+", re.I)
 MAX_PLAN_WORDS = 25  # words of the clause quoted in a refusal reason
 MIN_PLAN_WORDS = 4  # a shorter clause ("if convicted") is quoted with the clause after it
+# "Pike, 63, had been mayor ... and was due to stand ...": a clause cut off its subject by an aside
+# between commas (an age, a title: this many words at most, or a relative clause) is quoted with them
+ASIDE_WORDS = 4
+AUXILIARIES = DO_AUXILIARIES | COPULAS | frozenset("has have had".split())
 
 
 @dataclass(frozen=True)
@@ -430,6 +436,30 @@ def _opened(sentence: str, at: int) -> int | None:
     return None
 
 
+def _subjectless(text: str) -> bool:
+    """Whether a clause opens without its subject: with a verb ("had been", "hoped to"), an aside's
+    number ("63, had ...") or a relative pronoun ("which reopened in May, hoped ...")."""
+    first = text.split(" ", 1)[0] if (text := text.strip()) else ""
+    if not first or first[0].isdigit() or RELATIVE_START.match(text):
+        return bool(first)
+    word = first.strip(",;:").lower()
+    return first[0].islower() and (word in AUXILIARIES or word not in STOPWORDS)
+
+
+def _with_subject(sentence: str, bounds: list[re.Match[str]], start: int) -> int:
+    """Where the clause starting at `start` starts with its subject: past the asides between commas
+    before it ("Pike, 63, had ..."), when it opens without one; `start` otherwise."""
+    ends = [b.end() for b in bounds]
+    while start in ends and _subjectless(sentence[start:]):
+        k = ends.index(start)
+        prev = ends[k - 1] if k else 0
+        segment = sentence[prev : bounds[k].start()]
+        if len(words(segment)) > ASIDE_WORDS and not RELATIVE_START.match(segment):
+            break
+        start = prev
+    return start
+
+
 def _clause(sentence: str, marker: int, last: int) -> str:
     """The clause around a governing construction: from its subject (after a reporting verb or
     the previous clause boundary) to the end of the clause holding the last event word."""
@@ -439,6 +469,7 @@ def _clause(sentence: str, marker: int, last: int) -> str:
     if bounds and RELATIVE_START.match(head[start:]):
         # "..., who will decide whether ...": the relative clause is read with what it is about
         start = bounds[-2].end() if len(bounds) > 1 else 0
+    start = _with_subject(sentence, bounds, start)
     if said := REPORTING_START.match(head[start:]):
         start += said.end()
     if joined := list(SECOND_REPORTED.finditer(head, start)):  # "said X and that the hospital would ..."

@@ -127,6 +127,17 @@ def test_no_event_is_asked(question: str) -> None:
             "If convicted, he faces up to eight years in prison.",
             "if convicted, he faces up to eight years in prison",
         ),
+        # an aside between commas (an age, a relative clause) does not cut the clause off its subject
+        (
+            "did marsh sign a new contract",
+            "Marsh, 58, had led the club for a decade and was due to sign a new contract in 2026.",
+            "Marsh, 58, had led the club for a decade and was due to sign a new contract in 2026",
+        ),
+        (
+            "did they put the painting back on display",
+            "The museum, which reopened in May, hoped to put the painting back on display in the summer.",
+            "the museum, which reopened in May, hoped to put the painting back on display in the summer",
+        ),
         # a request for something
         (
             "did the hospital get the money for a new ward",
