@@ -136,8 +136,8 @@ strike", `rag.modality`) is never settled "Yes." by it, and under
 ..., but do not report whether it happened." Under `refuse_unrealised_residue` the same check also
 reads the sentence of the lead's article that the answer would quote for the focus the lead leaves
 unstated (`rag.samesent`): "has the wendle flood wall been finished" over a lead that only announces
-the wall, whose article goes on "Building ... should be finished by the end of 2026". A question that asks an attribute of
-a thing it names ("which party is tove lien from", "who is aeroserv's boss", "the
+the wall, whose article goes on "Building ... should be finished by the end of 2026". A question
+that asks an attribute of a thing it names ("which party is tove lien from", "who is aeroserv's boss", "the
 capital of qadira", `rag.attribute`) needs a chosen sentence stating that slot next
 to the thing; under `require_attribute`, else "The articles mention “tove lien” but
 do not say which party." A "which NOUN" / "what kind of NOUN" question whose chosen sentences
@@ -2789,7 +2789,9 @@ def _extract(
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
     if not result.refused:  # the answer quotes what the lead leaves open (`rag.samesent`)
-        quoted = with_residue if with_residue is not None else _residue_sentence(q, lead, quoted, ranked, idf, embed)
+        if with_residue is None:
+            with_residue = _residue_sentence(q, lead, quoted, ranked, idf, embed)
+        quoted = with_residue
         if DATED_TYPES & set(q.types):  # "... on Tuesday" read with its dateline (`rag.dateline`)
             for cand in quoted:
                 _with_dateline(cand)
