@@ -133,8 +133,11 @@ given after another person's name (`rag.quantity.asked_measure`), else "The arti
 whose event the lead states only as planned ("the union would call a longer
 strike", `rag.modality`) is never settled "Yes." by it, and under
 `refuse_unrealised` is refused with the article's clause: "The articles say
-..., but do not report whether it happened." A question that asks an attribute of
-a thing it names ("which party is tove lien from", "who is aeroserv's boss", "the
+..., but do not report whether it happened." Under `refuse_unrealised_residue` the same check also
+reads the sentence of the lead's article that the answer would quote for the focus the lead leaves
+unstated (`rag.samesent`): "has the wendle flood wall been finished" over a lead that only announces
+the wall, whose article goes on "Building ... should be finished by the end of 2026". A question
+that asks an attribute of a thing it names ("which party is tove lien from", "who is aeroserv's boss", "the
 capital of qadira", `rag.attribute`) needs a chosen sentence stating that slot next
 to the thing; under `require_attribute`, else "The articles mention “tove lien” but
 do not say which party." A "which NOUN" / "what kind of NOUN" question whose chosen sentences
@@ -687,6 +690,10 @@ class Extract:
     unrealised: str = ""
     # "what did the first pictures show": the lead's clause stating the event only as planned
     unrealised_wh: str = ""
+    # "has the wall been finished": the clause stating the event only as planned in the sentence of the
+    # lead's article that states the focus the lead leaves unstated (`_residue_sentence`), when the
+    # sentences read without it state no plan (`unrealised` is then "")
+    unrealised_residue: str = ""
     # "which party is tove lien from" (`rag.attribute`): a chosen sentence states the slot by its owner
     attribute_stated: bool = True
     # "which prison is X in" (`rag.identify`): no chosen sentence mentions the noun only to leave it
@@ -1689,6 +1696,8 @@ def refusal_reason(
         return REFUSAL_UNREALISED.format(plan=ex.unrealised)
     if p.refuse_unrealised_wh and ex.unrealised_wh:
         return REFUSAL_UNREALISED_WH.format(plan=ex.unrealised_wh)
+    if p.refuse_unrealised_residue and ex.unrealised_residue:
+        return REFUSAL_UNREALISED.format(plan=ex.unrealised_residue)
     return ""
 
 
@@ -2752,6 +2761,13 @@ def _extract(
     if reading.unseen and (policy.min_corpus_coverage > 0 or measure_focus):
         result.corpus_coverage, result.uncovered = _corpus_coverage(q, reading, ranked[:FILL_POOL], embed)
     _read_preamble(result, q, block, retrieval, idf, soft)
+    # the sentence of the lead's article the answer would add for what the lead leaves unstated
+    # (`rag.samesent`): read by the plan-only check before refusing, quoted when the answer is given
+    with_residue: list[Candidate] | None = None
+    if policy.refuse_unrealised_residue or measure_focus:
+        with_residue = _residue_sentence(q, lead, quoted, ranked, idf, embed)
+        if not result.unrealised and any(c.role == "residue" for c in with_residue):
+            result.unrealised_residue = _unrealised(q, block, with_residue, embed)
     # the number the answer would open with is the lead's (else any chosen sentence's)
     if fitted := fits.get(id(lead)) or [f for c in chosen for f in fits.get(id(c), [])]:
         best_fit = max((fit for _, fit in fitted), key=lambda f: f.score)
@@ -2773,7 +2789,9 @@ def _extract(
     result.reason = refusal_reason(result, q, lead, retrieval, idf, soft, policy)
     result.refused = bool(result.reason)
     if not result.refused:  # the answer quotes what the lead leaves open (`rag.samesent`)
-        quoted = _residue_sentence(q, lead, quoted, ranked, idf, embed)
+        if with_residue is None:
+            with_residue = _residue_sentence(q, lead, quoted, ranked, idf, embed)
+        quoted = with_residue
         if DATED_TYPES & set(q.types):  # "... on Tuesday" read with its dateline (`rag.dateline`)
             for cand in quoted:
                 _with_dateline(cand)

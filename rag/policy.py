@@ -55,6 +55,9 @@ class Policy:
     refuse_unrealised: bool = False
     # "what did the first pictures show": the lead states the event only as planned ("should arrive")
     refuse_unrealised_wh: bool = False
+    # ... or only the sentence of the lead's article that states what the lead leaves unstated does:
+    # "has the wall been finished" over "Building ... should be finished by the end of 2026"
+    refuse_unrealised_residue: bool = False
     # "which party is tove lien from": a chosen sentence states the slot next to its owner (rag.attribute)
     require_attribute: bool = False
     # "which prison is X in": no chosen sentence mentions the noun without identifying it (rag.identify)
