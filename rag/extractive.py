@@ -205,6 +205,7 @@ from rag import (
     quantity,
     samesent,
     timeframe,
+    timetaken,
     wordvec,
 )
 from rag import opinion as opinions
@@ -1052,6 +1053,8 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
             ok = _counts(q, lower)
         elif kind in QUANTITY_RE:
             ok = any(new(_value(m.group(0))) for m in QUANTITY_RE[kind].finditer(lower))
+            if not ok and timetaken.duration_answers(q.text, kind):  # "put the fire out within 20 seconds"
+                ok = any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower))
         elif kind == ROLE:
             ok = any(w in PERSON_NOUNS and w not in q.own_words for w in words(lower))
         elif kind == MONEY:
