@@ -204,6 +204,7 @@ from rag import (
     pickart,
     quantity,
     samesent,
+    standing,
     timeframe,
     timetaken,
     wordvec,
@@ -1075,6 +1076,8 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
             ok = _person(q, text)
         else:  # PLACE, NAME
             ok = any(new(t) for run in sentence_names(text) for t in run)
+            if not ok and kind == PLACE and standing.asks_standing(q.text):  # "where did they finish": "21st"
+                ok = standing.states_standing(text)
         if ok:
             found.add(kind)
     return found
