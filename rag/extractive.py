@@ -197,6 +197,7 @@ from rag import dateline as datelines
 from rag import explain as explaining
 from rag import (
     identify,
+    interview,
     leadpick,
     mentions,
     modality,
@@ -617,6 +618,7 @@ class Candidate:
     also_in: list[Candidate] = field(default_factory=list)  # near-duplicates in other articles
     types: set[str] = field(default_factory=set)  # expected answer types it carries
     coverage: float = 1.0  # share of the question's focus it states
+    asked: str = ""  # the question an interview printed just before it (`rag.interview`)
     role: str = ""  # why chosen: lead, before, continuation, type, further, same_article, list, fill, residue
 
 
@@ -1286,15 +1288,22 @@ def candidates(retrieval: Retrieval) -> list[Candidate]:
     """Every sentence of the retrieved chunks once, with offsets into its article."""
     seen: set[tuple[str, int]] = set()
     out: list[Candidate] = []
+    read_asked = policies.current().read_interview
     for passage in retrieval.passages:
-        for span in split_sentences(passage.text, offset=passage.start):
+        spans = split_sentences(passage.text, offset=passage.start)
+        asked = interview.asked_before([(s.start, s.end, s.text) for s in spans], _asks) if read_asked else {}
+        for i, span in enumerate(spans):
             key = (passage.doc_id, span.start)
             if key in seen or not quotable(span.text, MIN_SENTENCE_WORDS):  # short: a number ("Nine years.")
                 continue
             if _asks(span.text):  # a question (a teaser headline, a rhetorical one) states nothing
                 continue
             seen.add(key)
-            out.append(Candidate(span=span, passage=passage, terms=set(base_terms(span.text))))
+            out.append(
+                Candidate(
+                    span=span, passage=passage, terms=set(base_terms(span.text)), asked=asked.get(i, "")
+                )
+            )
     return out
 
 
@@ -2530,10 +2539,19 @@ def _extract(
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     vectors = embed([c.span.text for c in cands])
     q_unit = wordvec.unit(retrieval.query_embedding or embed([question])[0])
+    # an interview's answer is read with the question printed before it (`rag.interview`)
+    paired = [c for c in cands if c.asked]
+    asked_cos = {
+        id(c): float(wordvec.unit(v) @ q_unit)
+        for c, v in zip(paired, embed([c.asked for c in paired]) if paired else [], strict=True)
+    }
     for cand, vec in zip(cands, vectors, strict=True):
         cand.vector = vec
         cand.unit = wordvec.unit(vec)
         cand.cosine = float(cand.unit @ q_unit)
+        if cand.asked:
+            cand.cosine = max(cand.cosine, asked_cos[id(cand)])
+            cand.terms |= set(base_terms(cand.asked))
         cand.lexical = sum(idf(t) for t in q_terms if t in cand.terms) / q_weight
         cand.score = W_COSINE * cand.cosine + W_LEXICAL * cand.lexical
         cand.types = answer_types(q, cand.span.text, cand.passage.published) if q.types else set()
