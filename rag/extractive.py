@@ -200,6 +200,7 @@ from rag import dateline as datelines
 from rag import explain as explaining
 from rag import (
     identify,
+    interview,
     leadpick,
     mentions,
     modality,
@@ -207,7 +208,9 @@ from rag import (
     pickart,
     quantity,
     samesent,
+    standing,
     timeframe,
+    timetaken,
     wordvec,
 )
 from rag import opinion as opinions
@@ -618,6 +621,7 @@ class Candidate:
     also_in: list[Candidate] = field(default_factory=list)  # near-duplicates in other articles
     types: set[str] = field(default_factory=set)  # expected answer types it carries
     coverage: float = 1.0  # share of the question's focus it states
+    asked: str = ""  # the question an interview printed just before it (`rag.interview`)
     role: str = ""  # why chosen: lead, before, continuation, type, further, same_article, list, fill, residue
 
 
@@ -1059,6 +1063,8 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
             ok = _counts(q, lower)
         elif kind in QUANTITY_RE:
             ok = any(new(_value(m.group(0))) for m in QUANTITY_RE[kind].finditer(lower))
+            if not ok and timetaken.duration_answers(q.text, kind):  # "put the fire out within 20 seconds"
+                ok = any(new(m.group(0).split()[0]) for m in DURATION_RE.finditer(lower))
         elif kind == ROLE:
             ok = any(w in PERSON_NOUNS and w not in q.own_words for w in words(lower))
         elif kind == MONEY:
@@ -1079,6 +1085,8 @@ def answer_types(q: Question, text: str, published: str = "") -> set[str]:
             ok = _person(q, text)
         else:  # PLACE, NAME
             ok = any(new(t) for run in sentence_names(text) for t in run)
+            if not ok and kind == PLACE and standing.asks_standing(q.text):  # "where did they finish": "21st"
+                ok = standing.states_standing(text)
         if ok:
             found.add(kind)
     return found
@@ -1287,15 +1295,22 @@ def candidates(retrieval: Retrieval) -> list[Candidate]:
     """Every sentence of the retrieved chunks once, with offsets into its article."""
     seen: set[tuple[str, int]] = set()
     out: list[Candidate] = []
+    read_asked = policies.current().read_interview
     for passage in retrieval.passages:
-        for span in split_sentences(passage.text, offset=passage.start):
+        spans = split_sentences(passage.text, offset=passage.start)
+        asked = interview.asked_before([(s.start, s.end, s.text) for s in spans], _asks) if read_asked else {}
+        for i, span in enumerate(spans):
             key = (passage.doc_id, span.start)
             if key in seen or not quotable(span.text, MIN_SENTENCE_WORDS):  # short: a number ("Nine years.")
                 continue
             if _asks(span.text):  # a question (a teaser headline, a rhetorical one) states nothing
                 continue
             seen.add(key)
-            out.append(Candidate(span=span, passage=passage, terms=set(base_terms(span.text))))
+            out.append(
+                Candidate(
+                    span=span, passage=passage, terms=set(base_terms(span.text)), asked=asked.get(i, "")
+                )
+            )
     return out
 
 
@@ -2533,10 +2548,19 @@ def _extract(
     q_weight = sum(idf(t) for t in q_terms) or 1.0
     vectors = embed([c.span.text for c in cands])
     q_unit = wordvec.unit(retrieval.query_embedding or embed([question])[0])
+    # an interview's answer is read with the question printed before it (`rag.interview`)
+    paired = [c for c in cands if c.asked]
+    asked_cos = {
+        id(c): float(wordvec.unit(v) @ q_unit)
+        for c, v in zip(paired, embed([c.asked for c in paired]) if paired else [], strict=True)
+    }
     for cand, vec in zip(cands, vectors, strict=True):
         cand.vector = vec
         cand.unit = wordvec.unit(vec)
         cand.cosine = float(cand.unit @ q_unit)
+        if cand.asked:
+            cand.cosine = max(cand.cosine, asked_cos[id(cand)])
+            cand.terms |= set(base_terms(cand.asked))
         cand.lexical = sum(idf(t) for t in q_terms if t in cand.terms) / q_weight
         cand.score = W_COSINE * cand.cosine + W_LEXICAL * cand.lexical
         cand.types = answer_types(q, cand.span.text, cand.passage.published) if q.types else set()

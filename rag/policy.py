@@ -78,6 +78,8 @@ class Policy:
     # read chat around the ask as no focus (`rag.chatter`): the words of a preamble the passages share
     # none of, and numbers of the asker's own situation ("my father is 72")
     read_chatter: bool = False
+    # read an interview's answer with the question printed before it (`rag.interview`)
+    read_interview: bool = False
 
     def to_json(self, **extra: Any) -> str:
         return json.dumps({**asdict(self), **extra}, indent=2, sort_keys=False) + "\n"
