@@ -130,16 +130,23 @@ SNIPDESK_LAYOUT = {
     "run-in subheading": re.compile(r"^\*\*[A-Z][^*\n]{2,40}\.\*\* ", re.M),
 }
 
-MIN_METRODESK_ARTICLES, MAX_METRODESK_ARTICLES = 38, 42
-MIN_METRODESK_HTML, MIN_METRODESK_MD = 6, 6
-METRODESK_WORDS = (250, 700)  # of the cleaned text
-# Look-alike pairs and follow-ups the regional desk promises: each file-name topic in this many articles.
+# The regional desks written blind since session 13 (metrodesk, valleydesk) promise the same shape:
+# this many articles, .html and .md files, words each after cleaning, and follow-up questions ...
+DESK_ARTICLES = (38, 42)
+MIN_DESK_HTML, MIN_DESK_MD = 6, 6
+DESK_WORDS = (250, 700)  # of the cleaned text
+DESK_MIN_FOLLOWUPS = 30
+# ... and their own look-alike pairs and follow-ups (each file-name topic in this many articles)
 METRODESK_TOPICS = {
     "wendle-clinic": 2, "velnatide-trial": 3, "rook": 3, "crane": 2, "rail-strike-2023": 2,
     "rail-strike-2025": 2, "harlan": 3, "oakmere": 3, "wend-flood": 3, "saltmarket": 3, "cup-final": 2,
 }  # fmt: skip
-METRODESK_MIN_FOLLOWUPS = 30
-# What the metrodesk corpus promises (raw files), each in at least one article.
+VALLEYDESK_TOPICS = {
+    "grant": 2, "bramblewort": 2, "board": 2, "millbrook": 2, "tallyline": 3, "recall": 4, "budget": 2,
+    "mayor": 2, "fire": 3, "tallow-cleanup": 2, "harvest-report": 2, "bluetongue": 2, "linholm": 2,
+    "valley-symphony": 2, "ostrey-marathon": 2, "holloway": 2,
+}  # fmt: skip
+# What each desk's corpus promises (raw files), each in at least one article.
 METRODESK_LAYOUT = {
     "dateline with agency": re.compile(r"^[A-Z][A-Z ]+, [A-Z][a-z]+ \d{1,2}, \d{4} \(ANS\) -", re.M),
     "byline": re.compile(r"(^|>|\*)By [A-Z][a-z]+ [A-Z][a-z]+", re.M),
@@ -154,18 +161,6 @@ METRODESK_LAYOUT = {
     "q&a interview": re.compile(r"^Q: ", re.M),
     "correction note": re.compile(r"^Correction: An earlier version", re.M),
 }
-
-MIN_VALLEYDESK_ARTICLES, MAX_VALLEYDESK_ARTICLES = 38, 42
-MIN_VALLEYDESK_HTML, MIN_VALLEYDESK_MD = 6, 6
-VALLEYDESK_WORDS = (250, 700)  # of the cleaned text
-# Look-alike pairs and follow-ups the valley desk promises: each file-name topic in this many articles.
-VALLEYDESK_TOPICS = {
-    "grant": 2, "bramblewort": 2, "board": 2, "millbrook": 2, "tallyline": 3, "recall": 4, "budget": 2,
-    "mayor": 2, "fire": 3, "tallow-cleanup": 2, "harvest-report": 2, "bluetongue": 2, "linholm": 2,
-    "valley-symphony": 2, "ostrey-marathon": 2, "holloway": 2,
-}  # fmt: skip
-VALLEYDESK_MIN_FOLLOWUPS = 30
-# What the valleydesk corpus promises (raw files), each in at least one article.
 VALLEYDESK_LAYOUT = {
     "dateline with agency": re.compile(r"^[A-Z][A-Z ]+, [A-Z][a-z]+ \d{1,2}, \d{4} \(VPA\) -", re.M),
     "byline": re.compile(r"(^|>|\*)By [A-Z][a-z]+ [A-Z][a-z]+", re.M),
@@ -178,6 +173,10 @@ VALLEYDESK_LAYOUT = {
     "live page timestamp": re.compile(r"^\d{2}:\d{2} - ", re.M),
     "q&a interview": re.compile(r"^Q: ", re.M),
     "correction note": re.compile(r"^Correction: An earlier version", re.M),
+}
+DESKS = {
+    "metrodesk": (METRODESK_TOPICS, METRODESK_LAYOUT),
+    "valleydesk": (VALLEYDESK_TOPICS, VALLEYDESK_LAYOUT),
 }
 
 FILES = [DATASETS / f"{name}.{split}.jsonl" for name in CORPORA for split in SPLITS]
@@ -374,53 +373,30 @@ def test_snipdesk_set_has_quiz_questions_near_misses_and_follow_ups() -> None:
     assert SNIPDESK_OFFTOPIC[0] <= offtopic <= SNIPDESK_OFFTOPIC[1], offtopic
 
 
-def test_metrodesk_is_a_regional_desk_with_look_alikes_and_layout_noise() -> None:
+@pytest.mark.parametrize("desk", sorted(DESKS))
+def test_a_regional_desk_has_look_alikes_and_layout_noise(desk: str) -> None:
     """About 40 articles (.txt, .md, .html) of 250-700 words after cleaning, each dated, in look-alike
-    pairs and follow-ups (two trials, two rail strikes, two floods, two firms' results, two finals)."""
-    files, documents = _mixed_format_corpus("metrodesk", MIN_METRODESK_ARTICLES, MIN_METRODESK_HTML)
-    assert len(files) <= MAX_METRODESK_ARTICLES
-    assert sum(p.suffix == ".md" for p in files) >= MIN_METRODESK_MD
-    _sized_and_dated(files, documents, METRODESK_WORDS)
-    for path in files:
-        document = documents[path.stem]
-        assert document.title.strip() and document.published is not None, f"{path.name}: no title or date"
-    for topic, least in METRODESK_TOPICS.items():
-        articles = [p for p in files if topic in p.name]
-        assert len(articles) >= least, f"{topic}: {len(articles)} articles"
-    _has_layout("metrodesk", files, METRODESK_LAYOUT)
-
-
-def test_metrodesk_set_mixes_question_kinds() -> None:
-    rows = [row for path in FILES if path.name.startswith("metrodesk.") for row in raw_rows(path)]
-    assert sum(bool(r["history"]) for r in rows) >= METRODESK_MIN_FOLLOWUPS
-    assert any(r["answerable"] and r["history"] for r in rows)
-    assert any(not r["answerable"] and r["history"] for r in rows)
-    tags = {t for r in rows for t in r["tags"]}
-    assert tags == TAGS, f"tags never used: {TAGS - tags}"
-    false_premises = [r for r in rows if "false_premise" in r["tags"]]
-    assert any(r["answerable"] for r in false_premises), "a corrected false premise is answerable"
-
-
-def test_valleydesk_is_a_valley_desk_with_look_alikes_and_layout_noise() -> None:
-    """About 40 articles (.txt, .md, .html) of 250-700 words after cleaning, each dated, in look-alike
-    pairs and follow-ups (two grants, two school boards, two recalls, two budgets, two wildfires, two
+    pairs and follow-ups (metrodesk: two trials, two rail strikes, two floods, two firms' results, two
+    finals; valleydesk: two grants, two school boards, two recalls, two budgets, two wildfires, two
     harvests, two marathons; a retracted study, a breach, a theft, a transfer and their updates)."""
-    files, documents = _mixed_format_corpus("valleydesk", MIN_VALLEYDESK_ARTICLES, MIN_VALLEYDESK_HTML)
-    assert len(files) <= MAX_VALLEYDESK_ARTICLES
-    assert sum(p.suffix == ".md" for p in files) >= MIN_VALLEYDESK_MD
-    _sized_and_dated(files, documents, VALLEYDESK_WORDS)
+    topics, layout = DESKS[desk]
+    files, documents = _mixed_format_corpus(desk, DESK_ARTICLES[0], MIN_DESK_HTML)
+    assert len(files) <= DESK_ARTICLES[1]
+    assert sum(p.suffix == ".md" for p in files) >= MIN_DESK_MD
+    _sized_and_dated(files, documents, DESK_WORDS)
     for path in files:
         document = documents[path.stem]
         assert document.title.strip() and document.published is not None, f"{path.name}: no title or date"
-    for topic, least in VALLEYDESK_TOPICS.items():
+    for topic, least in topics.items():
         articles = [p for p in files if topic in p.name]
         assert len(articles) >= least, f"{topic}: {len(articles)} articles"
-    _has_layout("valleydesk", files, VALLEYDESK_LAYOUT)
+    _has_layout(desk, files, layout)
 
 
-def test_valleydesk_set_mixes_question_kinds() -> None:
-    rows = [row for path in FILES if path.name.startswith("valleydesk.") for row in raw_rows(path)]
-    assert sum(bool(r["history"]) for r in rows) >= VALLEYDESK_MIN_FOLLOWUPS
+@pytest.mark.parametrize("desk", sorted(DESKS))
+def test_a_regional_desk_set_mixes_question_kinds(desk: str) -> None:
+    rows = [row for path in FILES if path.name.startswith(f"{desk}.") for row in raw_rows(path)]
+    assert sum(bool(r["history"]) for r in rows) >= DESK_MIN_FOLLOWUPS
     assert any(r["answerable"] and r["history"] for r in rows)
     assert any(not r["answerable"] and r["history"] for r in rows)
     tags = {t for r in rows for t in r["tags"]}
