@@ -146,13 +146,9 @@ VALLEYDESK_TOPICS = {
     "mayor": 2, "fire": 3, "tallow-cleanup": 2, "harvest-report": 2, "bluetongue": 2, "linholm": 2,
     "valley-symphony": 2, "ostrey-marathon": 2, "holloway": 2,
 }  # fmt: skip
-# What each desk's corpus promises (raw files), each in at least one article.
-METRODESK_LAYOUT = {
-    "dateline with agency": re.compile(r"^[A-Z][A-Z ]+, [A-Z][a-z]+ \d{1,2}, \d{4} \(ANS\) -", re.M),
+# What each desk's corpus promises (raw files), each in at least one article: the layout both share ...
+DESK_LAYOUT = {
     "byline": re.compile(r"(^|>|\*)By [A-Z][a-z]+ [A-Z][a-z]+", re.M),
-    "photo caption with credit": re.compile(
-        r"^Photo: .+\(Aldermoor Standard/[A-Z][a-z]+ [A-Z][a-z]+\)$", re.M
-    ),
     "html figcaption": re.compile(r"<figcaption>"),
     "related teaser": re.compile(r"^(\*)?Related: ", re.M),
     "run-in subheading": re.compile(r"^(\*\*|<p><b>)[A-Z][^.\n]{3,40}[.?](\*\*|</b>) ", re.M),
@@ -161,18 +157,19 @@ METRODESK_LAYOUT = {
     "q&a interview": re.compile(r"^Q: ", re.M),
     "correction note": re.compile(r"^Correction: An earlier version", re.M),
 }
+# ... and its own agency and paper in datelines and photo credits (valleydesk: "Read more:" teasers too)
+METRODESK_LAYOUT = {
+    **DESK_LAYOUT,
+    "dateline with agency": re.compile(r"^[A-Z][A-Z ]+, [A-Z][a-z]+ \d{1,2}, \d{4} \(ANS\) -", re.M),
+    "photo caption with credit": re.compile(
+        r"^Photo: .+\(Aldermoor Standard/[A-Z][a-z]+ [A-Z][a-z]+\)$", re.M
+    ),
+}
 VALLEYDESK_LAYOUT = {
+    **DESK_LAYOUT,
     "dateline with agency": re.compile(r"^[A-Z][A-Z ]+, [A-Z][a-z]+ \d{1,2}, \d{4} \(VPA\) -", re.M),
-    "byline": re.compile(r"(^|>|\*)By [A-Z][a-z]+ [A-Z][a-z]+", re.M),
     "photo caption with credit": re.compile(r"^Photo: .+\(Valley Courier/[A-Z][a-z]+ [A-Z][a-z]+\)$", re.M),
-    "html figcaption": re.compile(r"<figcaption>"),
     "read more teaser": re.compile(r"^(\*)?Read more: ", re.M),
-    "related teaser": re.compile(r"^(\*)?Related: ", re.M),
-    "run-in subheading": re.compile(r"^(\*\*|<p><b>)[A-Z][^.\n]{3,40}[.?](\*\*|</b>) ", re.M),
-    "own-line subheading": re.compile(r"\n\n[A-Z][a-z]+( [a-z]+){0,4}\n\n"),
-    "live page timestamp": re.compile(r"^\d{2}:\d{2} - ", re.M),
-    "q&a interview": re.compile(r"^Q: ", re.M),
-    "correction note": re.compile(r"^Correction: An earlier version", re.M),
 }
 DESKS = {
     "metrodesk": (METRODESK_TOPICS, METRODESK_LAYOUT),
