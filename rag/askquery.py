@@ -21,7 +21,7 @@ from __future__ import annotations
 from rag.asking import split
 from rag.sentences import words
 
-ASK_WEIGHT = 0.5  # the ask's rankings count this much of the whole question's in the fusion (0: off)
+ASK_WEIGHT = 0.35  # the ask's rankings count this much of the whole question's in the fusion (0: off)
 MIN_ASK_WORDS = 3  # an ask of fewer words is not queried on its own
 
 
