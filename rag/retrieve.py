@@ -14,7 +14,9 @@ sentence to the query vector already computed (late interaction on stored vector
 no extra model pass). The three rankings are fused by reciprocal rank and the
 top_k kept. A chunk whose answer sentence sits among unrelated ones ranks low on
 its whole-chunk vector but high on that sentence; on an index without stored
-vectors the sentence ranking is simply absent (dense + BM25 as before).
+vectors the sentence ranking is simply absent (dense + BM25 as before). A question
+whose ask follows a premise ("... this week. What is their destination?") has its
+ask ranked the same three ways and fused at a lower weight (`rag.askquery`).
 
 It returns passages with doc_id, title, text, offsets and scores. It does not
 pick sentences or write answers (the reader scores sentences itself).
