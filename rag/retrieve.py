@@ -14,7 +14,9 @@ sentence to the query vector already computed (late interaction on stored vector
 no extra model pass). The three rankings are fused by reciprocal rank and the
 top_k kept. A chunk whose answer sentence sits among unrelated ones ranks low on
 its whole-chunk vector but high on that sentence; on an index without stored
-vectors the sentence ranking is simply absent (dense + BM25 as before).
+vectors the sentence ranking is simply absent (dense + BM25 as before). A question
+whose ask follows a premise ("... this week. What is their destination?") has its
+ask ranked the same three ways and fused at a lower weight (`rag.askquery`).
 
 It returns passages with doc_id, title, text, offsets and scores. It does not
 pick sentences or write answers (the reader scores sentences itself).
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rag.askquery import ASK_WEIGHT, ask_query
 from rag.chunk import chunk_owner
 from rag.index import Index, chunk_pages
 from rag.sentences import content_terms
@@ -78,12 +81,16 @@ class Retrieval:
     snapshot: _Snapshot | None = None  # the index version it ran against, with its term statistics
 
 
-def rrf(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
-    """Reciprocal rank fusion: each list adds 1 / (k + rank) to the ids it ranks."""
+def rrf(
+    rankings: list[list[str]], k: int = RRF_K, weights: Sequence[float] | None = None
+) -> dict[str, float]:
+    """Reciprocal rank fusion: each list adds weight / (k + rank) to the ids it ranks (weight 1 unless
+    `weights` gives one per list)."""
     fused: dict[str, float] = {}
-    for ranking in rankings:
+    for i, ranking in enumerate(rankings):
+        weight = 1.0 if weights is None else weights[i]
         for rank, key in enumerate(ranking, start=1):
-            fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank)
+            fused[key] = fused.get(key, 0.0) + weight / (k + rank)
     return fused
 
 
@@ -98,6 +105,14 @@ def best_sentence(query: Sequence[float], meta: dict[str, Any]) -> float | None:
         return None
     norms = np.linalg.norm(matrix, axis=1) * (np.linalg.norm(q) or 1.0)
     return float(np.max(matrix @ q / np.where(norms > 0, norms, 1.0)))
+
+
+def _by_best_sentence(
+    query: Sequence[float], chunks: list[tuple[str, dict[str, Any]]]
+) -> list[tuple[str, float]]:
+    """The chunks with stored sentence vectors, by their best sentence's cosine to `query`, best first."""
+    best = [(cid, score) for cid, meta in chunks if (score := best_sentence(query, meta)) is not None]
+    return sorted(best, key=lambda pair: (-pair[1], pair[0]))
 
 
 def _indexed(bm25: BM25Retriever) -> int:
@@ -263,44 +278,54 @@ class HybridRetriever:
 
         The dense query asks Chroma for ids and distances only; the pool both sides propose is
         then read in one `get` (text and metadata, with the stored sentence vectors), ranked a
-        third time by its best sentence (`best_sentence`), fused, and cut to top_k. The kept
-        passages' sentence vectors are handed to `sentences` for the reader."""
-        from llama_index.core.schema import QueryBundle
-
+        third time by its best sentence (`best_sentence`), fused, and cut to top_k. A question whose
+        ask follows a premise (`rag.askquery`) has its ask ranked the same three ways, on one more
+        embedding, and fused at `ASK_WEIGHT`; the passages' ranks and scores stay the whole
+        question's. The kept passages' sentence vectors are handed to `sentences` for the reader."""
         top_k = top_k or self.top_k
         snap = self.snapshot()
         vector = self.embed_model.get_query_embedding(query)
         scores: dict[str, dict[str, float]] = {}
+        dense, bm25 = self._candidates(query, vector, snap)
+        for rank, (chunk_id, similarity) in enumerate(dense, start=1):
+            scores.setdefault(chunk_id, {}).update(dense_score=similarity, dense_rank=rank)
+        for rank, (chunk_id, bm25_score) in enumerate(bm25, start=1):
+            scores.setdefault(chunk_id, {}).update(bm25_score=bm25_score, bm25_rank=rank)
+        dense_ids, bm25_ids = [cid for cid, _ in dense], [cid for cid, _ in bm25]
+        own = list(dict.fromkeys(dense_ids + bm25_ids))
 
-        dense_ids: list[str] = []
-        for chunk_id, similarity in self._dense(vector, snap.live):
-            dense_ids.append(chunk_id)
-            scores[chunk_id] = {"dense_score": similarity, "dense_rank": len(dense_ids)}
+        ask = ask_query(query)  # a premise before the ask: the ask is ranked too, at a lower weight
+        ask_vector: list[float] = []
+        ask_dense: list[str] = []
+        ask_bm25: list[str] = []
+        if ask is not None:
+            ask_vector = self.embed_model.get_query_embedding(ask)
+            dense_of_ask, bm25_of_ask = self._candidates(ask, ask_vector, snap)
+            ask_dense, ask_bm25 = [cid for cid, _ in dense_of_ask], [cid for cid, _ in bm25_of_ask]
+        ask_own = list(dict.fromkeys(ask_dense + ask_bm25))
 
-        bm25_ids: list[str] = []
-        if snap.bm25 is not None:
-            for hit in snap.bm25.retrieve(QueryBundle(query_str=query)):
-                if not hit.score or hit.score <= 0:
-                    continue
-                bm25_ids.append(hit.node.node_id)
-                entry = scores.setdefault(hit.node.node_id, {})
-                entry.update(bm25_score=float(hit.score), bm25_rank=len(bm25_ids))
+        pool = self._fetch(list(dict.fromkeys(own + ask_own)))
+        metas = {chunk_id: meta for chunk_id, _, meta in pool}
+        sentence_ids = _by_best_sentence(vector, [(cid, metas[cid]) for cid in own if cid in metas])
+        for rank, (chunk_id, best) in enumerate(sentence_ids, start=1):
+            scores[chunk_id].update(sentence_score=best, sentence_rank=rank)
+        rankings = [dense_ids, bm25_ids, [cid for cid, _ in sentence_ids]]
+        weights = [1.0, 1.0, 1.0]
+        if ask is not None:
+            ask_sentences = _by_best_sentence(
+                ask_vector, [(cid, metas[cid]) for cid in ask_own if cid in metas]
+            )
+            rankings += [ask_dense, ask_bm25, [cid for cid, _ in ask_sentences]]
+            weights += [ASK_WEIGHT] * 3
 
-        pool = self._fetch(list(dict.fromkeys(dense_ids + bm25_ids)))
-        nearest = {chunk_id: best_sentence(vector, meta) for chunk_id, _, meta in pool}
-        best = {cid: score for cid, score in nearest.items() if score is not None}
-        sentence_ids = sorted(best, key=lambda cid: (-best[cid], cid))
-        for rank, chunk_id in enumerate(sentence_ids, start=1):
-            scores[chunk_id].update(sentence_score=best[chunk_id], sentence_rank=rank)
-
-        fused = rrf([dense_ids, bm25_ids, sentence_ids])
+        fused = rrf(rankings, weights=weights)
         rows = {chunk_id: (text, meta) for chunk_id, text, meta in pool}
         ranked = sorted(rows, key=lambda cid: (-fused[cid], cid))[:top_k]
         passages = []
         for chunk_id in ranked:
             text, meta = rows[chunk_id]
             passage = _passage(chunk_id, text, meta)
-            entry = scores[chunk_id]
+            entry = scores.get(chunk_id, {})  # a chunk only the ask proposed has no rank of the question's
             passage.score = fused[chunk_id]
             passage.dense_score = entry.get("dense_score")
             passage.bm25_score = entry.get("bm25_score")
@@ -312,6 +337,19 @@ class HybridRetriever:
             if self.sentences is not None:
                 self.sentences.remember(unpack(text, meta).items())
         return Retrieval(query=query, passages=passages, query_embedding=list(vector), snapshot=snap)
+
+    def _candidates(
+        self, query: str, vector: list[float], snap: _Snapshot
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """The chunks the dense side and BM25 propose for `query`, best first, with their scores."""
+        from llama_index.core.schema import QueryBundle
+
+        bm25: list[tuple[str, float]] = []
+        if snap.bm25 is not None:
+            for hit in snap.bm25.retrieve(QueryBundle(query_str=query)):
+                if hit.score and hit.score > 0:
+                    bm25.append((hit.node.node_id, float(hit.score)))
+        return self._dense(vector, snap.live), bm25
 
     def _dense(self, vector: list[float], live: dict[str, str]) -> list[tuple[str, float]]:
         """Live chunks nearest to `vector`, best first, with llama-index's similarity exp(-distance)."""
