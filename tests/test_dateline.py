@@ -6,9 +6,8 @@ import pytest
 
 from rag import dateline
 from rag import extractive as reader
-from rag.extractive import extract
-from rag.retrieve import Passage, Retrieval
 from rag.wordvec import Embed
+from tests.test_samesent import ask as ask_article
 
 TITLE = "Ferry line to Kelsholm reopens after storm repairs"
 DATELINE = "PORT ELLAND, March 4, 2025 (NWA) -"
@@ -44,11 +43,7 @@ def test_only_a_sentence_dated_by_a_weekday_needs_it() -> None:
 
 
 def ask(question: str, embed: Embed) -> list[str]:
-    passages = [Passage("d0::c::0000", "d0", TITLE, "2025-03-04", "", TEXT, 0, len(TEXT))]
-    found = Retrieval(question, passages, query_embedding=embed([question])[0])
-    ex = extract(question, found, embed=embed, idf=lambda t: 2.0)
-    assert not ex.refused
-    return [c.span.text for c in ex.chosen]
+    return ask_article(question, embed, TITLE, TEXT, published="2025-03-04")
 
 
 def test_a_when_answer_quotes_the_weekday_sentence_with_its_dateline(

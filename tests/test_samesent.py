@@ -70,8 +70,9 @@ FENNA = (
 )
 
 
-def ask(question: str, embed: Embed, title: str, text: str) -> list[str]:
-    passages = [Passage("d0::c::0000", "d0", title, "", "", text, 0, len(text))]
+def ask(question: str, embed: Embed, title: str, text: str, published: str = "") -> list[str]:
+    """The sentences the reader quotes from one article (one passage), asserting it answers."""
+    passages = [Passage("d0::c::0000", "d0", title, published, "", text, 0, len(text))]
     found = Retrieval(question, passages, query_embedding=embed([question])[0])
     ex = extract(question, found, embed=embed, idf=lambda t: 2.0)
     assert not ex.refused
