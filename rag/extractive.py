@@ -132,8 +132,8 @@ given after another person's name (`rag.quantity.asked_measure`), else "The arti
 “mancini” but give no price for it." A yes/no or "who won" question
 whose event the lead states only as planned ("the union would call a longer
 strike", `rag.modality`) is never settled "Yes." by it, and under
-`refuse_unrealised` is refused with the article's clause: "The articles say
-..., but do not report whether it happened." Under `refuse_unrealised_residue` the same check also
+`refuse_unrealised` is refused with the article's clause, quoted: "The articles say
+“...”, but do not report whether it happened." Under `refuse_unrealised_residue` the same check also
 reads the sentence of the lead's article that the answer would quote for the focus the lead leaves
 unstated (`rag.samesent`): "has the wendle flood wall been finished" over a lead that only announces
 the wall, whose article goes on "Building ... should be finished by the end of 2026". A question
@@ -576,8 +576,10 @@ REFUSAL_NO_MEASURE = "The articles mention {present} but give no {what} for it."
 REFUSAL_NO_MEASURE_BARE = "The closest passages give no {what}."
 REFUSAL_ROLE = "The articles mention {present} but do not say {what}."  # "who designed it"
 REFUSAL_ROLE_BARE = "The closest passages do not say {what}."
-REFUSAL_UNREALISED = "The articles say {plan}, but do not report whether it happened."
-REFUSAL_UNREALISED_WH = "The articles say {plan}, but do not report the outcome."  # "what did X find"
+# the plan is the article's clause, quoted as written: it may open a sentence ("Plans to close ...")
+# or lack the subject a coordination shares ("..., and called on the government to ...")
+REFUSAL_UNREALISED = "The articles say “{plan}”, but do not report whether it happened."
+REFUSAL_UNREALISED_WH = "The articles say “{plan}”, but do not report the outcome."  # "what did X find"
 REFUSAL_ATTRIBUTE = "The articles mention {owner} but do not say {what}."  # `rag.attribute`
 REFUSAL_UNIDENTIFIED = "The articles mention {noun} but do not say {what}."  # `rag.identify`: "which prison"
 REFUSAL_OTHER_TIME = "The articles report this for {stated}, not for {asked}."  # `rag.timeframe`

@@ -313,6 +313,22 @@ def test_a_planned_event_refuses_in_the_articles_words() -> None:
     )
 
 
+def test_the_refusal_quotes_a_plan_that_opens_its_sentence_as_written() -> None:
+    """A plan opening its sentence keeps its capital, inside quotation marks: the reason quotes the
+    article instead of reading "The articles say Plans to ..."."""
+    bridge = (
+        "Tarnside council met on Monday. "
+        "Plans to build a second footbridge over the Tarn would go to a public vote in the spring."
+    )
+    with policies.using(REFUSE):
+        ex = ask("did they build the second footbridge", bridge)
+    assert ex.refused
+    assert ex.reason == (
+        "The articles say “Plans to build a second footbridge over the Tarn would go to a public vote in "
+        "the spring”, but do not report whether it happened."
+    )
+
+
 def test_a_planned_event_is_never_a_yes() -> None:
     """Even with the refusal off, "did she publish it" is not answered "Yes." from "she would publish"."""
     with policies.using(KEEP):
