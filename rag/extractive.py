@@ -726,9 +726,11 @@ class Extract:
 # -- question analysis --------------------------------------------------------------
 
 
-def analyse(question: str) -> Question:
-    """The expected answer types, focus words and names of `question`."""
-    text = strip_chatter(CONTEXT_SUFFIX.sub("", question).strip()) or question
+def analyse(question: str, *, context: bool = True) -> Question:
+    """The expected answer types, focus words and names of `question`. `context`: it may end with
+    the words a follow-up's rewrite appended in parentheses (`rag.followup`), which are not read as
+    asked; False keeps a parenthesis the user typed ("what growth does it expect (2025)")."""
+    text = strip_chatter((CONTEXT_SUFFIX.sub("", question) if context else question).strip()) or question
     lower = " ".join(text.lower().replace("’", "'").split())
     lower = re.sub(r"\b(what|who|where|when|which|how)'s\b", r"\1 is", lower)
     types: list[str] = []
@@ -2490,15 +2492,17 @@ def extract(
     embed: Embed,
     idf: Callable[[str], float],
     measure_focus: bool = False,
+    context: bool = True,
 ) -> Extract:
     """Pick the sentences that answer `question`, or decide to refuse.
 
     `measure_focus` makes every refusal feature computed even when the policy uses none
-    (always so while `recording`).
+    (always so while `recording`). `context`: `question` may end with a follow-up rewrite's
+    context words in parentheses (`analyse`); the reader passes False when nothing was appended.
     """
     recorder = _recorder.get()
     measure_focus = measure_focus or recorder is not None
-    result = _extract(question, retrieval, embed=embed, idf=idf, measure_focus=measure_focus)
+    result = _extract(question, retrieval, embed=embed, idf=idf, measure_focus=measure_focus, context=context)
     if recorder is not None:
         recorder.append(result)
     return result
@@ -2522,9 +2526,10 @@ def _extract(
     embed: Embed,
     idf: Callable[[str], float],
     measure_focus: bool,
+    context: bool = True,
 ) -> Extract:
     policy = policies.current()
-    q = analyse(question)
+    q = analyse(question, context=context)
     snap = retrieval.snapshot
     reading = read(q.focus, q.names, vocabulary(snap.df) if snap is not None else None)
     q = replace(q, focus=reading.focus)

@@ -37,7 +37,13 @@ class ExtractiveAnswerer:
 
     def draft(self, request: AnswerRequest) -> Draft:
         """The reader's answer to `request`, all at once."""
-        ex = extract(request.standalone, request.retrieval, embed=request.embed, idf=request.idf)
+        ex = extract(
+            request.standalone,
+            request.retrieval,
+            embed=request.embed,
+            idf=request.idf,
+            context=appended_context(request),
+        )
         if ex.refused:
             return Draft([], {}, refused=True, reason=ex.reason)
         sentences: list[tuple[str, list[str]]] = []
@@ -53,6 +59,12 @@ class ExtractiveAnswerer:
                     Quote(c.span.text, c.span.start, c.span.end, c.passage.chunk_id)
                 )
         return Draft(sentences, quotes, refused=False, highlights=_highlights(ex, first))
+
+
+def appended_context(request: AnswerRequest) -> bool:
+    """Whether the question read ends with the context words a follow-up's rewrite appended in
+    parentheses; a parenthesis the user typed ("... this year (2025)") is asked."""
+    return bool(request.history) and rewrite(request.question, request.history) != request.question
 
 
 def _highlights(ex: Extract, first: int) -> dict[int, list[tuple[int, int]]]:
