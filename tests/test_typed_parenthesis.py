@@ -9,9 +9,9 @@ from rag.answerer import AnswerRequest, History
 from rag.extractive import analyse
 from rag.followup import rewrite
 from rag.reader import ExtractiveAnswerer, appended_context
-from rag.retrieve import Passage, Retrieval
+from rag.retrieve import Retrieval
 from tests.test_answer_first import _Snap
-from tests.test_extractive import fake_embed, idf
+from tests.test_extractive import fake_embed, idf, retrieval
 
 OPEN = policies.Policy(min_score=0.0, require_answer_type=False, min_focus_coverage=0.0)
 GROWTH = (
@@ -29,8 +29,7 @@ def test_a_typed_parenthesis_is_read_as_asked() -> None:
 
 def _draft(question: str, history: History) -> list[str]:
     standalone = rewrite(question, history) if history else question
-    passage = Passage("d0::c::0000", "d0", "Telvara results", "", "", GROWTH, 0, len(GROWTH))
-    found = Retrieval(standalone, [passage], query_embedding=fake_embed([standalone])[0])
+    found = retrieval(standalone, GROWTH)
     found.snapshot = _Snap(GROWTH)  # type: ignore[assignment]
     request = AnswerRequest(question, standalone, found, embed=fake_embed, idf=idf, history=history)
     with policies.using(OPEN):
